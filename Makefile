@@ -1,0 +1,43 @@
+# make test runs every suite; make bench prints the benchmark ratios.
+GO ?= go
+FUZZTIME ?= 10s
+
+.PHONY: test deps lint unit nocgo tagged fuzz bench build
+
+build:
+	$(GO) build -o bin/serialgate ./cmd/serialgate
+
+deps:
+	@scripts/deps.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 ./...
+
+# The default suite needs no cgo, device, browser or network.
+nocgo:
+	CGO_ENABLED=0 $(GO) test -count=1 -short ./...
+
+# Suites behind build tags: the camera source needs OpenCV (cgo).
+tagged:
+	@if pkg-config --exists opencv4 2>/dev/null; then \
+	  $(GO) vet -tags camera ./scanner/camera ./cmd/... && \
+	  $(GO) test -count=1 -tags camera ./scanner/camera ./cmd/...; \
+	elif [ -n "$$CI" ]; then echo "OpenCV not installed: the camera suite cannot run" >&2; exit 1; \
+	else echo "warning: OpenCV not installed (run make test as root to install it): camera suite skipped" >&2; fi
+
+test: deps lint unit nocgo tagged
+
+# A run of every fuzz target: FUZZTIME=30s, or FUZZTIME=1000x for execution
+# counts (what CI uses; see scripts/fuzz.sh for why).
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz.sh
+
+bench:
+	bench/validate.sh
+	bench/decode.sh
+	bench/scanner.sh

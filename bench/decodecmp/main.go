@@ -1,0 +1,354 @@
+// Command decodecmp runs serialgate, ZXingReader (zxing-cpp) and zbarimg
+// over a folder of barcode images with expected texts, one process per
+// image and tool, and prints per folder and per symbology group how many
+// images each read correctly, its false positives and its median time per
+// image as a ratio to ZXingReader's.
+//
+//	go run ./bench/decodecmp -serialgate bin/serialgate ../shared/testdata/barcodes
+package main
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/serialgate/serialgate/decode"
+)
+
+type sample struct {
+	folder, path string // path is a PNG, JPEG (converted from WebP when needed)
+	want         []byte // expected bytes; nil for a photo with no barcode
+	wantText     bool   // want came from a .txt file
+}
+
+type outcome struct {
+	ok      bool // the expected code was read
+	fp      bool // a code was reported where there is none, or a wrong one
+	elapsed time.Duration
+}
+
+type tool struct {
+	name string
+	run  func(path string) (texts [][]byte, formats []string, err error)
+}
+
+func main() {
+	sgBin := flag.String("serialgate", "bin/serialgate", "serialgate binary")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: decodecmp [-serialgate BIN] BARCODES_DIR")
+		os.Exit(2)
+	}
+	tmp, err := os.MkdirTemp("", "decodecmp-")
+	if err != nil {
+		fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	samples, err := load(flag.Arg(0), tmp)
+	if err != nil {
+		fatal(err)
+	}
+	tools := []tool{{"serialgate", serialgateTool(*sgBin)}}
+	if _, err := exec.LookPath("ZXingReader"); err == nil {
+		tools = append(tools, tool{"zxing-cpp", zxingTool})
+	} else {
+		fmt.Fprintln(os.Stderr, "ZXingReader not found (Debian zxing-cpp-tools): left out")
+	}
+	if _, err := exec.LookPath("zbarimg"); err == nil {
+		tools = append(tools, tool{"zbar", zbarTool})
+	} else {
+		fmt.Fprintln(os.Stderr, "zbarimg not found (Debian zbar-tools): left out")
+	}
+	results := make([][]outcome, len(tools))
+	var failures []string
+	for ti, t := range tools {
+		for _, s := range samples {
+			start := time.Now()
+			texts, formats, err := t.run(s.path)
+			el := time.Since(start)
+			o := outcome{elapsed: el}
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s %s: %v\n", t.name, s.path, err)
+			}
+			for i, txt := range texts {
+				if s.want != nil && matches(txt, formats[i], s) {
+					o.ok = true
+				}
+			}
+			if s.want == nil && len(texts) > 0 {
+				o.fp = true
+			}
+			if s.want != nil && !o.ok && len(texts) > 0 {
+				o.fp = true // read something, but not the code that is there
+			}
+			if t.name == "serialgate" && s.want != nil && !o.ok {
+				failures = append(failures, s.path)
+			}
+			if t.name == "serialgate" && o.fp {
+				var shown []string
+				for _, t := range texts {
+					q := fmt.Sprintf("%q", t)
+					if len(q) > 60 {
+						q = q[:60] + "..."
+					}
+					shown = append(shown, q)
+				}
+				failures = append(failures, s.path+" (wrong or extra: "+strings.Join(shown, " | ")+")")
+			}
+			results[ti] = append(results[ti], o)
+		}
+	}
+	report(samples, tools, results)
+	if os.Getenv("DECODECMP_VERBOSE") != "" {
+		fmt.Println("\nserialgate missed:")
+		for _, f := range failures {
+			fmt.Println("  " + f)
+		}
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "decodecmp:", err)
+	os.Exit(1)
+}
+
+// load lists the images with their expectations, converting WebP to PNG
+// (ZXingReader cannot read WebP) so every tool reads the same file.
+func load(dir, tmp string) ([]sample, error) {
+	var out []sample
+	folders, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range folders {
+		if !f.IsDir() {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(dir, f.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range files {
+			ext := strings.ToLower(filepath.Ext(e.Name()))
+			if ext != ".png" && ext != ".jpg" && ext != ".jpeg" && ext != ".webp" && ext != ".gif" {
+				continue
+			}
+			base := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))
+			p := filepath.Join(dir, f.Name(), e.Name())
+			s := sample{folder: f.Name(), path: p}
+			if b, err := os.ReadFile(filepath.Join(dir, f.Name(), base+".txt")); err == nil {
+				s.want, s.wantText = b, true
+			} else if b, err := os.ReadFile(filepath.Join(dir, f.Name(), base+".bin")); err == nil {
+				s.want = b
+			} else if !strings.HasPrefix(f.Name(), "falsepositives") {
+				continue // no expectation
+			}
+			if ext == ".webp" {
+				png := filepath.Join(tmp, f.Name()+"-"+base+".png")
+				if out, err := exec.Command("dwebp", "-quiet", p, "-o", png).CombinedOutput(); err != nil {
+					return nil, fmt.Errorf("dwebp %s: %v %s", p, err, out)
+				}
+				s.path = png
+			}
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// matches compares a decoded code with the expectation under the
+// folder's conventions: UPC-A and UPC-E in their 13-digit EAN-13 form,
+// GS1 data without a leading GS.
+func matches(got []byte, format string, s sample) bool {
+	g := string(bytes.TrimPrefix(got, []byte{0x1d}))
+	want := string(s.want)
+	if s.wantText {
+		want = strings.TrimRight(want, "\n")
+	}
+	if g == want {
+		return true
+	}
+	f := strings.ToUpper(strings.NewReplacer("-", "", "_", "").Replace(format))
+	switch {
+	case (f == "UPCA") && len(g) == 12:
+		return "0"+g == want
+	case (f == "UPCE") && len(g) == 8:
+		return "0"+decode.ExpandUPCE(g) == want
+	case f == "EAN13" && len(g) == 13 && len(want) == 12:
+		return g == "0"+want
+	}
+	return false
+}
+
+func serialgateTool(bin string) func(string) ([][]byte, []string, error) {
+	return func(path string) ([][]byte, []string, error) {
+		out, err := exec.Command(bin, "decode", "--format", "jsonl", path).Output()
+		var rec struct {
+			Barcodes []struct {
+				Text   string `json:"text"`
+				RawHex string `json:"raw_hex"`
+				Format string `json:"format"`
+			} `json:"barcodes"`
+		}
+		if jerr := json.Unmarshal(out, &rec); jerr != nil {
+			return nil, nil, fmt.Errorf("%v %v", err, jerr)
+		}
+		var texts [][]byte
+		var formats []string
+		for _, b := range rec.Barcodes {
+			texts = append(texts, []byte(b.Text))
+			formats = append(formats, b.Format)
+			if b.RawHex != "" { // binary expectations compare with the symbol's bytes
+				raw, _ := hex.DecodeString(b.RawHex)
+				texts = append(texts, raw)
+				formats = append(formats, b.Format)
+			}
+		}
+		return texts, formats, nil
+	}
+}
+
+func zxingTool(path string) ([][]byte, []string, error) {
+	out, _ := exec.Command("ZXingReader", path).Output()
+	var texts [][]byte
+	var formats []string
+	for _, rec := range strings.Split(string(out), "\nText:")[0:] {
+		if !strings.Contains(rec, "Format:") {
+			continue
+		}
+		rec = strings.TrimPrefix(rec, "Text:")
+		text := rec
+		if i := strings.Index(rec, "\nBytes:"); i >= 0 {
+			text = rec[:i]
+		}
+		text = strings.TrimSpace(text)
+		text = strings.TrimSuffix(strings.TrimPrefix(text, `"`), `"`)
+		format := ""
+		if i := strings.Index(rec, "Format:"); i >= 0 {
+			format = strings.TrimSpace(strings.SplitN(rec[i+7:], "\n", 2)[0])
+		}
+		texts = append(texts, []byte(text))
+		formats = append(formats, format)
+		if i := strings.Index(rec, "Bytes:"); i >= 0 { // for binary expectations
+			hexs := strings.ReplaceAll(strings.SplitN(rec[i+6:], "\n", 2)[0], " ", "")
+			if raw, err := hex.DecodeString(hexs); err == nil {
+				texts = append(texts, raw)
+				formats = append(formats, format)
+			}
+		}
+	}
+	return texts, formats, nil
+}
+
+func zbarTool(path string) ([][]byte, []string, error) {
+	out, _ := exec.Command("zbarimg", "-q", "--xml", path).Output()
+	var doc struct {
+		Symbols []struct {
+			Type string `xml:"type,attr"`
+			Data string `xml:"data"`
+		} `xml:"source>index>symbol"`
+	}
+	if len(bytes.TrimSpace(out)) == 0 {
+		return nil, nil, nil
+	}
+	if err := xml.Unmarshal(out, &doc); err != nil {
+		return nil, nil, err
+	}
+	var texts [][]byte
+	var formats []string
+	for _, s := range doc.Symbols {
+		texts = append(texts, []byte(s.Data))
+		formats = append(formats, s.Type)
+	}
+	return texts, formats, nil
+}
+
+// group names the symbology group of a folder.
+func group(folder string) string {
+	switch {
+	case strings.HasPrefix(folder, "qrcode"):
+		return "QR"
+	case strings.HasPrefix(folder, "datamatrix"):
+		return "Data Matrix"
+	case strings.HasPrefix(folder, "aztec"):
+		return "Aztec"
+	case strings.HasPrefix(folder, "pdf417"):
+		return "PDF417 (not in gozxing)"
+	case strings.HasPrefix(folder, "falsepositives"):
+		return "no barcode"
+	}
+	return "1D"
+}
+
+func report(samples []sample, tools []tool, results [][]outcome) {
+	type key struct{ kind, name string }
+	var keys []key
+	seen := map[key]bool{}
+	for _, s := range samples {
+		for _, k := range []key{{"folder", s.folder}, {"group", group(s.folder)}} {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.SliceStable(keys, func(i, j int) bool {
+		if keys[i].kind != keys[j].kind {
+			return keys[i].kind == "folder"
+		}
+		return keys[i].name < keys[j].name
+	})
+	fmt.Printf("%-26s %5s", "", "imgs")
+	for _, t := range tools {
+		fmt.Printf(" | %-30s", t.name+" read / fp / median ms")
+	}
+	fmt.Printf(" | %s\n", "time ratio sg/zxing")
+	for _, k := range keys {
+		if k.kind == "group" && k == keys[0] {
+			continue
+		}
+		var idx []int
+		for i, s := range samples {
+			if (k.kind == "folder" && s.folder == k.name) || (k.kind == "group" && group(s.folder) == k.name) {
+				idx = append(idx, i)
+			}
+		}
+		label := k.name
+		if k.kind == "group" {
+			label = "[" + k.name + "]"
+		}
+		fmt.Printf("%-26s %5d", label, len(idx))
+		var medians []float64
+		for ti := range tools {
+			ok, fp := 0, 0
+			var ms []float64
+			for _, i := range idx {
+				o := results[ti][i]
+				if o.ok {
+					ok++
+				}
+				if o.fp {
+					fp++
+				}
+				ms = append(ms, float64(o.elapsed.Microseconds())/1000)
+			}
+			sort.Float64s(ms)
+			med := ms[len(ms)/2]
+			medians = append(medians, med)
+			fmt.Printf(" | %4d / %3d / %8.1f %12s", ok, fp, med, "")
+		}
+		if len(medians) > 1 && medians[1] > 0 {
+			fmt.Printf(" | %5.2f", medians[0]/medians[1])
+		}
+		fmt.Println()
+	}
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/serialgate/serialgate/decode"
+)
+
+func runDecode(e *env, args []string) int {
+	fl := newFlags(e, "decode", "FILE...",
+		"Finds every barcode in each image (PNG, JPEG, GIF, BMP, TIFF, WebP) or PDF\n"+
+			"label file and prints them, one line per file.\n"+
+			"Exits 0 when every file was read, 2 when one could not be.")
+	format := fl.String("format", "text", "output format: text or jsonl")
+	formats := fl.String("formats", "", "comma-separated symbologies to look for (default: all), e.g. code128,datamatrix")
+	dpi := fl.Int("dpi", defaultDPI, "resolution PDF pages are rasterized at")
+	var files []string
+	if code, ok := parse(fl, args, &files); !ok {
+		return code
+	}
+	if *format != "text" && *format != "jsonl" {
+		fmt.Fprintf(e.stderr, "serialgate decode: unknown format %q (want text or jsonl)\n", *format)
+		return exitUsage
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(e.stderr, "serialgate decode: no FILE given")
+		return exitUsage
+	}
+	fs, err := decode.ParseFormats(*formats)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "serialgate decode:", err)
+		return exitUsage
+	}
+	dec := decode.New(decode.Options{Formats: fs})
+	w := bufio.NewWriter(e.stdout)
+	defer w.Flush()
+	code := exitOK
+	for _, f := range files {
+		if e.ctx.Err() != nil {
+			return exitUsage
+		}
+		start := time.Now()
+		pages, err := loadPages(e.ctx, f, *dpi)
+		var found []decodedBarcode
+		for pi, img := range pages {
+			bs, derr := dec.Image(img)
+			if derr != nil && err == nil {
+				err = derr
+			}
+			for _, b := range bs {
+				found = append(found, toJSON(b, pi+1, len(pages)))
+			}
+		}
+		ms := time.Since(start).Milliseconds()
+		if err != nil {
+			code = exitUsage
+			fmt.Fprintf(e.stderr, "serialgate decode: %v\n", err)
+		}
+		if *format == "jsonl" {
+			rec := decodeRecord{File: f, Barcodes: found, MS: ms}
+			if rec.Barcodes == nil {
+				rec.Barcodes = []decodedBarcode{}
+			}
+			if err != nil {
+				rec.Error = err.Error()
+			}
+			json.NewEncoder(w).Encode(rec)
+			continue
+		}
+		if len(found) == 0 && err == nil {
+			fmt.Fprintf(w, "%s: no barcode (%d ms)\n", f, ms)
+		}
+		for _, b := range found {
+			page := ""
+			if b.Page > 0 {
+				page = fmt.Sprintf(" page %d", b.Page)
+			}
+			fmt.Fprintf(w, "%s:%s %s %s %s\n", f, page, b.Format, b.AIM, shown(b.Text))
+		}
+	}
+	return code
+}
+
+type decodeRecord struct {
+	File     string           `json:"file"`
+	Barcodes []decodedBarcode `json:"barcodes"`
+	MS       int64            `json:"ms"`
+	Error    string           `json:"error,omitempty"`
+}
+
+type decodedBarcode struct {
+	Text    string       `json:"text"`
+	RawHex  string       `json:"raw_hex,omitempty"`
+	Format  string       `json:"format"`
+	AIM     string       `json:"aim,omitempty"`
+	Corners [][2]float64 `json:"corners"`
+	Angle   int          `json:"angle"`
+	Page    int          `json:"page,omitempty"`
+}
+
+func toJSON(b decode.Barcode, page, pages int) decodedBarcode {
+	d := decodedBarcode{Text: b.Text, Format: string(b.Format), AIM: b.AIM, Angle: b.Angle, Corners: [][2]float64{}}
+	if len(b.Raw) > 0 {
+		d.RawHex = fmt.Sprintf("%x", b.Raw)
+	}
+	for _, p := range b.Corners {
+		d.Corners = append(d.Corners, [2]float64{float64(int(p.X*10)) / 10, float64(int(p.Y*10)) / 10})
+	}
+	if pages > 1 {
+		d.Page = page
+	}
+	return d
+}

@@ -1,0 +1,139 @@
+// Command serialgate checks device serial numbers against the
+// manufacturers' per-model serial rules. Run "serialgate help" for the
+// subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/serialgate/serialgate"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitInvalid = 1 // some serial was rejected, or a rules file has errors
+	exitUsage   = 2 // bad usage or an I/O error
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// env is what a subcommand runs with.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "check serials from lists, CSV files or standard input against the rules", runValidate},
+		{"rules", "work with rules files: rules check RULES.yaml", runRules},
+		{"decode", "find and print every barcode in images and PDF label files", runDecode},
+		{"scan", "print each scan from a scanner, camera, capture or simulator as it arrives", runScan},
+		{"capture", "record what a scanner sends, with timestamps, for replay", runCapture},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Main runs the command line args and returns the exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		if len(args) > 1 {
+			return Main(ctx, []string{args[1], "--help"}, stdin, stdout, stderr)
+		}
+		usage(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(e, args[1:])
+		}
+	}
+	fmt.Fprintf(stderr, "serialgate: unknown command %q\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: serialgate COMMAND [flags] [args]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "serialgate COMMAND --help" for a command's flags.`)
+}
+
+func runVersion(e *env, args []string) int {
+	fs := newFlags(e, "version", "", "Prints serialgate's version.")
+	if code, ok := parse(fs, args, nil); !ok {
+		return code
+	}
+	fmt.Fprintln(e.stdout, "serialgate", serialgate.Version)
+	return exitOK
+}
+
+// newFlags makes a flag set that reports to e.stderr.
+func newFlags(e *env, name, argsUsage, doc string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: serialgate %s [flags] %s\n\n%s\n", name, argsUsage, doc)
+		var flags strings.Builder
+		fs.SetOutput(&flags)
+		fs.PrintDefaults()
+		fs.SetOutput(e.stderr)
+		if flags.Len() > 0 {
+			fmt.Fprintf(fs.Output(), "\nflags:\n%s", flags.String())
+		}
+	}
+	return fs
+}
+
+// parse parses flags that may stand before, between or after the
+// positional arguments, which it appends to *pos. ok is false when the
+// command should stop with code (0 after --help).
+func parse(fs *flag.FlagSet, args []string, pos *[]string) (code int, ok bool) {
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK, false
+			}
+			return exitUsage, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return 0, true
+		}
+		if pos == nil {
+			fmt.Fprintf(fs.Output(), "serialgate %s: unexpected argument %q\n", fs.Name(), args[0])
+			return exitUsage, false
+		}
+		*pos = append(*pos, args[0])
+		args = args[1:]
+	}
+}

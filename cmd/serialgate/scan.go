@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/serialgate/serialgate/scanner"
+	"github.com/serialgate/serialgate/scanner/tty"
+)
+
+func runScan(e *env, args []string) int {
+	fl := newFlags(e, "scan", "",
+		"Prints each scan as it arrives: what a scanner sends, framed, the first tool an\n"+
+			"integrator reaches for. Runs until the source ends or Ctrl-C.\n\n"+sourceHelp)
+	src := fl.String("source", "", "source spec (required)")
+	format := fl.String("format", "text", "output format: text or jsonl")
+	if code, ok := parse(fl, args, nil); !ok {
+		return code
+	}
+	if *src == "" {
+		fmt.Fprintln(e.stderr, "serialgate scan: --source is required\n"+sourceHelp)
+		return exitUsage
+	}
+	if *format != "text" && *format != "jsonl" {
+		fmt.Fprintf(e.stderr, "serialgate scan: unknown format %q (want text or jsonl)\n", *format)
+		return exitUsage
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	s, err := openSource(e.ctx, e, *src, log, nil)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "serialgate scan:", err)
+		return exitUsage
+	}
+	defer s.close()
+	return printScans(e, s, *format)
+}
+
+func printScans(e *env, s *source, format string) int {
+	w := bufio.NewWriter(e.stdout)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	for {
+		sc, err := s.Next(e.ctx)
+		if err != nil {
+			w.Flush()
+			switch {
+			case errors.Is(err, io.EOF), errors.Is(err, scanner.ErrEnd), errors.Is(err, tty.ErrInterrupted), e.ctx.Err() != nil:
+				return exitOK
+			}
+			fmt.Fprintln(e.stderr, "serialgate scan:", err)
+			return exitUsage
+		}
+		if format == "jsonl" {
+			enc.Encode(struct {
+				Time   string `json:"time"`
+				Source string `json:"source"`
+				Text   string `json:"text"`
+				AIM    string `json:"aim,omitempty"`
+				RawHex string `json:"raw_hex,omitempty"`
+			}{sc.Time.Format(time.RFC3339Nano), sc.Source, sc.Text, sc.AIM, hex.EncodeToString(sc.Raw)})
+		} else {
+			aim := sc.AIM
+			if aim == "" {
+				aim = "-"
+			}
+			fmt.Fprintf(w, "%s %s %s %s\n", sc.Time.Format("15:04:05.000"), sc.Source, aim, shown(sc.Text))
+		}
+		w.Flush()
+	}
+}
+
+func runCapture(e *env, args []string) int {
+	fl := newFlags(e, "capture", "",
+		"Records what a source receives, raw bytes or key events with timestamps, to a\n"+
+			"capture file, printing the scans as they arrive. Play it back with\n"+
+			"--source replay:FILE. Runs until Ctrl-C or --duration.\n\n"+sourceHelp)
+	src := fl.String("source", "", "source spec (required): serial, tty or evdev")
+	out := fl.String("out", "", "capture file to write (required)")
+	dur := fl.Duration("duration", 0, "stop after this long (default: until Ctrl-C)")
+	if code, ok := parse(fl, args, nil); !ok {
+		return code
+	}
+	if *src == "" || *out == "" {
+		fmt.Fprintln(e.stderr, "serialgate capture: --source and --out are required")
+		return exitUsage
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "serialgate capture:", err)
+		return exitUsage
+	}
+	defer f.Close()
+	ctx := e.ctx
+	if *dur > 0 {
+		var cancel func()
+		ctx, cancel = context.WithTimeout(ctx, *dur)
+		defer cancel()
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	s, err := openSource(ctx, e, *src, log, func(h scanner.CaptureHeader) (*scanner.Recorder, error) {
+		return scanner.NewRecorder(f, h, nil)
+	})
+	if err != nil {
+		fmt.Fprintln(e.stderr, "serialgate capture:", err)
+		return exitUsage
+	}
+	defer s.close()
+	sub := *e
+	sub.ctx = ctx
+	return printScans(&sub, s, "text")
+}

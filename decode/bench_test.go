@@ -1,0 +1,57 @@
+package decode
+
+import (
+	"testing"
+
+	"github.com/serialgate/serialgate"
+)
+
+func BenchmarkPhotos(b *testing.B) {
+	for _, set := range [][]string{{"ean13-1", "upca-2", "code128-2"}, {"qrcode-4"}, {"datamatrix-3"}, {"falsepositives-1"}} {
+		ps := loadPhotos(b, set...)
+		d := New(Options{})
+		b.Run(set[0], func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				d.Gray(ps[i%len(ps)].g)
+			}
+		})
+	}
+}
+
+// frame is a 1920x1080 camera frame: a mid-gray, noisy background with a
+// box label holding a Code 128 serial and a Data Matrix.
+func frame(b *testing.B) Gray {
+	g := Gray{Pix: make([]byte, 1920*1080), Width: 1920, Height: 1080, Stride: 1920}
+	seed := uint32(1)
+	for i := range g.Pix {
+		seed = seed*1664525 + 1013904223
+		g.Pix[i] = byte(100 + seed>>27)
+	}
+	label := canvas(700, 400)
+	paste(label, render(b, encode(b, serialgate.Code128, "AC2000000001"), 3), 30, 30)
+	paste(label, render(b, encode(b, serialgate.DataMatrix, "AC2000000001"), 6), 450, 200)
+	paste(g, label, 600, 340)
+	return g
+}
+
+// BenchmarkFrame decodes a camera frame as the camera source does (Fast)
+// and with every retry.
+func BenchmarkFrame(b *testing.B) {
+	g := frame(b)
+	for _, fast := range []bool{true, false} {
+		d := New(Options{Fast: fast})
+		if got, _ := d.Gray(g); len(got) == 0 {
+			b.Fatalf("fast=%v: frame not read", fast)
+		}
+		name := "fast"
+		if !fast {
+			name = "full"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Gray(g)
+			}
+		})
+	}
+}

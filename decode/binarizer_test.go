@@ -1,0 +1,67 @@
+package decode
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// TestLocalBinarizerMatchesHybrid checks the fast binarizer against
+// gozxing's HybridBinarizer, whose method it follows, pixel for pixel.
+func TestLocalBinarizerMatchesHybrid(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, size := range [][2]int{{40, 40}, {64, 48}, {123, 77}, {320, 240}, {641, 333}} {
+		w, h := size[0], size[1]
+		g := Gray{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+		// Smooth gradients, flat areas and sharp edges.
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				v := (x*3 + y*2) % 256
+				if (x/9+y/7)%3 == 0 {
+					v = 20 + rng.IntN(20)
+				}
+				if (x/30)%2 == 1 && (y/25)%2 == 1 {
+					v = 200
+				}
+				g.Pix[y*w+x] = byte(v)
+			}
+		}
+		want, err := gozxing.NewHybridBinarizer(&source{g: g.compact()}).GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := newLocalBinarizer(g).GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff := 0
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				if got.Get(x, y) != want.Get(x, y) {
+					diff++
+				}
+			}
+		}
+		if diff != 0 {
+			t.Errorf("%dx%d: %d pixels differ from HybridBinarizer", w, h, diff)
+		}
+	}
+}
+
+func BenchmarkBinarizer(b *testing.B) {
+	g := Gray{Pix: make([]byte, 1920*1080), Width: 1920, Height: 1080, Stride: 1920}
+	for i := range g.Pix {
+		g.Pix[i] = byte(i * 7)
+	}
+	b.Run("local", func(b *testing.B) {
+		for b.Loop() {
+			newLocalBinarizer(g).GetBlackMatrix()
+		}
+	})
+	b.Run("gozxing-hybrid", func(b *testing.B) {
+		for b.Loop() {
+			gozxing.NewHybridBinarizer(&source{g: g}).GetBlackMatrix()
+		}
+	})
+}

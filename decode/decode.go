@@ -1,0 +1,911 @@
+// Package decode finds and reads every barcode in an image. It is the only
+// importer of gozxing's readers: images or 8-bit gray bytes go in, barcodes
+// with their text, symbology, AIM identifier and position come out.
+//
+// Beyond gozxing's readers it adds what a box label needs: several codes
+// in one image, 1D codes read on scan lines in both directions and at a
+// quarter turn, 2D codes retried inverted and at half scale, and
+// false-positive control: a 1D code counts only when several scan lines
+// agree, and a code that lies inside a longer one of the same family is a
+// fragment, not a code.
+package decode
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/aztec"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
+	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/oned/rss"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/serialgate/serialgate"
+)
+
+// Is1D tells whether s is a linear symbology.
+func Is1D(s serialgate.Symbology) bool {
+	switch s {
+	case serialgate.Aztec, serialgate.DataMatrix, serialgate.QRCode:
+		return false
+	}
+	return true
+}
+
+// ParseFormats reads a comma-separated list of symbology names.
+func ParseFormats(list string) ([]serialgate.Symbology, error) {
+	var out []serialgate.Symbology
+	for _, f := range strings.Split(list, ",") {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		s, err := serialgate.ParseSymbology(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Point is a position in the image, in pixels.
+type Point struct{ X, Y float64 }
+
+// Barcode is one code found in an image.
+type Barcode struct {
+	Text      string
+	Raw       []byte // the symbol's bytes, when they differ from Text
+	Format    serialgate.Symbology
+	AIM       string  // AIM symbology identifier, such as "]C1" or "]d2"
+	Corners   []Point // the code's outline (for 1D codes, the ends of a scan line)
+	Angle     int     // degrees the code is turned, counterclockwise: 0, 90, 180 or 270
+	ScanLines int     // for 1D codes, how many scan lines read it
+}
+
+// Options tune a Decoder. The zero value reads every symbology.
+type Options struct {
+	// Formats limits the symbologies looked for; empty means every symbology
+	// serialgate reads (serialgate.Symbologies).
+	Formats []serialgate.Symbology
+	// MinLines is how many scan lines must agree on a 1D code; zero means
+	// 2, and 3 for codes without a check digit (serialgate.Codabar, serialgate.ITF, Code 39).
+	MinLines int
+	// Fast skips the retries (rotations, inversion, rescaling), for camera
+	// frames where the next frame is another try.
+	Fast bool
+}
+
+// Decoder reads barcodes. It is safe for concurrent use.
+type Decoder struct {
+	opts Options
+	want map[serialgate.Symbology]bool
+}
+
+// New returns a decoder for opts.
+func New(opts Options) *Decoder {
+	d := &Decoder{opts: opts, want: map[serialgate.Symbology]bool{}}
+	fs := opts.Formats
+	if len(fs) == 0 {
+		fs = serialgate.Symbologies
+	}
+	for _, f := range fs {
+		d.want[f] = true
+	}
+	return d
+}
+
+// Image finds every barcode in img.
+func (d *Decoder) Image(img image.Image) ([]Barcode, error) {
+	return d.Gray(GrayOf(img))
+}
+
+// Gray finds every barcode in g. A panic inside gozxing is returned as an
+// error.
+func (d *Decoder) Gray(g Gray) (out []Barcode, err error) {
+	if g.Width <= 0 || g.Height <= 0 || len(g.Pix) < (g.Height-1)*g.Stride+g.Width {
+		return nil, fmt.Errorf("decode: bad gray image %dx%d stride %d with %d bytes", g.Width, g.Height, g.Stride, len(g.Pix))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("decode: reader failed: %v", r)
+		}
+	}()
+	// The 1D scan and the 2D readers share nothing: on a machine with
+	// more than one core they run side by side.
+	var lin, mat []Barcode
+	var linErr error
+	var linFound atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				linErr = fmt.Errorf("decode: reader failed: %v", r)
+			}
+		}()
+		if d.any1D() {
+			lin = d.linear(g)
+			linFound.Store(len(lin) > 0)
+		}
+	}()
+	vs := matrixVariants(g)
+	if d.opts.Fast {
+		vs = vs[:1]
+	}
+	// The rescue variants after the first cost a pass each: they stop
+	// once a 1D code has been read, since they are for images where
+	// nothing reads.
+	mat = d.matrix(g, vs, linFound.Load)
+	<-done
+	if linErr != nil {
+		return nil, linErr
+	}
+	return d.finish(append(lin, mat...)), nil
+}
+
+func (d *Decoder) any1D() bool {
+	for f := range d.want {
+		if Is1D(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// finish removes duplicates and fragments and orders the codes top to
+// bottom, left to right.
+func (d *Decoder) finish(found []Barcode) []Barcode {
+	var out []Barcode
+	for i, b := range found {
+		if !d.want[b.Format] {
+			continue
+		}
+		dup := false
+		for j, o := range found {
+			if i == j || !d.want[o.Format] {
+				continue
+			}
+			if o.Format == b.Format && o.Text == b.Text && (j < i) {
+				dup = true
+			}
+			if Is1D(b.Format) && fragmentOf(b, o) {
+				dup = true
+			}
+		}
+		if !dup {
+			out = append(out, b)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ci, cj := center(out[i]), center(out[j])
+		if math.Abs(ci.Y-cj.Y) > 10 {
+			return ci.Y < cj.Y
+		}
+		return ci.X < cj.X
+	})
+	return out
+}
+
+// fragmentOf tells whether the 1D code b is part of o: a shorter read that
+// lies within a longer code, such as an EAN-8 or UPC-E found inside an
+// EAN-13, or a 2D code's edge read as a 1D code.
+func fragmentOf(b, o Barcode) bool {
+	if !Is1D(o.Format) {
+		return inside(b, o, 0.1)
+	}
+	if len(b.Text) >= len(o.Text) || (b.Format == o.Format && b.Text == o.Text) {
+		return false
+	}
+	return inside(b, o, 0.1)
+}
+
+// inside tells whether b's outline lies within o's bounding box, grown by
+// frac of its size.
+func inside(b, o Barcode, frac float64) bool {
+	ob := bounds(o.Corners)
+	if ob.Empty() && len(o.Corners) > 0 {
+		ob = ob.Inset(-1)
+	}
+	gx, gy := float64(ob.Dx())*frac+4, float64(ob.Dy())*frac+4
+	if Is1D(o.Format) {
+		gy = math.Max(gy, float64(ob.Dx())*0.5) // a scan line's box has no height
+	}
+	for _, p := range b.Corners {
+		if p.X < float64(ob.Min.X)-gx || p.X > float64(ob.Max.X)+gx || p.Y < float64(ob.Min.Y)-gy || p.Y > float64(ob.Max.Y)+gy {
+			return false
+		}
+	}
+	return len(b.Corners) > 0 && len(o.Corners) > 0
+}
+
+func bounds(ps []Point) image.Rectangle {
+	if len(ps) == 0 {
+		return image.Rectangle{}
+	}
+	r := image.Rect(int(ps[0].X), int(ps[0].Y), int(ps[0].X), int(ps[0].Y))
+	for _, p := range ps[1:] {
+		r = r.Union(image.Rect(int(p.X), int(p.Y), int(p.X)+1, int(p.Y)+1))
+	}
+	return r
+}
+
+func center(b Barcode) Point {
+	var c Point
+	for _, p := range b.Corners {
+		c.X += p.X / float64(len(b.Corners))
+		c.Y += p.Y / float64(len(b.Corners))
+	}
+	return c
+}
+
+func rect(left, top, w, h int) image.Rectangle { return image.Rect(left, top, left+w, top+h) }
+
+// fromResult turns a gozxing result into a Barcode.
+func fromResult(r *gozxing.Result) Barcode {
+	b := Barcode{Text: r.GetText(), Format: format(r.GetBarcodeFormat())}
+	md := r.GetResultMetadata()
+	if s, ok := md[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string); ok {
+		b.AIM = s
+	}
+	if o, ok := md[gozxing.ResultMetadataType_ORIENTATION].(int); ok {
+		b.Angle = o
+	}
+	if b.Format == serialgate.Code128 && strings.HasPrefix(b.Text, "]C1") {
+		b.Text = b.Text[3:] // the GS1 hint writes the identifier into the text
+	}
+	switch b.AIM {
+	case "]d2", "]Q3", "]z1", "]C1":
+		// FNC1 in first position marks GS1 data; the AIM identifier says
+		// so, and the text starts at the first element.
+		b.Text = strings.TrimPrefix(b.Text, "\x1d")
+	}
+	if segs, ok := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok {
+		var raw []byte
+		for _, seg := range segs {
+			raw = append(raw, seg...)
+		}
+		if len(raw) > 0 && string(raw) != b.Text {
+			b.Raw = raw
+		}
+	}
+	for _, p := range r.GetResultPoints() {
+		if p != nil {
+			b.Corners = append(b.Corners, Point{p.GetX(), p.GetY()})
+		}
+	}
+	switch {
+	case b.Format == serialgate.EAN13 && len(b.Text) == 13 && b.Text[0] == '0':
+		b.Format, b.Text = serialgate.UPCA, b.Text[1:]
+	case b.AIM != "":
+	case b.Format == serialgate.Codabar:
+		b.AIM = "]F0"
+	case b.Format == serialgate.ITF:
+		b.AIM = "]I0"
+	case b.Format == serialgate.EAN8:
+		b.AIM = "]E4"
+	case b.Format == serialgate.UPCE:
+		b.AIM = "]E0"
+	case b.Format == serialgate.Aztec:
+		b.AIM = "]z0"
+	case b.Format == serialgate.QRCode:
+		b.AIM = "]Q1"
+	}
+	return b
+}
+
+func format(f gozxing.BarcodeFormat) serialgate.Symbology {
+	switch f {
+	case gozxing.BarcodeFormat_AZTEC:
+		return serialgate.Aztec
+	case gozxing.BarcodeFormat_CODABAR:
+		return serialgate.Codabar
+	case gozxing.BarcodeFormat_CODE_39:
+		return serialgate.Code39
+	case gozxing.BarcodeFormat_CODE_93:
+		return serialgate.Code93
+	case gozxing.BarcodeFormat_CODE_128:
+		return serialgate.Code128
+	case gozxing.BarcodeFormat_DATA_MATRIX:
+		return serialgate.DataMatrix
+	case gozxing.BarcodeFormat_EAN_8:
+		return serialgate.EAN8
+	case gozxing.BarcodeFormat_EAN_13:
+		return serialgate.EAN13
+	case gozxing.BarcodeFormat_ITF:
+		return serialgate.ITF
+	case gozxing.BarcodeFormat_QR_CODE:
+		return serialgate.QRCode
+	case gozxing.BarcodeFormat_RSS_14:
+		return serialgate.RSS14
+	case gozxing.BarcodeFormat_UPC_A:
+		return serialgate.UPCA
+	case gozxing.BarcodeFormat_UPC_E:
+		return serialgate.UPCE
+	}
+	return serialgate.Symbology(f.String())
+}
+
+// rowDecoders returns fresh 1D row decoders for the wanted symbologies:
+// some keep state between rows, so each scan gets its own.
+func (d *Decoder) rowDecoders() []oned.RowDecoder {
+	var out []oned.RowDecoder
+	add := func(want bool, r gozxing.Reader) {
+		if want {
+			out = append(out, r.(oned.RowDecoder))
+		}
+	}
+	add(d.want[serialgate.Code128], oned.NewCode128Reader())
+	add(d.want[serialgate.Code39], oned.NewCode39Reader())
+	add(d.want[serialgate.Code93], oned.NewCode93Reader())
+	add(d.want[serialgate.EAN13] || d.want[serialgate.UPCA], oned.NewEAN13Reader())
+	add(d.want[serialgate.EAN8], oned.NewEAN8Reader())
+	add(d.want[serialgate.UPCE], oned.NewUPCEReader())
+	add(d.want[serialgate.ITF], oned.NewITFReader())
+	add(d.want[serialgate.Codabar], oned.NewCodaBarReader())
+	add(d.want[serialgate.RSS14], rss.NewRSS14Reader())
+	return out
+}
+
+var hints = map[gozxing.DecodeHintType]interface{}{
+	gozxing.DecodeHintType_ASSUME_GS1: true,
+	gozxing.DecodeHintType_TRY_HARDER: true,
+}
+
+var pureHints = map[gozxing.DecodeHintType]interface{}{
+	gozxing.DecodeHintType_ASSUME_GS1:   true,
+	gozxing.DecodeHintType_TRY_HARDER:   true,
+	gozxing.DecodeHintType_PURE_BARCODE: true,
+}
+
+// scanHit gathers the scan lines that read one code.
+type scanHit struct {
+	b     Barcode
+	lines map[int]bool
+	xs    []float64
+}
+
+// linear reads 1D codes on horizontal scan lines, and on vertical ones
+// when the horizontal lines read none: the codes of one label stand the
+// same way.
+func (d *Decoder) linear(g Gray) []Barcode {
+	out := d.scanLines(g, 0)
+	if len(out) == 0 {
+		out = d.scanLines(g.rotate90(), 90)
+	}
+	return out
+}
+
+// scanLines reads 1D codes on rows of g, which is the original image turned
+// by angle degrees counterclockwise.
+func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
+	if err != nil {
+		return nil
+	}
+	decs := d.rowDecoders()
+	// Up to 96 scan lines from the middle out: on photos, codes often
+	// read on only a few neighbouring rows.
+	lines := 96
+	if d.opts.Fast {
+		lines = min(lines, 24)
+	}
+	step := max(1, g.Height/lines)
+	hits := map[string]*scanHit{}
+	var order []string
+	var row *gozxing.BitArray
+	mid := g.Height / 2
+	for k := 0; ; k++ {
+		off := (k + 1) / 2 * step
+		if k%2 == 1 {
+			off = -off
+		}
+		y := mid + off
+		if y < 0 || y >= g.Height {
+			if k > 2*lines+2 {
+				break
+			}
+			continue
+		}
+		row, err = bm.GetBlackRow(y, row)
+		if err != nil || transitions(row) < minTransitions {
+			continue
+		}
+		for attempt := 0; attempt < 2; attempt++ {
+			if attempt == 1 {
+				row.Reverse()
+			}
+			for _, dec := range decs {
+				r, err := dec.DecodeRow(y, row, hints)
+				if err != nil {
+					continue
+				}
+				b := fromResult(r)
+				if !quietZones(row, b) {
+					continue
+				}
+				if attempt == 1 {
+					b.Angle = (b.Angle + 180) % 360
+					for i := range b.Corners {
+						b.Corners[i].X = float64(g.Width) - b.Corners[i].X
+					}
+				}
+				if b.Format == serialgate.Code39 {
+					if full, ok := code39FullASCII(b.Text); ok {
+						b.Text = full
+					}
+				}
+				key := string(b.Format) + "\x00" + b.Text
+				h := hits[key]
+				if h == nil {
+					h = &scanHit{b: b, lines: map[int]bool{}}
+					hits[key] = h
+					order = append(order, key)
+				}
+				h.lines[y] = true
+				h.b.Corners = append(h.b.Corners, b.Corners...)
+			}
+			if attempt == 1 {
+				row.Reverse()
+			}
+		}
+	}
+	var out []Barcode
+	for _, key := range order {
+		h := hits[key]
+		if len(h.lines) < d.minLines(h.b.Format) || outvoted(h, hits) {
+			continue
+		}
+		b := h.b
+		b.ScanLines = len(h.lines)
+		b.Corners = outline(b.Corners)
+		b.Angle = (b.Angle + angle) % 360
+		b.Corners = unrotate(b.Corners, angle, g)
+		out = append(out, b)
+	}
+	return out
+}
+
+// quietZones checks, for the short EAN/UPC codes that also appear as
+// fragments of longer ones, that the row is white for five modules on
+// either side of the code, as the symbology requires (seven or more). A
+// code that reaches the image's edge is given the benefit of the doubt.
+func quietZones(row *gozxing.BitArray, b Barcode) bool {
+	var span float64 // modules between the centres of the two guards
+	switch b.Format {
+	case serialgate.EAN8:
+		span = 64
+	case serialgate.UPCE:
+		span = 46.5
+	default:
+		return true
+	}
+	if len(b.Corners) < 2 {
+		return true
+	}
+	left, right := b.Corners[0].X, b.Corners[1].X
+	if left > right {
+		left, right = right, left
+	}
+	m := (right - left) / span
+	from, to := int(left-1.5*m-5*m), int(left-1.5*m)
+	if !whiteRun(row, from, to) {
+		return false
+	}
+	end := right + 1.5*m
+	if b.Format == serialgate.UPCE {
+		end = right + 3*m
+	}
+	return whiteRun(row, int(end)+1, int(end+5*m))
+}
+
+func whiteRun(row *gozxing.BitArray, from, to int) bool {
+	from, to = max(from, 0), min(to, row.GetSize())
+	for x := from; x < to; x++ {
+		if row.Get(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// outvoted tells whether another reading of the same family, on the same
+// place, was read on more scan lines: two different texts where one code
+// stands mean the rarer one is a misread.
+func outvoted(h *scanHit, hits map[string]*scanHit) bool {
+	box := bounds(outline(h.b.Corners)).Inset(-2)
+	for _, o := range hits {
+		if o == h || family(o.b.Format) != family(h.b.Format) || len(o.lines) <= len(h.lines) {
+			continue
+		}
+		if box.Overlaps(bounds(outline(o.b.Corners)).Inset(-2)) {
+			return true
+		}
+	}
+	return false
+}
+
+func family(f serialgate.Symbology) serialgate.Symbology {
+	switch f {
+	case serialgate.EAN8, serialgate.UPCE, serialgate.UPCA:
+		return serialgate.EAN13
+	}
+	return f
+}
+
+// minTransitions is the fewest changes between black and white a scan line
+// crossing any 1D code has: the shortest, an EAN-8 or a one-character
+// Code 39, has more than 20.
+const minTransitions = 20
+
+func transitions(row *gozxing.BitArray) int {
+	n := 0
+	size := row.GetSize()
+	for x := 0; x < size; {
+		next := row.GetNextSet(x)
+		if row.Get(x) {
+			next = row.GetNextUnset(x)
+		}
+		if next >= size {
+			break
+		}
+		n++
+		x = next
+	}
+	return n
+}
+
+func (d *Decoder) minLines(f serialgate.Symbology) int {
+	if d.opts.MinLines > 0 {
+		return d.opts.MinLines
+	}
+	switch f {
+	case serialgate.Codabar, serialgate.ITF, serialgate.Code39:
+		return 3
+	}
+	return 2
+}
+
+// outline reduces the end points of every scan line to the four corners
+// of their bounding box.
+func outline(ps []Point) []Point {
+	if len(ps) == 0 {
+		return nil
+	}
+	minX, minY, maxX, maxY := ps[0].X, ps[0].Y, ps[0].X, ps[0].Y
+	for _, p := range ps {
+		minX, maxX = math.Min(minX, p.X), math.Max(maxX, p.X)
+		minY, maxY = math.Min(minY, p.Y), math.Max(maxY, p.Y)
+	}
+	return []Point{{minX, minY}, {maxX, minY}, {maxX, maxY}, {minX, maxY}}
+}
+
+// unrotate maps points found in g, the original turned by angle degrees
+// counterclockwise, back to the original's coordinates.
+func unrotate(ps []Point, angle int, g Gray) []Point {
+	if angle != 90 {
+		return ps
+	}
+	// rotate90 put original (x, y) at (y, W-1-x), where W = g.Height.
+	for i, p := range ps {
+		ps[i] = Point{X: float64(g.Height-1) - p.Y, Y: p.X}
+	}
+	return ps
+}
+
+// code39FullASCII decodes Code 39's full-ASCII pairs ($A, %U, /C, +A, ...)
+// and reports false when the text holds none or an invalid pair.
+func code39FullASCII(s string) (string, bool) {
+	if !strings.ContainsAny(s, "$%/+") {
+		return s, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !strings.ContainsRune("$%/+", rune(c)) {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(s) {
+			return s, false
+		}
+		n := s[i+1]
+		i++
+		switch c {
+		case '+':
+			if n < 'A' || n > 'Z' {
+				return s, false
+			}
+			b.WriteByte(n + 32)
+		case '$':
+			if n < 'A' || n > 'Z' {
+				return s, false
+			}
+			b.WriteByte(n - 64)
+		case '%':
+			switch {
+			case n >= 'A' && n <= 'E':
+				b.WriteByte(n - 38)
+			case n >= 'F' && n <= 'J':
+				b.WriteByte(n - 11)
+			case n >= 'K' && n <= 'O':
+				b.WriteByte(n + 16)
+			case n >= 'P' && n <= 'T':
+				b.WriteByte(n + 43)
+			case n == 'U':
+				b.WriteByte(0)
+			case n == 'V':
+				b.WriteByte('@')
+			case n == 'W':
+				b.WriteByte('`')
+			case n >= 'X' && n <= 'Z':
+				b.WriteByte(127)
+			default:
+				return s, false
+			}
+		case '/':
+			switch {
+			case n >= 'A' && n <= 'O':
+				b.WriteByte(n - 32)
+			case n == 'Z':
+				b.WriteByte(':')
+			default:
+				return s, false
+			}
+		}
+	}
+	return b.String(), true
+}
+
+// variant is one way of presenting an image to the 2D readers: the
+// transformed image, and how to map its points back.
+type variant struct {
+	name   string
+	make   func(g Gray) Gray
+	global bool // the global-histogram binarizer instead of the hybrid one
+	pure   bool // the image is nothing but the code
+	scale  float64
+	shift  float64 // padding added on each side, in the variant's pixels
+	turned bool    // turned a quarter counterclockwise
+}
+
+// matrixVariants are tried in order until one finds a code. The order and
+// the set come from measurements on label photos: padding rescues codes
+// that touch the edge, the global binarizer and a quarter turn rescue
+// gozxing's detectors on some photos, and upscaling or the pure-code mode
+// rescue small synthetic images.
+func matrixVariants(g Gray) []variant {
+	padOf := func(g Gray) int { return max(g.Width, g.Height)/8 + 4 }
+	vs := []variant{
+		{name: "plain", make: func(g Gray) Gray { return g }, scale: 1},
+		{name: "padded", make: func(g Gray) Gray { return pad(g, padOf(g)) }, scale: 1, shift: float64(padOf(g))},
+		{name: "global", make: func(g Gray) Gray { return g }, global: true, scale: 1},
+		{name: "turned", make: Gray.rotate90, scale: 1, turned: true},
+	}
+	if m := max(g.Width, g.Height); m < 300 {
+		k := 2
+		if m < 100 {
+			k = 3
+		}
+		up := func(g Gray) Gray { return pad(upscale(g, k), 8*k) }
+		vs = append(vs,
+			variant{name: "upscaled", make: up, scale: 1 / float64(k), shift: float64(8 * k)},
+			variant{name: "upscaled-global", make: up, global: true, scale: 1 / float64(k), shift: float64(8 * k)},
+		)
+	}
+	if max(g.Width, g.Height) < 400 {
+		vs = append(vs,
+			variant{name: "pure", make: func(g Gray) Gray { return g }, pure: true, scale: 1},
+			variant{name: "pure-global", make: func(g Gray) Gray { return g }, pure: true, global: true, scale: 1},
+		)
+	}
+	vs = append(vs, variant{name: "inverted", make: invert, scale: 1})
+	if g.Width >= 500 && g.Height >= 500 {
+		vs = append(vs, variant{name: "half", make: Gray.half, scale: 2})
+	}
+	return vs
+}
+
+// matrix reads the 2D codes with the first of the variants that finds any.
+func (d *Decoder) matrix(g Gray, vs []variant, stop func() bool) []Barcode {
+	if !d.want[serialgate.QRCode] && !d.want[serialgate.DataMatrix] && !d.want[serialgate.Aztec] {
+		return nil
+	}
+	for i, v := range vs {
+		if i > 0 && stop() {
+			return nil
+		}
+		vg := v.make(g)
+		out := d.matrixOnce(vg, v)
+		if len(out) == 0 {
+			continue
+		}
+		for i := range out {
+			for j, p := range out[i].Corners {
+				p.X, p.Y = p.X-v.shift, p.Y-v.shift
+				if v.turned {
+					p = Point{X: float64(vg.Height-1) - p.Y, Y: p.X}
+				}
+				out[i].Corners[j] = Point{X: p.X * v.scale, Y: p.Y * v.scale}
+			}
+			if v.turned {
+				out[i].Angle = (out[i].Angle + 90) % 360
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func invert(g Gray) Gray {
+	out := Gray{Pix: make([]byte, g.Width*g.Height), Width: g.Width, Height: g.Height, Stride: g.Width}
+	for y := 0; y < g.Height; y++ {
+		o := out.Pix[y*g.Width : y*g.Width+g.Width]
+		for x, v := range g.row(y) {
+			o[x] = 255 - v
+		}
+	}
+	return out
+}
+
+// pad surrounds the image with a white border: detectors need a quiet zone.
+func pad(g Gray, border int) Gray {
+	w, h := g.Width+2*border, g.Height+2*border
+	out := Gray{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	for y := 0; y < g.Height; y++ {
+		copy(out.Pix[(y+border)*w+border:], g.row(y))
+	}
+	return out
+}
+
+// upscale enlarges the image k times, repeating pixels, so that a code
+// with one-pixel modules gets modules the detectors can measure.
+func upscale(g Gray, k int) Gray {
+	w, h := g.Width*k, g.Height*k
+	out := Gray{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+	for y := 0; y < h; y++ {
+		r := g.row(y / k)
+		o := out.Pix[y*w : y*w+w]
+		for x := range o {
+			o[x] = r[x/k]
+		}
+	}
+	return out
+}
+
+// matrixOnce runs the 2D readers on one variant of the image, looking
+// again after each Data Matrix or serialgate.Aztec code found with that code painted
+// out; points stay in the variant's coordinates.
+func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
+	var out []Barcode
+	h := hints
+	if v.pure {
+		h = pureHints
+	}
+	bitmap := func(g Gray) *gozxing.BinaryBitmap {
+		var bz gozxing.Binarizer
+		if v.global {
+			bz = gozxing.NewGlobalHistgramBinarizer(&source{g: g})
+		} else {
+			bz = newLocalBinarizer(g)
+		}
+		bm, _ := gozxing.NewBinaryBitmap(bz)
+		return bm
+	}
+	// The binarized image is computed once and shared by the readers.
+	whole := bitmap(g)
+	if d.want[serialgate.QRCode] {
+		// The multi-code QR detector tries every triple of finder-pattern
+		// candidates, which on a textured camera frame can be thousands:
+		// the fast mode reads the best-placed QR code per frame.
+		if v.pure || d.opts.Fast {
+			if r, err := qrcode.NewQRCodeReader().Decode(whole, h); err == nil {
+				out = append(out, fromResult(r))
+			}
+		} else if rs, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(whole, h); err == nil {
+			for _, r := range rs {
+				out = append(out, fromResult(r))
+			}
+		}
+	}
+	type single interface {
+		Decode(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
+	}
+	for _, f := range []serialgate.Symbology{serialgate.DataMatrix, serialgate.Aztec} {
+		if !d.want[f] {
+			continue
+		}
+		read := func(bm *gozxing.BinaryBitmap) (Barcode, bool) {
+			var rd single = datamatrix.NewDataMatrixReader()
+			if f == serialgate.Aztec {
+				rd = aztec.NewAztecReader()
+			}
+			r, err := rd.Decode(bm, h)
+			if err != nil {
+				return Barcode{}, false
+			}
+			return fromResult(r), true
+		}
+		// gozxing's Data Matrix and serialgate.Aztec detectors look outward from the
+		// middle of the image: each code found is painted out and the
+		// image read again, then the corners of a label are read on
+		// their own, where a code away from the middle is found.
+		cur, bm := g, whole
+		for k := 0; k < 4; k++ {
+			b, ok := read(bm)
+			if !ok {
+				break
+			}
+			out = append(out, b)
+			box := bounds(b.Corners)
+			if v.pure || box.Empty() {
+				break
+			}
+			grow := max(box.Dx(), box.Dy()) / 4
+			cur = cur.whiteOut(box.Inset(-grow))
+			bm = bitmap(cur)
+		}
+		if f == serialgate.DataMatrix && v.name == "plain" && !d.opts.Fast && len(out) == 0 {
+			// Where gozxing's detectors find no 2D code, look for a Data
+			// Matrix finder pattern's L by shape.
+			if m, err := whole.GetBlackMatrix(); err == nil && m != nil {
+				out = append(out, dmByShape(m, 4)...)
+			}
+		}
+		if v.pure || d.opts.Fast || g.Width < 200 || g.Height < 200 {
+			continue
+		}
+		cw, ch := g.Width*3/5, g.Height*3/5
+		for _, at := range []image.Point{{0, 0}, {g.Width - cw, 0}, {0, g.Height - ch}, {g.Width - cw, g.Height - ch}} {
+			part := cur.crop(image.Rect(at.X, at.Y, at.X+cw, at.Y+ch))
+			b, ok := read(bitmap(part))
+			if !ok {
+				continue
+			}
+			for i := range b.Corners {
+				b.Corners[i].X += float64(at.X)
+				b.Corners[i].Y += float64(at.Y)
+			}
+			box := bounds(b.Corners)
+			around := box.Inset(-max(box.Dx(), box.Dy()) / 2)
+			// Away from the middle, a small symbol's few check codewords
+			// can be satisfied by texture: a code counts only if the
+			// other binarizer reads it again from the pixels around it.
+			gb, _ := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: pad(g.crop(around), 16)}))
+			if again, ok := read(gb); !ok || again.Text != b.Text {
+				continue
+			}
+			out = append(out, b)
+			cur = cur.whiteOut(box.Inset(-max(box.Dx(), box.Dy()) / 4))
+		}
+	}
+	return out
+}
+
+// ExpandUPCE writes an 8-digit UPC-E code in its 12-digit UPC-A form.
+func ExpandUPCE(e string) string {
+	if len(e) != 8 {
+		return e
+	}
+	d := e[1:7]
+	var m string
+	switch d[5] {
+	case '0', '1', '2':
+		m = d[0:2] + string(d[5]) + "0000" + d[2:5]
+	case '3':
+		m = d[0:3] + "00000" + d[3:5]
+	case '4':
+		m = d[0:4] + "00000" + d[4:5]
+	default:
+		m = d[0:5] + "0000" + d[5:6]
+	}
+	return e[0:1] + m + e[7:8]
+}

@@ -1,0 +1,133 @@
+package rules
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+const good = `version: 1
+manufacturers:
+  - name: Acme Devices
+    lwa_client_id: amzn1.application-oa2-client.0000000000000001
+    models:
+      - model: ACME_PURIFIER_200        # the device_model / modelId
+        asins: [B0ACME0200]
+        serial:
+          regex: '^AC2\d{9}$'
+          dialect: java
+        examples:
+          valid: [AC2000000001]
+          invalid: [AC200000001]
+      - model: ACME_OTHER
+        asins: [B0ACME0201, B0ACME0202]
+        serial:
+          regex: 'X\d+'
+`
+
+func TestParse(t *testing.T) {
+	s, err := Parse("r.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := s.Models()
+	if len(ms) != 2 {
+		t.Fatalf("%d models", len(ms))
+	}
+	m := ms[0]
+	if m.Model != "ACME_PURIFIER_200" || m.Manufacturer != "Acme Devices" || m.Serial.Regex != `^AC2\d{9}$` || m.Serial.Dialect != Java {
+		t.Errorf("model %+v", m)
+	}
+	if len(m.Valid) != 1 || m.Valid[0].Text != "AC2000000001" || m.Valid[0].Pos.Line != 12 {
+		t.Errorf("valid examples %+v", m.Valid)
+	}
+	if m.Serial.RegexPos != (Pos{"r.yaml", 9, 18}) {
+		t.Errorf("regex pos %v", m.Serial.RegexPos)
+	}
+	if ms[1].Serial.Dialect != Java || len(ms[1].ASINs) != 2 {
+		t.Errorf("second model %+v", ms[1])
+	}
+	if s.Manufacturers[0].LWAClientID != "amzn1.application-oa2-client.0000000000000001" {
+		t.Errorf("client id %q", s.Manufacturers[0].LWAClientID)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, edit, want string
+		line, col        int
+	}{
+		{"unknown key", strings.Replace(good, "dialect: java", "dialekt: java", 1), `unknown key "dialekt" in serial`, 10, 11},
+		{"unknown top key", good + "extra: 1\n", `unknown key "extra"`, 18, 1},
+		{"version", strings.Replace(good, "version: 1", "version: 2", 1), "version: want 1", 1, 10},
+		{"dialect", strings.Replace(good, "dialect: java", "dialect: perl", 1), `unknown dialect "perl"`, 10, 20},
+		{"empty regex", strings.Replace(good, `regex: 'X\d+'`, `regex: ''`, 1), "empty regex", 17, 18},
+		{"missing regex", strings.Replace(good, `regex: 'X\d+'`, `dialect: re2`, 1), `missing key "regex"`, 17, 11},
+		{"duplicate model", strings.Replace(good, "model: ACME_OTHER", "model: ACME_PURIFIER_200", 1), `model "ACME_PURIFIER_200" defined twice (first at line 6)`, 14, 9},
+		{"duplicate asin", strings.Replace(good, "B0ACME0201", "B0ACME0200", 1), `ASIN "B0ACME0200" defined twice`, 15, 17},
+		{"repeated key", strings.Replace(good, "dialect: java", "regex: 'x'", 1), `key "regex" repeated`, 10, 11},
+		{"asins not a list", strings.Replace(good, "[B0ACME0200]", "B0ACME0200", 1), "asins: want a list", 7, 16},
+		{"yaml syntax", strings.Replace(good, "valid: [AC2000000001]", "valid: [AC2000000001", 1), "did not find expected", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("r.yaml", []byte(tc.edit))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q does not say %q", err, tc.want)
+			}
+			var re *Error
+			if !errors.As(err, &re) {
+				t.Fatalf("error %T is not a *rules.Error", err)
+			}
+			if re.Pos.File != "r.yaml" {
+				t.Errorf("file %q", re.Pos.File)
+			}
+			if tc.line > 0 && (re.Pos.Line != tc.line || re.Pos.Col != tc.col) {
+				t.Errorf("at %d:%d, want %d:%d (%v)", re.Pos.Line, re.Pos.Col, tc.line, tc.col, err)
+			}
+		})
+	}
+}
+
+func TestUnknownKeyUnwraps(t *testing.T) {
+	_, err := Parse("r.yaml", []byte(strings.Replace(good, "asins:", "asin:", 1)))
+	if !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("%v does not unwrap to ErrUnknownKey", err)
+	}
+}
+
+func TestLoadShared(t *testing.T) {
+	s, err := Load(os.DirFS("../../shared/testdata/rules"), "java-dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Models()); n != 15 {
+		t.Fatalf("%d models, want 15", n)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	if b, err := os.ReadFile("../../shared/testdata/rules/java-dev.yaml"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("version: 1\nmanufacturers: []\n"))
+	f.Add([]byte("- a\n- b"))
+	f.Add([]byte("version: [1]\nmanufacturers: {a: b}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("f.yaml", data)
+		if err != nil {
+			var re *Error
+			if !errors.As(err, &re) {
+				t.Fatalf("error %T %v is not a *rules.Error", err, err)
+			}
+			return
+		}
+		if s.Version != 1 {
+			t.Fatalf("accepted version %d", s.Version)
+		}
+	})
+}
