@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/makiuchi-d/gozxing"
@@ -138,10 +140,13 @@ func (d *Decoder) Gray(g Gray) (out []Barcode, err error) {
 	if d.opts.Fast {
 		vs = vs[:1]
 	}
-	// The rescue variants after the first cost a pass each: they stop
-	// once a 1D code has been read, since they are for images where
-	// nothing reads.
-	mat = d.matrix(g, vs, linFound.Load)
+	// The rescue variants after the first cost a pass each and are for
+	// images where nothing reads: they wait for the 1D scan, which has
+	// the cores meanwhile, and are skipped when it read a code.
+	mat = d.matrix(g, vs, func() bool {
+		<-done
+		return linFound.Load()
+	})
 	<-done
 	if linErr != nil {
 		return nil, linErr
@@ -331,25 +336,73 @@ func format(f gozxing.BarcodeFormat) serialgate.Symbology {
 	return serialgate.Symbology(f.String())
 }
 
+// rowDecoder is a 1D reader with the cost measured for it, which decides
+// how the readers are shared among the cores.
+type rowDecoder struct {
+	oned.RowDecoder
+	cost int
+}
+
 // rowDecoders returns fresh 1D row decoders for the wanted symbologies:
-// some keep state between rows, so each scan gets its own.
-func (d *Decoder) rowDecoders() []oned.RowDecoder {
-	var out []oned.RowDecoder
-	add := func(want bool, r gozxing.Reader) {
+// some keep state between rows (RSS-14 pairs halves read on different
+// rows), so each scan gets its own. EAN-13 (and UPC-A), EAN-8 and UPC-E
+// share one reader, which looks for the start guard once per row for all
+// three instead of once each.
+func (d *Decoder) rowDecoders() []rowDecoder {
+	var out []rowDecoder
+	add := func(want bool, r gozxing.Reader, cost int) {
 		if want {
-			out = append(out, r.(oned.RowDecoder))
+			out = append(out, rowDecoder{r.(oned.RowDecoder), cost})
 		}
 	}
-	add(d.want[serialgate.Code128], oned.NewCode128Reader())
-	add(d.want[serialgate.Code39], oned.NewCode39Reader())
-	add(d.want[serialgate.Code93], oned.NewCode93Reader())
-	add(d.want[serialgate.EAN13] || d.want[serialgate.UPCA], oned.NewEAN13Reader())
-	add(d.want[serialgate.EAN8], oned.NewEAN8Reader())
-	add(d.want[serialgate.UPCE], oned.NewUPCEReader())
-	add(d.want[serialgate.ITF], oned.NewITFReader())
-	add(d.want[serialgate.Codabar], oned.NewCodaBarReader())
-	add(d.want[serialgate.RSS14], rss.NewRSS14Reader())
+	add(d.want[serialgate.Code128], oned.NewCode128Reader(), 6)
+	add(d.want[serialgate.Code39], oned.NewCode39Reader(), 9)
+	add(d.want[serialgate.Code93], oned.NewCode93Reader(), 4)
+	var upcean []gozxing.BarcodeFormat
+	if d.want[serialgate.EAN13] || d.want[serialgate.UPCA] {
+		upcean = append(upcean, gozxing.BarcodeFormat_EAN_13)
+	}
+	if d.want[serialgate.EAN8] {
+		upcean = append(upcean, gozxing.BarcodeFormat_EAN_8)
+	}
+	if d.want[serialgate.UPCE] {
+		upcean = append(upcean, gozxing.BarcodeFormat_UPC_E)
+	}
+	// Without UPC_A among the formats the reader reports a UPC-A code as
+	// an EAN-13 starting with 0, which fromResult turns back into UPC-A.
+	add(len(upcean) > 0, oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_POSSIBLE_FORMATS: upcean,
+	}), 8)
+	add(d.want[serialgate.ITF], oned.NewITFReader(), 5)
+	add(d.want[serialgate.Codabar], oned.NewCodaBarReader(), 4)
+	add(d.want[serialgate.RSS14], rss.NewRSS14Reader(), 9)
 	return out
+}
+
+// shareDecoders splits the decoders into n groups of about equal cost,
+// keeping their order within each group.
+func shareDecoders(decs []rowDecoder, n int) [][]int {
+	groups := make([][]int, n)
+	load := make([]int, n)
+	idx := make([]int, len(decs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return decs[idx[a]].cost > decs[idx[b]].cost })
+	for _, i := range idx {
+		g := 0
+		for k := range load {
+			if load[k] < load[g] {
+				g = k
+			}
+		}
+		groups[g] = append(groups[g], i)
+		load[g] += decs[i].cost
+	}
+	for _, g := range groups {
+		sort.Ints(g)
+	}
+	return groups
 }
 
 var hints = map[gozxing.DecodeHintType]interface{}{
@@ -381,14 +434,24 @@ func (d *Decoder) linear(g Gray) []Barcode {
 	return out
 }
 
+// scanLine is one reading on one scan line: line is the line's place in
+// the middle-out order, attempt 1 the reversed row.
+type scanLine struct {
+	line, attempt, dec int
+	y                  int
+	b                  Barcode
+}
+
 // scanLines reads 1D codes on rows of g, which is the original image turned
-// by angle degrees counterclockwise.
+// by angle degrees counterclockwise. The readers are shared among the
+// cores, each group reading every line with its own binarizer; the
+// readings are then merged in one fixed order, so the result does not
+// depend on the number of cores.
 func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
-	if err != nil {
+	decs := d.rowDecoders()
+	if len(decs) == 0 {
 		return nil
 	}
-	decs := d.rowDecoders()
 	// Up to 96 scan lines from the middle out: on photos, codes often
 	// read on only a few neighbouring rows.
 	lines := 96
@@ -396,9 +459,7 @@ func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
 		lines = min(lines, 24)
 	}
 	step := max(1, g.Height/lines)
-	hits := map[string]*scanHit{}
-	var order []string
-	var row *gozxing.BitArray
+	var ys []int
 	mid := g.Height / 2
 	for k := 0; ; k++ {
 		off := (k + 1) / 2 * step
@@ -412,6 +473,89 @@ func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
 			}
 			continue
 		}
+		ys = append(ys, y)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(decs), 4)
+	if d.opts.Fast {
+		workers = 1 // a camera frame: the cores are the camera loop's
+	}
+	groups := shareDecoders(decs, workers)
+	results := make([][]scanLine, workers)
+	var wg sync.WaitGroup
+	var panicked atomic.Value
+	for w := range groups {
+		run := func() {
+			defer func() {
+				if r := recover(); r != nil {
+					panicked.Store(fmt.Sprint(r))
+				}
+			}()
+			results[w] = d.readLines(g, ys, decs, groups[w])
+		}
+		if w == workers-1 {
+			run()
+			continue
+		}
+		wg.Go(run)
+	}
+	wg.Wait()
+	if r := panicked.Load(); r != nil {
+		panic(r)
+	}
+	var all []scanLine
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.line != b.line {
+			return a.line < b.line
+		}
+		if a.attempt != b.attempt {
+			return a.attempt < b.attempt
+		}
+		return a.dec < b.dec
+	})
+	hits := map[string]*scanHit{}
+	var order []string
+	for _, r := range all {
+		b := r.b
+		key := string(b.Format) + "\x00" + b.Text
+		h := hits[key]
+		if h == nil {
+			h = &scanHit{b: b, lines: map[int]bool{}}
+			hits[key] = h
+			order = append(order, key)
+		}
+		h.lines[r.y] = true
+		h.b.Corners = append(h.b.Corners, b.Corners...)
+	}
+	var out []Barcode
+	for _, key := range order {
+		h := hits[key]
+		if len(h.lines) < d.minLines(h.b.Format) || outvoted(h, hits) {
+			continue
+		}
+		b := h.b
+		b.ScanLines = len(h.lines)
+		b.Corners = outline(b.Corners)
+		b.Angle = (b.Angle + angle) % 360
+		b.Corners = unrotate(b.Corners, angle, g)
+		out = append(out, b)
+	}
+	return out
+}
+
+// readLines runs the decoders numbered in use on the rows ys of g, forwards
+// and reversed.
+func (d *Decoder) readLines(g Gray, ys []int, decs []rowDecoder, use []int) []scanLine {
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
+	if err != nil || len(use) == 0 {
+		return nil
+	}
+	var out []scanLine
+	var row *gozxing.BitArray
+	for k, y := range ys {
 		row, err = bm.GetBlackRow(y, row)
 		if err != nil || transitions(row) < minTransitions {
 			continue
@@ -420,8 +564,8 @@ func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
 			if attempt == 1 {
 				row.Reverse()
 			}
-			for _, dec := range decs {
-				r, err := dec.DecodeRow(y, row, hints)
+			for _, i := range use {
+				r, err := decs[i].DecodeRow(y, row, hints)
 				if err != nil {
 					continue
 				}
@@ -440,33 +584,12 @@ func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
 						b.Text = full
 					}
 				}
-				key := string(b.Format) + "\x00" + b.Text
-				h := hits[key]
-				if h == nil {
-					h = &scanHit{b: b, lines: map[int]bool{}}
-					hits[key] = h
-					order = append(order, key)
-				}
-				h.lines[y] = true
-				h.b.Corners = append(h.b.Corners, b.Corners...)
+				out = append(out, scanLine{line: k, attempt: attempt, dec: i, y: y, b: b})
 			}
 			if attempt == 1 {
 				row.Reverse()
 			}
 		}
-	}
-	var out []Barcode
-	for _, key := range order {
-		h := hits[key]
-		if len(h.lines) < d.minLines(h.b.Format) || outvoted(h, hits) {
-			continue
-		}
-		b := h.b
-		b.ScanLines = len(h.lines)
-		b.Corners = outline(b.Corners)
-		b.Angle = (b.Angle + angle) % 360
-		b.Corners = unrotate(b.Corners, angle, g)
-		out = append(out, b)
 	}
 	return out
 }
@@ -712,34 +835,73 @@ func matrixVariants(g Gray) []variant {
 }
 
 // matrix reads the 2D codes with the first of the variants that finds any.
+// After the first, the variants run as many at a time as there are cores,
+// and the first in order that finds a code is taken, as if they had run
+// one by one.
 func (d *Decoder) matrix(g Gray, vs []variant, stop func() bool) []Barcode {
 	if !d.want[serialgate.QRCode] && !d.want[serialgate.DataMatrix] && !d.want[serialgate.Aztec] {
 		return nil
 	}
-	for i, v := range vs {
-		if i > 0 && stop() {
-			return nil
-		}
-		vg := v.make(g)
-		out := d.matrixOnce(vg, v)
-		if len(out) == 0 {
-			continue
-		}
-		for i := range out {
-			for j, p := range out[i].Corners {
-				p.X, p.Y = p.X-v.shift, p.Y-v.shift
-				if v.turned {
-					p = Point{X: float64(vg.Height-1) - p.Y, Y: p.X}
-				}
-				out[i].Corners[j] = Point{X: p.X * v.scale, Y: p.Y * v.scale}
-			}
-			if v.turned {
-				out[i].Angle = (out[i].Angle + 90) % 360
-			}
-		}
+	if len(vs) == 0 {
+		return nil
+	}
+	if out := d.matrixVariant(g, vs[0]); len(out) > 0 {
 		return out
 	}
+	batch := max(1, min(runtime.GOMAXPROCS(0), 4))
+	for i := 1; i < len(vs); i += batch {
+		if stop() {
+			return nil
+		}
+		part := vs[i:min(i+batch, len(vs))]
+		found := make([][]Barcode, len(part))
+		var wg sync.WaitGroup
+		var panicked atomic.Value
+		for k := range part {
+			run := func() {
+				defer func() {
+					if r := recover(); r != nil {
+						panicked.Store(fmt.Sprint(r))
+					}
+				}()
+				found[k] = d.matrixVariant(g, part[k])
+			}
+			if k == len(part)-1 {
+				run()
+				continue
+			}
+			wg.Go(run)
+		}
+		wg.Wait()
+		if r := panicked.Load(); r != nil {
+			panic(r)
+		}
+		for _, out := range found {
+			if len(out) > 0 {
+				return out
+			}
+		}
+	}
 	return nil
+}
+
+// matrixVariant reads the 2D codes on one variant of g, in g's coordinates.
+func (d *Decoder) matrixVariant(g Gray, v variant) []Barcode {
+	vg := v.make(g)
+	out := d.matrixOnce(vg, v)
+	for i := range out {
+		for j, p := range out[i].Corners {
+			p.X, p.Y = p.X-v.shift, p.Y-v.shift
+			if v.turned {
+				p = Point{X: float64(vg.Height-1) - p.Y, Y: p.X}
+			}
+			out[i].Corners[j] = Point{X: p.X * v.scale, Y: p.Y * v.scale}
+		}
+		if v.turned {
+			out[i].Angle = (out[i].Angle + 90) % 360
+		}
+	}
+	return out
 }
 
 func invert(g Gray) Gray {
@@ -819,6 +981,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	type single interface {
 		Decode(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
 	}
+	corners := map[image.Point]*gozxing.BinaryBitmap{}
 	for _, f := range []serialgate.Symbology{serialgate.DataMatrix, serialgate.Aztec} {
 		if !d.want[f] {
 			continue
@@ -839,6 +1002,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		// image read again, then the corners of a label are read on
 		// their own, where a code away from the middle is found.
 		cur, bm := g, whole
+		pristine := true // cur is still g: corner bitmaps can be shared
 		for k := 0; k < 4; k++ {
 			b, ok := read(bm)
 			if !ok {
@@ -851,6 +1015,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			}
 			grow := max(box.Dx(), box.Dy()) / 4
 			cur = cur.whiteOut(box.Inset(-grow))
+			pristine = false
 			bm = bitmap(cur)
 		}
 		if f == serialgate.DataMatrix && v.name == "plain" && !d.opts.Fast && len(out) == 0 {
@@ -865,8 +1030,16 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		}
 		cw, ch := g.Width*3/5, g.Height*3/5
 		for _, at := range []image.Point{{0, 0}, {g.Width - cw, 0}, {0, g.Height - ch}, {g.Width - cw, g.Height - ch}} {
-			part := cur.crop(image.Rect(at.X, at.Y, at.X+cw, at.Y+ch))
-			b, ok := read(bitmap(part))
+			// The Data Matrix and Aztec readers share a corner's
+			// binarized image while neither has painted a code out.
+			pbm := corners[at]
+			if pbm == nil || !pristine {
+				pbm = bitmap(cur.crop(image.Rect(at.X, at.Y, at.X+cw, at.Y+ch)))
+				if pristine {
+					corners[at] = pbm
+				}
+			}
+			b, ok := read(pbm)
 			if !ok {
 				continue
 			}
@@ -885,6 +1058,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			}
 			out = append(out, b)
 			cur = cur.whiteOut(box.Inset(-max(box.Dx(), box.Dy()) / 4))
+			pristine = false
 		}
 	}
 	return out

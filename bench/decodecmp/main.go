@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ type tool struct {
 
 func main() {
 	sgBin := flag.String("serialgate", "bin/serialgate", "serialgate binary")
+	only := flag.String("tools", "serialgate,zxing-cpp,zbar", "the tools to run, comma-separated")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: decodecmp [-serialgate BIN] BARCODES_DIR")
@@ -68,6 +70,13 @@ func main() {
 	} else {
 		fmt.Fprintln(os.Stderr, "zbarimg not found (Debian zbar-tools): left out")
 	}
+	var kept []tool
+	for _, t := range tools {
+		if slices.Contains(strings.Split(*only, ","), t.name) {
+			kept = append(kept, t)
+		}
+	}
+	tools = kept
 	results := make([][]outcome, len(tools))
 	var failures []string
 	for ti, t := range tools {
