@@ -91,11 +91,23 @@ func dmByShape(m *gozxing.BitMatrix, limit int) []Barcode {
 			continue
 		}
 		tried++
-		quad, ok := minRect(hull(ps))
-		if !ok {
-			continue
+		hl := hull(ps)
+		// The minimum-area rectangle, and where perspective or a sheared
+		// print makes the symbol a general quadrilateral, the smallest
+		// four-sided polygon around the shape.
+		if quad, ok := minRect(hl); ok {
+			if b, ok := readDMQuad(m, quad); ok {
+				out = append(out, b)
+				continue
+			}
 		}
-		if b, ok := readDMQuad(m, quad); ok {
+		if quad, ok := minQuad(hl); ok {
+			if b, ok := readDMQuad(m, quad); ok {
+				out = append(out, b)
+				continue
+			}
+		}
+		if b, ok := readDMArms(m, hl); ok {
 			out = append(out, b)
 		}
 	}
@@ -153,6 +165,161 @@ func minRect(h []pt) ([4]pt, bool) {
 	return best, !math.IsInf(bestArea, 1)
 }
 
+// minQuad reduces a convex hull to a quadrilateral around it: an edge at a
+// time is dropped by extending its two neighbours until they meet, always
+// the edge whose removal adds the least area. The result is a close
+// enclosing quadrilateral (not always the smallest), with its corners in
+// the hull's order.
+func minQuad(h []pt) ([4]pt, bool) {
+	var q [4]pt
+	if len(h) < 4 {
+		return q, false
+	}
+	poly := append([]pt(nil), h...)
+	for len(poly) > 4 {
+		n := len(poly)
+		best, bestArea := -1, math.Inf(1)
+		var bestP pt
+		for i := range poly {
+			a, b, c, d := poly[(i+n-1)%n], poly[i], poly[(i+1)%n], poly[(i+2)%n]
+			// Lines a→b and d→c, each extended beyond b and c.
+			r := pt{b.x - a.x, b.y - a.y}
+			s := pt{c.x - d.x, c.y - d.y}
+			den := r.x*s.y - r.y*s.x
+			if math.Abs(den) < 1e-9 {
+				continue
+			}
+			t := ((d.x-a.x)*s.y - (d.y-a.y)*s.x) / den
+			u := ((d.x-a.x)*r.y - (d.y-a.y)*r.x) / den
+			if t < 1 || u < 1 {
+				continue // the neighbours do not meet beyond the edge
+			}
+			p := pt{a.x + t*r.x, a.y + t*r.y}
+			area := math.Abs((c.x-b.x)*(p.y-b.y)-(c.y-b.y)*(p.x-b.x)) / 2
+			if area < bestArea {
+				best, bestArea, bestP = i, area, p
+			}
+		}
+		if best < 0 {
+			return q, false
+		}
+		// poly[best] and poly[best+1] become the single corner bestP.
+		next := make([]pt, 0, n-1)
+		for i := range poly {
+			switch i {
+			case best:
+				next = append(next, bestP)
+			case (best + 1) % n:
+			default:
+				next = append(next, poly[i])
+			}
+		}
+		poly = next
+	}
+	copy(q[:], poly)
+	return q, true
+}
+
+// readDMArms finds the L by its arms: the two longest straight stretches
+// of the outline, which meet at the L's corner. This follows a symbol that
+// perspective or shear has made a general quadrilateral and whose outline
+// the light modules of its other two sides leave ragged.
+func readDMArms(m *gozxing.BitMatrix, h []pt) (Barcode, bool) {
+	type stretch struct {
+		a, b pt
+		l    float64
+	}
+	var ss []stretch
+	n := len(h)
+	if n < 4 {
+		return Barcode{}, false
+	}
+	// Consecutive hull edges within 4 degrees of the stretch's direction
+	// join it.
+	const tol = 4 * math.Pi / 180
+	for i := 0; i < n; {
+		a, b := h[i], h[(i+1)%n]
+		dir := math.Atan2(b.y-a.y, b.x-a.x)
+		j := i + 1
+		for j < n {
+			c, d := h[j%n], h[(j+1)%n]
+			dd := math.Atan2(d.y-c.y, d.x-c.x) - dir
+			dd = math.Remainder(dd, 2*math.Pi)
+			if math.Abs(dd) > tol {
+				break
+			}
+			b = d
+			j++
+		}
+		ss = append(ss, stretch{a, b, dist(a, b)})
+		i = j
+	}
+	if len(ss) < 3 {
+		return Barcode{}, false
+	}
+	// Pairs of long stretches with only short ones between them (the
+	// rounded corner of the L), longest first.
+	type pair struct {
+		i, j  int
+		score float64
+	}
+	var pairs []pair
+	for i := range ss {
+		gap := 0.0
+		for k := 1; k < len(ss)-1; k++ {
+			j := (i + k) % len(ss)
+			short := math.Min(ss[i].l, ss[j].l)
+			if short >= 8 && gap <= 0.15*short {
+				pairs = append(pairs, pair{i, j, short})
+			}
+			gap += ss[j].l
+			if gap > 0.2*ss[i].l {
+				break
+			}
+		}
+	}
+	sort.Slice(pairs, func(a, b int) bool { return pairs[a].score > pairs[b].score })
+	for _, p := range pairs[:min(len(pairs), 4)] {
+		s1, s2 := ss[p.i], ss[p.j]
+		// The corner is where the two lines meet, at a believable angle.
+		r := pt{s1.b.x - s1.a.x, s1.b.y - s1.a.y}
+		q := pt{s2.b.x - s2.a.x, s2.b.y - s2.a.y}
+		den := r.x*q.y - r.y*q.x
+		if math.Abs(den) < 0.4*s1.l*s2.l { // sin(angle) < 0.4: not an L
+			continue
+		}
+		t := ((s2.a.x-s1.a.x)*q.y - (s2.a.y-s1.a.y)*q.x) / den
+		bl := pt{s1.a.x + t*r.x, s1.a.y + t*r.y}
+		// Arms run from the corner to the far ends of the two stretches,
+		// and are solid.
+		end1, end2 := s1.a, s2.b
+		c := lerp(end1, end2, 0.5)
+		tl, br := armEnd(m, bl, end1, c), armEnd(m, bl, end2, c)
+		if !solidArm(m, bl, tl, c) || !solidArm(m, bl, br, c) {
+			continue
+		}
+		if b, ok := readDMCorners(m, tl, bl, br, pt{tl.x + br.x - bl.x, tl.y + br.y - bl.y}); ok {
+			return b, true
+		}
+	}
+	return Barcode{}, false
+}
+
+// solidArm tells whether the segment from bl to end is dark 1.5 pixels
+// inside the edge (towards c), away from its ends.
+func solidArm(m *gozxing.BitMatrix, bl, end, c pt) bool {
+	l := dist(bl, end)
+	if l < 8 {
+		return false
+	}
+	n := pt{-(end.y - bl.y) / l, (end.x - bl.x) / l}
+	if (c.x-bl.x)*n.x+(c.y-bl.y)*n.y < 0 {
+		n = pt{-n.x, -n.y}
+	}
+	in := func(p pt) pt { return pt{p.x + 1.5*n.x, p.y + 1.5*n.y} }
+	return darkAlong(m, in(lerp(bl, end, 0.1)), in(lerp(bl, end, 0.9))) >= 0.85
+}
+
 // darkAlong is the share of dark pixels on the segment from a to b.
 func darkAlong(m *gozxing.BitMatrix, a, b pt) float64 {
 	n := int(dist(a, b))
@@ -196,9 +363,35 @@ func readDMQuad(m *gozxing.BitMatrix, q [4]pt) (Barcode, bool) {
 		if (bl.x-tl.x)*(br.y-bl.y)-(bl.y-tl.y)*(br.x-bl.x) > 0 {
 			tl, br = br, tl
 		}
-		// Perspective moves the corner opposite the L most: nudge it.
+		if b, ok := readDMCorners(m, tl, bl, br, tr); ok {
+			return b, true
+		}
+		// Where the outline is not a rectangle, the L's arms may end
+		// short of or beyond the outline's corners: follow each arm's
+		// solid modules to where they end.
+		etl, ebr := armEnd(m, bl, tl, c), armEnd(m, bl, br, c)
+		if dist(etl, tl) > 1 || dist(ebr, br) > 1 {
+			if b, ok := readDMCorners(m, etl, bl, ebr, pt{etl.x + ebr.x - bl.x, etl.y + ebr.y - bl.y}); ok {
+				return b, true
+			}
+		}
+	}
+	return Barcode{}, false
+}
+
+// readDMCorners tries the symbol with the L's corners tl, bl, br and the
+// corner opposite tr. That corner is the least sure: the shape's outline
+// there follows data modules, and perspective moves it most. It is tried
+// where it is given, where it completes the parallelogram of the other
+// three, and nudged around both.
+func readDMCorners(m *gozxing.BitMatrix, tl, bl, br, tr pt) (Barcode, bool) {
+	bases := []pt{tr}
+	if par := (pt{tl.x + br.x - bl.x, tl.y + br.y - bl.y}); dist(par, tr) > 1 {
+		bases = append(bases, par)
+	}
+	for _, base := range bases {
 		for _, nudge := range [][2]float64{{0, 0}, {-0.04, 0}, {0.04, 0}, {0, -0.04}, {0, 0.04}, {-0.04, -0.04}, {0.04, 0.04}, {-0.04, 0.04}, {0.04, -0.04}} {
-			t := pt{tr.x + (tr.x-tl.x)*nudge[0] + (tr.x-br.x)*nudge[1], tr.y + (tr.y-tl.y)*nudge[0] + (tr.y-br.y)*nudge[1]}
+			t := pt{base.x + (base.x-tl.x)*nudge[0] + (base.x-br.x)*nudge[1], base.y + (base.y-tl.y)*nudge[0] + (base.y-br.y)*nudge[1]}
 			if b, ok := sampleDM(m, tl, bl, br, t); ok {
 				return b, true
 			}
@@ -208,6 +401,32 @@ func readDMQuad(m *gozxing.BitMatrix, q [4]pt) (Barcode, bool) {
 		}
 	}
 	return Barcode{}, false
+}
+
+// armEnd follows the L's arm from its corner bl towards end, 1.5 pixels
+// inside the edge (towards the centre c), up to a fifth past end, and
+// returns the edge point where its dark modules stop.
+func armEnd(m *gozxing.BitMatrix, bl, end, c pt) pt {
+	l := dist(bl, end)
+	if l < 4 {
+		return end
+	}
+	u := pt{(end.x - bl.x) / l, (end.y - bl.y) / l}
+	// The inward normal: the side of the edge the centre is on.
+	n := pt{-u.y, u.x}
+	if (c.x-bl.x)*n.x+(c.y-bl.y)*n.y < 0 {
+		n = pt{-n.x, -n.y}
+	}
+	gap := max(2, 0.03*l)
+	last := 0.0
+	for s := 0.0; s <= 1.2*l && s-last <= gap; s += 0.5 {
+		x, y := int(bl.x+u.x*s+n.x*1.5), int(bl.y+u.y*s+n.y*1.5)
+		if x >= 0 && y >= 0 && x < m.GetWidth() && y < m.GetHeight() && m.Get(x, y) {
+			last = s
+		}
+	}
+	s := last + 0.5
+	return pt{bl.x + u.x*s, bl.y + u.y*s}
 }
 
 // sampleDM samples the symbol whose L corner is bl at every size that fits
