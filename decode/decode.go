@@ -16,6 +16,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,6 +69,15 @@ type Barcode struct {
 	Corners   []Point // the code's outline (for 1D codes, the ends of a scan line)
 	Angle     int     // degrees the code is turned, counterclockwise: 0, 90, 180 or 270
 	ScanLines int     // for 1D codes, how many scan lines read it
+	// Sequence is set on a symbol of a structured-append series (QR Code,
+	// Aztec): one of several symbols that together carry one message.
+	Sequence *Sequence
+}
+
+// Sequence places a symbol in a structured-append series.
+type Sequence struct {
+	Index, Count int    // symbol Index of Count, from 1
+	ID           string // the series' identity: Aztec's file ID, QR Code's parity byte
 }
 
 // Options tune a Decoder. The zero value reads every symbology.
@@ -270,6 +280,15 @@ func fromResult(r *gozxing.Result) Barcode {
 		// so, and the text starts at the first element.
 		b.Text = strings.TrimPrefix(b.Text, "\x1d")
 	}
+	if seq, ok := md[gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE].(int); ok && seq >= 0 {
+		b.Sequence = &Sequence{Index: seq>>4 + 1, Count: seq&0xf + 1}
+		if par, ok := md[gozxing.ResultMetadataType_STRUCTURED_APPEND_PARITY].(int); ok {
+			b.Sequence.ID = strconv.Itoa(par)
+		}
+	}
+	if b.Format == serialgate.Aztec {
+		aztecAppend(&b, r.GetRawBytes())
+	}
 	if segs, ok := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok {
 		var raw []byte
 		for _, seg := range segs {
@@ -302,6 +321,34 @@ func fromResult(r *gozxing.Result) Barcode {
 		b.AIM = "]Q1"
 	}
 	return b
+}
+
+// aztecAppend takes an Aztec structured-append header off b's text, which
+// gozxing's decoder leaves in it. A symbol of a series begins with the
+// codes M/L U/L (29 in upper mode, 29 in mixed mode), then optionally its
+// file ID between spaces, then two letters: its place and the count, A for
+// 1 to Z for 26 (ISO/IEC 24778). The AIM modifier gains 6, as the standard
+// gives it for a series.
+func aztecAppend(b *Barcode, raw []byte) {
+	if len(raw) < 2 || raw[0] != 0b1110_1111 || raw[1]>>6 != 0b01 {
+		return
+	}
+	t, id := b.Text, ""
+	if strings.HasPrefix(t, " ") {
+		end := strings.IndexByte(t[1:], ' ')
+		if end < 0 {
+			return
+		}
+		id, t = t[1:1+end], t[2+end:]
+	}
+	if len(t) < 2 || t[0] < 'A' || t[0] > 'Z' || t[1] < 'A' || t[1] > 'Z' || t[0] > t[1] {
+		return
+	}
+	b.Sequence = &Sequence{Index: int(t[0]-'A') + 1, Count: int(t[1]-'A') + 1, ID: id}
+	b.Text = t[2:]
+	if len(b.AIM) == 3 && b.AIM[2] >= '0' && b.AIM[2] <= '5' {
+		b.AIM = b.AIM[:2] + strconv.FormatInt(int64(b.AIM[2]-'0'+6), 16)
+	}
 }
 
 func format(f gozxing.BarcodeFormat) serialgate.Symbology {

@@ -92,13 +92,21 @@ type decodeRecord struct {
 }
 
 type decodedBarcode struct {
-	Text    string       `json:"text"`
-	RawHex  string       `json:"raw_hex,omitempty"`
-	Format  string       `json:"format"`
-	AIM     string       `json:"aim,omitempty"`
-	Corners [][2]float64 `json:"corners"`
-	Angle   int          `json:"angle"`
-	Page    int          `json:"page,omitempty"`
+	Text     string       `json:"text"`
+	RawHex   string       `json:"raw_hex,omitempty"`
+	Format   string       `json:"format"`
+	AIM      string       `json:"aim,omitempty"`
+	Corners  [][2]float64 `json:"corners"`
+	Angle    int          `json:"angle"`
+	Sequence *sequence    `json:"sequence,omitempty"`
+	Page     int          `json:"page,omitempty"`
+}
+
+// sequence is a structured-append symbol's place in its series.
+type sequence struct {
+	Index int    `json:"index"`
+	Count int    `json:"count"`
+	ID    string `json:"id,omitempty"`
 }
 
 func toJSON(b decode.Barcode, page, pages int) decodedBarcode {
@@ -108,6 +116,9 @@ func toJSON(b decode.Barcode, page, pages int) decodedBarcode {
 	}
 	for _, p := range b.Corners {
 		d.Corners = append(d.Corners, [2]float64{float64(int(p.X*10)) / 10, float64(int(p.Y*10)) / 10})
+	}
+	if q := b.Sequence; q != nil {
+		d.Sequence = &sequence{Index: q.Index, Count: q.Count, ID: q.ID}
 	}
 	if pages > 1 {
 		d.Page = page

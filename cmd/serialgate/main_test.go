@@ -282,3 +282,20 @@ func TestValidateLabelImage(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 }
+
+// TestDecodeSequence prints an Aztec structured-append symbol's place in
+// its series, with the header taken off its text.
+func TestDecodeSequence(t *testing.T) {
+	file := "../../../shared/testdata/barcodes/aztec-1/Z1-sequence4of7.png"
+	if _, err := os.Stat(file); err != nil {
+		t.Skipf("shared sample not found: %v", err)
+	}
+	code, out, errs := run(t, "", "decode", "--format", "jsonl", file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := `"text":"3456","format":"AZTEC","aim":"]z6"`
+	if !strings.Contains(out, want) || !strings.Contains(out, `"sequence":{"index":4,"count":7,"id":"Z1.txt"}`) {
+		t.Errorf("output %s", out)
+	}
+}
