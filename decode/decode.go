@@ -473,12 +473,24 @@ type scanHit struct {
 // linear reads 1D codes on horizontal scan lines, and on vertical ones
 // when the horizontal lines read none: the codes of one label stand the
 // same way.
+//
+// The rows are binarized with one threshold per row (zxing's global
+// histogram), which suits sharp codes. Where that reads nothing either
+// way, the rows of the local-threshold image are read as well: on blurred
+// or unevenly lit photos a per-row threshold merges narrow bars that a
+// threshold per 8×8 block keeps apart.
 func (d *Decoder) linear(g Gray) []Barcode {
-	out := d.scanLines(g, 0)
-	if len(out) == 0 {
-		out = d.scanLines(g.rotate90(), 90)
+	if out := d.scanLines(g, 0, false); len(out) > 0 {
+		return out
 	}
-	return out
+	turned := g.rotate90()
+	if out := d.scanLines(turned, 90, false); len(out) > 0 || d.opts.Fast {
+		return out
+	}
+	if out := d.scanLines(g, 0, true); len(out) > 0 {
+		return out
+	}
+	return d.scanLines(turned, 90, true)
 }
 
 // scanLine is one reading on one scan line: line is the line's place in
@@ -494,7 +506,7 @@ type scanLine struct {
 // cores, each group reading every line with its own binarizer; the
 // readings are then merged in one fixed order, so the result does not
 // depend on the number of cores.
-func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
+func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 	decs := d.rowDecoders()
 	if len(decs) == 0 {
 		return nil
@@ -526,6 +538,14 @@ func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
 	if d.opts.Fast {
 		workers = 1 // a camera frame: the cores are the camera loop's
 	}
+	var lm *gozxing.BitMatrix
+	if local {
+		m, err := newLocalBinarizer(g).GetBlackMatrix()
+		if err != nil {
+			return nil
+		}
+		lm = m
+	}
 	groups := shareDecoders(decs, workers)
 	results := make([][]scanLine, workers)
 	var wg sync.WaitGroup
@@ -537,7 +557,7 @@ func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
 					panicked.Store(fmt.Sprint(r))
 				}
 			}()
-			results[w] = d.readLines(g, ys, decs, groups[w])
+			results[w] = d.readLines(g, lm, ys, decs, groups[w])
 		}
 		if w == workers-1 {
 			run()
@@ -595,7 +615,7 @@ func (d *Decoder) scanLines(g Gray, angle int) []Barcode {
 
 // readLines runs the decoders numbered in use on the rows ys of g, forwards
 // and reversed.
-func (d *Decoder) readLines(g Gray, ys []int, decs []rowDecoder, use []int) []scanLine {
+func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys []int, decs []rowDecoder, use []int) []scanLine {
 	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
 	if err != nil || len(use) == 0 {
 		return nil
@@ -603,7 +623,11 @@ func (d *Decoder) readLines(g Gray, ys []int, decs []rowDecoder, use []int) []sc
 	var out []scanLine
 	var row *gozxing.BitArray
 	for k, y := range ys {
-		row, err = bm.GetBlackRow(y, row)
+		if lm != nil {
+			row = lm.GetRow(y, row)
+		} else {
+			row, err = bm.GetBlackRow(y, row)
+		}
 		if err != nil || transitions(row) < minTransitions {
 			continue
 		}
