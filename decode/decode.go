@@ -129,39 +129,51 @@ func (d *Decoder) Gray(g Gray) (out []Barcode, err error) {
 		}
 	}()
 	// The 1D scan and the 2D readers share nothing: on a machine with
-	// more than one core they run side by side.
+	// more than one core they run side by side. The second round, with the
+	// local-threshold rows for 1D codes and the rescue variants for 2D
+	// codes, is for images where the first round read nothing.
+	vs := matrixVariants(g)
 	var lin, mat []Barcode
-	var linErr error
-	var linFound atomic.Bool
+	if err := sideBySide(
+		func() { lin = d.linear(g, false) },
+		func() { mat = d.matrix(g, vs[:1]) },
+	); err != nil {
+		return nil, err
+	}
+	if len(lin) == 0 && len(mat) == 0 && !d.opts.Fast {
+		if err := sideBySide(
+			func() { lin = d.linear(g, true) },
+			func() { mat = d.matrix(g, vs[1:]) },
+		); err != nil {
+			return nil, err
+		}
+	}
+	return d.finish(append(lin, mat...)), nil
+}
+
+// sideBySide runs a and b at the same time; a panic in either is returned
+// as an error.
+func sideBySide(a, b func()) error {
+	var errA, errB error
+	guard := func(f func(), err *error) {
+		defer func() {
+			if r := recover(); r != nil {
+				*err = fmt.Errorf("decode: reader failed: %v", r)
+			}
+		}()
+		f()
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer func() {
-			if r := recover(); r != nil {
-				linErr = fmt.Errorf("decode: reader failed: %v", r)
-			}
-		}()
-		if d.any1D() {
-			lin = d.linear(g)
-			linFound.Store(len(lin) > 0)
-		}
+		guard(a, &errA)
 	}()
-	vs := matrixVariants(g)
-	if d.opts.Fast {
-		vs = vs[:1]
-	}
-	// The rescue variants after the first cost a pass each and are for
-	// images where nothing reads: they wait for the 1D scan, which has
-	// the cores meanwhile, and are skipped when it read a code.
-	mat = d.matrix(g, vs, func() bool {
-		<-done
-		return linFound.Load()
-	})
+	guard(b, &errB)
 	<-done
-	if linErr != nil {
-		return nil, linErr
+	if errA != nil {
+		return errA
 	}
-	return d.finish(append(lin, mat...)), nil
+	return errB
 }
 
 func (d *Decoder) any1D() bool {
@@ -472,25 +484,18 @@ type scanHit struct {
 
 // linear reads 1D codes on horizontal scan lines, and on vertical ones
 // when the horizontal lines read none: the codes of one label stand the
-// same way.
-//
-// The rows are binarized with one threshold per row (zxing's global
-// histogram), which suits sharp codes. Where that reads nothing either
-// way, the rows of the local-threshold image are read as well: on blurred
-// or unevenly lit photos a per-row threshold merges narrow bars that a
-// threshold per 8×8 block keeps apart.
-func (d *Decoder) linear(g Gray) []Barcode {
-	if out := d.scanLines(g, 0, false); len(out) > 0 {
+// same way. The rows are binarized with one threshold per row (zxing's
+// global histogram), which suits sharp codes, or with local set, with a
+// threshold per 8×8 block: on blurred or unevenly lit photos a per-row
+// threshold merges narrow bars that the local one keeps apart.
+func (d *Decoder) linear(g Gray, local bool) []Barcode {
+	if !d.any1D() {
+		return nil
+	}
+	if out := d.scanLines(g, 0, local); len(out) > 0 {
 		return out
 	}
-	turned := g.rotate90()
-	if out := d.scanLines(turned, 90, false); len(out) > 0 || d.opts.Fast {
-		return out
-	}
-	if out := d.scanLines(g, 0, true); len(out) > 0 {
-		return out
-	}
-	return d.scanLines(turned, 90, true)
+	return d.scanLines(g.rotate90(), 90, local)
 }
 
 // scanLine is one reading on one scan line: line is the line's place in
@@ -547,32 +552,61 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 		lm = m
 	}
 	groups := shareDecoders(decs, workers)
-	results := make([][]scanLine, workers)
-	var wg sync.WaitGroup
-	var panicked atomic.Value
-	for w := range groups {
-		run := func() {
-			defer func() {
-				if r := recover(); r != nil {
-					panicked.Store(fmt.Sprint(r))
-				}
-			}()
-			results[w] = d.readLines(g, lm, ys, decs, groups[w])
+	read := func(lines []int) []scanLine {
+		results := make([][]scanLine, workers)
+		var wg sync.WaitGroup
+		var panicked atomic.Value
+		for w := range groups {
+			run := func() {
+				defer func() {
+					if r := recover(); r != nil {
+						panicked.Store(fmt.Sprint(r))
+					}
+				}()
+				results[w] = d.readLines(g, lm, ys, lines, decs, groups[w])
+			}
+			if w == workers-1 {
+				run()
+				continue
+			}
+			wg.Go(run)
 		}
-		if w == workers-1 {
-			run()
-			continue
+		wg.Wait()
+		if r := panicked.Load(); r != nil {
+			panic(r)
 		}
-		wg.Go(run)
+		var all []scanLine
+		for _, r := range results {
+			all = append(all, r...)
+		}
+		return all
 	}
-	wg.Wait()
-	if r := panicked.Load(); r != nil {
-		panic(r)
+	// Every other line first: where every code those lines read is
+	// confirmed by enough of them, the lines between add nothing but
+	// time. Otherwise (nothing read, or a code seen on too few lines to
+	// count) the lines between are read too, and the votes taken on all.
+	var first, second []int
+	for k := range ys {
+		if (k+1)/2%2 == 0 {
+			first = append(first, k)
+		} else {
+			second = append(second, k)
+		}
 	}
-	var all []scanLine
-	for _, r := range results {
-		all = append(all, r...)
+	all := read(first)
+	if out, settled := d.vote(all, g, angle); settled {
+		return out
 	}
+	all = append(all, read(second)...)
+	out, _ := d.vote(all, g, angle)
+	return out
+}
+
+// vote gathers the readings of the scan lines into codes: a code counts
+// when enough lines read it and no other reading of the same place was
+// read on more. settled tells that some code counts and every reading
+// belongs to a code that counts.
+func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settled bool) {
 	sort.Slice(all, func(i, j int) bool {
 		a, b := all[i], all[j]
 		if a.line != b.line {
@@ -591,16 +625,18 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 		h := hits[key]
 		if h == nil {
 			h = &scanHit{b: b, lines: map[int]bool{}}
+			h.b.Corners = nil
 			hits[key] = h
 			order = append(order, key)
 		}
 		h.lines[r.y] = true
 		h.b.Corners = append(h.b.Corners, b.Corners...)
 	}
-	var out []Barcode
+	settled = len(order) > 0
 	for _, key := range order {
 		h := hits[key]
 		if len(h.lines) < d.minLines(h.b.Format) || outvoted(h, hits) {
+			settled = false
 			continue
 		}
 		b := h.b
@@ -610,19 +646,20 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 		b.Corners = unrotate(b.Corners, angle, g)
 		out = append(out, b)
 	}
-	return out
+	return out, settled
 }
 
-// readLines runs the decoders numbered in use on the rows ys of g, forwards
-// and reversed.
-func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys []int, decs []rowDecoder, use []int) []scanLine {
+// readLines runs the decoders numbered in use on the rows ys[k] of g, for
+// each k in lines, forwards and reversed.
+func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs []rowDecoder, use []int) []scanLine {
 	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
 	if err != nil || len(use) == 0 {
 		return nil
 	}
 	var out []scanLine
 	var row *gozxing.BitArray
-	for k, y := range ys {
+	for _, k := range lines {
+		y := ys[k]
 		if lm != nil {
 			row = lm.GetRow(y, row)
 		} else {
@@ -906,24 +943,14 @@ func matrixVariants(g Gray) []variant {
 }
 
 // matrix reads the 2D codes with the first of the variants that finds any.
-// After the first, the variants run as many at a time as there are cores,
-// and the first in order that finds a code is taken, as if they had run
-// one by one.
-func (d *Decoder) matrix(g Gray, vs []variant, stop func() bool) []Barcode {
+// The variants run as many at a time as there are cores, and the first in
+// order that finds a code is taken, as if they had run one by one.
+func (d *Decoder) matrix(g Gray, vs []variant) []Barcode {
 	if !d.want[serialgate.QRCode] && !d.want[serialgate.DataMatrix] && !d.want[serialgate.Aztec] {
 		return nil
 	}
-	if len(vs) == 0 {
-		return nil
-	}
-	if out := d.matrixVariant(g, vs[0]); len(out) > 0 {
-		return out
-	}
 	batch := max(1, min(runtime.GOMAXPROCS(0), 4))
-	for i := 1; i < len(vs); i += batch {
-		if stop() {
-			return nil
-		}
+	for i := 0; i < len(vs); i += batch {
 		part := vs[i:min(i+batch, len(vs))]
 		found := make([][]Barcode, len(part))
 		var wg sync.WaitGroup
