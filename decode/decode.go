@@ -72,6 +72,8 @@ type Barcode struct {
 	// Sequence is set on a symbol of a structured-append series (QR Code,
 	// Aztec): one of several symbols that together carry one message.
 	Sequence *Sequence
+
+	unread bool // decoded, but its text cannot be trusted: left out
 }
 
 // Sequence places a symbol in a structured-append series.
@@ -190,7 +192,7 @@ func (d *Decoder) any1D() bool {
 func (d *Decoder) finish(found []Barcode) []Barcode {
 	var out []Barcode
 	for i, b := range found {
-		if !d.want[b.Format] {
+		if !d.want[b.Format] || b.unread {
 			continue
 		}
 		dup := false
@@ -301,6 +303,7 @@ func fromResult(r *gozxing.Result) Barcode {
 	if b.Format == serialgate.Aztec {
 		aztecAppend(&b, r.GetRawBytes())
 	}
+
 	if segs, ok := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok {
 		var raw []byte
 		for _, seg := range segs {
@@ -332,6 +335,7 @@ func fromResult(r *gozxing.Result) Barcode {
 	case b.Format == serialgate.QRCode:
 		b.AIM = "]Q1"
 	}
+	fixDMECI(&b, r.GetRawBytes())
 	return b
 }
 

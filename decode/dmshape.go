@@ -466,6 +466,7 @@ func sampleDM(m *gozxing.BitMatrix, tl, bl, br, tr pt) (Barcode, bool) {
 			if len(raw) > 0 && string(raw) != b.Text {
 				b.Raw = raw
 			}
+			fixDMECI(&b, res.GetRawBytes())
 			return b, true
 		}
 	}

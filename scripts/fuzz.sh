@@ -31,6 +31,7 @@ targets=(
   "payload FuzzSplitAIM 50"
   "decode FuzzGray 10"
   "decode FuzzReadImage 50"
+  "decode FuzzDMECI 50"
   "scanner FuzzSplit 20"
   "scanner FuzzReadCapture 50"
   "scanner/evdev FuzzEvents 50"

@@ -1,0 +1,266 @@
+package decode
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/serialgate/serialgate"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// gozxing's Data Matrix decoder notices an ECI (Extended Channel
+// Interpretation) designator but reads the designator's number as text and
+// decodes every byte as ISO-8859-1, so a symbol with ECIs comes out with the
+// wrong text. Such symbols (AIM ]d4, ]d5, ]d6) are decoded again here from
+// their data codewords, each segment in its ECI's character set. Where the
+// symbol uses an encodation this decoder does not follow (C40, Text, X12
+// after an ECI), the symbol is not reported: no text beats a wrong one.
+
+// errEncodation is a Data Matrix encodation dmECI does not follow.
+var errEncodation = errors.New("data matrix: encodation not followed with ECI")
+
+// eciSegment is a run of bytes under one ECI.
+type eciSegment struct {
+	eci   int
+	bytes []byte
+}
+
+// dmECI decodes Data Matrix data codewords that contain ECI designators.
+// It returns the text, each segment converted from its character set, and
+// the bytes of all segments as they stand.
+func dmECI(cw []byte) (text string, raw []byte, err error) {
+	segs := []eciSegment{{eci: 3}} // ISO-8859-1 until an ECI says otherwise
+	put := func(b ...byte) { segs[len(segs)-1].bytes = append(segs[len(segs)-1].bytes, b...) }
+	var trailer []byte
+	upper := false
+	for i := 0; i < len(cw); i++ {
+		c := int(cw[i])
+		switch {
+		case c == 0:
+			return "", nil, fmt.Errorf("data matrix: codeword 0 at %d", i)
+		case c <= 128:
+			v := byte(c - 1)
+			if upper {
+				v += 128
+				upper = false
+			}
+			put(v)
+			continue
+		case c == 129: // pad: the data ends
+			i = len(cw)
+			continue
+		case c <= 229:
+			put(byte('0'+(c-130)/10), byte('0'+(c-130)%10))
+			continue
+		}
+		if upper {
+			return "", nil, fmt.Errorf("data matrix: upper shift before codeword %d at %d", c, i)
+		}
+		switch c {
+		case 231: // Base 256
+			n, next, err := base256(cw, i+1)
+			if err != nil {
+				return "", nil, err
+			}
+			put(n...)
+			i = next - 1
+		case 232: // FNC1: the GS1 flag in first place, else a separator
+			if i != 0 {
+				put(0x1d)
+			}
+		case 235:
+			upper = true
+		case 236, 237: // 05 / 06 macro
+			put([]byte(fmt.Sprintf("[)>\x1e%02d\x1d", c-231))...)
+			trailer = []byte("\x1e\x04")
+		case 240: // EDIFACT
+			next := edifact(cw, i+1, put)
+			i = next - 1
+		case 241:
+			eci, next, err := eciNumber(cw, i+1)
+			if err != nil {
+				return "", nil, err
+			}
+			segs = append(segs, eciSegment{eci: eci})
+			i = next - 1
+		case 254: // unlatch in ASCII: nothing to do
+		default: // 230 C40, 238 X12, 239 Text, 233 structured append, 234 reader programming
+			return "", nil, errEncodation
+		}
+	}
+	put(trailer...)
+	var sb strings.Builder
+	for _, s := range segs {
+		raw = append(raw, s.bytes...)
+		sb.WriteString(eciText(s.eci, s.bytes))
+	}
+	return sb.String(), raw, nil
+}
+
+// eciNumber reads an ECI designator's number from codeword i on.
+func eciNumber(cw []byte, i int) (eci, next int, err error) {
+	at := func(k int) (int, error) {
+		if i+k >= len(cw) {
+			return 0, fmt.Errorf("data matrix: ECI designator cut off at %d", i+k)
+		}
+		return int(cw[i+k]), nil
+	}
+	c1, err := at(0)
+	if err != nil {
+		return 0, 0, err
+	}
+	switch {
+	case c1 <= 127:
+		return c1 - 1, i + 1, nil
+	case c1 <= 191:
+		c2, err := at(1)
+		if err != nil {
+			return 0, 0, err
+		}
+		return (c1-128)*254 + (c2 - 1) + 127, i + 2, nil
+	default:
+		c2, err := at(1)
+		if err != nil {
+			return 0, 0, err
+		}
+		c3, err := at(2)
+		if err != nil {
+			return 0, 0, err
+		}
+		return (c1-192)*64516 + (c2-1)*254 + (c3 - 1) + 16383, i + 3, nil
+	}
+}
+
+// base256 reads a Base 256 segment from codeword i on: a length, then that
+// many bytes, each unrandomized by its position (the 255-state algorithm).
+func base256(cw []byte, i int) (data []byte, next int, err error) {
+	un := func(k int) int {
+		r := (149*(k+1))%255 + 1 // k+1: positions count from 1
+		v := int(cw[k]) - r
+		if v < 0 {
+			v += 256
+		}
+		return v
+	}
+	if i >= len(cw) {
+		return nil, 0, fmt.Errorf("data matrix: Base 256 length missing at %d", i)
+	}
+	n := un(i)
+	i++
+	switch {
+	case n == 0:
+		n = len(cw) - i // to the end of the symbol
+	case n >= 250:
+		if i >= len(cw) {
+			return nil, 0, fmt.Errorf("data matrix: Base 256 length cut off at %d", i)
+		}
+		n = (n-249)*250 + un(i)
+		i++
+	}
+	if i+n > len(cw) {
+		return nil, 0, fmt.Errorf("data matrix: Base 256 segment of %d bytes at %d runs past the data", n, i)
+	}
+	for k := i; k < i+n; k++ {
+		data = append(data, byte(un(k)))
+	}
+	return data, i + n, nil
+}
+
+// edifact reads an EDIFACT segment from codeword i on: four 6-bit values
+// in three codewords, up to the unlatch value 31 or the end of the data;
+// it returns the codeword after the segment.
+func edifact(cw []byte, i int, put func(...byte)) int {
+	for i+3 <= len(cw) {
+		bits := int(cw[i])<<16 | int(cw[i+1])<<8 | int(cw[i+2])
+		for k := 0; k < 4; k++ {
+			v := bits >> (18 - 6*k) & 0x3f
+			if v == 0x1f {
+				// Unlatch: ASCII resumes at the next whole codeword.
+				return i + (6*(k+1)+7)/8
+			}
+			if v&0x20 == 0 {
+				v |= 0x40
+			}
+			put(byte(v))
+		}
+		i += 3
+	}
+	// Fewer than three codewords left: they are ASCII again.
+	return i
+}
+
+// fixDMECI decodes again a Data Matrix symbol whose AIM identifier says it
+// has ECIs (]d4, ]d5, ]d6), from its data codewords; a symbol it cannot
+// decode is marked to be left out.
+func fixDMECI(b *Barcode, codewords []byte) {
+	if b.Format != serialgate.DataMatrix || (b.AIM != "]d4" && b.AIM != "]d5" && b.AIM != "]d6") {
+		return
+	}
+	text, raw, err := dmECI(codewords)
+	if err != nil {
+		b.unread = true
+		return
+	}
+	b.Text, b.Raw = strings.TrimPrefix(text, "\x1d"), nil
+	if string(raw) != b.Text {
+		b.Raw = raw
+	}
+}
+
+// eciText converts a segment's bytes to text by its ECI's character set.
+// Bytes of an ECI without a character set (binary, or one this decoder
+// does not know) are taken as ISO-8859-1, as they were in the symbol.
+func eciText(eci int, b []byte) string {
+	var enc encoding.Encoding
+	switch {
+	case eci == 0 || eci == 2:
+		enc = charmap.CodePage437
+	case eci == 1 || eci == 3:
+		enc = charmap.ISO8859_1
+	case eci >= 4 && eci <= 13:
+		enc = []encoding.Encoding{charmap.ISO8859_2, charmap.ISO8859_3, charmap.ISO8859_4, charmap.ISO8859_5,
+			charmap.ISO8859_6, charmap.ISO8859_7, charmap.ISO8859_8, charmap.ISO8859_9, charmap.ISO8859_10,
+			charmap.Windows874}[eci-4]
+	case eci >= 15 && eci <= 18:
+		enc = []encoding.Encoding{charmap.ISO8859_13, charmap.ISO8859_14, charmap.ISO8859_15, charmap.ISO8859_16}[eci-15]
+	case eci == 20:
+		enc = japanese.ShiftJIS
+	case eci == 21:
+		enc = charmap.Windows1250
+	case eci == 22:
+		enc = charmap.Windows1251
+	case eci == 23:
+		enc = charmap.Windows1252
+	case eci == 24:
+		enc = charmap.Windows1256
+	case eci == 25:
+		enc = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	case eci == 26:
+		if utf8.Valid(b) {
+			return string(b)
+		}
+	case eci == 27 || eci == 170:
+		enc = charmap.ISO8859_1 // ASCII is its lower half
+	case eci == 28:
+		enc = traditionalchinese.Big5
+	case eci == 29:
+		enc = simplifiedchinese.GB18030
+	case eci == 30:
+		enc = korean.EUCKR
+	}
+	if enc != nil {
+		if s, err := enc.NewDecoder().Bytes(b); err == nil {
+			return string(s)
+		}
+	}
+	out, _ := charmap.ISO8859_1.NewDecoder().Bytes(b)
+	return string(out)
+}
