@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 10s
 
-.PHONY: test deps lint unit nocgo tagged fuzz bench build
+.PHONY: test deps lint unit nocgo race tagged fuzz bench build
 
 build:
 	$(GO) build -o bin/serialgate ./cmd/serialgate
@@ -22,6 +22,14 @@ unit:
 nocgo:
 	CGO_ENABLED=0 $(GO) test -count=1 -short ./...
 
+# The packages that run work side by side, under the race detector (needs a C compiler).
+race:
+	@if command -v gcc >/dev/null; then \
+	  $(GO) test -race -count=1 ./decode ./scanner/... && \
+	  $(GO) test -race -count=1 -run Count ./validate; \
+	elif [ -n "$$CI" ]; then echo "gcc not installed: the race suite cannot run" >&2; exit 1; \
+	else echo "warning: gcc not installed: race suite skipped" >&2; fi
+
 # Suites behind build tags: the camera source needs OpenCV (cgo).
 tagged:
 	@if pkg-config --exists opencv4 2>/dev/null; then \
@@ -30,7 +38,7 @@ tagged:
 	elif [ -n "$$CI" ]; then echo "OpenCV not installed: the camera suite cannot run" >&2; exit 1; \
 	else echo "warning: OpenCV not installed (run make test as root to install it): camera suite skipped" >&2; fi
 
-test: deps lint unit nocgo tagged
+test: deps lint unit nocgo race tagged
 
 # A run of every fuzz target: FUZZTIME=30s, or FUZZTIME=1000x for execution
 # counts (what CI uses; see scripts/fuzz.sh for why).
