@@ -136,46 +136,47 @@ func (d *Decoder) Gray(g Gray) (out []Barcode, err error) {
 	// codes, is for images where the first round read nothing.
 	vs := matrixVariants(g)
 	var lin, mat []Barcode
-	if err := sideBySide(
-		func() { lin = d.linear(g, false) },
-		func() { mat = d.matrix(g, vs[:1]) },
-	); err != nil {
-		return nil, err
+	round := func(local bool, vs []variant) {
+		inParallel(2, func(i int) {
+			if i == 0 {
+				lin = d.linear(g, local)
+			} else {
+				mat = d.matrix(g, vs)
+			}
+		})
 	}
+	round(false, vs[:1])
 	if len(lin) == 0 && len(mat) == 0 && !d.opts.Fast {
-		if err := sideBySide(
-			func() { lin = d.linear(g, true) },
-			func() { mat = d.matrix(g, vs[1:]) },
-		); err != nil {
-			return nil, err
-		}
+		round(true, vs[1:])
 	}
 	return d.finish(append(lin, mat...)), nil
 }
 
-// sideBySide runs a and b at the same time; a panic in either is returned
-// as an error.
-func sideBySide(a, b func()) error {
-	var errA, errB error
-	guard := func(f func(), err *error) {
-		defer func() {
-			if r := recover(); r != nil {
-				*err = fmt.Errorf("decode: reader failed: %v", r)
-			}
-		}()
-		f()
+// inParallel runs f(0) … f(n-1) at the same time, the last on the calling
+// goroutine. A panic in any of them is raised again here once all have
+// returned (Gray turns it into an error).
+func inParallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	var panicked atomic.Value
+	for i := range n {
+		run := func() {
+			defer func() {
+				if r := recover(); r != nil {
+					panicked.Store(fmt.Sprint(r))
+				}
+			}()
+			f(i)
+		}
+		if i == n-1 {
+			run()
+			continue
+		}
+		wg.Go(run)
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		guard(a, &errA)
-	}()
-	guard(b, &errB)
-	<-done
-	if errA != nil {
-		return errA
+	wg.Wait()
+	if r := panicked.Load(); r != nil {
+		panic(r)
 	}
-	return errB
 }
 
 func (d *Decoder) any1D() bool {
@@ -558,27 +559,9 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 	groups := shareDecoders(decs, workers)
 	read := func(lines []int) []scanLine {
 		results := make([][]scanLine, workers)
-		var wg sync.WaitGroup
-		var panicked atomic.Value
-		for w := range groups {
-			run := func() {
-				defer func() {
-					if r := recover(); r != nil {
-						panicked.Store(fmt.Sprint(r))
-					}
-				}()
-				results[w] = d.readLines(g, lm, ys, lines, decs, groups[w])
-			}
-			if w == workers-1 {
-				run()
-				continue
-			}
-			wg.Go(run)
-		}
-		wg.Wait()
-		if r := panicked.Load(); r != nil {
-			panic(r)
-		}
+		inParallel(workers, func(w int) {
+			results[w] = d.readLines(g, lm, ys, lines, decs, groups[w])
+		})
 		var all []scanLine
 		for _, r := range results {
 			all = append(all, r...)
@@ -957,27 +940,9 @@ func (d *Decoder) matrix(g Gray, vs []variant) []Barcode {
 	for i := 0; i < len(vs); i += batch {
 		part := vs[i:min(i+batch, len(vs))]
 		found := make([][]Barcode, len(part))
-		var wg sync.WaitGroup
-		var panicked atomic.Value
-		for k := range part {
-			run := func() {
-				defer func() {
-					if r := recover(); r != nil {
-						panicked.Store(fmt.Sprint(r))
-					}
-				}()
-				found[k] = d.matrixVariant(g, part[k])
-			}
-			if k == len(part)-1 {
-				run()
-				continue
-			}
-			wg.Go(run)
-		}
-		wg.Wait()
-		if r := panicked.Load(); r != nil {
-			panic(r)
-		}
+		inParallel(len(part), func(k int) {
+			found[k] = d.matrixVariant(g, part[k])
+		})
 		for _, out := range found {
 			if len(out) > 0 {
 				return out

@@ -1,11 +1,13 @@
 package decode
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -402,5 +404,35 @@ func TestAztecAppend(t *testing.T) {
 		if b.Text != c.want || b.AIM != c.aim || (b.Sequence == nil) != (c.seq == nil) || (c.seq != nil && *b.Sequence != *c.seq) {
 			t.Errorf("%q: got %q %s %+v, want %q %s %+v", c.text, b.Text, b.AIM, b.Sequence, c.want, c.aim, c.seq)
 		}
+	}
+}
+
+// TestInParallel runs every piece of work and raises a worker's panic in
+// the caller, after the others have finished.
+func TestInParallel(t *testing.T) {
+	done := make([]bool, 4)
+	inParallel(4, func(i int) { done[i] = true })
+	for i, d := range done {
+		if !d {
+			t.Errorf("piece %d not run", i)
+		}
+	}
+	var finished atomic.Int32
+	func() {
+		defer func() {
+			r := recover()
+			if r == nil || !strings.Contains(fmt.Sprint(r), "boom") {
+				t.Errorf("recovered %v, want the worker's panic", r)
+			}
+		}()
+		inParallel(3, func(i int) {
+			if i == 0 {
+				panic("boom")
+			}
+			finished.Add(1)
+		})
+	}()
+	if finished.Load() != 2 {
+		t.Errorf("%d other pieces finished, want 2", finished.Load())
 	}
 }

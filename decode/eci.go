@@ -105,38 +105,32 @@ func dmECI(cw []byte) (text string, raw []byte, err error) {
 	return sb.String(), raw, nil
 }
 
-// eciNumber reads an ECI designator's number from codeword i on.
+// eciNumber reads an ECI designator's number from codeword i on: one to
+// three codewords, as the first says.
 func eciNumber(cw []byte, i int) (eci, next int, err error) {
-	at := func(k int) (int, error) {
-		if i+k >= len(cw) {
-			return 0, fmt.Errorf("data matrix: ECI designator cut off at %d", i+k)
-		}
-		return int(cw[i+k]), nil
+	if i >= len(cw) {
+		return 0, 0, fmt.Errorf("data matrix: ECI designator missing at %d", i)
 	}
-	c1, err := at(0)
-	if err != nil {
-		return 0, 0, err
+	n := 1
+	if cw[i] >= 128 {
+		n = 2
 	}
-	switch {
-	case c1 <= 127:
-		return c1 - 1, i + 1, nil
-	case c1 <= 191:
-		c2, err := at(1)
-		if err != nil {
-			return 0, 0, err
-		}
-		return (c1-128)*254 + (c2 - 1) + 127, i + 2, nil
+	if cw[i] >= 192 {
+		n = 3
+	}
+	if i+n > len(cw) {
+		return 0, 0, fmt.Errorf("data matrix: ECI designator cut off at %d", len(cw))
+	}
+	c := cw[i : i+n]
+	switch n {
+	case 1:
+		eci = int(c[0]) - 1
+	case 2:
+		eci = (int(c[0])-128)*254 + int(c[1]) - 1 + 127
 	default:
-		c2, err := at(1)
-		if err != nil {
-			return 0, 0, err
-		}
-		c3, err := at(2)
-		if err != nil {
-			return 0, 0, err
-		}
-		return (c1-192)*64516 + (c2-1)*254 + (c3 - 1) + 16383, i + 3, nil
+		eci = (int(c[0])-192)*64516 + (int(c[1])-1)*254 + int(c[2]) - 1 + 16383
 	}
+	return eci, i + n, nil
 }
 
 // base256 reads a Base 256 segment from codeword i on: a length, then that
