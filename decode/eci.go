@@ -209,49 +209,26 @@ func fixDMECI(b *Barcode, codewords []byte) {
 	}
 }
 
+// eciCharsets are the character sets of the ECIs that have one (AIM ECI
+// assignments). ECI 13 is ISO-8859-11, of which Windows-874 is a superset.
+var eciCharsets = map[int]encoding.Encoding{
+	0: charmap.CodePage437, 1: charmap.ISO8859_1, 2: charmap.CodePage437, 3: charmap.ISO8859_1,
+	4: charmap.ISO8859_2, 5: charmap.ISO8859_3, 6: charmap.ISO8859_4, 7: charmap.ISO8859_5,
+	8: charmap.ISO8859_6, 9: charmap.ISO8859_7, 10: charmap.ISO8859_8, 11: charmap.ISO8859_9,
+	12: charmap.ISO8859_10, 13: charmap.Windows874, 15: charmap.ISO8859_13, 16: charmap.ISO8859_14,
+	17: charmap.ISO8859_15, 18: charmap.ISO8859_16, 20: japanese.ShiftJIS, 21: charmap.Windows1250,
+	22: charmap.Windows1251, 23: charmap.Windows1252, 24: charmap.Windows1256,
+	25: unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), 26: unicode.UTF8,
+	27: charmap.ISO8859_1, 170: charmap.ISO8859_1, // ASCII, the lower half of ISO-8859-1
+	28: traditionalchinese.Big5, 29: simplifiedchinese.GB18030, 30: korean.EUCKR,
+}
+
 // eciText converts a segment's bytes to text by its ECI's character set.
-// Bytes of an ECI without a character set (binary, or one this decoder
-// does not know) are taken as ISO-8859-1, as they were in the symbol.
+// Bytes of an ECI without one (binary, or one this decoder does not know),
+// or that are not valid in it, are taken as ISO-8859-1.
 func eciText(eci int, b []byte) string {
-	var enc encoding.Encoding
-	switch {
-	case eci == 0 || eci == 2:
-		enc = charmap.CodePage437
-	case eci == 1 || eci == 3:
-		enc = charmap.ISO8859_1
-	case eci >= 4 && eci <= 13:
-		enc = []encoding.Encoding{charmap.ISO8859_2, charmap.ISO8859_3, charmap.ISO8859_4, charmap.ISO8859_5,
-			charmap.ISO8859_6, charmap.ISO8859_7, charmap.ISO8859_8, charmap.ISO8859_9, charmap.ISO8859_10,
-			charmap.Windows874}[eci-4]
-	case eci >= 15 && eci <= 18:
-		enc = []encoding.Encoding{charmap.ISO8859_13, charmap.ISO8859_14, charmap.ISO8859_15, charmap.ISO8859_16}[eci-15]
-	case eci == 20:
-		enc = japanese.ShiftJIS
-	case eci == 21:
-		enc = charmap.Windows1250
-	case eci == 22:
-		enc = charmap.Windows1251
-	case eci == 23:
-		enc = charmap.Windows1252
-	case eci == 24:
-		enc = charmap.Windows1256
-	case eci == 25:
-		enc = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
-	case eci == 26:
-		if utf8.Valid(b) {
-			return string(b)
-		}
-	case eci == 27 || eci == 170:
-		enc = charmap.ISO8859_1 // ASCII is its lower half
-	case eci == 28:
-		enc = traditionalchinese.Big5
-	case eci == 29:
-		enc = simplifiedchinese.GB18030
-	case eci == 30:
-		enc = korean.EUCKR
-	}
-	if enc != nil {
-		if s, err := enc.NewDecoder().Bytes(b); err == nil {
+	if enc := eciCharsets[eci]; enc != nil {
+		if s, err := enc.NewDecoder().Bytes(b); err == nil && (eci != 26 || utf8.Valid(b)) {
 			return string(s)
 		}
 	}
