@@ -436,3 +436,18 @@ func TestInParallel(t *testing.T) {
 		t.Errorf("%d other pieces finished, want 2", finished.Load())
 	}
 }
+
+// TestQRSequence maps gozxing's structured-append metadata (place in the
+// high nibble from 0, count less one in the low nibble) to a Sequence.
+func TestQRSequence(t *testing.T) {
+	r := gozxing.NewResult("part two", nil, nil, gozxing.BarcodeFormat_QR_CODE)
+	r.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE, 0x13)
+	r.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_PARITY, 7)
+	b := fromResult(r)
+	if b.Sequence == nil || *b.Sequence != (Sequence{Index: 2, Count: 4, ID: "7"}) || b.Text != "part two" {
+		t.Errorf("got %+v", b)
+	}
+	if b := fromResult(gozxing.NewResult("whole", nil, nil, gozxing.BarcodeFormat_QR_CODE)); b.Sequence != nil {
+		t.Errorf("a symbol without structured append got %+v", b.Sequence)
+	}
+}
