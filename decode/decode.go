@@ -1085,13 +1085,6 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			pristine = false
 			bm = bitmap(cur)
 		}
-		if f == serialgate.DataMatrix && v.name == "plain" && !d.opts.Fast && len(out) == 0 {
-			// Where gozxing's detectors find no 2D code, look for a Data
-			// Matrix finder pattern's L by shape.
-			if m, err := whole.GetBlackMatrix(); err == nil && m != nil {
-				out = append(out, dmByShape(m, 4)...)
-			}
-		}
 		if v.pure || d.opts.Fast || g.Width < 200 || g.Height < 200 {
 			continue
 		}
@@ -1126,6 +1119,13 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			out = append(out, b)
 			cur = cur.whiteOut(box.Inset(-max(box.Dx(), box.Dy()) / 4))
 			pristine = false
+		}
+	}
+	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == 0 {
+		// Where gozxing's detectors find no 2D code, look for a Data
+		// Matrix finder pattern's L by shape.
+		if m, err := whole.GetBlackMatrix(); err == nil && m != nil {
+			out = append(out, dmByShape(m, 4)...)
 		}
 	}
 	return out
