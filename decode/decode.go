@@ -404,7 +404,8 @@ func format(f gozxing.BarcodeFormat) serialgate.Symbology {
 // how the readers are shared among the cores.
 type rowDecoder struct {
 	oned.RowDecoder
-	cost int
+	cost     int
+	stateful bool // keeps what it saw on earlier rows (RSS-14's halves)
 }
 
 // rowDecoders returns fresh 1D row decoders for the wanted symbologies:
@@ -416,7 +417,7 @@ func (d *Decoder) rowDecoders() []rowDecoder {
 	var out []rowDecoder
 	add := func(want bool, r gozxing.Reader, cost int) {
 		if want {
-			out = append(out, rowDecoder{r.(oned.RowDecoder), cost})
+			out = append(out, rowDecoder{RowDecoder: r.(oned.RowDecoder), cost: cost})
 		}
 	}
 	add(d.want[serialgate.Code128], oned.NewCode128Reader(), 6)
@@ -440,6 +441,9 @@ func (d *Decoder) rowDecoders() []rowDecoder {
 	add(d.want[serialgate.ITF], oned.NewITFReader(), 5)
 	add(d.want[serialgate.Codabar], oned.NewCodaBarReader(), 4)
 	add(d.want[serialgate.RSS14], rss.NewRSS14Reader(), 9)
+	if len(out) > 0 && d.want[serialgate.RSS14] {
+		out[len(out)-1].stateful = true
+	}
 	return out
 }
 
@@ -643,8 +647,17 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 	if err != nil || len(use) == 0 {
 		return nil
 	}
+	// Neighbouring lines often binarize to the same bits (always, within
+	// a module row of a printed or generated code): what the stateless
+	// readers made of a row is kept and given again for the same bits.
+	type reading struct {
+		attempt, dec int
+		b            Barcode
+	}
+	seen := map[string][]reading{}
 	var out []scanLine
 	var row *gozxing.BitArray
+	var key []byte
 	for _, k := range lines {
 		y := ys[k]
 		if lm != nil {
@@ -655,11 +668,28 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 		if err != nil || transitions(row) < minTransitions {
 			continue
 		}
+		key = key[:0]
+		for _, w := range row.GetBitArray() {
+			key = append(key, byte(w), byte(w>>8), byte(w>>16), byte(w>>24))
+		}
+		before, again := seen[string(key)]
+		for _, r := range before {
+			b := r.b
+			b.Corners = append([]Point(nil), b.Corners...)
+			for i := range b.Corners {
+				b.Corners[i].Y = float64(y)
+			}
+			out = append(out, scanLine{line: k, attempt: r.attempt, dec: r.dec, y: y, b: b})
+		}
+		var now []reading
 		for attempt := 0; attempt < 2; attempt++ {
 			if attempt == 1 {
 				row.Reverse()
 			}
 			for _, i := range use {
+				if again && !decs[i].stateful {
+					continue
+				}
 				r, err := decs[i].DecodeRow(y, row, hints)
 				if err != nil {
 					continue
@@ -680,10 +710,16 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 					}
 				}
 				out = append(out, scanLine{line: k, attempt: attempt, dec: i, y: y, b: b})
+				if !decs[i].stateful {
+					now = append(now, reading{attempt, i, b})
+				}
 			}
 			if attempt == 1 {
 				row.Reverse()
 			}
+		}
+		if !again {
+			seen[string(key)] = now
 		}
 	}
 	return out

@@ -451,3 +451,23 @@ func TestQRSequence(t *testing.T) {
 		t.Errorf("a symbol without structured append got %+v", b.Sequence)
 	}
 }
+
+// TestIdenticalRows reads a code whose rows binarize alike, where the
+// readings of one row are given again for the others: every line crossing
+// it counts, and the outline spans the lines, not the first one.
+func TestIdenticalRows(t *testing.T) {
+	sym := render(t, encode(t, serialgate.Code128, "AC2000000001"), 2) // 120 rows of the same bars
+	page := canvas(sym.Width+80, sym.Height+80)
+	paste(page, sym, 40, 40)
+	got, err := New(Options{}).Gray(page)
+	if err != nil || len(got) != 1 || got[0].Text != "AC2000000001" {
+		t.Fatalf("got %+v %v", got, err)
+	}
+	b := got[0]
+	box := bounds(b.Corners)
+	// Lines are 2 pixels apart here; every other line is read first and,
+	// the code being confirmed, the rest are not.
+	if b.ScanLines < 25 || box.Dy() < sym.Height*3/4 {
+		t.Errorf("%d scan lines, outline %v, want lines across the code's %d rows", b.ScanLines, box, sym.Height)
+	}
+}
