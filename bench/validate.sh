@@ -49,7 +49,7 @@ printf '%-42s %8.2fx\n' "ratio grep / serialgate on one core" "$(div "$t_grep" "
 
 echo
 echo "== per check, Go benchmarks (one core)"
-go test ./validate -run '^$' -bench 'Match|Identify500' -benchtime 1s -cpu 1 | tee "$out/gobench.txt" | grep -E '^Benchmark'
+go test ./validate -run '^$' -bench 'Match|Identify500|CountLines' -benchtime 1s -cpu 1 | tee "$out/gobench.txt" | grep -E '^Benchmark'
 ns() { awk -v n="$1" '$1 ~ n {print $3}' "$out/gobench.txt"; }
 dfa=$(ns 'Match/engine=dfa'); re2=$(ns 'Match/engine=regexp2'); gore=$(ns 'Match/engine=goregexp')
 comb=$(ns 'Identify500/combined'); each=$(ns 'Identify500/each-rule')
@@ -58,3 +58,5 @@ printf '%-42s %8.1fx\n' "ratio regexp2 / automaton" "$(div "$re2" "$dfa")"
 printf '%-42s %8.1fx\n' "ratio Go regexp / automaton" "$(div "$gore" "$dfa")"
 printf '%-42s %8.1f ns  (goal: at most 300 ns)\n' "which model, 500 rules, combined automaton" "$comb"
 printf '%-42s %8.1fx\n' "ratio rule-by-rule / combined" "$(div "$each" "$comb")"
+onepass=$(ns 'CountLines/one-pass'); perline=$(ns 'CountLines/per-line')
+printf '%-42s %8.2fx\n' "list lines, one-pass counter vs line by line" "$(div "$perline" "$onepass")"

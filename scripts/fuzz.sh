@@ -25,6 +25,7 @@ targets=(
   "validate FuzzReadList 50"
   "validate FuzzReadCSV 50"
   "validate FuzzCountList 5"
+  "validate FuzzLineCounter 20"
   "payload FuzzParseGS1 50"
   "payload FuzzDigitalLink 50"
   "payload FuzzISO15434 50"

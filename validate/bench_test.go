@@ -195,3 +195,34 @@ func BenchmarkValidateList(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCountLines compares checking a list's lines one by one with the
+// one-pass counter that "validate --summary --model" uses, on one core's
+// worth of work (the whole list as one chunk).
+func BenchmarkCountLines(b *testing.B) {
+	serials := benchSerials()
+	var in strings.Builder
+	for i := range 100000 {
+		in.WriteString(serials[i&1023])
+		in.WriteByte('\n')
+	}
+	data := []byte(in.String())
+	r, _ := CompileRule(benchRule, rules.Java, Options{})
+	match := func(s string) bool { ok, _ := r.Match(s); return ok }
+	count := r.LineCounter()
+	for _, c := range []struct {
+		name  string
+		count func([]byte) (int, int)
+	}{
+		{"per-line", func(c []byte) (int, int) { return countLines(c, match) }},
+		{"one-pass", count},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				c.count(data)
+			}
+		})
+	}
+}

@@ -16,6 +16,14 @@ const countChunk = 1 << 20
 // workers goroutines. match must be safe for concurrent use. On a read
 // error the counts cover the lines read before it.
 func CountList(r io.Reader, match func(serial string) bool, workers int) (valid, invalid int, err error) {
+	return CountChunks(r, func(chunk []byte) (int, int) { return countLines(chunk, match) }, workers)
+}
+
+// CountChunks is CountList with the checking of a chunk of whole lines
+// (the last possibly without its terminator) left to count, which returns
+// how many lines matched and how many there were; a Rule's CountLines is
+// one. count must be safe for concurrent use.
+func CountChunks(r io.Reader, count func(chunk []byte) (valid, n int), workers int) (valid, invalid int, err error) {
 	if workers < 1 {
 		workers = 1
 	}
@@ -33,7 +41,7 @@ func CountList(r io.Reader, match func(serial string) bool, workers int) (valid,
 			defer wg.Done()
 			var res result
 			for c := range chunks {
-				v, n := countLines(c, match)
+				v, n := count(c)
 				res.valid += v
 				res.invalid += n - v
 				free <- c[:cap(c)]

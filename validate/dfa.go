@@ -1,9 +1,12 @@
 package validate
 
 import (
+	"bytes"
 	"errors"
 	"regexp/syntax"
+	"slices"
 	"sort"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -45,6 +48,9 @@ type dfa struct {
 	// bt[state<<8|b] = next state << 8, 0 for the dead state, and
 	// nonASCII for a byte that starts a multi-byte character.
 	bt []uint32
+	// lt is bt with LF and CR stopping the automaton (lineTable).
+	lt     []uint32
+	ltOnce sync.Once
 }
 
 const (
@@ -443,3 +449,80 @@ func (d *dfa) end(s string) (state uint32, ok bool) {
 }
 
 func (d *dfa) states() int { return len(d.final) }
+
+// countLines checks every line of chunk as match does, in one pass over
+// the bytes: lines end at LF, a CR before the LF is not part of the line,
+// and the last line may lack its terminator (its CR is then kept, as
+// ReadList keeps it). It needs the byte table: ok is false without one.
+func (d *dfa) countLines(chunk []byte) (valid, n int, ok bool) {
+	lt := d.lineTable()
+	if lt == nil {
+		return 0, 0, false
+	}
+	start := d.start / d.ncls << 8
+	for i := 0; i < len(chunk); {
+		st, j := start, i
+		end := -1 // the line's LF, once known
+		for end < 0 {
+			// The hot loop: LF, CR and the bytes that start a multi-byte
+			// character stop it, as does the dead state.
+			for j < len(chunk) {
+				next := lt[st|uint32(chunk[j])]
+				if next <= nonASCII {
+					break
+				}
+				st = next
+				j++
+			}
+			if j == len(chunk) {
+				end = j // the last line, without its terminator
+				break
+			}
+			c := chunk[j]
+			switch {
+			case c == '\n':
+				end = j
+				continue
+			case c == '\r' && j+1 < len(chunk) && chunk[j+1] == '\n':
+				end = j + 1
+				continue
+			case c < utf8.RuneSelf:
+				st = d.bt[st|uint32(c)] // a CR inside the line, or dead
+				j++
+			default:
+				r, size := utf8.DecodeRune(chunk[j:])
+				st = d.trans[(st>>8)*d.ncls+d.classOf(r)] / d.ncls << 8
+				j += size
+			}
+			if st == 0 {
+				if k := bytes.IndexByte(chunk[j:], '\n'); k >= 0 {
+					end = j + k
+				} else {
+					end = len(chunk)
+				}
+			}
+		}
+		n++
+		if st != 0 && d.final[st>>8] {
+			valid++
+		}
+		i = end + 1
+	}
+	return valid, n, true
+}
+
+// lineTable is the byte table with LF and CR also stopping the automaton,
+// for countLines; nil when there is no byte table.
+func (d *dfa) lineTable() []uint32 {
+	d.ltOnce.Do(func() {
+		if d.bt == nil {
+			return
+		}
+		d.lt = slices.Clone(d.bt)
+		for st := 1; st < len(d.final); st++ {
+			d.lt[st<<8|'\n'] = 0
+			d.lt[st<<8|'\r'] = 0
+		}
+	})
+	return d.lt
+}

@@ -193,6 +193,20 @@ func (r *Rule) Match(serial string) (ok, timedOut bool) {
 	return ok, false
 }
 
+// LineCounter returns, for a rule that runs on the automaton with a byte
+// table, a function that checks every line of a chunk of a serial list in
+// one pass over its bytes (lines as ReadList splits them), for
+// CountChunks; nil for other rules.
+func (r *Rule) LineCounter() func(chunk []byte) (valid, n int) {
+	if r.Engine != EngineDFA || r.dfa.bt == nil {
+		return nil
+	}
+	return func(chunk []byte) (int, int) {
+		v, n, _ := r.dfa.countLines(chunk)
+		return v, n
+	}
+}
+
 // Explain checks serial and, when it does not match, says why in words an
 // operator can act on.
 func (r *Rule) Explain(serial string) (ok bool, reason string) {

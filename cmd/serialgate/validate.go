@@ -124,7 +124,13 @@ func (v *validator) input(e *env, name string) error {
 	if v.summary && !isCSV {
 		// Counting needs no line numbers or reasons: check chunks of the
 		// list on every core.
-		valid, invalid, err := validate.CountList(r, v.match, runtime.GOMAXPROCS(0))
+		var valid, invalid int
+		var err error
+		if count := v.lineCounter(); count != nil {
+			valid, invalid, err = validate.CountChunks(r, count, runtime.GOMAXPROCS(0))
+		} else {
+			valid, invalid, err = validate.CountList(r, v.match, runtime.GOMAXPROCS(0))
+		}
 		v.valid += valid
 		v.invalid += invalid
 		if le, ok := err.(*validate.ListError); ok {
@@ -146,6 +152,14 @@ func (v *validator) input(e *env, name string) error {
 		le.File = display
 	}
 	return err
+}
+
+// lineCounter checks a chunk of a list in one pass, where the rule allows.
+func (v *validator) lineCounter() func([]byte) (int, int) {
+	if v.model == nil {
+		return nil
+	}
+	return v.model.Rule.LineCounter()
 }
 
 // match tells whether serial is valid, safe for concurrent use.
