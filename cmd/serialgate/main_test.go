@@ -299,3 +299,18 @@ func TestDecodeSequence(t *testing.T) {
 		t.Errorf("output %s", out)
 	}
 }
+
+// TestValidateSummaryList counts a serial list with --summary (one pass
+// over each chunk for a rule on the automaton) as the line-by-line output
+// judges it: CRLF endings, an empty line, a CR inside a line, no final LF.
+func TestValidateSummaryList(t *testing.T) {
+	list := write(t, "serials.txt", "AC2000000001\r\nAC2000000002\n\nAC20000\r00003\nAC2000000004\r\nXX\nAC2000000005")
+	code, out, _ := run(t, "", "validate", "--summary", "--rules", sharedRules, "--model", "acme_purifier", list)
+	if code != 1 || strings.TrimSpace(out) != "7 checked, 4 valid, 3 invalid" {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+	_, out, _ = run(t, "", "validate", "--format", "jsonl", "--rules", sharedRules, "--model", "acme_purifier", list)
+	if n := strings.Count(out, `"ok":true`); n != 4 {
+		t.Errorf("line by line: %d valid, want 4: %s", n, out)
+	}
+}
