@@ -91,27 +91,29 @@ func dmByShape(m *gozxing.BitMatrix, limit int) []Barcode {
 			continue
 		}
 		tried++
-		hl := hull(ps)
-		// The minimum-area rectangle, and where perspective or a sheared
-		// print makes the symbol a general quadrilateral, the smallest
-		// four-sided polygon around the shape.
-		if quad, ok := minRect(hl); ok {
-			if b, ok := readDMQuad(m, quad); ok {
-				out = append(out, b)
-				continue
-			}
-		}
-		if quad, ok := minQuad(hl); ok {
-			if b, ok := readDMQuad(m, quad); ok {
-				out = append(out, b)
-				continue
-			}
-		}
-		if b, ok := readDMArms(m, hl); ok {
+		if b, ok := readDMOutline(m, hull(ps)); ok {
 			out = append(out, b)
 		}
 	}
 	return out
+}
+
+// readDMOutline reads the symbol whose outline is the convex hull h, fitted
+// three ways: the minimum-area rectangle; where perspective or a sheared
+// print makes the symbol a general quadrilateral, the smallest four-sided
+// polygon around it; and the L found by its arms.
+func readDMOutline(m *gozxing.BitMatrix, h []pt) (Barcode, bool) {
+	if q, ok := minRect(h); ok {
+		if b, ok := readDMQuad(m, q); ok {
+			return b, true
+		}
+	}
+	if q, ok := minQuad(h); ok {
+		if b, ok := readDMQuad(m, q); ok {
+			return b, true
+		}
+	}
+	return readDMArms(m, h)
 }
 
 // hull is the convex hull of ps (monotone chain).
