@@ -14,9 +14,10 @@ import (
 // A Data Matrix finder by shape, for photos where gozxing's detector (which
 // grows a white rectangle outward from the middle) does not find the
 // symbol. A symbol's finder pattern is an L of solid modules along two
-// sides; as one dark connected shape, its minimum-area rectangle is the
-// whole symbol. Each dark shape whose rectangle has two adjacent solid
-// sides is sampled at every Data Matrix size of its proportions, and
+// sides; as one dark connected shape, its outline is the whole symbol: a
+// rectangle when seen square on, a quadrilateral under perspective or
+// shear (readDMOutline). Each dark shape whose outline has two adjacent
+// solid sides is sampled at every Data Matrix size of its proportions, and
 // gozxing's Data Matrix decoder, with its Reed-Solomon check, decides.
 
 // dmSizes are the Data Matrix symbol sizes, rows × columns.
