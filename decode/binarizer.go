@@ -1,6 +1,8 @@
 package decode
 
 import (
+	"encoding/binary"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
@@ -81,9 +83,14 @@ func (b *localBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 			t := uint32(max(trow[x0>>blockPow], -1) + 1) // pixel <= threshold: pixel < t
 			end := min(x0+blockSize, g.Width)
 			var bits uint32
-			for x, v := range pix[x0:end] {
-				// (v - t) borrows, setting bit 31, exactly when v < t.
-				bits |= ((uint32(v) - t) >> 31) << ((x0 + x) & 31)
+			switch {
+			case end-x0 == 8 && t < 256:
+				bits = below8(binary.LittleEndian.Uint64(pix[x0:end]), t) << (x0 & 31)
+			default:
+				for x, v := range pix[x0:end] {
+					// (v - t) borrows, setting bit 31, exactly when v < t.
+					bits |= ((uint32(v) - t) >> 31) << ((x0 + x) & 31)
+				}
 			}
 			words[x0>>5] |= bits
 		}
@@ -91,6 +98,19 @@ func (b *localBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	}
 	b.matrix = m
 	return m, nil
+}
+
+// below8 tells, for the eight pixels packed in x (the first in the low
+// byte), which are below t (0 to 255): bit i for pixel i. It subtracts t
+// from every byte at once, without borrows crossing between bytes, and
+// takes each byte's borrow out (Hacker's Delight, 2-18 and 2-13), then
+// gathers the eight borrow bits into one byte with a multiplication.
+func below8(x uint64, t uint32) uint32 {
+	const h = 0x8080808080808080
+	tr := uint64(t) * 0x0101010101010101
+	d := ((x | h) - (tr &^ h)) ^ ((x ^ ^tr) & h)
+	borrow := ((^x & tr) | (^(x ^ tr) & d)) & h
+	return uint32(((borrow >> 7) * 0x0102040810204080) >> 56)
 }
 
 // blackPoints estimates each block's black level: its average where it has

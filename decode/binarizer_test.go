@@ -65,3 +65,39 @@ func BenchmarkBinarizer(b *testing.B) {
 		}
 	})
 }
+
+// TestBelow8 compares the eight-at-once comparison with one pixel at a
+// time, at every threshold and on random and extreme pixels.
+func TestBelow8(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for th := uint32(0); th < 256; th++ {
+		for k := range 400 {
+			var px [8]byte
+			for i := range px {
+				switch k % 4 {
+				case 0:
+					px[i] = byte(rng.IntN(256))
+				case 1:
+					px[i] = byte(int(th) - 1 + rng.IntN(3)) // around the threshold
+				case 2:
+					px[i] = []byte{0, 255, 127, 128}[rng.IntN(4)]
+				default:
+					px[i] = byte(rng.IntN(2) * 255)
+				}
+			}
+			var want uint32
+			for i, v := range px {
+				if uint32(v) < th {
+					want |= 1 << i
+				}
+			}
+			x := uint64(0)
+			for i := 7; i >= 0; i-- {
+				x = x<<8 | uint64(px[i])
+			}
+			if got := below8(x, th); got != want {
+				t.Fatalf("below8(%v, %d) = %08b, want %08b", px, th, got, want)
+			}
+		}
+	}
+}
