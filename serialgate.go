@@ -72,6 +72,9 @@ type Barcode struct {
 	Raw       []byte
 	Symbology Symbology
 	AIM       string
+	// Partial is set on one symbol of a structured-append series (QR Code,
+	// Aztec): its text is only part of the message the series carries.
+	Partial bool
 }
 
 // Verdict is the outcome of checking one serial against the rules. A

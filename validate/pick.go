@@ -21,7 +21,7 @@ type Candidate struct {
 // it is.
 type Other struct {
 	Barcode int
-	Role    string // "product code (GTIN)", "GS1 Digital Link", "URL", "GS1 data", "model number", "ASIN", "other"
+	Role    string // "product code (GTIN)", "GS1 Digital Link", "URL", "GS1 data", "model number", "ASIN", "part of a structured-append series", "other"
 }
 
 // Pick is the outcome of looking for the serial among a label's barcodes.
@@ -50,6 +50,9 @@ func (s *Set) Pick(codes []serialgate.Barcode, m *Model) Pick {
 	carries := make([]bool, len(codes))
 	var nearMiss []string
 	for i, c := range codes {
+		if c.Partial {
+			continue // part of a message: no serial is taken from a fragment
+		}
 		aim, _, _ := payload.SplitAIM(c.AIM)
 		for _, md := range models {
 			if len(md.Symbologies) > 0 && !slices.Contains(md.Symbologies, c.Symbology) {
@@ -108,6 +111,9 @@ func (s *Set) Pick(codes []serialgate.Barcode, m *Model) Pick {
 
 // role names what a barcode that carries no serial is.
 func (s *Set) role(c serialgate.Barcode) string {
+	if c.Partial {
+		return "part of a structured-append series"
+	}
 	switch c.Symbology {
 	case serialgate.EAN13, serialgate.EAN8, serialgate.UPCA, serialgate.UPCE:
 		return "product code (GTIN)"

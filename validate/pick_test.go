@@ -82,6 +82,17 @@ func TestPick(t *testing.T) {
 	if p = s.Pick(nil, nil); p.OK() || p.Reason != "no barcode found" {
 		t.Fatalf("empty %+v", p)
 	}
+
+	// One symbol of a structured-append series holds only part of a
+	// message: a serial-looking text in it is not taken.
+	parts := []serialgate.Barcode{
+		{Text: "AC2000000001", Symbology: serialgate.QRCode, AIM: "]Q1", Partial: true},
+		{Text: "AC2000000002", Symbology: serialgate.Code128, AIM: "]C0"},
+	}
+	p = s.Pick(parts, nil)
+	if !p.OK() || p.Serial != "AC2000000002" || len(p.Others) != 1 || p.Others[0].Role != "part of a structured-append series" {
+		t.Fatalf("series part %+v", p)
+	}
 }
 
 func TestSourceErrors(t *testing.T) {

@@ -398,7 +398,8 @@ func (v *validator) label(e *env, name string) error {
 		}
 		codes := make([]serialgate.Barcode, len(found))
 		for k, b := range found {
-			codes[k] = serialgate.Barcode{Text: b.Text, Raw: b.Raw, Symbology: b.Format, AIM: b.AIM}
+			codes[k] = serialgate.Barcode{Text: b.Text, Raw: b.Raw, Symbology: b.Format, AIM: b.AIM,
+				Partial: b.Sequence != nil && b.Sequence.Count > 1}
 		}
 		p := v.set.Pick(codes, v.model)
 		verdict := serialgate.Verdict{Serial: p.Serial, OK: p.OK(), Reason: p.Reason}
