@@ -172,16 +172,21 @@ func TestSampleSerialsMatch(t *testing.T) {
 	}
 }
 
-// BenchmarkValidateList measures reading and checking a serial list end to
-// end, as "validate --summary" does, per line.
-func BenchmarkValidateList(b *testing.B) {
+// benchList is a serial list of 100,000 lines of benchSerials.
+func benchList() string {
 	serials := benchSerials()
 	var in strings.Builder
 	for i := range 100000 {
 		in.WriteString(serials[i&1023])
 		in.WriteByte('\n')
 	}
-	data := in.String()
+	return in.String()
+}
+
+// BenchmarkValidateList measures reading and checking a serial list end to
+// end, as "validate --summary" does, per line.
+func BenchmarkValidateList(b *testing.B) {
+	data := benchList()
 	r, _ := CompileRule(benchRule, rules.Java, Options{})
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
@@ -200,13 +205,7 @@ func BenchmarkValidateList(b *testing.B) {
 // one-pass counter that "validate --summary --model" uses, on one core's
 // worth of work (the whole list as one chunk).
 func BenchmarkCountLines(b *testing.B) {
-	serials := benchSerials()
-	var in strings.Builder
-	for i := range 100000 {
-		in.WriteString(serials[i&1023])
-		in.WriteByte('\n')
-	}
-	data := []byte(in.String())
+	data := []byte(benchList())
 	r, _ := CompileRule(benchRule, rules.Java, Options{})
 	match := func(s string) bool { ok, _ := r.Match(s); return ok }
 	count := r.LineCounter()
