@@ -311,14 +311,10 @@ func readDMArms(m *gozxing.BitMatrix, h []pt) (Barcode, bool) {
 // solidArm tells whether the segment from bl to end is dark 1.5 pixels
 // inside the edge (towards c), away from its ends.
 func solidArm(m *gozxing.BitMatrix, bl, end, c pt) bool {
-	l := dist(bl, end)
-	if l < 8 {
+	if dist(bl, end) < 8 {
 		return false
 	}
-	n := pt{-(end.y - bl.y) / l, (end.x - bl.x) / l}
-	if (c.x-bl.x)*n.x+(c.y-bl.y)*n.y < 0 {
-		n = pt{-n.x, -n.y}
-	}
+	_, n := armAxes(bl, end, c)
 	in := func(p pt) pt { return pt{p.x + 1.5*n.x, p.y + 1.5*n.y} }
 	return darkAlong(m, in(lerp(bl, end, 0.1)), in(lerp(bl, end, 0.9))) >= 0.85
 }
@@ -406,6 +402,18 @@ func readDMCorners(m *gozxing.BitMatrix, tl, bl, br, tr pt) (Barcode, bool) {
 	return Barcode{}, false
 }
 
+// armAxes returns the unit vector along the arm from bl to end and the
+// unit normal pointing inside the symbol, to the side the centre c is on.
+func armAxes(bl, end, c pt) (u, n pt) {
+	l := dist(bl, end)
+	u = pt{(end.x - bl.x) / l, (end.y - bl.y) / l}
+	n = pt{-u.y, u.x}
+	if (c.x-bl.x)*n.x+(c.y-bl.y)*n.y < 0 {
+		n = pt{-n.x, -n.y}
+	}
+	return u, n
+}
+
 // armEnd follows the L's arm from its corner bl towards end, 1.5 pixels
 // inside the edge (towards the centre c), up to a fifth past end, and
 // returns the edge point where its dark modules stop.
@@ -414,12 +422,7 @@ func armEnd(m *gozxing.BitMatrix, bl, end, c pt) pt {
 	if l < 4 {
 		return end
 	}
-	u := pt{(end.x - bl.x) / l, (end.y - bl.y) / l}
-	// The inward normal: the side of the edge the centre is on.
-	n := pt{-u.y, u.x}
-	if (c.x-bl.x)*n.x+(c.y-bl.y)*n.y < 0 {
-		n = pt{-n.x, -n.y}
-	}
+	u, n := armAxes(bl, end, c)
 	gap := max(2, 0.03*l)
 	last := 0.0
 	for s := 0.0; s <= 1.2*l && s-last <= gap; s += 0.5 {
