@@ -488,7 +488,6 @@ var pureHints = map[gozxing.DecodeHintType]interface{}{
 type scanHit struct {
 	b     Barcode
 	lines map[int]bool
-	xs    []float64
 }
 
 // linear reads 1D codes on horizontal scan lines, and on vertical ones

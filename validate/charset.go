@@ -13,9 +13,7 @@ const maxRune = unicode.MaxRune
 
 func single(r rune) charset      { return charset{r, r} }
 func span(lo, hi rune) charset   { return charset{lo, hi} }
-func (c charset) isEmpty() bool  { return len(c) == 0 }
 func (c charset) clone() charset { return append(charset(nil), c...) }
-func (c charset) ranges() int    { return len(c) / 2 }
 func (c charset) contains(r rune) bool {
 	i := sort.Search(len(c)/2, func(i int) bool { return c[2*i+1] >= r })
 	return i < len(c)/2 && c[2*i] <= r

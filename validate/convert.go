@@ -532,8 +532,6 @@ func writeNet(b *strings.Builder, n *node) {
 	}
 }
 
-const netTerm = `[\n\r\u0085\u2028\u2029]`
-
 func netAssert(n *node) string {
 	switch n.assert {
 	case aBeginText:

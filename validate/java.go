@@ -39,7 +39,6 @@ type javaParser struct {
 	groups int            // capturing groups opened so far
 	names  map[string]int // named group → index
 	refs   []*node        // backreferences, checked once the group count is known
-	depth  int
 }
 
 func parseJava(pattern string) (n *node, groups int, err error) {

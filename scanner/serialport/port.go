@@ -59,8 +59,7 @@ type Port struct {
 	p      *serial.Port
 	closed atomic.Bool
 	once   sync.Once
-	mu     sync.Mutex // serializes Read with the driver's Close
-	quick  int        // consecutive empty reads that returned at once
+	quick  int // consecutive empty reads that returned at once
 }
 
 var _ io.ReadCloser = (*Port)(nil)
