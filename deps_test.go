@@ -18,15 +18,27 @@ func TestImportRules(t *testing.T) {
 		"gocv.io/x/gocv":                {"scanner/camera"},
 		"github.com/tarm/serial":        {"scanner/serialport"},
 		"github.com/makiuchi-d/gozxing": {"decode"},
-		"github.com/dlclark/regexp2":    {"validate"},
+		"github.com/dlclark/regexp2":    {"pattern"},
 		"gopkg.in/yaml.v3":              {"rules"},
-		"os/exec":                       {"labels", "bench", "scanner"},
+		"os/exec":                       {"raster", "bench", "scanner", "internal/testenv"},
 		"C":                             {"scanner/camera"},
+		// The device adapters are opened through scanner.Open only.
+		"github.com/serialgate/serialgate/scanner/serialport": {"scanner"},
+		"github.com/serialgate/serialgate/scanner/evdev":      {"scanner"},
+		"github.com/serialgate/serialgate/scanner/tty":        {"scanner", "cmd/serialgate"},
+		"github.com/serialgate/serialgate/scanner/camera":     {"scanner"},
 	}
+	// The packages that decide verdicts, read lists and write reports reach
+	// no device, cgo, network or child process.
+	device := []string{"C", "net", "net/http", "os/exec", "gocv.io/x/gocv", "github.com/tarm/serial",
+		"github.com/serialgate/serialgate/scanner", "github.com/serialgate/serialgate/decode"}
 	pure := map[string][]string{
 		".":        {"*"}, // the root package: standard library only
-		"rules":    {"C", "net", "net/http", "os/exec", "gocv.io/x/gocv", "github.com/tarm/serial"},
-		"validate": {"C", "net", "net/http", "os/exec", "gocv.io/x/gocv", "github.com/tarm/serial"},
+		"rules":    device,
+		"pattern":  append(device, "github.com/serialgate/serialgate/rules", "github.com/serialgate/serialgate/validate"), // knows nothing of rules files or models
+		"validate": device,
+		"serials":  device,
+		"report":   device,
 	}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {

@@ -66,20 +66,99 @@ type Scan struct {
 	Raw    []byte // the bytes as received, framing included, when known
 }
 
-// Barcode is one symbol found in an image.
+// Barcode is one symbol read from a label: found in an image by the decoder,
+// or sent by a hand scanner. The decoder and the verdict speak this one type.
 type Barcode struct {
 	Text      string
-	Raw       []byte
+	Raw       []byte // the symbol's bytes, when they differ from Text
 	Symbology Symbology
-	AIM       string
-	// Partial is set on one symbol of a structured-append series (QR Code,
+	AIM       string // AIM symbology identifier, such as "]C1" or "]d2"
+	// Sequence is set on one symbol of a structured-append series (QR Code,
 	// Aztec): its text is only part of the message the series carries.
-	Partial bool
+	Sequence *Sequence
+}
+
+// Sequence places a symbol in a structured-append series.
+type Sequence struct {
+	Index, Count int    // symbol Index of Count, from 1
+	ID           string // the series' identity: Aztec's file ID, QR Code's parity byte
+}
+
+// Partial tells whether b is one symbol of a series of several, so that its
+// text is not the whole message.
+func (b Barcode) Partial() bool { return b.Sequence != nil && b.Sequence.Count > 1 }
+
+// Reason is the machine-readable cause of a rejected serial. Programs
+// compare reasons; people read a Verdict's Message.
+type Reason uint8
+
+// The reasons. ReasonNone is the reason of an accepted serial.
+const (
+	ReasonNone         Reason = iota
+	ReasonNoMatch             // the serial does not match the pattern (no finer cause known)
+	ReasonIncomplete          // the serial ends before the pattern is complete
+	ReasonTooLong             // a complete serial is followed by more characters
+	ReasonUnexpected          // a character the pattern does not allow at Pos
+	ReasonEmpty               // an empty serial
+	ReasonTimedOut            // a backtracking match ran out of time: always a reject
+	ReasonWrongModel          // the serial belongs to another model's rule
+	ReasonUnknownModel        // the model or ASIN asked for is not in the rules
+	ReasonNoBarcode           // a label with no barcode at all
+	ReasonNoSerial            // a label whose barcodes carry no serial for the model
+	ReasonAmbiguous           // a label with more than one different serial
+	ReasonDuplicate           // a serial already recorded
+	ReasonStation             // a station's own reason (operator reject, device fault)
+)
+
+var reasonNames = [...]string{
+	ReasonNone:         "",
+	ReasonNoMatch:      "no_match",
+	ReasonIncomplete:   "incomplete",
+	ReasonTooLong:      "too_long",
+	ReasonUnexpected:   "unexpected_character",
+	ReasonEmpty:        "empty",
+	ReasonTimedOut:     "timed_out",
+	ReasonWrongModel:   "wrong_model",
+	ReasonUnknownModel: "unknown_model",
+	ReasonNoBarcode:    "no_barcode",
+	ReasonNoSerial:     "no_serial",
+	ReasonAmbiguous:    "ambiguous",
+	ReasonDuplicate:    "duplicate",
+	ReasonStation:      "station",
+}
+
+// String returns the reason's stable code, as written in reports and
+// records: "incomplete", "unexpected_character", ... ("" for ReasonNone).
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason_%d", uint8(r))
+}
+
+// ParseReason reads a code written by Reason.String.
+func ParseReason(code string) (Reason, error) {
+	for i, n := range reasonNames {
+		if n == code {
+			return Reason(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown reason code %q", code)
+}
+
+// MarshalText writes the reason's code.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText reads a reason's code.
+func (r *Reason) UnmarshalText(b []byte) error {
+	v, err := ParseReason(string(b))
+	*r = v
+	return err
 }
 
 // Verdict is the outcome of checking one serial against the rules. A
-// rejected serial is a verdict with OK false and a Reason an operator can
-// act on; it is never an error.
+// rejected serial is a verdict with OK false, a Reason programs compare and
+// a Message an operator can act on; it is never an error.
 type Verdict struct {
 	Serial string
 	// Model is the rule's model when the serial was checked against one
@@ -88,10 +167,56 @@ type Verdict struct {
 	Model  string
 	Models []string
 	OK     bool
-	Reason string
+	Reason Reason
+	// Pos is the 1-based character position the reason applies to (the
+	// unexpected or first extra character), 0 when it applies to no one
+	// character.
+	Pos     int
+	Message string // the reason in an operator's words
 }
 
 // Source yields scans until the context ends or the source fails.
 type Source interface {
 	Next(ctx context.Context) (Scan, error)
+}
+
+// SymbologyOfAIM names the symbology an AIM identifier ("]C0", "]d2", ...)
+// stands for, or "" when it is unknown. EAN/UPC share ]E: ]E4 is EAN-8, the
+// rest EAN-13 (UPC-A is an EAN-13 with a leading 0).
+func SymbologyOfAIM(aim string) Symbology {
+	if len(aim) < 3 || aim[0] != ']' {
+		return ""
+	}
+	switch aim[1] {
+	case 'A':
+		return Code39
+	case 'C':
+		return Code128
+	case 'd':
+		return DataMatrix
+	case 'E':
+		if aim[2] == '4' {
+			return EAN8
+		}
+		return EAN13
+	case 'e':
+		return RSS14
+	case 'F':
+		return Codabar
+	case 'G':
+		return Code93
+	case 'I':
+		return ITF
+	case 'Q':
+		return QRCode
+	case 'z':
+		return Aztec
+	}
+	return ""
+}
+
+// Barcode is what a hand scanner's scan says of the symbol it read: its
+// text, with the symbology its AIM identifier names.
+func (s Scan) Barcode() Barcode {
+	return Barcode{Text: s.Text, Symbology: SymbologyOfAIM(s.AIM), AIM: s.AIM}
 }

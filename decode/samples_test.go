@@ -8,7 +8,12 @@ import (
 	"testing"
 )
 
-const sharedBarcodes = "../../shared/testdata/barcodes"
+// repoBarcodes holds a few photos per symbology in the repository;
+// sharedBarcodes, the larger sample set beside it when present.
+const (
+	repoBarcodes   = "../testdata/barcodes"
+	sharedBarcodes = "../../shared/testdata/barcodes"
+)
 
 type photo struct {
 	folder, name string
@@ -17,15 +22,25 @@ type photo struct {
 }
 
 // loadPhotos reads the shared sample photos of the folders named, with
-// their expected texts. WebP goes through Go's decoder.
+// their expected texts, skipping the test when the shared set is absent.
 func loadPhotos(t testing.TB, folders ...string) []photo {
+	t.Helper()
+	if _, err := os.Stat(sharedBarcodes); err != nil {
+		t.Skipf("the shared sample set is absent (%v): only the repository's photos are checked", err)
+	}
+	return loadPhotosIn(t, sharedBarcodes, folders...)
+}
+
+// loadPhotosIn reads the photos of the folders named under root, with
+// their expected texts. WebP goes through Go's decoder.
+func loadPhotosIn(t testing.TB, root string, folders ...string) []photo {
 	t.Helper()
 	var out []photo
 	for _, folder := range folders {
-		dir := filepath.Join(sharedBarcodes, folder)
+		dir := filepath.Join(root, folder)
 		entries, err := os.ReadDir(dir)
 		if err != nil {
-			t.Skipf("sample photos not found: %v", err)
+			t.Fatal(err)
 		}
 		for _, e := range entries {
 			ext := strings.ToLower(filepath.Ext(e.Name()))
@@ -50,4 +65,44 @@ func loadPhotos(t testing.TB, folders ...string) []photo {
 		}
 	}
 	return out
+}
+
+// TestRepoSamples reads every photo kept in the repository: each gives its
+// expected text, and the photos without a barcode give none.
+func TestRepoSamples(t *testing.T) {
+	entries, err := os.ReadDir(repoBarcodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(Options{})
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		for _, p := range loadPhotosIn(t, repoBarcodes, e.Name()) {
+			n++
+			got, err := d.Gray(p.g)
+			if err != nil {
+				t.Errorf("%s/%s: %v", p.folder, p.name, err)
+				continue
+			}
+			if p.want == "" {
+				if len(got) > 0 {
+					t.Errorf("%s/%s: no barcode in the photo, read %q", p.folder, p.name, got[0].Text)
+				}
+				continue
+			}
+			read := false
+			for _, b := range got {
+				read = read || sameText(b, p.want)
+			}
+			if !read {
+				t.Errorf("%s/%s: %q not read (got %d codes)", p.folder, p.name, p.want, len(got))
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d photos in %s", n, repoBarcodes)
+	}
 }

@@ -13,17 +13,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-)
 
-// Dialect names the regex engine a pattern was written for.
-type Dialect string
-
-// The dialects a rule may name.
-const (
-	Java       Dialect = "java"       // java.util.regex, the default
-	DotNet     Dialect = "dotnet"     // .NET, as regexp2 implements it
-	ECMAScript Dialect = "ecmascript" // ECMAScript, as regexp2's ECMAScript mode implements it
-	RE2        Dialect = "re2"        // Go's regexp
+	"github.com/serialgate/serialgate/pattern"
 )
 
 // Pos is a place in a rules file.
@@ -67,7 +58,7 @@ type Model struct {
 // is found.
 type Serial struct {
 	Regex    string
-	Dialect  Dialect
+	Dialect  pattern.Dialect
 	RegexPos Pos // where the regex's value starts
 	// Source says where the serial is in a barcode's payload: "payload"
 	// (the default: all of it), "gs1:AI", "dl:AI" or "iso15434:DI".
@@ -306,7 +297,7 @@ func (p *parser) model(n *yaml.Node) Model {
 }
 
 func (p *parser) serial(n *yaml.Node) Serial {
-	s := Serial{Dialect: Java, RegexPos: p.pos(n)}
+	s := Serial{Dialect: pattern.Java, RegexPos: p.pos(n)}
 	p.fields(n, "serial", map[string]bool{"regex": true, "dialect": false, "source": false, "symbologies": false}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "regex":
@@ -319,9 +310,9 @@ func (p *parser) serial(n *yaml.Node) Serial {
 			}
 		case "dialect":
 			if d, ok := p.str(v, "dialect"); ok {
-				switch Dialect(d) {
-				case Java, DotNet, ECMAScript, RE2:
-					s.Dialect = Dialect(d)
+				switch pattern.Dialect(d) {
+				case pattern.Java, pattern.DotNet, pattern.ECMAScript, pattern.RE2:
+					s.Dialect = pattern.Dialect(d)
 				default:
 					p.errorf(v, "dialect: unknown dialect %q (want java, dotnet, ecmascript or re2)", d)
 				}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/serialgate/serialgate/pattern"
 )
 
 const good = `version: 1
@@ -36,7 +38,7 @@ func TestParse(t *testing.T) {
 		t.Fatalf("%d models", len(ms))
 	}
 	m := ms[0]
-	if m.Model != "ACME_PURIFIER_200" || m.Manufacturer != "Acme Devices" || m.Serial.Regex != `^AC2\d{9}$` || m.Serial.Dialect != Java {
+	if m.Model != "ACME_PURIFIER_200" || m.Manufacturer != "Acme Devices" || m.Serial.Regex != `^AC2\d{9}$` || m.Serial.Dialect != pattern.Java {
 		t.Errorf("model %+v", m)
 	}
 	if len(m.Valid) != 1 || m.Valid[0].Text != "AC2000000001" || m.Valid[0].Pos.Line != 12 {
@@ -45,7 +47,7 @@ func TestParse(t *testing.T) {
 	if m.Serial.RegexPos != (Pos{"r.yaml", 9, 18}) {
 		t.Errorf("regex pos %v", m.Serial.RegexPos)
 	}
-	if ms[1].Serial.Dialect != Java || len(ms[1].ASINs) != 2 {
+	if ms[1].Serial.Dialect != pattern.Java || len(ms[1].ASINs) != 2 {
 		t.Errorf("second model %+v", ms[1])
 	}
 	if s.Manufacturers[0].LWAClientID != "amzn1.application-oa2-client.0000000000000001" {

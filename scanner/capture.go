@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/serialgate/serialgate"
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 // A capture file records what a source received, with timestamps, so that
@@ -32,12 +33,12 @@ const (
 
 // CaptureHeader is a capture file's first line.
 type CaptureHeader struct {
-	Version int      `json:"serialgate_capture"`
-	Source  string   `json:"source"`
-	Kind    string   `json:"kind"`
-	Framing *Framing `json:"framing,omitempty"`
-	Layout  string   `json:"layout,omitempty"`
-	Started string   `json:"started,omitempty"`
+	Version int              `json:"serialgate_capture"`
+	Source  string           `json:"source"`
+	Kind    string           `json:"kind"`
+	Framing *framing.Framing `json:"framing,omitempty"`
+	Layout  string           `json:"layout,omitempty"`
+	Started string           `json:"started,omitempty"`
 }
 
 type captureRecord struct {

@@ -9,13 +9,15 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 func TestCaptureRoundTrip(t *testing.T) {
 	var file bytes.Buffer
 	clock := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
-	rec, err := NewRecorder(&file, CaptureHeader{Source: "serial:/dev/ttyACM0", Kind: KindBytes, Framing: &Framing{Suffix: SuffixCR}}, now)
+	rec, err := NewRecorder(&file, CaptureHeader{Source: "serial:/dev/ttyACM0", Kind: KindBytes, Framing: &framing.Framing{Suffix: framing.SuffixCR}}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,12 +29,12 @@ func TestCaptureRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Kind != KindBytes || h.Framing == nil || h.Framing.Suffix != SuffixCR || len(chunks) != 3 || chunks[2].At != 240*time.Millisecond {
+	if h.Kind != KindBytes || h.Framing == nil || h.Framing.Suffix != framing.SuffixCR || len(chunks) != 3 || chunks[2].At != 240*time.Millisecond {
 		t.Fatalf("header %+v, chunks %+v", h, chunks)
 	}
 	var slept []time.Duration
 	p := &Player{Chunks: chunks, Speed: 2, Sleep: func(d time.Duration) { slept = append(slept, d) }}
-	s := NewStream("replay", p, *h.Framing, StreamOptions{})
+	s := framing.NewStream("replay", p, *h.Framing, framing.StreamOptions{})
 	got := drain(t, s)
 	if fmt.Sprint(got) != "[AC2000000001 AC2000000002]" || s.Counts().Noise != 1 {
 		t.Fatalf("replayed %q, counts %+v", got, s.Counts())
@@ -103,7 +105,7 @@ func FuzzReadCapture(f *testing.F) {
 
 // drain reads a stream to its end and returns its scans, each with its
 // AIM identifier in front.
-func drain(t *testing.T, s *Stream) []string {
+func drain(t *testing.T, s *framing.Stream) []string {
 	t.Helper()
 	var got []string
 	for {

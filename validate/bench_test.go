@@ -3,69 +3,12 @@ package validate
 import (
 	"fmt"
 	"math/rand/v2"
-	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/dlclark/regexp2"
-
+	"github.com/serialgate/serialgate/pattern"
 	"github.com/serialgate/serialgate/rules"
 )
-
-// benchRule is a fixed-layout 16-character rule of the kind manufacturers
-// register; benchSerials are valid serials and near-misses for it.
-const benchRule = `^[A-Z]{2}\d{2}[A-HJ-NP-Z0-9]{12}$`
-
-func benchSerials() []string {
-	rng := rand.New(rand.NewPCG(7, 7))
-	const alnum = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-	out := make([]string, 1024)
-	for i := range out {
-		b := []byte{byte('A' + rng.IntN(26)), byte('A' + rng.IntN(26)), byte('0' + rng.IntN(10)), byte('0' + rng.IntN(10))}
-		for range 12 {
-			b = append(b, alnum[rng.IntN(len(alnum))])
-		}
-		if i%4 == 3 { // a near-miss: one wrong character late in the serial
-			b[14] = 'I'
-		}
-		out[i] = string(b)
-	}
-	return out
-}
-
-// BenchmarkMatch measures one check of a 16-character serial against one
-// regular rule, on the automaton and on the engines it replaces.
-func BenchmarkMatch(b *testing.B) {
-	serials := benchSerials()
-	r, err := CompileRule(benchRule, rules.Java, Options{})
-	if err != nil || r.Engine != EngineDFA {
-		b.Fatal(err, r.Engine)
-	}
-	b.Run("engine=dfa", func(b *testing.B) {
-		b.ReportAllocs()
-		n := 0
-		for i := 0; b.Loop(); i++ {
-			if ok, _ := r.Match(serials[i&1023]); ok {
-				n++
-			}
-		}
-		_ = n
-	})
-	b.Run("engine=regexp2", func(b *testing.B) {
-		re := regexp2.MustCompile(`\A(?:`+benchRule+`)\z`, regexp2.None)
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			re.MatchString(serials[i&1023])
-		}
-	})
-	b.Run("engine=goregexp", func(b *testing.B) {
-		re := regexp.MustCompile(`\A(?:` + strings.ReplaceAll(benchRule, `\d`, `[0-9]`) + `)\z`)
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			re.MatchString(serials[i&1023])
-		}
-	})
-}
 
 // genRules makes n distinct serial rules in the shapes manufacturers use:
 // a model prefix, then fixed-layout or ranged digit and letter fields.
@@ -99,7 +42,7 @@ func genRules(n int) *rules.Set {
 // rules, against trying each rule's own automaton in turn.
 func BenchmarkIdentify500(b *testing.B) {
 	rs := genRules(500)
-	s, err := Compile(rs, Options{})
+	s, err := Compile(rs, pattern.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -109,7 +52,8 @@ func BenchmarkIdentify500(b *testing.B) {
 		serials = append(serials, sampleSerial(m.Serial.Regex, i))
 	}
 	s.Identify("", nil)
-	b.Logf("%d rules in %d automata (%d states in the first)", len(s.Models), len(s.groups), s.groups[0].d.states())
+	automata, alone := s.union.Size()
+	b.Logf("%d rules in %d automata, %d checked alone", len(s.Models), automata, alone)
 	b.Run("combined", func(b *testing.B) {
 		b.ReportAllocs()
 		var dst []int
@@ -120,7 +64,7 @@ func BenchmarkIdentify500(b *testing.B) {
 	b.Run("each-rule", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			for _, m := range s.Models {
-				m.Rule.Match(serials[i&255])
+				m.Pattern.Match(serials[i&255])
 			}
 		}
 	})
@@ -159,7 +103,7 @@ func sampleSerial(re string, seed int) string {
 }
 
 func TestSampleSerialsMatch(t *testing.T) {
-	s, err := Compile(genRules(60), Options{})
+	s, err := Compile(genRules(60), pattern.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,59 +113,5 @@ func TestSampleSerialsMatch(t *testing.T) {
 		if len(got) != 1 || got[0] != i {
 			t.Errorf("%s: serial %q identified as %v", m.Serial.Regex, serial, got)
 		}
-	}
-}
-
-// benchList is a serial list of 100,000 lines of benchSerials.
-func benchList() string {
-	serials := benchSerials()
-	var in strings.Builder
-	for i := range 100000 {
-		in.WriteString(serials[i&1023])
-		in.WriteByte('\n')
-	}
-	return in.String()
-}
-
-// BenchmarkValidateList measures reading and checking a serial list end to
-// end, as "validate --summary" does, per line.
-func BenchmarkValidateList(b *testing.B) {
-	data := benchList()
-	r, _ := CompileRule(benchRule, rules.Java, Options{})
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		n := 0
-		ReadList(strings.NewReader(data), func(_ int, s string) error {
-			if ok, _ := r.Match(s); ok {
-				n++
-			}
-			return nil
-		})
-	}
-}
-
-// BenchmarkCountLines compares checking a list's lines one by one with the
-// one-pass counter that "validate --summary --model" uses, on one core's
-// worth of work (the whole list as one chunk).
-func BenchmarkCountLines(b *testing.B) {
-	data := []byte(benchList())
-	r, _ := CompileRule(benchRule, rules.Java, Options{})
-	match := func(s string) bool { ok, _ := r.Match(s); return ok }
-	count := r.LineCounter()
-	for _, c := range []struct {
-		name  string
-		count func([]byte) (int, int)
-	}{
-		{"per-line", func(c []byte) (int, int) { return countLines(c, match) }},
-		{"one-pass", count},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				c.count(data)
-			}
-		})
 	}
 }

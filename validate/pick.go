@@ -32,11 +32,21 @@ type Pick struct {
 	Candidates []Candidate
 	Ambiguous  bool // more than one distinct serial qualifies
 	Others     []Other
-	Reason     string // why no serial was picked
+	// Verdict is the label's verdict: the picked serial's, or why none was
+	// picked (no barcode, no serial, ambiguous).
+	Verdict serialgate.Verdict
 }
 
 // OK tells whether one serial was found.
 func (p Pick) OK() bool { return p.Barcode >= 0 }
+
+// CheckLabel gives the verdict on a label, from the barcodes read off it,
+// for model m or, when m is nil, for any model: the one function the
+// command line, the station and the label files turn labels into verdicts
+// with.
+func (s *Set) CheckLabel(codes []serialgate.Barcode, m *Model) serialgate.Verdict {
+	return s.Pick(codes, m).Verdict
+}
 
 // Pick finds the barcode that carries the serial among codes, the
 // barcodes read from one label, for model m, or for any model when m is
@@ -50,7 +60,7 @@ func (s *Set) Pick(codes []serialgate.Barcode, m *Model) Pick {
 	carries := make([]bool, len(codes))
 	var nearMiss []string
 	for i, c := range codes {
-		if c.Partial {
+		if c.Partial() {
 			continue // part of a message: no serial is taken from a fragment
 		}
 		aim, _, _ := payload.SplitAIM(c.AIM)
@@ -65,11 +75,11 @@ func (s *Set) Pick(codes []serialgate.Barcode, m *Model) Pick {
 				}
 				continue
 			}
-			if okm, reason := md.Rule.Explain(serial); okm {
+			if v := md.Pattern.Check(serial); v.OK {
 				out.Candidates = append(out.Candidates, Candidate{Barcode: i, Serial: serial, Model: md.Model.Model})
 				carries[i] = true
 			} else if m != nil {
-				nearMiss = append(nearMiss, fmt.Sprintf("code %d (%s %q): %s", i+1, c.Symbology, serial, reason))
+				nearMiss = append(nearMiss, fmt.Sprintf("code %d (%s %q): %s", i+1, c.Symbology, serial, v.Message))
 			}
 		}
 	}
@@ -84,19 +94,23 @@ func (s *Set) Pick(codes []serialgate.Barcode, m *Model) Pick {
 			serials = append(serials, c.Serial)
 		}
 	}
+	v := &out.Verdict
+	if m != nil {
+		v.Model = m.Model.Model
+	}
 	switch {
 	case len(codes) == 0:
-		out.Reason = "no barcode found"
+		v.Reason, v.Message = serialgate.ReasonNoBarcode, "no barcode found"
 	case len(serials) == 0 && m != nil:
-		out.Reason = fmt.Sprintf("no barcode carries a serial for model %s", m.Model.Model)
+		v.Reason, v.Message = serialgate.ReasonNoSerial, fmt.Sprintf("no barcode carries a serial for model %s", m.Model.Model)
 		if len(nearMiss) > 0 {
-			out.Reason += ": " + strings.Join(nearMiss, "; ")
+			v.Message += ": " + strings.Join(nearMiss, "; ")
 		}
 	case len(serials) == 0:
-		out.Reason = "no barcode carries a serial that matches a model's rule"
+		v.Reason, v.Message = serialgate.ReasonNoSerial, "no barcode carries a serial that matches a model's rule"
 	case len(serials) > 1:
 		out.Ambiguous = true
-		out.Reason = fmt.Sprintf("ambiguous: %d different serials match: %s", len(serials), strings.Join(serials, ", "))
+		v.Reason, v.Message = serialgate.ReasonAmbiguous, fmt.Sprintf("ambiguous: %d different serials match: %s", len(serials), strings.Join(serials, ", "))
 	default:
 		out.Serial = serials[0]
 		out.Barcode = out.Candidates[0].Barcode
@@ -105,13 +119,17 @@ func (s *Set) Pick(codes []serialgate.Barcode, m *Model) Pick {
 				out.Models = append(out.Models, c.Model)
 			}
 		}
+		v.Serial, v.OK = out.Serial, true
+		if m == nil {
+			v.Models = out.Models
+		}
 	}
 	return out
 }
 
 // role names what a barcode that carries no serial is.
 func (s *Set) role(c serialgate.Barcode) string {
-	if c.Partial {
+	if c.Partial() {
 		return "part of a structured-append series"
 	}
 	switch c.Symbology {

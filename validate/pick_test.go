@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/serialgate/serialgate"
+	"github.com/serialgate/serialgate/pattern"
 	"github.com/serialgate/serialgate/rules"
 )
 
@@ -65,7 +66,7 @@ func TestPick(t *testing.T) {
 		{Text: "AC2000000002", Symbology: serialgate.Code128},
 	}
 	p = s.Pick(two, nil)
-	if p.OK() || !p.Ambiguous || !strings.Contains(p.Reason, "2 different serials") {
+	if p.OK() || !p.Ambiguous || p.Verdict.Reason != serialgate.ReasonAmbiguous || !strings.Contains(p.Verdict.Message, "2 different serials") {
 		t.Fatalf("ambiguous pick %+v", p)
 	}
 	// The same serial twice is not ambiguous.
@@ -76,21 +77,21 @@ func TestPick(t *testing.T) {
 
 	// Nothing for the model: the reason says what was seen.
 	p = s.Pick([]serialgate.Barcode{{Text: "AC200000001", Symbology: serialgate.Code128}}, s.ByModel("PURIFIER"))
-	if p.OK() || !strings.Contains(p.Reason, `code 1 (CODE_128 "AC200000001"): incomplete`) {
+	if p.OK() || p.Verdict.Reason != serialgate.ReasonNoSerial || !strings.Contains(p.Verdict.Message, `code 1 (CODE_128 "AC200000001"): incomplete`) {
 		t.Fatalf("miss %+v", p)
 	}
-	if p = s.Pick(nil, nil); p.OK() || p.Reason != "no barcode found" {
+	if p = s.Pick(nil, nil); p.OK() || p.Verdict.Reason != serialgate.ReasonNoBarcode || p.Verdict.Message != "no barcode found" {
 		t.Fatalf("empty %+v", p)
 	}
 
 	// One symbol of a structured-append series holds only part of a
 	// message: a serial-looking text in it is not taken.
 	parts := []serialgate.Barcode{
-		{Text: "AC2000000001", Symbology: serialgate.QRCode, AIM: "]Q1", Partial: true},
+		{Text: "AC2000000001", Symbology: serialgate.QRCode, AIM: "]Q1", Sequence: &serialgate.Sequence{Index: 1, Count: 2}},
 		{Text: "AC2000000002", Symbology: serialgate.Code128, AIM: "]C0"},
 	}
 	p = s.Pick(parts, nil)
-	if !p.OK() || p.Serial != "AC2000000002" || len(p.Others) != 1 || p.Others[0].Role != "part of a structured-append series" {
+	if !p.OK() || p.Serial != "AC2000000002" || !p.Verdict.OK || p.Verdict.Serial != "AC2000000002" || len(p.Others) != 1 || p.Others[0].Role != "part of a structured-append series" {
 		t.Fatalf("series part %+v", p)
 	}
 }
@@ -102,7 +103,7 @@ func TestSourceErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Compile(rs, Options{})
+	_, err = Compile(rs, pattern.Options{})
 	if err == nil || !strings.Contains(err.Error(), "pick.yaml:12:19: model POD: source") || !strings.Contains(err.Error(), `unknown symbology "MAXI"`) {
 		t.Fatalf("got %v", err)
 	}

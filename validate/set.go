@@ -1,20 +1,24 @@
+// Package validate turns serials and labels into verdicts: it compiles a
+// rules file's patterns into a Set, checks a serial against a model's rule
+// or finds the models it belongs to, and picks the serial among a label's
+// barcodes. The regex engine itself is package pattern.
 package validate
 
 import (
 	"errors"
 	"fmt"
-	"sort"
-	"sync"
+	"unsafe"
 
 	"github.com/serialgate/serialgate"
+	"github.com/serialgate/serialgate/pattern"
 	"github.com/serialgate/serialgate/payload"
 	"github.com/serialgate/serialgate/rules"
 )
 
-// Model is a rules-file model with its compiled rule.
+// Model is a rules-file model with its compiled pattern.
 type Model struct {
 	rules.Model
-	Rule *Rule
+	Pattern *pattern.Pattern
 	// Source is where the serial stands in a barcode's payload.
 	Source payload.Source
 	// Symbologies, when not empty, are the ones the serial may be printed in.
@@ -27,44 +31,32 @@ type Set struct {
 	Models  []*Model
 	byModel map[string]*Model
 	byASIN  map[string]*Model
-	// The combined automata are built on first use: checking against one
-	// model's rule never needs them.
-	once   sync.Once
-	groups []dfaGroup // automata over the DFA rules, each carrying several
-	slow   []int      // models whose rules are not automata
+	union   *pattern.Union
 }
-
-type dfaGroup struct {
-	d      *dfa
-	models []int // the automaton's rule i is Models[models[i]]
-}
-
-// maxGroupStates bounds one combined automaton; rules that would make it
-// larger are split across several.
-const maxGroupStates = 1 << 15
 
 // Compile compiles every rule in rs and checks each model's examples. All
 // problems are reported, joined, each as a *rules.Error naming the place.
-func Compile(rs *rules.Set, opt Options) (*Set, error) {
+func Compile(rs *rules.Set, opt pattern.Options) (*Set, error) {
 	s := &Set{byModel: map[string]*Model{}, byASIN: map[string]*Model{}}
 	var errs []error
+	var ps []*pattern.Pattern
 	for _, m := range rs.Models() {
-		r, err := CompileRule(m.Serial.Regex, m.Serial.Dialect, opt)
+		p, err := pattern.Compile(m.Serial.Regex, m.Serial.Dialect, opt)
 		if err != nil {
 			errs = append(errs, &rules.Error{Pos: m.Serial.RegexPos, Err: fmt.Errorf("model %s: regex does not compile as %s: %w", m.Model, m.Serial.Dialect, err)})
 			continue
 		}
 		for _, ex := range m.Valid {
-			if ok, why := r.Explain(ex.Text); !ok {
-				errs = append(errs, &rules.Error{Pos: ex.Pos, Err: fmt.Errorf("model %s: example %q is listed as valid but the rule rejects it: %s", m.Model, ex.Text, why)})
+			if v := p.Check(ex.Text); !v.OK {
+				errs = append(errs, &rules.Error{Pos: ex.Pos, Err: fmt.Errorf("model %s: example %q is listed as valid but the rule rejects it: %s", m.Model, ex.Text, v.Message)})
 			}
 		}
 		for _, ex := range m.Invalid {
-			if ok, _ := r.Explain(ex.Text); ok {
+			if v := p.Check(ex.Text); v.OK {
 				errs = append(errs, &rules.Error{Pos: ex.Pos, Err: fmt.Errorf("model %s: example %q is listed as invalid but the rule accepts it", m.Model, ex.Text)})
 			}
 		}
-		cm := &Model{Model: m, Rule: r}
+		cm := &Model{Model: m, Pattern: p}
 		if cm.Source, err = payload.ParseSource(m.Serial.Source); err != nil {
 			errs = append(errs, &rules.Error{Pos: m.Serial.SourcePos, Err: fmt.Errorf("model %s: %w", m.Model, err)})
 		}
@@ -81,62 +73,13 @@ func Compile(rs *rules.Set, opt Options) (*Set, error) {
 			s.byASIN[a] = cm
 		}
 		s.Models = append(s.Models, cm)
+		ps = append(ps, p)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	s.union = pattern.NewUnion(ps)
 	return s, nil
-}
-
-// buildGroups combines the DFA rules into as few automata of at most limit
-// states as fit; a rule too large for one on its own is tried by itself.
-func (s *Set) buildGroups(limit int) {
-	s.groups, s.slow = nil, nil
-	var fast []int
-	for i, m := range s.Models {
-		if m.Rule.Engine == EngineDFA {
-			fast = append(fast, i)
-		} else {
-			s.slow = append(s.slow, i)
-		}
-	}
-	var build func(idx []int)
-	build = func(idx []int) {
-		if len(idx) == 0 {
-			return
-		}
-		var comps []component
-		kept := idx[:0:0]
-		for _, i := range idx {
-			cs, err := s.Models[i].Rule.components()
-			if err != nil { // cannot happen: the rule compiled to an automaton before
-				s.slow = append(s.slow, i)
-				continue
-			}
-			for _, c := range cs {
-				c.rule = len(kept)
-				comps = append(comps, c)
-			}
-			kept = append(kept, i)
-		}
-		idx = kept
-		if len(idx) == 0 {
-			return
-		}
-		d, err := compileDFA(comps, len(idx), limit)
-		switch {
-		case err == nil:
-			s.groups = append(s.groups, dfaGroup{d: d, models: append([]int(nil), idx...)})
-		case len(idx) > 1:
-			h := len(idx) / 2
-			build(idx[:h])
-			build(idx[h:])
-		default:
-			s.slow = append(s.slow, idx[0])
-		}
-	}
-	build(fast)
-	sort.Ints(s.slow)
 }
 
 // ByModel returns the model named name, or nil.
@@ -147,34 +90,33 @@ func (s *Set) ByASIN(asin string) *Model { return s.byASIN[asin] }
 
 // Identify appends to dst the indexes in s.Models of every model whose rule
 // the whole serial matches, in file order.
-func (s *Set) Identify(serial string, dst []int) []int {
-	s.once.Do(func() { s.buildGroups(maxGroupStates) })
-	start := len(dst)
-	for _, g := range s.groups {
-		d := g.d
-		st, ok := d.end(serial)
-		if !ok {
-			continue
-		}
-		for _, r := range d.accept[st] {
-			dst = append(dst, g.models[r])
-		}
+func (s *Set) Identify(serial string, dst []int) []int { return s.union.Identify(serial, dst) }
+
+// Check gives the verdict on serial for model m. A serial that fails m's
+// rule but matches other models' rules is rejected as of the wrong model,
+// naming them: the usual cause is a box of another model on the line.
+func (s *Set) Check(m *Model, serial string) serialgate.Verdict {
+	v := m.Check(serial)
+	if v.OK || v.Reason == serialgate.ReasonEmpty {
+		return v
 	}
-	for _, i := range s.slow {
-		if ok, _ := s.Models[i].Rule.Match(serial); ok {
-			dst = append(dst, i)
-		}
+	var idx [8]int
+	var others []string
+	for _, i := range s.Identify(serial, idx[:0]) {
+		others = append(others, s.Models[i].Model.Model)
 	}
-	if len(s.groups) > 1 || len(s.slow) > 0 {
-		sort.Ints(dst[start:])
+	if len(others) > 0 {
+		v.Reason, v.Pos, v.Models = serialgate.ReasonWrongModel, 0, others
+		v.Message = fmt.Sprintf("wrong model: the serial is one of %s, not of %s (%s)", joinModels(others), m.Model.Model, v.Message)
 	}
-	return dst
+	return v
 }
 
-// Check gives the verdict on serial for model m.
+// Check gives the verdict on serial for model m alone.
 func (m *Model) Check(serial string) serialgate.Verdict {
-	ok, reason := m.Rule.Explain(serial)
-	return serialgate.Verdict{Serial: serial, Model: m.Model.Model, OK: ok, Reason: reason}
+	v := m.Pattern.Check(serial)
+	v.Model = m.Model.Model
+	return v
 }
 
 // CheckAny gives the verdict on serial against every rule: valid when it
@@ -185,11 +127,43 @@ func (s *Set) CheckAny(serial string) serialgate.Verdict {
 		v.Models = append(v.Models, s.Models[i].Model.Model)
 	}
 	v.OK = len(v.Models) > 0
-	if !v.OK {
-		v.Reason = "matches no model's serial pattern"
-		if serial == "" {
-			v.Reason = "empty serial"
-		}
+	switch {
+	case v.OK:
+	case serial == "":
+		v.Reason, v.Message = serialgate.ReasonEmpty, "empty serial"
+	default:
+		v.Reason, v.Message = serialgate.ReasonNoMatch, "matches no model's serial pattern"
 	}
 	return v
+}
+
+// Unknown is the verdict on a serial checked against a model or ASIN the
+// rules do not have: named is what was asked for ("model X", "ASIN Y").
+func Unknown(serial, named string) serialgate.Verdict {
+	return serialgate.Verdict{Serial: serial, Reason: serialgate.ReasonUnknownModel,
+		Message: fmt.Sprintf("%s is not in the rules", named)}
+}
+
+func joinModels(ms []string) string {
+	out := ""
+	for i, m := range ms {
+		switch {
+		case i == 0:
+		case i == len(ms)-1:
+			out += " or "
+		default:
+			out += ", "
+		}
+		out += m
+	}
+	return out
+}
+
+// MatchesAny tells whether a serial held in bytes, such as a line still in
+// a reader's buffer, matches any model's rule; it does not keep serial.
+func (s *Set) MatchesAny(serial []byte) bool {
+	var idx [8]int
+	// Identify keeps no part of the string it is given, so viewing the
+	// bytes as one is safe.
+	return len(s.Identify(unsafe.String(unsafe.SliceData(serial), len(serial)), idx[:0])) > 0
 }

@@ -7,12 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/serialgate/serialgate"
+	"github.com/serialgate/serialgate/internal/javacases"
+	"github.com/serialgate/serialgate/pattern"
 	"github.com/serialgate/serialgate/rules"
 )
 
-func compileShared(t testing.TB) *Set {
+func compileJavaRules(t testing.TB) *Set {
 	t.Helper()
-	rs, err := rules.Load(os.DirFS(sharedRules), "java-dev.yaml")
+	rs, err := rules.Load(os.DirFS(javacases.Dir()), "java-dev.yaml")
 	return mustCompile(t, rs, err)
 }
 
@@ -23,68 +26,68 @@ func mustCompile(t testing.TB, rs *rules.Set, err error) *Set {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Compile(rs, Options{})
+	s, err := Compile(rs, pattern.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-// TestIdentifyAgrees checks that the combined automata name exactly the
-// models whose own rules match, however the rules are split into groups.
+// TestIdentifyAgrees checks that the set names exactly the models whose own
+// rules match, over the Java cases (package pattern tests the union's
+// splitting into groups).
 func TestIdentifyAgrees(t *testing.T) {
-	s := compileShared(t)
-	_, cases := loadJavaCases(t)
-	s.Identify("", nil) // builds the default groups, which each limit then replaces
-	for _, limit := range []int{maxGroupStates, 300, 40, 2} {
-		s.buildGroups(limit)
-		t.Logf("limit %d: %d groups, %d rules outside them", limit, len(s.groups), len(s.slow))
-		for _, c := range cases {
-			var want []int
-			for i, m := range s.Models {
-				if ok, _ := m.Rule.Match(c.serial); ok {
-					want = append(want, i)
-				}
-			}
-			got := s.Identify(c.serial, nil)
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("limit %d, %q: Identify = %v, rules say %v", limit, c.serial, got, want)
+	s := compileJavaRules(t)
+	_, cases := javacases.Load(t)
+	for _, c := range cases {
+		var want []int
+		for i, m := range s.Models {
+			if ok, _ := m.Pattern.Match(c.Serial); ok {
+				want = append(want, i)
 			}
 		}
-	}
-	if len(s.slow) == 0 {
-		t.Error("a limit of 2 states should leave rules outside the groups")
+		if got := s.Identify(c.Serial, nil); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%q: Identify = %v, rules say %v", c.Serial, got, want)
+		}
 	}
 }
 
 func TestCheck(t *testing.T) {
-	s := compileShared(t)
+	s := compileJavaRules(t)
 	m := s.ByModel("acme_purifier")
 	if m == nil || s.ByASIN("B0TEST0000") != m {
 		t.Fatal("lookup by model or ASIN failed")
 	}
 	for _, tc := range []struct {
-		serial, reason string
+		serial string
+		reason serialgate.Reason
+		pos    int
+		text   string
 	}{
-		{"AC2000000001", ""},
-		{"", "empty serial"},
-		{"AC200000000", "incomplete: the serial ends after 11 characters"},
-		{"AC2000000001 ", "too long: extra space at position 13 after a complete serial of 12 characters"},
-		{"AC2٠00000001", `unexpected '٠' (U+0660, not ASCII) at position 4`},
-		{"AC2\x1d000000001", "unexpected control character U+001D at position 4"},
-		{"ac2000000001", "unexpected 'a' at position 1"},
+		{"AC2000000001", serialgate.ReasonNone, 0, ""},
+		{"", serialgate.ReasonEmpty, 0, "empty serial"},
+		{"AC200000000", serialgate.ReasonIncomplete, 0, "incomplete: the serial ends after 11 characters"},
+		{"AC2000000001 ", serialgate.ReasonTooLong, 13, "too long: extra space at position 13 after a complete serial of 12 characters"},
+		{"AC2٠00000001", serialgate.ReasonUnexpected, 4, `unexpected '٠' (U+0660, not ASCII) at position 4`},
+		{"AC2\x1d000000001", serialgate.ReasonUnexpected, 4, "unexpected control character U+001D at position 4"},
+		{"ac2000000001", serialgate.ReasonUnexpected, 1, "unexpected 'a' at position 1"},
 	} {
-		v := m.Check(tc.serial)
-		if v.OK != (tc.reason == "") || v.Reason != tc.reason || v.Model != "acme_purifier" || v.Serial != tc.serial {
-			t.Errorf("Check(%q) = %+v, want reason %q", tc.serial, v, tc.reason)
+		v := s.Check(m, tc.serial)
+		if v.OK != (tc.reason == serialgate.ReasonNone) || v.Reason != tc.reason || v.Pos != tc.pos || v.Message != tc.text || v.Model != "acme_purifier" || v.Serial != tc.serial {
+			t.Errorf("Check(%q) = %+v, want %v at %d: %q", tc.serial, v, tc.reason, tc.pos, tc.text)
 		}
 	}
-	v := s.CheckAny("AB12CDEFGH")
+	// A serial of another model on this model's line is named as such.
+	v := s.Check(m, "BK2024W0112345")
+	if v.OK || v.Reason != serialgate.ReasonWrongModel || strings.Join(v.Models, ",") != "brew_kettle" || !strings.Contains(v.Message, "wrong model: the serial is one of brew_kettle, not of acme_purifier") {
+		t.Errorf("wrong model: %+v", v)
+	}
+	v = s.CheckAny("AB12CDEFGH")
 	if !v.OK || strings.Join(v.Models, ",") != "printer_ink" {
 		t.Errorf("CheckAny = %+v", v)
 	}
 	v = s.CheckAny("nothing")
-	if v.OK || v.Reason == "" || len(v.Models) != 0 {
+	if v.OK || v.Reason != serialgate.ReasonNoMatch || v.Message == "" || len(v.Models) != 0 {
 		t.Errorf("CheckAny = %+v", v)
 	}
 }
@@ -106,7 +109,7 @@ manufacturers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Compile(rs, Options{})
+	_, err = Compile(rs, pattern.Options{})
 	if err == nil {
 		t.Fatal("no error")
 	}

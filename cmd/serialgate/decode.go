@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"image"
 	"time"
 
 	"github.com/serialgate/serialgate/decode"
+	"github.com/serialgate/serialgate/raster"
+	"github.com/serialgate/serialgate/report"
 )
 
 func runDecode(e *env, args []string) int {
@@ -16,7 +19,7 @@ func runDecode(e *env, args []string) int {
 			"Exits 0 when every file was read, 2 when one could not be.")
 	format := fl.String("format", "text", "output format: text or jsonl")
 	formats := fl.String("formats", "", "comma-separated symbologies to look for (default: all), e.g. code128,datamatrix")
-	dpi := fl.Int("dpi", defaultDPI, "resolution PDF pages are rasterized at")
+	dpi := fl.Int("dpi", raster.DefaultDPI, "resolution PDF pages are rasterized at")
 	var files []string
 	if code, ok := parse(fl, args, &files); !ok {
 		return code
@@ -43,17 +46,14 @@ func runDecode(e *env, args []string) int {
 			return exitUsage
 		}
 		start := time.Now()
-		pages, err := loadPages(e.ctx, f, *dpi)
 		var found []decodedBarcode
-		for pi, img := range pages {
-			bs, derr := dec.Image(img)
-			if derr != nil && err == nil {
-				err = derr
-			}
+		err := eachPage(e.ctx, f, *dpi, func(page, of int, img image.Image) error {
+			bs, err := dec.Image(img)
 			for _, b := range bs {
-				found = append(found, toJSON(b, pi+1, len(pages)))
+				found = append(found, toJSON(b, page, of))
 			}
-		}
+			return err
+		})
 		ms := time.Since(start).Milliseconds()
 		if err != nil {
 			code = exitUsage
@@ -78,7 +78,7 @@ func runDecode(e *env, args []string) int {
 			if b.Page > 0 {
 				page = fmt.Sprintf(" page %d", b.Page)
 			}
-			fmt.Fprintf(w, "%s:%s %s %s %s\n", f, page, b.Format, b.AIM, shown(b.Text))
+			fmt.Fprintf(w, "%s:%s %s %s %s\n", f, page, b.Format, b.AIM, report.Shown(b.Text))
 		}
 	}
 	return code

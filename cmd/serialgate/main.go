@@ -38,6 +38,12 @@ type env struct {
 	stderr io.Writer
 }
 
+// terminal is standard input when it is a file, for the tty source.
+func (e *env) terminal() *os.File {
+	f, _ := e.stdin.(*os.File)
+	return f
+}
+
 type command struct {
 	name    string
 	summary string

@@ -33,11 +33,11 @@ func write(t *testing.T, name, content string) string {
 	return p
 }
 
-const sharedRules = "../../../shared/testdata/rules/java-dev.yaml"
+const javaRules = "../../testdata/rules/java-dev.yaml"
 
 func TestValidateJSONL(t *testing.T) {
 	list := write(t, "s.txt", "AC2000000001\r\nAC200000001\n\nAC2000000002")
-	code, out, errs := run(t, "", "validate", "--rules", sharedRules, "--model", "acme_purifier", "--format", "jsonl", list)
+	code, out, errs := run(t, "", "validate", "--rules", javaRules, "--model", "acme_purifier", "--format", "jsonl", list)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %s", code, errs)
 	}
@@ -76,14 +76,14 @@ func TestValidateJSONL(t *testing.T) {
 }
 
 func TestValidateAllValidExitsZero(t *testing.T) {
-	code, out, _ := run(t, "AB12CDEFGH\nQA01X9Y8Z7\n", "validate", "--rules", sharedRules, "--asin", "B0TEST0003", "-")
+	code, out, _ := run(t, "AB12CDEFGH\nQA01X9Y8Z7\n", "validate", "--rules", javaRules, "--asin", "B0TEST0003", "-")
 	if code != 0 || !strings.Contains(out, "(stdin):2: ok QA01X9Y8Z7 (printer_ink)") {
 		t.Fatalf("exit %d, output %s", code, out)
 	}
 }
 
 func TestValidateEveryRule(t *testing.T) {
-	code, out, _ := run(t, "AB12CDEFGH\nnope\n", "validate", "--rules", sharedRules, "--format", "jsonl", "-")
+	code, out, _ := run(t, "AB12CDEFGH\nnope\n", "validate", "--rules", javaRules, "--format", "jsonl", "-")
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}
@@ -94,18 +94,18 @@ func TestValidateEveryRule(t *testing.T) {
 
 func TestValidateSummaryAndCSV(t *testing.T) {
 	csvFile := write(t, "labels.csv", "id,serial\n1,AC2000000001\n2,AC2000000002\n3,XX\n")
-	code, out, _ := run(t, "", "validate", "--summary", "--rules", sharedRules, "--model", "acme_purifier", csvFile)
+	code, out, _ := run(t, "", "validate", "--summary", "--rules", javaRules, "--model", "acme_purifier", csvFile)
 	if code != 1 || strings.TrimSpace(out) != "3 checked, 2 valid, 1 invalid" {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
-	code, out, _ = run(t, "", "validate", "--format", "csv", "--rules", sharedRules, "--model", "acme_purifier", csvFile)
-	if code != 1 || !strings.HasPrefix(out, "file,line,serial,model,ok,reason\n") || !strings.Contains(out, ",4,XX,acme_purifier,false,") {
+	code, out, _ = run(t, "", "validate", "--format", "csv", "--rules", javaRules, "--model", "acme_purifier", csvFile)
+	if code != 1 || !strings.HasPrefix(out, "file,line,serial,model,ok,reason,code,pos\n") || !strings.Contains(out, ",4,XX,acme_purifier,false,unexpected 'X' at position 1,unexpected_character,1\n") {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
 }
 
 func TestValidateJUnit(t *testing.T) {
-	code, out, _ := run(t, "AC2000000001\nbad\n", "validate", "--format", "junit", "--rules", sharedRules, "--model", "acme_purifier", "-")
+	code, out, _ := run(t, "AC2000000001\nbad\n", "validate", "--format", "junit", "--rules", javaRules, "--model", "acme_purifier", "-")
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}
@@ -135,8 +135,8 @@ func TestValidateErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"validate", "--rules", sharedRules, "--model", "nope", "-"}, `model "nope" is not in the rules`},
-		{[]string{"validate", "--rules", sharedRules, "missing.txt"}, "missing.txt"},
+		{[]string{"validate", "--rules", javaRules, "--model", "nope", "-"}, `model "nope" is not in the rules`},
+		{[]string{"validate", "--rules", javaRules, "missing.txt"}, "missing.txt"},
 		{[]string{"validate", "--rules", "nowhere.yaml", "-"}, "nowhere.yaml"},
 		{[]string{"validate", "--format", "xml", "-"}, `unknown format "xml"`},
 		{[]string{"validate"}, "no INPUT"},
@@ -149,7 +149,7 @@ func TestValidateErrors(t *testing.T) {
 		}
 	}
 	bad := write(t, "bad.csv", "serial\nA\nB\"x\n")
-	code, out, errs := run(t, "", "validate", "--rules", sharedRules, "--model", "acme_purifier", bad)
+	code, out, errs := run(t, "", "validate", "--rules", javaRules, "--model", "acme_purifier", bad)
 	if code != 2 || !strings.Contains(errs, "bad.csv:3:") || !strings.Contains(out, "bad.csv:2: REJECT A") {
 		t.Errorf("bad csv: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
@@ -173,7 +173,7 @@ func TestBuiltinRulesAndHelp(t *testing.T) {
 }
 
 func TestRulesCheck(t *testing.T) {
-	code, out, _ := run(t, "", "rules", "check", sharedRules)
+	code, out, _ := run(t, "", "rules", "check", javaRules)
 	if code != 0 || !strings.Contains(out, "backref_pair: dfa") || !strings.Contains(out, "15 model(s) ok") || !strings.Contains(out, "warning: dsn_like: pattern is not anchored") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -286,10 +286,7 @@ func TestValidateLabelImage(t *testing.T) {
 // TestDecodeSequence prints an Aztec structured-append symbol's place in
 // its series, with the header taken off its text.
 func TestDecodeSequence(t *testing.T) {
-	file := "../../../shared/testdata/barcodes/aztec-1/Z1-sequence4of7.png"
-	if _, err := os.Stat(file); err != nil {
-		t.Skipf("shared sample not found: %v", err)
-	}
+	file := "../../testdata/barcodes/aztec-1/Z1-sequence4of7.png"
 	code, out, errs := run(t, "", "decode", "--format", "jsonl", file)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -305,11 +302,11 @@ func TestDecodeSequence(t *testing.T) {
 // judges it: CRLF endings, an empty line, a CR inside a line, no final LF.
 func TestValidateSummaryList(t *testing.T) {
 	list := write(t, "serials.txt", "AC2000000001\r\nAC2000000002\n\nAC20000\r00003\nAC2000000004\r\nXX\nAC2000000005")
-	code, out, _ := run(t, "", "validate", "--summary", "--rules", sharedRules, "--model", "acme_purifier", list)
+	code, out, _ := run(t, "", "validate", "--summary", "--rules", javaRules, "--model", "acme_purifier", list)
 	if code != 1 || strings.TrimSpace(out) != "7 checked, 4 valid, 3 invalid" {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
-	_, out, _ = run(t, "", "validate", "--format", "jsonl", "--rules", sharedRules, "--model", "acme_purifier", list)
+	_, out, _ = run(t, "", "validate", "--format", "jsonl", "--rules", javaRules, "--model", "acme_purifier", list)
 	if n := strings.Count(out, `"ok":true`); n != 4 {
 		t.Errorf("line by line: %d valid, want 4: %s", n, out)
 	}

@@ -8,26 +8,29 @@ import (
 	"strings"
 
 	"github.com/serialgate/serialgate/decode"
-	"github.com/serialgate/serialgate/labels"
+	"github.com/serialgate/serialgate/raster"
 )
 
-// defaultDPI is the resolution label PDFs are rasterized at: 300 dpi gives
-// a 10-mil module about 3 pixels, enough for every symbology.
-const defaultDPI = 300
-
-// loadPages reads an image file as one page, or a PDF as its pages.
-func loadPages(ctx context.Context, name string, dpi int) ([]image.Image, error) {
+// eachPage calls fn with an image file as page 1 of 1, or with each page
+// of a PDF in turn, rendered at dpi (0: the default); a PDF page that could
+// not be rendered stops with its error.
+func eachPage(ctx context.Context, name string, dpi int, fn func(page, of int, img image.Image) error) error {
 	if strings.EqualFold(filepath.Ext(name), ".pdf") {
-		return labels.RasterizePDF(ctx, name, dpi)
+		return raster.PDF(ctx, name, raster.Options{DPI: dpi}, func(p raster.Page) error {
+			if p.Err != nil {
+				return p.Err
+			}
+			return fn(p.N, p.Of, p.Image)
+		})
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	img, err := decode.ReadImage(f, name)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return []image.Image{img}, nil
+	return fn(1, 1, img)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/serialgate/serialgate/examples"
+	"github.com/serialgate/serialgate/pattern"
 	"github.com/serialgate/serialgate/rules"
 	"github.com/serialgate/serialgate/validate"
 )
@@ -32,7 +33,7 @@ func loadRules(name string) (*rules.Set, *validate.Set, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err := validate.Compile(rs, validate.Options{})
+	set, err := validate.Compile(rs, pattern.Options{})
 	if err != nil {
 		return rs, nil, err
 	}
@@ -69,9 +70,9 @@ func runRules(e *env, args []string) int {
 			continue
 		}
 		for _, m := range set.Models {
-			r := m.Rule
+			r := m.Pattern
 			extra := ""
-			if r.Engine == validate.EngineDFA {
+			if r.Engine == pattern.EngineDFA {
 				extra = fmt.Sprintf(", %d states", r.States())
 			}
 			fmt.Fprintf(e.stdout, "%s:%d: %s: %s (%s%s), %d example(s) ok\n", m.Pos.File, m.Pos.Line, m.Model.Model, r.Engine, r.Dialect, extra, len(m.Valid)+len(m.Invalid))

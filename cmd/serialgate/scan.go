@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/serialgate/serialgate/report"
 	"github.com/serialgate/serialgate/scanner"
 	"github.com/serialgate/serialgate/scanner/tty"
 )
@@ -19,14 +20,14 @@ import (
 func runScan(e *env, args []string) int {
 	fl := newFlags(e, "scan", "",
 		"Prints each scan as it arrives: what a scanner sends, framed, the first tool an\n"+
-			"integrator reaches for. Runs until the source ends or Ctrl-C.\n\n"+sourceHelp)
+			"integrator reaches for. Runs until the source ends or Ctrl-C.\n\n"+scanner.SpecHelp)
 	src := fl.String("source", "", "source spec (required)")
 	format := fl.String("format", "text", "output format: text or jsonl")
 	if code, ok := parse(fl, args, nil); !ok {
 		return code
 	}
 	if *src == "" {
-		fmt.Fprintln(e.stderr, "serialgate scan: --source is required\n"+sourceHelp)
+		fmt.Fprintln(e.stderr, "serialgate scan: --source is required\n"+scanner.SpecHelp)
 		return exitUsage
 	}
 	if *format != "text" && *format != "jsonl" {
@@ -34,16 +35,16 @@ func runScan(e *env, args []string) int {
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s, err := openSource(e.ctx, e, *src, log, nil)
+	s, err := scanner.Open(*src, scanner.OpenOptions{Log: log, Terminal: e.terminal()})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "serialgate scan:", err)
 		return exitUsage
 	}
-	defer s.close()
+	defer s.Close()
 	return printScans(e, s, *format)
 }
 
-func printScans(e *env, s *source, format string) int {
+func printScans(e *env, s *scanner.Opened, format string) int {
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
 	enc := json.NewEncoder(w)
@@ -71,7 +72,7 @@ func printScans(e *env, s *source, format string) int {
 			if aim == "" {
 				aim = "-"
 			}
-			fmt.Fprintf(w, "%s %s %s %s\n", sc.Time.Format("15:04:05.000"), sc.Source, aim, shown(sc.Text))
+			fmt.Fprintf(w, "%s %s %s %s\n", sc.Time.Format("15:04:05.000"), sc.Source, aim, report.Shown(sc.Text))
 		}
 		w.Flush()
 	}
@@ -81,7 +82,7 @@ func runCapture(e *env, args []string) int {
 	fl := newFlags(e, "capture", "",
 		"Records what a source receives, raw bytes or key events with timestamps, to a\n"+
 			"capture file, printing the scans as they arrive. Play it back with\n"+
-			"--source replay:FILE. Runs until Ctrl-C or --duration.\n\n"+sourceHelp)
+			"--source replay:FILE. Runs until Ctrl-C or --duration.\n\n"+scanner.SpecHelp)
 	src := fl.String("source", "", "source spec (required): serial, tty or evdev")
 	out := fl.String("out", "", "capture file to write (required)")
 	dur := fl.Duration("duration", 0, "stop after this long (default: until Ctrl-C)")
@@ -105,14 +106,13 @@ func runCapture(e *env, args []string) int {
 		defer cancel()
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	s, err := openSource(ctx, e, *src, log, func(h scanner.CaptureHeader) (*scanner.Recorder, error) {
-		return scanner.NewRecorder(f, h, nil)
-	})
+	s, err := scanner.Open(*src, scanner.OpenOptions{Log: log, Terminal: e.terminal(),
+		Record: func(h scanner.CaptureHeader) (*scanner.Recorder, error) { return scanner.NewRecorder(f, h, nil) }})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "serialgate capture:", err)
 		return exitUsage
 	}
-	defer s.close()
+	defer s.Close()
 	sub := *e
 	sub.ctx = ctx
 	return printScans(&sub, s, "text")

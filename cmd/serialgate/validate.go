@@ -1,22 +1,19 @@
 package main
 
 import (
-	"bufio"
-	"encoding/csv"
-	"encoding/json"
-	"encoding/xml"
+	"errors"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/decode"
+	"github.com/serialgate/serialgate/report"
+	"github.com/serialgate/serialgate/serials"
 	"github.com/serialgate/serialgate/validate"
 )
 
@@ -47,7 +44,7 @@ func runValidate(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "serialgate validate: give --model or --asin, not both")
 		return exitUsage
 	}
-	out, err := newOutput(*format, e.stdout)
+	out, err := report.New(*format, e.stdout)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "serialgate validate:", err)
 		return exitUsage
@@ -80,7 +77,7 @@ func runValidate(e *env, args []string) int {
 			failed = true
 		}
 	}
-	if err := out.close(); err != nil {
+	if err := out.Close(); err != nil {
 		fmt.Fprintln(e.stderr, "serialgate validate:", err)
 		return exitUsage
 	}
@@ -99,7 +96,7 @@ func runValidate(e *env, args []string) int {
 type validator struct {
 	set            *validate.Set
 	model          *validate.Model
-	out            output
+	out            report.Writer
 	summary        bool
 	valid, invalid int
 }
@@ -127,29 +124,32 @@ func (v *validator) input(e *env, name string) error {
 		var valid, invalid int
 		var err error
 		if count := v.lineCounter(); count != nil {
-			valid, invalid, err = validate.CountChunks(r, count, runtime.GOMAXPROCS(0))
+			valid, invalid, err = serials.CountChunks(r, count, runtime.GOMAXPROCS(0))
 		} else {
-			valid, invalid, err = validate.CountList(r, v.match, runtime.GOMAXPROCS(0))
+			valid, invalid, err = serials.Count(r, v.match, runtime.GOMAXPROCS(0))
 		}
 		v.valid += valid
 		v.invalid += invalid
-		if le, ok := err.(*validate.ListError); ok {
-			le.File = display
-		}
-		return err
+		return named(err, display)
 	}
-	read := validate.ReadList
+	read := serials.Read
 	if isCSV {
-		read = validate.ReadCSV
+		read = serials.ReadCSV
 	}
-	err := read(r, func(line int, serial string) error {
+	err := read(r, func(line int, serial []byte) error {
 		if err := e.ctx.Err(); err != nil {
 			return err
 		}
 		return v.check(display, line, serial)
 	})
-	if le, ok := err.(*validate.ListError); ok {
-		le.File = display
+	return named(err, display)
+}
+
+// named puts the file's name on a list error.
+func named(err error, file string) error {
+	var le *serials.Error
+	if errors.As(err, &le) {
+		le.File = file
 	}
 	return err
 }
@@ -159,20 +159,18 @@ func (v *validator) lineCounter() func([]byte) (int, int) {
 	if v.model == nil {
 		return nil
 	}
-	return v.model.Rule.LineCounter()
+	return v.model.Pattern.LineCounter()
 }
 
 // match tells whether serial is valid, safe for concurrent use.
-func (v *validator) match(serial string) bool {
+func (v *validator) match(serial []byte) bool {
 	if v.model != nil {
-		ok, _ := v.model.Rule.Match(serial)
-		return ok
+		return v.model.Pattern.MatchBytes(serial)
 	}
-	var idx [8]int
-	return len(v.set.Identify(serial, idx[:0])) > 0
+	return v.set.MatchesAny(serial)
 }
 
-func (v *validator) check(file string, line int, serial string) error {
+func (v *validator) check(file string, line int, serial []byte) error {
 	if v.summary {
 		// Counting needs only the verdict, not its reason.
 		if v.match(serial) {
@@ -184,187 +182,24 @@ func (v *validator) check(file string, line int, serial string) error {
 	}
 	var verdict serialgate.Verdict
 	if v.model != nil {
-		verdict = v.model.Check(serial)
+		verdict = v.set.Check(v.model, string(serial))
 	} else {
-		verdict = v.set.CheckAny(serial)
+		verdict = v.set.CheckAny(string(serial))
 	}
+	return v.write(file, line, verdict)
+}
+
+// write counts a verdict and writes it.
+func (v *validator) write(file string, line int, verdict serialgate.Verdict) error {
 	if verdict.OK {
 		v.valid++
 	} else {
 		v.invalid++
 	}
-	return v.out.write(file, line, verdict)
-}
-
-// output writes verdicts in one format.
-type output interface {
-	write(file string, line int, v serialgate.Verdict) error
-	close() error
-}
-
-func newOutput(format string, w io.Writer) (output, error) {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	switch format {
-	case "text":
-		return &textOut{w: bw}, nil
-	case "jsonl":
-		return &jsonOut{w: bw, enc: json.NewEncoder(bw)}, nil
-	case "csv":
-		cw := csv.NewWriter(bw)
-		err := cw.Write([]string{"file", "line", "serial", "model", "ok", "reason"})
-		return &csvOut{w: bw, cw: cw}, err
-	case "junit":
-		return &junitOut{w: bw}, nil
+	if v.summary {
+		return nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want text, jsonl, csv or junit)", format)
-}
-
-func models(v serialgate.Verdict) string {
-	if v.Model != "" {
-		return v.Model
-	}
-	return strings.Join(v.Models, " ")
-}
-
-// shown writes a serial so that invisible and look-alike characters show.
-func shown(s string) string {
-	for _, r := range s {
-		if r >= utf8.RuneSelf || !unicode.IsPrint(r) || r == ' ' {
-			return strconv.QuoteToASCII(s)
-		}
-	}
-	if s == "" {
-		return `""`
-	}
-	return s
-}
-
-type textOut struct{ w *bufio.Writer }
-
-func (o *textOut) write(file string, line int, v serialgate.Verdict) error {
-	var err error
-	switch {
-	case v.OK:
-		_, err = fmt.Fprintf(o.w, "%s:%d: ok %s (%s)\n", file, line, shown(v.Serial), models(v))
-	case v.Model != "":
-		_, err = fmt.Fprintf(o.w, "%s:%d: REJECT %s (%s): %s\n", file, line, shown(v.Serial), v.Model, v.Reason)
-	default:
-		_, err = fmt.Fprintf(o.w, "%s:%d: REJECT %s: %s\n", file, line, shown(v.Serial), v.Reason)
-	}
-	return err
-}
-
-func (o *textOut) close() error { return o.w.Flush() }
-
-type jsonOut struct {
-	w   *bufio.Writer
-	enc *json.Encoder
-}
-
-type jsonVerdict struct {
-	File   string    `json:"file"`
-	Line   int       `json:"line"`
-	Serial string    `json:"serial"`
-	Model  string    `json:"model,omitempty"`
-	Models *[]string `json:"models,omitempty"` // set when checked against every rule
-	OK     bool      `json:"ok"`
-	Reason string    `json:"reason,omitempty"`
-}
-
-func (o *jsonOut) write(file string, line int, v serialgate.Verdict) error {
-	jv := jsonVerdict{File: file, Line: line, Serial: v.Serial, Model: v.Model, OK: v.OK, Reason: v.Reason}
-	if v.Model == "" {
-		ms := v.Models
-		if ms == nil {
-			ms = []string{}
-		}
-		jv.Models = &ms
-	}
-	return o.enc.Encode(jv)
-}
-
-func (o *jsonOut) close() error { return o.w.Flush() }
-
-type csvOut struct {
-	w  *bufio.Writer
-	cw *csv.Writer
-}
-
-func (o *csvOut) write(file string, line int, v serialgate.Verdict) error {
-	return o.cw.Write([]string{file, strconv.Itoa(line), v.Serial, models(v), strconv.FormatBool(v.OK), v.Reason})
-}
-
-func (o *csvOut) close() error {
-	o.cw.Flush()
-	if err := o.cw.Error(); err != nil {
-		return err
-	}
-	return o.w.Flush()
-}
-
-// junitOut collects verdicts into one test suite per input file, so that CI
-// systems show rejected serials as failed tests.
-type junitOut struct {
-	w      *bufio.Writer
-	suites []*junitSuite
-}
-
-type junitSuites struct {
-	XMLName  xml.Name      `xml:"testsuites"`
-	Tests    int           `xml:"tests,attr"`
-	Failures int           `xml:"failures,attr"`
-	Suites   []*junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-}
-
-func (o *junitOut) write(file string, line int, v serialgate.Verdict) error {
-	if len(o.suites) == 0 || o.suites[len(o.suites)-1].Name != file {
-		o.suites = append(o.suites, &junitSuite{Name: file})
-	}
-	s := o.suites[len(o.suites)-1]
-	c := junitCase{Name: fmt.Sprintf("line %d: %s", line, shown(v.Serial)), Classname: models(v)}
-	if c.Classname == "" {
-		c.Classname = "serialgate"
-	}
-	s.Tests++
-	if !v.OK {
-		s.Failures++
-		c.Failure = &junitFailure{Message: v.Reason}
-	}
-	s.Cases = append(s.Cases, c)
-	return nil
-}
-
-func (o *junitOut) close() error {
-	all := junitSuites{Suites: o.suites}
-	for _, s := range o.suites {
-		all.Tests += s.Tests
-		all.Failures += s.Failures
-	}
-	o.w.WriteString(xml.Header)
-	enc := xml.NewEncoder(o.w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(all); err != nil {
-		return err
-	}
-	o.w.WriteString("\n")
-	return o.w.Flush()
+	return v.out.Write(file, line, verdict)
 }
 
 // isLabelImage tells whether a file is an image or PDF label rather than a
@@ -380,10 +215,6 @@ func isLabelImage(name string) bool {
 // label decodes an image or each page of a PDF, picks the barcode that
 // carries the serial and gives one verdict per page, numbered as lines.
 func (v *validator) label(e *env, name string) error {
-	pages, err := loadPages(e.ctx, name, defaultDPI)
-	if err != nil {
-		return err
-	}
 	// A model whose serial is printed in known symbologies needs only
 	// those looked for.
 	opts := decode.Options{}
@@ -391,33 +222,11 @@ func (v *validator) label(e *env, name string) error {
 		opts.Formats = v.model.Symbologies
 	}
 	dec := decode.New(opts)
-	for i, img := range pages {
+	return eachPage(e.ctx, name, 0, func(page, _ int, img image.Image) error {
 		found, err := dec.Image(img)
 		if err != nil {
-			return fmt.Errorf("%s page %d: %w", name, i+1, err)
+			return fmt.Errorf("%s page %d: %w", name, page, err)
 		}
-		codes := make([]serialgate.Barcode, len(found))
-		for k, b := range found {
-			codes[k] = serialgate.Barcode{Text: b.Text, Raw: b.Raw, Symbology: b.Format, AIM: b.AIM,
-				Partial: b.Sequence != nil && b.Sequence.Count > 1}
-		}
-		p := v.set.Pick(codes, v.model)
-		verdict := serialgate.Verdict{Serial: p.Serial, OK: p.OK(), Reason: p.Reason}
-		if v.model != nil {
-			verdict.Model = v.model.Model.Model
-		} else {
-			verdict.Models = p.Models
-		}
-		if verdict.OK {
-			v.valid++
-		} else {
-			v.invalid++
-		}
-		if !v.summary {
-			if err := v.out.write(name, i+1, verdict); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+		return v.write(name, page, v.set.CheckLabel(decode.Barcodes(found), v.model))
+	})
 }

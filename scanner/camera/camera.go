@@ -20,7 +20,7 @@ import (
 
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/decode"
-	"github.com/serialgate/serialgate/scanner"
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 // Config says which camera to open and how to read it.
@@ -30,7 +30,7 @@ type Config struct {
 	Device string
 	// HoldOff turns frames into scans; its zero value holds a code off for
 	// a second.
-	HoldOff scanner.HoldOff
+	HoldOff framing.HoldOff
 	// Decoder reads the frames; nil means the decoder's fast mode, as the
 	// next frame is another try.
 	Decoder *decode.Decoder
@@ -55,7 +55,7 @@ func (s Stats) FPS() float64 {
 type Source struct {
 	cfg   Config
 	cap   *gocv.VideoCapture
-	pipe  *scanner.Pipe
+	pipe  *framing.Pipe
 	stop  chan struct{}
 	done  chan struct{}
 	mu    sync.Mutex
@@ -84,7 +84,7 @@ func Open(cfg Config) (*Source, error) {
 	if cfg.Decoder == nil {
 		cfg.Decoder = decode.New(decode.Options{Fast: true})
 	}
-	s := &Source{cfg: cfg, cap: vc, pipe: scanner.NewPipe(64), stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Source{cfg: cfg, cap: vc, pipe: framing.NewPipe(64), stop: make(chan struct{}), done: make(chan struct{})}
 	go s.run()
 	return s, nil
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/makiuchi-d/gozxing/oned"
 	"gocv.io/x/gocv"
 
-	"github.com/serialgate/serialgate/scanner"
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 // label draws a box label with the serial as Code 128 and Data Matrix.
@@ -86,7 +86,7 @@ func TestVideoFile(t *testing.T) {
 	// The hold-off runs on the video's own frame times (25 fps): 300 ms
 	// spans a few unread frames while the label is in view, and is shorter
 	// than its 600 ms away.
-	src, err := Open(Config{Device: path, HoldOff: scanner.HoldOff{Window: 300 * time.Millisecond}})
+	src, err := Open(Config{Device: path, HoldOff: framing.HoldOff{Window: 300 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

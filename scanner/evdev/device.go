@@ -9,7 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/serialgate/serialgate"
-	"github.com/serialgate/serialgate/scanner"
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 // eviocgrab is EVIOCGRAB, _IOW('E', 0x90, int): with 1, this reader gets
@@ -21,7 +21,7 @@ type Source struct {
 	path string
 	f    *os.File
 	rd   *Reader
-	pipe *scanner.Pipe
+	pipe *framing.Pipe
 }
 
 var _ serialgate.Source = (*Source)(nil)
@@ -61,7 +61,7 @@ func Open(path string, opt Options) (*Source, error) {
 	if opt.Tee != nil {
 		r = teeFunc{f, opt.Tee}
 	}
-	s := &Source{path: path, f: f, rd: NewReader(r, layout), pipe: scanner.NewPipe(64)}
+	s := &Source{path: path, f: f, rd: NewReader(r, layout), pipe: framing.NewPipe(64)}
 	go s.run()
 	return s, nil
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/serialgate/serialgate/scanner"
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 // EventSize is the size of a struct input_event on 64-bit Linux: a
@@ -76,47 +76,47 @@ type Decoder struct {
 }
 
 // Event takes one event and returns the key it types, if any.
-func (d *Decoder) Event(e Event) (scanner.Key, bool) {
+func (d *Decoder) Event(e Event) (framing.Key, bool) {
 	if e.Type != evKey {
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	}
 	down := e.Value == press || e.Value == repeat
 	switch e.Code {
 	case keyLeftShift, keyRightShift:
 		d.shift = down
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	case keyLeftCtrl, keyRightCtrl:
 		d.ctrl = down
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	case keyLeftAlt:
 		if !down && d.alt && d.altDigits > 0 {
 			r := rune(d.altCode)
 			d.alt, d.altCode, d.altDigits = false, 0, 0
-			return scanner.Key{Time: e.Time, Rune: r}, true
+			return framing.Key{Time: e.Time, Rune: r}, true
 		}
 		d.alt, d.altCode, d.altDigits = down, 0, 0
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	case keyRightAlt:
 		d.altgr = down
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	case keyCapsLock:
 		if e.Value == press {
 			d.caps = !d.caps
 		}
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	}
 	if e.Value != press {
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	}
 	if e.Code == keyEnter || e.Code == keyKPEnter {
-		return scanner.Key{Time: e.Time, Enter: true}, true
+		return framing.Key{Time: e.Time, Enter: true}, true
 	}
 	if d.alt {
 		if n, ok := keypadDigit[e.Code]; ok {
 			d.altCode = d.altCode*10 + n
 			d.altDigits++
 		}
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	}
 	var r rune
 	var ok bool
@@ -129,7 +129,7 @@ func (d *Decoder) Event(e Event) (scanner.Key, bool) {
 		r, ok = d.Layout.plain[e.Code]
 	}
 	if !ok {
-		return scanner.Key{}, false
+		return framing.Key{}, false
 	}
 	if d.caps && unicode.IsLetter(r) {
 		if d.shift {
@@ -149,10 +149,10 @@ func (d *Decoder) Event(e Event) (scanner.Key, bool) {
 		case r == '^':
 			r = 0x1e
 		default:
-			return scanner.Key{}, false
+			return framing.Key{}, false
 		}
 	}
-	return scanner.Key{Time: e.Time, Rune: r}, true
+	return framing.Key{Time: e.Time, Rune: r}, true
 }
 
 // Reader decodes scans from a stream of input events, as a device or a
@@ -160,7 +160,7 @@ func (d *Decoder) Event(e Event) (scanner.Key, bool) {
 type Reader struct {
 	r     io.Reader
 	dec   Decoder
-	Burst scanner.Burst
+	Burst framing.Burst
 	buf   [EventSize]byte
 }
 

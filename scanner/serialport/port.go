@@ -1,6 +1,6 @@
 // Package serialport reads serial and USB-CDC scanners through
 // github.com/tarm/serial, its only importer, and tames that driver:
-// timeouts are not errors, a hang-up is reported as scanner.ErrHangup
+// timeouts are not errors, a hang-up is reported as framing.ErrHangup
 // within a second, Close returns promptly, and Source reconnects by a
 // stable identity with backoff.
 package serialport
@@ -18,7 +18,7 @@ import (
 
 	"github.com/tarm/serial"
 
-	"github.com/serialgate/serialgate/scanner"
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 // Config names a port and its settings.
@@ -81,7 +81,7 @@ func Open(cfg Config) (*Port, error) {
 func (p *Port) Path() string { return p.path }
 
 // Read blocks until bytes arrive and returns them. The driver's timeouts
-// are hidden; a device that went away gives scanner.ErrHangup, a closed
+// are hidden; a device that went away gives framing.ErrHangup, a closed
 // port ErrClosed.
 func (p *Port) Read(b []byte) (int, error) {
 	for {
@@ -98,7 +98,7 @@ func (p *Port) Read(b []byte) (int, error) {
 			return 0, ErrClosed
 		}
 		if err != nil && err != io.EOF {
-			return 0, fmt.Errorf("read %s: %w: %v", p.path, scanner.ErrHangup, err)
+			return 0, fmt.Errorf("read %s: %w: %v", p.path, framing.ErrHangup, err)
 		}
 		// The driver answers (0, EOF) both when its timeout passes and,
 		// at once and forever, after a hang-up: an empty read that came
@@ -106,13 +106,13 @@ func (p *Port) Read(b []byte) (int, error) {
 		if time.Since(start) < p.cfg.poll()/2 {
 			p.quick++
 			if p.quick >= 3 {
-				return 0, fmt.Errorf("read %s: %w", p.path, scanner.ErrHangup)
+				return 0, fmt.Errorf("read %s: %w", p.path, framing.ErrHangup)
 			}
 			continue
 		}
 		p.quick = 0
 		if _, err := os.Stat(p.path); err != nil {
-			return 0, fmt.Errorf("read %s: %w: device gone", p.path, scanner.ErrHangup)
+			return 0, fmt.Errorf("read %s: %w: device gone", p.path, framing.ErrHangup)
 		}
 	}
 }

@@ -9,14 +9,14 @@ import (
 	"time"
 
 	"github.com/serialgate/serialgate"
-	"github.com/serialgate/serialgate/scanner"
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 // Source delivers the scans of a serial scanner, reconnecting when it is
 // unplugged and plugged in again. Each disconnect and reconnect is logged.
 type Source struct {
 	Config  Config
-	Framing scanner.Framing
+	Framing framing.Framing
 	Log     *slog.Logger
 	// MinBackoff and MaxBackoff bound the wait between reconnection
 	// attempts: zero means 100 ms and 2 s.
@@ -24,9 +24,9 @@ type Source struct {
 
 	mu     sync.Mutex
 	port   *Port
-	stream *scanner.Stream
+	stream *framing.Stream
 	closed bool
-	counts scanner.Counts // of streams before the current one
+	counts framing.Counts // of streams before the current one
 }
 
 var _ serialgate.Source = (*Source)(nil)
@@ -104,7 +104,7 @@ func (s *Source) connect() error {
 		return ErrClosed
 	}
 	s.port = p
-	s.stream = scanner.NewStream(s.Name(), p, s.Framing, scanner.StreamOptions{Log: s.Log})
+	s.stream = framing.NewStream(s.Name(), p, s.Framing, framing.StreamOptions{Log: s.Log})
 	s.log().Info("scanner connected", "source", s.Name(), "device", p.Path())
 	return nil
 }
@@ -127,7 +127,7 @@ func (s *Source) disconnect(cause error) {
 	if errors.Is(cause, ErrClosed) || s.closed {
 		return
 	}
-	if errors.Is(cause, io.EOF) || errors.Is(cause, scanner.ErrHangup) {
+	if errors.Is(cause, io.EOF) || errors.Is(cause, framing.ErrHangup) {
 		s.log().Warn("scanner disconnected", "source", s.Name(), "err", cause)
 		return
 	}
@@ -135,7 +135,7 @@ func (s *Source) disconnect(cause error) {
 }
 
 // Counts returns the frames delivered and dropped since the source started.
-func (s *Source) Counts() scanner.Counts {
+func (s *Source) Counts() framing.Counts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.counts

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/serialgate/serialgate"
-	"github.com/serialgate/serialgate/scanner"
+	"github.com/serialgate/serialgate/scanner/framing"
 )
 
 // ErrInterrupted is returned when the operator presses Ctrl-C, which raw
@@ -28,11 +28,11 @@ type Source struct {
 	f     *os.File // our non-blocking duplicate
 	fd    int      // the terminal, whose mode is restored on Close
 	state *term.State
-	burst scanner.Burst
+	burst framing.Burst
 	now   func() time.Time
 	tee   func([]byte)
 
-	pipe *scanner.Pipe
+	pipe *framing.Pipe
 	once sync.Once
 }
 
@@ -40,7 +40,7 @@ var _ serialgate.Source = (*Source)(nil)
 
 // Options tune a Source; the zero value is ready to use.
 type Options struct {
-	Burst scanner.Burst
+	Burst framing.Burst
 	Now   func() time.Time
 	// Tee, if set, is given the bytes as they are read, for capture files.
 	Tee func([]byte)
@@ -64,7 +64,7 @@ func Open(f *os.File, opt Options) (*Source, error) {
 		term.Restore(fd, state)
 		return nil, fmt.Errorf("read %s: %w", f.Name(), err)
 	}
-	s := &Source{f: os.NewFile(uintptr(dup), f.Name()), fd: fd, state: state, burst: opt.Burst, now: opt.Now, tee: opt.Tee, pipe: scanner.NewPipe(64)}
+	s := &Source{f: os.NewFile(uintptr(dup), f.Name()), fd: fd, state: state, burst: opt.Burst, now: opt.Now, tee: opt.Tee, pipe: framing.NewPipe(64)}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -1,0 +1,528 @@
+package pattern
+
+import (
+	"bytes"
+	"errors"
+	"regexp/syntax"
+	"slices"
+	"sort"
+	"sync"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// The automaton: a DFA over character classes, built by subset construction
+// from one or more compiled programs. A rule's language may be the
+// intersection of several programs (its body and the lookaheads at its
+// start), and one DFA may carry many rules, so one pass over a serial tells
+// every rule it matches.
+
+type compKind uint8
+
+const (
+	whole  compKind = iota // the program must match the whole input
+	prefix                 // the program must match a prefix (a lookahead at the start)
+)
+
+type component struct {
+	prog *syntax.Prog
+	rule int
+	kind compKind
+	neg  bool
+	sets []charset // per instruction: the characters it consumes
+}
+
+var errTooBig = errors.New("automaton too large")
+
+type dfa struct {
+	ncls   uint32
+	ascii  [128]uint32 // class of each ASCII byte
+	hiLo   []rune      // first rune of each class from 0x80 up, sorted
+	hiCls  []uint32    // the class of hiLo[i]
+	trans  []uint32    // trans[state*ncls+class] = next state * ncls; 0 is the dead state
+	start  uint32      // start state * ncls
+	final  []bool      // per state: some rule accepts at the end of input here
+	accept [][]int32   // per state: the rules that accept at the end of input here
+	rules  int
+	// bt is the transition table by byte, for automata small enough:
+	// bt[state<<8|b] = next state << 8, 0 for the dead state, and
+	// nonASCII for a byte that starts a multi-byte character.
+	bt []uint32
+	// lt is bt with LF and CR stopping the automaton (lineTable).
+	lt     []uint32
+	ltOnce sync.Once
+}
+
+const (
+	nonASCII = 1
+	// maxByteTableStates bounds the automata that get a byte table (4 MiB).
+	maxByteTableStates = 1 << 12
+)
+
+// compileDFA builds the automaton for comps, whose rule numbers run from 0
+// to rules-1, with at most maxStates states.
+func compileDFA(comps []component, rules, maxStates int) (*dfa, error) {
+	d := &dfa{rules: rules}
+	bounds := []rune{0, 0x80}
+	for i := range comps {
+		c := &comps[i]
+		c.sets = make([]charset, len(c.prog.Inst))
+		for pc, in := range c.prog.Inst {
+			var set charset
+			switch in.Op {
+			case syntax.InstRune:
+				if len(in.Rune) == 1 {
+					set = single(in.Rune[0])
+				} else {
+					set = normalize(append(charset(nil), in.Rune...))
+				}
+				if syntax.Flags(in.Arg)&syntax.FoldCase != 0 {
+					var f charset
+					for j := 0; j < len(set); j += 2 {
+						f = append(f, goFold(set[j], set[j+1])...)
+					}
+					set = normalize(f)
+				}
+			case syntax.InstRune1:
+				set = single(in.Rune[0])
+			case syntax.InstRuneAny:
+				set = span(0, maxRune)
+			case syntax.InstRuneAnyNotNL:
+				set = charset{0, '\n' - 1, '\n' + 1, maxRune}
+			case syntax.InstEmptyWidth:
+				if syntax.EmptyOp(in.Arg)&^(syntax.EmptyBeginText|syntax.EmptyEndText) != 0 {
+					return nil, errors.New("assertion other than start or end of text")
+				}
+				continue
+			default:
+				continue
+			}
+			c.sets[pc] = set
+			for j := 0; j < len(set); j += 2 {
+				bounds = append(bounds, set[j])
+				if set[j+1] < maxRune {
+					bounds = append(bounds, set[j+1]+1)
+				}
+			}
+		}
+	}
+	sort.Slice(bounds, func(i, j int) bool { return bounds[i] < bounds[j] })
+	uniq := bounds[:1]
+	for _, b := range bounds[1:] {
+		if b != uniq[len(uniq)-1] {
+			uniq = append(uniq, b)
+		}
+	}
+	bounds = uniq
+	d.ncls = uint32(len(bounds))
+	for k, lo := range bounds {
+		if lo < 0x80 {
+			hi := rune(0x7f)
+			if k+1 < len(bounds) && bounds[k+1]-1 < hi {
+				hi = bounds[k+1] - 1
+			}
+			for b := lo; b <= hi; b++ {
+				d.ascii[b] = uint32(k)
+			}
+			continue
+		}
+		d.hiLo = append(d.hiLo, lo)
+		d.hiCls = append(d.hiCls, uint32(k))
+	}
+
+	b := &builder{d: d, comps: comps, index: map[string]uint32{}, max: maxStates}
+	// State 0 is dead: no rule can accept from it.
+	b.states = append(b.states, nil)
+	d.final = append(d.final, false)
+	d.accept = append(d.accept, nil)
+	startSets := make([]compState, len(comps))
+	for i := range comps {
+		startSets[i] = b.closure(i, []uint32{uint32(comps[i].prog.Start)}, true)
+	}
+	st, err := b.add(startSets, true)
+	if err != nil {
+		return nil, err
+	}
+	d.start = st * d.ncls
+	d.trans = make([]uint32, 0, 64*int(d.ncls))
+	d.trans = append(d.trans, make([]uint32, d.ncls)...) // the dead state's row
+	for s := 1; s < len(b.states); s++ {
+		row := make([]uint32, d.ncls)
+		for k := range bounds {
+			next, err := b.step(b.states[s], bounds[k])
+			if err != nil {
+				return nil, err
+			}
+			row[k] = next * d.ncls
+		}
+		d.trans = append(d.trans, row...)
+	}
+	if n := len(b.states); n <= maxByteTableStates {
+		d.bt = make([]uint32, n<<8)
+		for st := 1; st < n; st++ {
+			for c := 0; c < 256; c++ {
+				next := uint32(nonASCII)
+				if c < utf8.RuneSelf {
+					next = d.trans[uint32(st)*d.ncls+d.ascii[c]] / d.ncls << 8
+				}
+				d.bt[st<<8|c] = next
+			}
+		}
+	}
+	return d, nil
+}
+
+// compState is one component's part of a DFA state: the instructions it
+// may be at, or sat once a prefix component has matched.
+type compState struct {
+	pcs []uint32
+	sat bool
+}
+
+type builder struct {
+	d      *dfa
+	comps  []component
+	states [][]compState
+	index  map[string]uint32
+	max    int
+	stack  []uint32
+	seen   []bool
+}
+
+// closure follows the empty transitions from pcs. Start-of-text assertions
+// hold only when begin is set; end-of-text assertions are kept in the set
+// to be followed when the input ends.
+func (b *builder) closure(ci int, pcs []uint32, begin bool) compState {
+	c := &b.comps[ci]
+	if len(b.seen) < len(c.prog.Inst) {
+		b.seen = make([]bool, len(c.prog.Inst))
+	}
+	seen := b.seen[:len(c.prog.Inst)]
+	clear(seen)
+	var out []uint32
+	stack := append(b.stack[:0], pcs...)
+	matched := false
+	for len(stack) > 0 {
+		pc := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[pc] {
+			continue
+		}
+		seen[pc] = true
+		in := &c.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			stack = append(stack, in.Out, in.Arg)
+		case syntax.InstCapture, syntax.InstNop:
+			stack = append(stack, in.Out)
+		case syntax.InstEmptyWidth:
+			op := syntax.EmptyOp(in.Arg)
+			if op&syntax.EmptyBeginText != 0 && !begin {
+				continue
+			}
+			if op&syntax.EmptyEndText != 0 {
+				out = append(out, pc)
+				continue
+			}
+			stack = append(stack, in.Out)
+		case syntax.InstMatch:
+			matched = true
+			out = append(out, pc)
+		case syntax.InstFail:
+		default:
+			out = append(out, pc)
+		}
+	}
+	b.stack = stack
+	if c.kind == prefix && matched {
+		return compState{sat: true}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return compState{pcs: out}
+}
+
+// endMatch tells whether component ci matches when the input ends in s.
+func (b *builder) endMatch(ci int, s compState, begin bool) bool {
+	if s.sat {
+		return true
+	}
+	c := &b.comps[ci]
+	// Follow end-of-text assertions, then look for a match.
+	var pcs []uint32
+	for _, pc := range s.pcs {
+		in := &c.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstMatch:
+			return true
+		case syntax.InstEmptyWidth:
+			pcs = append(pcs, in.Out)
+		}
+	}
+	seen := make([]bool, len(c.prog.Inst))
+	for len(pcs) > 0 {
+		pc := pcs[len(pcs)-1]
+		pcs = pcs[:len(pcs)-1]
+		if seen[pc] {
+			continue
+		}
+		seen[pc] = true
+		in := &c.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstMatch:
+			return true
+		case syntax.InstAlt, syntax.InstAltMatch:
+			pcs = append(pcs, in.Out, in.Arg)
+		case syntax.InstCapture, syntax.InstNop:
+			pcs = append(pcs, in.Out)
+		case syntax.InstEmptyWidth:
+			op := syntax.EmptyOp(in.Arg)
+			if op&syntax.EmptyBeginText != 0 && !begin {
+				continue
+			}
+			pcs = append(pcs, in.Out)
+		}
+	}
+	return false
+}
+
+func (b *builder) add(sets []compState, begin bool) (uint32, error) {
+	// Which rules can still accept, and which accept here?
+	alive := false
+	var acc []int32
+	ok := make([]bool, b.d.rules)
+	live := make([]bool, b.d.rules)
+	for r := range ok {
+		ok[r], live[r] = true, true
+	}
+	for i, s := range sets {
+		c := &b.comps[i]
+		m := b.endMatch(i, s, begin)
+		if c.neg {
+			m = !m
+		}
+		if !m {
+			ok[c.rule] = false
+		}
+		switch {
+		case c.kind == whole && len(s.pcs) == 0:
+			live[c.rule] = false
+		case c.kind == prefix && !c.neg && !s.sat && len(s.pcs) == 0:
+			live[c.rule] = false
+		case c.kind == prefix && c.neg && s.sat:
+			live[c.rule] = false
+		}
+	}
+	for r := range ok {
+		if ok[r] {
+			acc = append(acc, int32(r))
+		}
+		if live[r] {
+			alive = true
+		}
+	}
+	if !alive && len(acc) == 0 {
+		return 0, nil
+	}
+	key := stateKey(sets, begin)
+	if id, ok := b.index[key]; ok {
+		return id, nil
+	}
+	if len(b.states) >= b.max {
+		return 0, errTooBig
+	}
+	id := uint32(len(b.states))
+	b.index[key] = id
+	b.states = append(b.states, sets)
+	b.d.final = append(b.d.final, len(acc) > 0)
+	b.d.accept = append(b.d.accept, acc)
+	return id, nil
+}
+
+func stateKey(sets []compState, begin bool) string {
+	var buf []uint32
+	if begin {
+		buf = append(buf, 1)
+	} else {
+		buf = append(buf, 0)
+	}
+	for _, s := range sets {
+		if s.sat {
+			buf = append(buf, 1<<31)
+		} else {
+			buf = append(buf, uint32(len(s.pcs)))
+			buf = append(buf, s.pcs...)
+		}
+	}
+	return string(unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), len(buf)*4))
+}
+
+// step computes the state reached from sets on the character r.
+func (b *builder) step(sets []compState, r rune) (uint32, error) {
+	next := make([]compState, len(sets))
+	for i, s := range sets {
+		if s.sat {
+			next[i] = s
+			continue
+		}
+		c := &b.comps[i]
+		var pcs []uint32
+		for _, pc := range s.pcs {
+			if set := c.sets[pc]; set != nil && set.contains(r) {
+				pcs = append(pcs, c.prog.Inst[pc].Out)
+			}
+		}
+		next[i] = b.closure(i, pcs, false)
+	}
+	return b.add(next, false)
+}
+
+// classOf maps a rune at or above 0x80 to its class.
+func (d *dfa) classOf(r rune) uint32 {
+	lo, hi := 0, len(d.hiLo)
+	for lo+1 < hi {
+		m := (lo + hi) / 2
+		if d.hiLo[m] <= r {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return d.hiCls[lo]
+}
+
+// run feeds s through the automaton and returns the state reached, or 0
+// and the byte offset where it died.
+func (d *dfa) run(s string) (st uint32, died int) {
+	st = d.start
+	t := d.trans
+	for i := 0; i < len(s); {
+		c := s[i]
+		var k uint32
+		n := 1
+		if c < utf8.RuneSelf {
+			k = d.ascii[c]
+		} else {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			k = d.classOf(r)
+		}
+		st = t[st+k]
+		if st == 0 {
+			return 0, i
+		}
+		i += n
+	}
+	return st, len(s)
+}
+
+// match reports whether some rule accepts the whole of s.
+func (d *dfa) match(s string) bool {
+	st, ok := d.end(s)
+	return ok && d.final[st]
+}
+
+// end runs s and returns the state reached, or false when the automaton
+// died on the way.
+func (d *dfa) end(s string) (state uint32, ok bool) {
+	if d.bt == nil {
+		st, _ := d.run(s)
+		return st / d.ncls, st != 0
+	}
+	bt := d.bt
+	st := d.start / d.ncls << 8
+	for i := 0; i < len(s); i++ {
+		next := bt[st|uint32(s[i])]
+		if next <= nonASCII {
+			if next == 0 {
+				return 0, false
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			next = d.trans[(st>>8)*d.ncls+d.classOf(r)] / d.ncls << 8
+			if next == 0 {
+				return 0, false
+			}
+			i += n - 1
+		}
+		st = next
+	}
+	return st >> 8, true
+}
+
+func (d *dfa) states() int { return len(d.final) }
+
+// countLines checks every line of chunk as match does, in one pass over
+// the bytes: lines end at LF, a CR before the LF is not part of the line,
+// and the last line may lack its terminator (its CR is then kept, as
+// ReadList keeps it). It needs the byte table: ok is false without one.
+func (d *dfa) countLines(chunk []byte) (valid, n int, ok bool) {
+	lt := d.lineTable()
+	if lt == nil {
+		return 0, 0, false
+	}
+	start := d.start / d.ncls << 8
+	for i := 0; i < len(chunk); {
+		st, j := start, i
+		end := -1 // the line's LF, once known
+		for end < 0 {
+			// The hot loop: LF, CR and the bytes that start a multi-byte
+			// character stop it, as does the dead state.
+			for j < len(chunk) {
+				next := lt[st|uint32(chunk[j])]
+				if next <= nonASCII {
+					break
+				}
+				st = next
+				j++
+			}
+			if j == len(chunk) {
+				end = j // the last line, without its terminator
+				break
+			}
+			c := chunk[j]
+			switch {
+			case c == '\n':
+				end = j
+				continue
+			case c == '\r' && j+1 < len(chunk) && chunk[j+1] == '\n':
+				end = j + 1
+				continue
+			case c < utf8.RuneSelf:
+				st = d.bt[st|uint32(c)] // a CR inside the line, or dead
+				j++
+			default:
+				r, size := utf8.DecodeRune(chunk[j:])
+				st = d.trans[(st>>8)*d.ncls+d.classOf(r)] / d.ncls << 8
+				j += size
+			}
+			if st == 0 {
+				if k := bytes.IndexByte(chunk[j:], '\n'); k >= 0 {
+					end = j + k
+				} else {
+					end = len(chunk)
+				}
+			}
+		}
+		n++
+		if st != 0 && d.final[st>>8] {
+			valid++
+		}
+		i = end + 1
+	}
+	return valid, n, true
+}
+
+// lineTable is the byte table with LF and CR also stopping the automaton,
+// for countLines; nil when there is no byte table.
+func (d *dfa) lineTable() []uint32 {
+	d.ltOnce.Do(func() {
+		if d.bt == nil {
+			return
+		}
+		d.lt = slices.Clone(d.bt)
+		for st := 1; st < len(d.final); st++ {
+			d.lt[st<<8|'\n'] = 0
+			d.lt[st<<8|'\r'] = 0
+		}
+	})
+	return d.lt
+}

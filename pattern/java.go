@@ -1,0 +1,793 @@
+package pattern
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Java's Pattern flags, as inline modifiers set them.
+const (
+	jUnixLines    = 1 << iota // d
+	jCaseInsens               // i
+	jComments                 // x
+	jMultiline                // m
+	jDotall                   // s
+	jUnicodeCase              // u
+	jUnicodeClass             // U
+)
+
+// SyntaxError is a pattern that does not compile. Offset counts bytes from
+// the start of the pattern.
+type SyntaxError struct {
+	Pattern string
+	Offset  int
+	Msg     string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%s at offset %d of %q", e.Msg, e.Offset, e.Pattern)
+}
+
+// javaParser parses java.util.regex syntax into the dialect-free AST.
+type javaParser struct {
+	src    string
+	pos    int
+	flags  int
+	groups int            // capturing groups opened so far
+	names  map[string]int // named group → index
+	refs   []*node        // backreferences, checked once the group count is known
+}
+
+func parseJava(pattern string) (n *node, groups int, err error) {
+	p := &javaParser{src: pattern, names: map[string]int{}}
+	defer func() {
+		if r := recover(); r != nil {
+			se, ok := r.(*SyntaxError)
+			if !ok {
+				panic(r)
+			}
+			n, err = nil, se
+		}
+	}()
+	n = p.alternation()
+	if p.more() {
+		// Only an unmatched ')' stops the top-level alternation early.
+		p.fail("unmatched closing ')'")
+	}
+	for _, r := range p.refs {
+		if r.index > p.groups {
+			r.index = 0
+		}
+	}
+	return n, p.groups, nil
+}
+
+func (p *javaParser) fail(format string, args ...any) {
+	panic(&SyntaxError{Pattern: p.src, Offset: p.pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *javaParser) has(f int) bool { return p.flags&f != 0 }
+
+// skipComments steps over white space and #-comments under COMMENTS.
+func (p *javaParser) skipComments() {
+	if !p.has(jComments) {
+		return
+	}
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			p.pos++
+		case c == '#':
+			for p.pos < len(p.src) && !isJavaLineTerm(p.peekRaw()) {
+				_, w := utf8.DecodeRuneInString(p.src[p.pos:])
+				p.pos += w
+			}
+		default:
+			return
+		}
+	}
+}
+
+func isJavaLineTerm(r rune) bool {
+	return r == '\n' || r == '\r' || r == 0x85 || r == 0x2028 || r == 0x2029
+}
+
+func (p *javaParser) more() bool { p.skipComments(); return p.pos < len(p.src) }
+
+func (p *javaParser) peekRaw() rune {
+	if p.pos >= len(p.src) {
+		return -1
+	}
+	r, _ := utf8.DecodeRuneInString(p.src[p.pos:])
+	return r
+}
+
+func (p *javaParser) peek() rune { p.skipComments(); return p.peekRaw() }
+
+func (p *javaParser) next() rune {
+	p.skipComments()
+	if p.pos >= len(p.src) {
+		p.fail("unexpected end of pattern")
+	}
+	r, w := utf8.DecodeRuneInString(p.src[p.pos:])
+	p.pos += w
+	return r
+}
+
+// nextRaw reads the next rune without skipping comments.
+func (p *javaParser) nextRaw() rune {
+	if p.pos >= len(p.src) {
+		p.fail("unexpected end of pattern")
+	}
+	r, w := utf8.DecodeRuneInString(p.src[p.pos:])
+	p.pos += w
+	return r
+}
+
+func (p *javaParser) accept(r rune) bool {
+	if p.peek() == r {
+		p.pos += utf8.RuneLen(r)
+		return true
+	}
+	return false
+}
+
+func (p *javaParser) alternation() *node {
+	var alts []*node
+	for {
+		alts = append(alts, p.sequence())
+		if !p.accept('|') {
+			break
+		}
+	}
+	return altOf(alts)
+}
+
+func (p *javaParser) sequence() *node {
+	var items []*node
+	for {
+		r := p.peek()
+		if r < 0 || r == '|' || r == ')' {
+			break
+		}
+		atom := p.atom()
+		if atom == nil { // an inline flag group such as (?i)
+			continue
+		}
+		items = append(items, p.quantifier(atom))
+	}
+	return concatOf(items)
+}
+
+func (p *javaParser) quantifier(atom *node) *node {
+	min, max := 0, 0
+	switch p.peek() {
+	case '*':
+		p.next()
+		min, max = 0, -1
+	case '+':
+		p.next()
+		min, max = 1, -1
+	case '?':
+		p.next()
+		min, max = 0, 1
+	case '{':
+		p.next()
+		min, max = p.bounds()
+	default:
+		return atom
+	}
+	n := &node{op: opRepeat, subs: []*node{atom}, min: min, max: max}
+	switch p.peekRaw() {
+	case '?':
+		p.pos++
+		n.mode = lazy
+	case '+':
+		p.pos++
+		n.mode = possessive
+	}
+	return n
+}
+
+// bounds reads "n}", "n,}" or "n,m}" after a '{'; Java refuses anything
+// else there.
+func (p *javaParser) bounds() (int, int) {
+	min, max, end, ok := scanBounds(p.src, p.pos)
+	switch {
+	case !ok && p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '9' && end < len(p.src) && p.src[end] != '}':
+		p.pos = end
+		p.fail("unclosed counted closure")
+	case !ok:
+		p.fail("illegal repetition")
+	case min > 1<<30 || max > 1<<30:
+		p.fail("repetition count too large")
+	case max >= 0 && max < min:
+		p.fail("illegal repetition range")
+	}
+	p.pos = end
+	return min, max
+}
+
+func (p *javaParser) atom() *node {
+	start := p.pos
+	r := p.next()
+	switch r {
+	case '(':
+		return p.group()
+	case '[':
+		return &node{op: opChar, set: p.class()}
+	case '.':
+		switch {
+		case p.has(jDotall):
+			return &node{op: opChar, set: span(0, maxRune)}
+		case p.has(jUnixLines):
+			return &node{op: opChar, set: negate(single('\n'))}
+		}
+		return &node{op: opChar, set: negate(fromChars("\n\r\u0085\u2028\u2029"))}
+	case '^':
+		switch {
+		case !p.has(jMultiline):
+			return &node{op: opAssert, assert: aBeginText}
+		case p.has(jUnixLines):
+			return &node{op: opAssert, assert: aBeginLineUnix}
+		}
+		return &node{op: opAssert, assert: aBeginLine}
+	case '$':
+		switch {
+		case p.has(jMultiline) && p.has(jUnixLines):
+			return &node{op: opAssert, assert: aEndLineUnix}
+		case p.has(jMultiline):
+			return &node{op: opAssert, assert: aEndLine}
+		case p.has(jUnixLines):
+			return &node{op: opAssert, assert: aDollarUnix}
+		}
+		return &node{op: opAssert, assert: aDollar}
+	case '\\':
+		return p.escape()
+	case '*', '+', '?':
+		p.pos = start
+		p.fail("dangling meta character '%c'", r)
+	case '{':
+		p.pos = start
+		p.fail("illegal repetition")
+	}
+	return p.literal(r)
+}
+
+// literal is one character under the current case flags.
+func (p *javaParser) literal(r rune) *node {
+	return &node{op: opChar, set: p.foldChar(r)}
+}
+
+func (p *javaParser) foldChar(r rune) charset {
+	if !p.has(jCaseInsens) {
+		return single(r)
+	}
+	if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
+		return unicodeFoldChar(r)
+	}
+	return asciiFoldChar(r)
+}
+
+func asciiFoldChar(r rune) charset {
+	switch {
+	case r >= 'a' && r <= 'z':
+		return normalize(charset{r, r, r - 32, r - 32})
+	case r >= 'A' && r <= 'Z':
+		return normalize(charset{r, r, r + 32, r + 32})
+	}
+	return single(r)
+}
+
+func (p *javaParser) group() *node {
+	saved := p.flags
+	defer func() { p.flags = saved }()
+	var n *node
+	if p.peekRaw() == '?' {
+		p.pos++
+		afterQ := p.pos
+		c := p.nextRaw()
+		switch c {
+		case ':':
+			n = p.alternation()
+		case '=', '!':
+			n = &node{op: opLook, neg: c == '!', subs: []*node{p.alternation()}}
+		case '>':
+			n = &node{op: opAtomic, subs: []*node{p.alternation()}}
+		case '<':
+			c2 := p.peekRaw()
+			if c2 == '=' || c2 == '!' {
+				p.pos++
+				body := p.alternation()
+				if _, hi := body.lengths(); hi < 0 {
+					p.fail("look-behind group does not have an obvious maximum length")
+				}
+				n = &node{op: opLook, behind: true, neg: c2 == '!', subs: []*node{body}}
+				break
+			}
+			name := p.groupName('>')
+			if _, dup := p.names[name]; dup {
+				p.fail("named capturing group <%s> is already defined", name)
+			}
+			p.groups++
+			idx := p.groups
+			p.names[name] = idx
+			n = &node{op: opCapture, index: idx, name: name, subs: []*node{p.alternation()}}
+		default:
+			p.pos = afterQ
+			p.inlineFlags()
+			switch p.nextRaw() {
+			case ')':
+				// A bare (?flags) changes the flags until the enclosing group ends.
+				saved = p.flags
+				return nil
+			case ':':
+				n = p.alternation()
+			default:
+				p.pos--
+				p.fail("unknown inline modifier")
+			}
+		}
+	} else {
+		p.groups++
+		idx := p.groups
+		n = &node{op: opCapture, index: idx, subs: []*node{p.alternation()}}
+	}
+	if !p.accept(')') {
+		p.fail("unclosed group")
+	}
+	return n
+}
+
+func (p *javaParser) groupName(end byte) string {
+	start := p.pos
+	for p.pos < len(p.src) && p.src[p.pos] != end {
+		c := p.src[p.pos]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || p.pos > start && c >= '0' && c <= '9'
+		if !ok {
+			p.fail("named capturing group name must be a letter followed by letters or digits")
+		}
+		p.pos++
+	}
+	if p.pos >= len(p.src) || p.pos == start {
+		p.fail("named capturing group is missing trailing '%c'", end)
+	}
+	name := p.src[start:p.pos]
+	p.pos++
+	return name
+}
+
+func (p *javaParser) inlineFlags() {
+	on := true
+	for p.pos < len(p.src) {
+		var f int
+		switch p.src[p.pos] {
+		case 'i':
+			f = jCaseInsens
+		case 'd':
+			f = jUnixLines
+		case 'm':
+			f = jMultiline
+		case 's':
+			f = jDotall
+		case 'u':
+			f = jUnicodeCase
+		case 'x':
+			f = jComments
+		case 'U':
+			f = jUnicodeClass | jUnicodeCase
+		case '-':
+			on = false
+			p.pos++
+			continue
+		default:
+			return
+		}
+		if on {
+			p.flags |= f
+		} else {
+			p.flags &^= f
+		}
+		p.pos++
+	}
+}
+
+// escape parses what follows a backslash outside a class.
+func (p *javaParser) escape() *node {
+	start := p.pos - 1
+	c := p.nextRaw()
+	switch c {
+	case '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		ref := int(c - '0')
+		for p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '9' {
+			nr := ref*10 + int(p.src[p.pos]-'0')
+			if nr > p.groups {
+				break
+			}
+			ref = nr
+			p.pos++
+		}
+		return p.backref(ref)
+	case 'k':
+		if p.nextRaw() != '<' {
+			p.fail("\\k is not followed by '<' for named capturing group")
+		}
+		name := p.groupName('>')
+		idx, ok := p.names[name]
+		if !ok {
+			p.fail("named capturing group <%s> does not exist", name)
+		}
+		return p.backref(idx)
+	case 'A', 'G':
+		return &node{op: opAssert, assert: aBeginText}
+	case 'z':
+		return &node{op: opAssert, assert: aEndText}
+	case 'Z':
+		if p.has(jUnixLines) {
+			return &node{op: opAssert, assert: aDollarUnix}
+		}
+		return &node{op: opAssert, assert: aDollar}
+	case 'b', 'B':
+		if p.peekRaw() == '{' {
+			p.fail("\\b{...} boundaries are not supported")
+		}
+		k := aWordBoundary
+		if c == 'B' {
+			k = aNotWordBoundary
+		}
+		word := union(fromTables(unicode.L, unicode.Nd), single('_'))
+		if p.has(jUnicodeClass) {
+			word = unicodeWord()
+		}
+		return &node{op: opAssert, assert: k, set: word}
+	case 'R':
+		crlf := &node{op: opConcat, subs: []*node{{op: opChar, set: single('\r')}, {op: opChar, set: single('\n')}}}
+		one := &node{op: opChar, set: normalize(charset{'\n', '\r', 0x85, 0x85, 0x2028, 0x2029})}
+		return &node{op: opAtomic, subs: []*node{{op: opAlt, subs: []*node{crlf, one}}}}
+	case 'X':
+		p.fail("\\X grapheme clusters are not supported")
+	case 'Q':
+		return p.quoted(false)
+	}
+	p.pos = start + 1
+	set, ok := p.escapeClass()
+	if ok {
+		return &node{op: opChar, set: set}
+	}
+	r := p.escapeChar()
+	return p.literal(r)
+}
+
+func (p *javaParser) backref(idx int) *node {
+	n := &node{op: opBackref, index: idx}
+	if p.has(jCaseInsens) {
+		if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
+			n.fold = unicodeFoldChar
+		} else {
+			n.fold = asciiFoldChar
+		}
+	}
+	p.refs = append(p.refs, n)
+	return n
+}
+
+// quoted reads \Q...\E (the \Q already read) as a run of literals, or, in a
+// class, as a set of characters.
+func (p *javaParser) quoted(inClass bool) *node {
+	end := strings.Index(p.src[p.pos:], `\E`)
+	text := p.src[p.pos:]
+	if end >= 0 {
+		text = text[:end]
+		p.pos += end + 2
+	} else {
+		p.pos = len(p.src)
+	}
+	var subs []*node
+	for _, r := range text {
+		subs = append(subs, p.literal(r))
+	}
+	switch len(subs) {
+	case 0:
+		return &node{op: opEmpty}
+	case 1:
+		return subs[0]
+	}
+	return &node{op: opConcat, subs: subs}
+}
+
+// escapeClass parses a class escape (\d, \p{L}, ...) after the backslash,
+// reporting false if the escape is not a class.
+func (p *javaParser) escapeClass() (charset, bool) {
+	start := p.pos
+	c := p.nextRaw()
+	uc := p.has(jUnicodeClass)
+	var set charset
+	neg := false
+	switch c {
+	case 'd', 'D':
+		neg = c == 'D'
+		set = span('0', '9')
+		if uc {
+			set = fromTable(unicode.Nd)
+		}
+	case 'w', 'W':
+		neg = c == 'W'
+		set = fromChars("_")
+		set = normalize(append(set, '0', '9', 'A', 'Z', 'a', 'z'))
+		if uc {
+			set = unicodeWord()
+		}
+	case 's', 'S':
+		neg = c == 'S'
+		set = fromChars(" \t\n\x0b\f\r")
+		if uc {
+			set = fromTable(unicode.White_Space)
+		}
+	case 'h', 'H':
+		neg = c == 'H'
+		set = normalize(charset{' ', ' ', '\t', '\t', 0xa0, 0xa0, 0x1680, 0x1680, 0x180e, 0x180e, 0x2000, 0x200a, 0x202f, 0x202f, 0x205f, 0x205f, 0x3000, 0x3000})
+	case 'v', 'V':
+		neg = c == 'V'
+		set = normalize(charset{'\n', '\r', 0x85, 0x85, 0x2028, 0x2029})
+	case 'p', 'P':
+		neg = c == 'P'
+		var name string
+		if p.pos < len(p.src) && p.src[p.pos] == '{' {
+			end := strings.IndexByte(p.src[p.pos:], '}')
+			if end < 0 {
+				p.fail("unclosed character family")
+			}
+			name = p.src[p.pos+1 : p.pos+end]
+			p.pos += end + 1
+		} else {
+			if p.pos >= len(p.src) {
+				p.fail("illegal character family")
+			}
+			r, w := utf8.DecodeRuneInString(p.src[p.pos:])
+			name = string(r)
+			p.pos += w
+		}
+		if strings.HasPrefix(name, "^") {
+			neg = !neg
+			name = name[1:]
+		}
+		var err error
+		set, err = javaProperty(name, uc, p.has(jCaseInsens))
+		if err != nil {
+			p.fail("%v", err)
+		}
+	default:
+		p.pos = start
+		return nil, false
+	}
+	if neg {
+		set = negate(set)
+	}
+	return set, true
+}
+
+// escapeChar parses a character escape after the backslash.
+func (p *javaParser) escapeChar() rune {
+	start := p.pos - 1
+	c := p.nextRaw()
+	switch c {
+	case 't':
+		return '\t'
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 'f':
+		return '\f'
+	case 'a':
+		return 7
+	case 'e':
+		return 0x1b
+	case 'c':
+		if p.pos >= len(p.src) {
+			p.fail("illegal control escape sequence")
+		}
+		return p.nextRaw() ^ 64
+	case '0':
+		// \0n, \0nn, \0mnn with m <= 3
+		v := 0
+		digits := 0
+		for digits < 3 && p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '7' {
+			nv := v*8 + int(p.src[p.pos]-'0')
+			if digits == 2 && v > 037 {
+				break
+			}
+			v = nv
+			digits++
+			p.pos++
+		}
+		if digits == 0 {
+			p.fail("illegal octal escape sequence")
+		}
+		return rune(v)
+	case 'x':
+		if p.pos < len(p.src) && p.src[p.pos] == '{' {
+			end := strings.IndexByte(p.src[p.pos:], '}')
+			if end < 0 {
+				p.fail("unclosed hexadecimal escape sequence")
+			}
+			v, err := strconv.ParseUint(p.src[p.pos+1:p.pos+end], 16, 32)
+			if err != nil || end == 1 || v > maxRune {
+				p.fail("hexadecimal codepoint is too big or malformed")
+			}
+			p.pos += end + 1
+			return rune(v)
+		}
+		return p.hex(2)
+	case 'u':
+		r := p.hex(4)
+		// A surrogate pair written as two \u escapes is one code point.
+		if utf16High(r) && strings.HasPrefix(p.src[p.pos:], `\u`) {
+			save := p.pos
+			p.pos += 2
+			lo := p.hex(4)
+			if utf16Low(lo) {
+				return (r-0xd800)<<10 + (lo - 0xdc00) + 0x10000
+			}
+			p.pos = save
+		}
+		return r
+	case 'N':
+		p.fail("\\N{name} escapes are not supported")
+	}
+	if c < 128 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		p.pos = start
+		p.fail("illegal/unsupported escape sequence \\%c", c)
+	}
+	return c
+}
+
+func utf16High(r rune) bool { return r >= 0xd800 && r <= 0xdbff }
+func utf16Low(r rune) bool  { return r >= 0xdc00 && r <= 0xdfff }
+
+func (p *javaParser) hex(n int) rune {
+	if p.pos+n > len(p.src) {
+		p.fail("illegal hexadecimal escape sequence")
+	}
+	v, err := strconv.ParseUint(p.src[p.pos:p.pos+n], 16, 32)
+	if err != nil || strings.ContainsAny(p.src[p.pos:p.pos+n], "+-") {
+		p.fail("illegal hexadecimal escape sequence")
+	}
+	p.pos += n
+	return rune(v)
+}
+
+// class parses a character class after its '['.
+func (p *javaParser) class() charset {
+	neg := false
+	if p.peek() == '^' {
+		p.next()
+		neg = true
+	}
+	var acc charset // the union being built since the last &&
+	var inter charset
+	haveInter := false
+	first := true
+	for {
+		r := p.peek()
+		switch {
+		case r < 0:
+			p.fail("unclosed character class")
+		case r == ']' && !first:
+			p.next()
+			if haveInter {
+				acc = intersect(inter, acc)
+			}
+			if neg {
+				acc = negate(acc)
+			}
+			return acc
+		case r == '[':
+			p.next()
+			acc = union(acc, p.class())
+		case r == '&' && strings.HasPrefix(p.src[p.pos:], "&&"):
+			p.pos += 2
+			if haveInter {
+				inter = intersect(inter, acc)
+			} else {
+				inter = acc
+				haveInter = true
+			}
+			acc = nil
+		default:
+			acc = union(acc, p.classItem())
+		}
+		first = false
+	}
+}
+
+// classItem parses a single character, a range or a class escape inside a
+// class.
+func (p *javaParser) classItem() charset {
+	lo, set := p.classAtom()
+	if set != nil {
+		return set
+	}
+	if p.peek() == '-' {
+		save := p.pos
+		p.next()
+		nr := p.peek()
+		if nr == ']' || nr == '[' || nr < 0 {
+			p.pos = save // '-' is a literal at the end
+			return p.foldRange(lo, lo)
+		}
+		if nr == '&' && strings.HasPrefix(p.src[p.pos:], "&&") {
+			p.pos = save
+			return p.foldRange(lo, lo)
+		}
+		hi, hset := p.classAtom()
+		if hset != nil {
+			p.fail("illegal character range")
+		}
+		if hi < lo {
+			p.fail("illegal character range")
+		}
+		return p.foldRange(lo, hi)
+	}
+	return p.foldRange(lo, lo)
+}
+
+// classAtom reads one character in a class, or a whole escape class.
+func (p *javaParser) classAtom() (rune, charset) {
+	r := p.next()
+	if r != '\\' {
+		return r, nil
+	}
+	if p.peekRaw() == 'Q' {
+		p.pos++
+		q := p.quoted(true)
+		var set charset
+		q.walk(func(n *node) bool {
+			if n.op == opChar {
+				set = union(set, n.set)
+			}
+			return true
+		})
+		if set == nil {
+			set = charset{}
+		}
+		return 0, set
+	}
+	switch p.peekRaw() {
+	case 'b', 'B', 'A', 'G', 'z', 'Z', 'R', 'X', 'k', 'Q':
+		p.fail("illegal escape in a character class")
+	}
+	if r := p.peekRaw(); r >= '1' && r <= '9' {
+		p.fail("illegal escape in a character class")
+	}
+	if set, ok := p.escapeClass(); ok {
+		return 0, set
+	}
+	return p.escapeChar(), nil
+}
+
+func (p *javaParser) foldRange(lo, hi rune) charset {
+	set := span(lo, hi)
+	if !p.has(jCaseInsens) {
+		return set
+	}
+	if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
+		return unicodeFoldRange(lo, hi)
+	}
+	// ASCII only: an ASCII letter matches if its other case is in range.
+	var extra charset
+	for c := rune('A'); c <= 'z'; c++ {
+		if !(c <= 'Z' || c >= 'a') {
+			continue
+		}
+		o := c ^ 0x20
+		if o >= lo && o <= hi {
+			extra = append(extra, c, c)
+		}
+	}
+	return union(set, extra)
+}

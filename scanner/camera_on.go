@@ -1,0 +1,27 @@
+//go:build camera
+
+package scanner
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/serialgate/serialgate/scanner/camera"
+	"github.com/serialgate/serialgate/scanner/framing"
+)
+
+func openCamera(sp spec, _ *slog.Logger) (*Opened, error) {
+	hold := time.Second
+	if v := sp.q.Get("holdoff"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return nil, err
+		}
+		hold = d
+	}
+	c, err := camera.Open(camera.Config{Device: sp.path, HoldOff: framing.HoldOff{Window: hold}})
+	if err != nil {
+		return nil, err
+	}
+	return &Opened{c, c.Close}, nil
+}
