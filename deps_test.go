@@ -19,7 +19,7 @@ func TestImportRules(t *testing.T) {
 		"github.com/tarm/serial":        {"scanner/serialport"},
 		"github.com/makiuchi-d/gozxing": {"decode"},
 		"github.com/dlclark/regexp2":    {"validate"},
-		"gopkg.in/yaml.v3":              {"rules"},
+		"go.yaml.in/yaml/v3":            {"rules"},
 		"os/exec":                       {"labels", "bench", "scanner"},
 		"C":                             {"scanner/camera"},
 	}

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Dialect names the regex engine a pattern was written for.
@@ -144,7 +144,7 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &Error{Pos: p.pos(n), Err: fmt.Errorf(format, args...)})
 }
 
-// yamlError turns a yaml.v3 syntax error, which carries its line only in
+// yamlError turns a YAML syntax error, which carries its line only in
 // its text ("yaml: line 3: ..."), into an *Error.
 func (p *parser) yamlError(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
