@@ -290,3 +290,41 @@ manufacturers:
 		})
 	}
 }
+
+// TestMissingKeysInSchemaOrder checks that several keys missing from one
+// mapping are reported in the order the schema lists them, not in Go's
+// random map order.
+func TestMissingKeysInSchemaOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"rules file", "{}\n", []string{
+			`r.yaml:1:1: rules file: missing key "version"`,
+			`r.yaml:1:1: rules file: missing key "manufacturers"`,
+		}},
+		{"manufacturer and model", `version: 1
+manufacturers:
+  - lwa_client_id: x
+  - name: Acme
+    models:
+      - asins: [B01]
+`, []string{
+			`r.yaml:3:5: manufacturer: missing key "name"`,
+			`r.yaml:3:5: manufacturer: missing key "models"`,
+			`r.yaml:6:9: model: missing key "model"`,
+			`r.yaml:6:9: model: missing key "serial"`,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("r.yaml", []byte(tc.src))
+			var got []string
+			for _, e := range errorList(err) {
+				got = append(got, e.Error())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
