@@ -241,7 +241,7 @@ func checkValue(ai string, spec aiSpec, v string) error {
 	}
 	if spec.date {
 		if err := checkDate(v); err != nil {
-			return fmt.Errorf("(%s) %s: %v", ai, v, err)
+			return fmt.Errorf("(%s) %s: %w", ai, v, err)
 		}
 	}
 	return nil
@@ -264,19 +264,32 @@ func CheckDigitOK(digits string) bool {
 	return (10-sum%10)%10 == int(digits[len(digits)-1]-'0')
 }
 
+// dateError is a YYMMDD value naming no day; it is a comparable value so
+// that errors.Is can match the exact month and day that are wrong.
+type dateError struct {
+	month, day int
+}
+
+func (e dateError) Error() string {
+	if e.month < 1 || e.month > 12 {
+		return fmt.Sprintf("month %02d", e.month)
+	}
+	return fmt.Sprintf("day %02d of month %02d", e.day, e.month)
+}
+
 func checkDate(v string) error {
 	yy, _ := strconv.Atoi(v[0:2])
 	mm, _ := strconv.Atoi(v[2:4])
 	dd, _ := strconv.Atoi(v[4:6])
 	if mm < 1 || mm > 12 {
-		return fmt.Errorf("month %02d", mm)
+		return dateError{mm, dd}
 	}
 	days := []int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[mm-1]
 	if mm == 2 && yy%4 != 0 {
 		days = 28
 	}
 	if dd > days { // 00 means the end of the month
-		return fmt.Errorf("day %02d of month %02d", dd, mm)
+		return dateError{mm, dd}
 	}
 	return nil
 }

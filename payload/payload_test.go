@@ -65,6 +65,39 @@ func TestParseGS1(t *testing.T) {
 	}
 }
 
+// TestCheckValueWrapsCause checks that a bad date's cause survives
+// checkValue's wrapping, for errors.Is and errors.As, with the text as
+// before.
+func TestCheckValueWrapsCause(t *testing.T) {
+	spec, _ := lookupAI("17")
+	for _, tc := range []struct {
+		v    string
+		want dateError
+		msg  string
+	}{
+		{"271331", dateError{13, 31}, "(17) 271331: month 13"},
+		{"270230", dateError{2, 30}, "(17) 270230: day 30 of month 02"},
+		{"280230", dateError{2, 30}, "(17) 280230: day 30 of month 02"},
+		{"270229", dateError{2, 29}, "(17) 270229: day 29 of month 02"},
+	} {
+		err := checkValue("17", spec, tc.v)
+		if err == nil || err.Error() != tc.msg {
+			t.Errorf("checkValue(17, %s) = %v, want %s", tc.v, err, tc.msg)
+			continue
+		}
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%v: errors.Is does not reach %#v", err, tc.want)
+		}
+		var de dateError
+		if !errors.As(err, &de) || de != tc.want {
+			t.Errorf("%v: errors.As gives %#v, want %#v", err, de, tc.want)
+		}
+	}
+	if err := checkValue("17", spec, "280229"); err != nil {
+		t.Errorf("29 February 2028: %v", err)
+	}
+}
+
 func TestCheckDigit(t *testing.T) {
 	for _, s := range []string{"09506000134352", "4006381333931", "106141412345678908", "036000291452"} {
 		if !CheckDigitOK(s) {

@@ -9,10 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/serialgate/serialgate/pattern"
 )
@@ -135,7 +136,7 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &Error{Pos: p.pos(n), Err: fmt.Errorf(format, args...)})
 }
 
-// yamlError turns a yaml.v3 syntax error, which carries its line only in
+// yamlError turns a YAML syntax error, which carries its line only in
 // its text ("yaml: line 3: ..."), into an *Error.
 func (p *parser) yamlError(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
@@ -151,9 +152,16 @@ func (p *parser) yamlError(err error) error {
 	return &Error{Pos: Pos{p.file, line, 1}, Err: errors.New(msg)}
 }
 
+// field is a key a mapping of the schema may have.
+type field struct {
+	key      string
+	required bool
+}
+
 // fields walks a mapping node, calling handle for each known key and
-// reporting unknown and repeated keys and missing required ones.
-func (p *parser) fields(n *yaml.Node, what string, known map[string]bool, handle func(key string, k, v *yaml.Node)) {
+// reporting unknown and repeated keys and missing required ones. known is
+// a list so that missing keys are reported in the schema's order.
+func (p *parser) fields(n *yaml.Node, what string, known []field, handle func(key string, k, v *yaml.Node)) {
 	if n.Kind != yaml.MappingNode {
 		p.errorf(n, "%s: want a mapping, got %s", what, kind(n))
 		return
@@ -161,9 +169,8 @@ func (p *parser) fields(n *yaml.Node, what string, known map[string]bool, handle
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		_, ok := known[k.Value]
 		switch {
-		case !ok:
+		case !slices.ContainsFunc(known, func(f field) bool { return f.key == k.Value }):
 			p.errs = append(p.errs, &Error{Pos: p.pos(k), Err: fmt.Errorf("%w %q in %s", ErrUnknownKey, k.Value, what)})
 			continue
 		case seen[k.Value]:
@@ -173,9 +180,9 @@ func (p *parser) fields(n *yaml.Node, what string, known map[string]bool, handle
 		seen[k.Value] = true
 		handle(k.Value, k, v)
 	}
-	for key, required := range known {
-		if required && !seen[key] {
-			p.errorf(n, "%s: missing key %q", what, key)
+	for _, f := range known {
+		if f.required && !seen[f.key] {
+			p.errorf(n, "%s: missing key %q", what, f.key)
 		}
 	}
 }
@@ -215,7 +222,7 @@ func (p *parser) list(n *yaml.Node, what string) []*yaml.Node {
 
 func (p *parser) set(root *yaml.Node) *Set {
 	s := &Set{File: p.file}
-	p.fields(root, "rules file", map[string]bool{"version": true, "manufacturers": true}, func(key string, k, v *yaml.Node) {
+	p.fields(root, "rules file", []field{{"version", true}, {"manufacturers", true}}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "version":
 			if v.Kind != yaml.ScalarNode || v.Value != "1" {
@@ -236,7 +243,7 @@ func (p *parser) set(root *yaml.Node) *Set {
 func (p *parser) manufacturer(n *yaml.Node) Manufacturer {
 	m := Manufacturer{Pos: p.pos(n)}
 	var models []*yaml.Node
-	p.fields(n, "manufacturer", map[string]bool{"name": true, "lwa_client_id": false, "models": true}, func(key string, k, v *yaml.Node) {
+	p.fields(n, "manufacturer", []field{{"name", true}, {"lwa_client_id", false}, {"models", true}}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "name":
 			m.Name, _ = p.str(v, "name")
@@ -256,7 +263,7 @@ func (p *parser) manufacturer(n *yaml.Node) Manufacturer {
 
 func (p *parser) model(n *yaml.Node) Model {
 	m := Model{Pos: p.pos(n)}
-	p.fields(n, "model", map[string]bool{"model": true, "asins": false, "serial": true, "examples": false}, func(key string, k, v *yaml.Node) {
+	p.fields(n, "model", []field{{"model", true}, {"asins", false}, {"serial", true}, {"examples", false}}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "model":
 			if s, ok := p.str(v, "model"); ok {
@@ -279,7 +286,7 @@ func (p *parser) model(n *yaml.Node) Model {
 		case "serial":
 			m.Serial = p.serial(v)
 		case "examples":
-			p.fields(v, "examples", map[string]bool{"valid": false, "invalid": false}, func(key string, k, v *yaml.Node) {
+			p.fields(v, "examples", []field{{"valid", false}, {"invalid", false}}, func(key string, k, v *yaml.Node) {
 				for _, en := range p.list(v, "examples."+key) {
 					if t, ok := p.str(en, "example"); ok {
 						ex := Example{Text: t, Pos: p.pos(en)}
@@ -298,7 +305,7 @@ func (p *parser) model(n *yaml.Node) Model {
 
 func (p *parser) serial(n *yaml.Node) Serial {
 	s := Serial{Dialect: pattern.Java, RegexPos: p.pos(n)}
-	p.fields(n, "serial", map[string]bool{"regex": true, "dialect": false, "source": false, "symbologies": false}, func(key string, k, v *yaml.Node) {
+	p.fields(n, "serial", []field{{"regex", true}, {"dialect", false}, {"source", false}, {"symbologies", false}}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "regex":
 			s.RegexPos = p.pos(v)

@@ -133,3 +133,200 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// errorList flattens Parse's joined error into its parts.
+func errorList(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// TestParseErrorPositions pins every error, with its file:line:col, that
+// Parse reports for whole broken files, so a change of YAML library or of
+// the walk that moves a position shows here.
+func TestParseErrorPositions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{"keys", `version: 1
+manufacturers:
+  - name: Acme
+    colour: red
+    models:
+      - model: M1
+        serial:
+          regex: 'A\d+'
+          regex: 'B\d+'
+      - asins: [B01]
+        serial: {regex: 'C', flavour: x}
+`, []string{
+			`r.yaml:4:5: unknown key "colour" in manufacturer`,
+			`r.yaml:9:11: key "regex" repeated in serial`,
+			`r.yaml:11:30: unknown key "flavour" in serial`,
+			`r.yaml:10:9: model: missing key "model"`,
+		}},
+		{"missing top key", "version: 1\n", []string{
+			`r.yaml:1:1: rules file: missing key "manufacturers"`,
+		}},
+		{"kinds", `version: [1]
+manufacturers:
+  - name: {first: Acme}
+    models:
+      - model: M1
+        asins: B01
+        serial: 'A\d+'
+      - model:
+        serial:
+          regex: 'x'
+          symbologies: CODE_128
+        examples: [AC1]
+      - model: M3
+        serial: {regex: [a]}
+        examples: {valid: AC1, invalid: [[AC2]]}
+`, []string{
+			`r.yaml:1:10: version: want 1, got a list`,
+			`r.yaml:3:11: name: want a string, got a mapping`,
+			`r.yaml:6:16: asins: want a list, got "B01"`,
+			`r.yaml:7:17: serial: want a mapping, got "A\\d+"`,
+			`r.yaml:8:15: model: want a string, got nothing`,
+			`r.yaml:11:24: symbologies: want a list, got "CODE_128"`,
+			`r.yaml:12:19: examples: want a mapping, got a list`,
+			`r.yaml:14:25: regex: want a string, got a list`,
+			`r.yaml:15:27: examples.valid: want a list, got "AC1"`,
+			`r.yaml:15:42: example: want a string, got a list`,
+		}},
+		{"not a mapping", "- version: 1\n", []string{
+			`r.yaml:1:1: rules file: want a mapping, got a list`,
+		}},
+		{"manufacturers not a list", "version: 1\nmanufacturers: {name: Acme}\n", []string{
+			`r.yaml:2:16: manufacturers: want a list, got a mapping`,
+		}},
+		{"values", `version: 2
+manufacturers:
+  - name: Acme
+    models:
+      - model: ''
+        asins: [B01, '']
+        serial:
+          regex: ""
+          dialect: pcre
+`, []string{
+			`r.yaml:1:10: version: want 1, got "2"`,
+			`r.yaml:5:16: model: empty model name`,
+			`r.yaml:6:22: asins: empty ASIN`,
+			`r.yaml:8:18: regex: empty regex`,
+			`r.yaml:9:20: dialect: unknown dialect "pcre" (want java, dotnet, ecmascript or re2)`,
+		}},
+		{"duplicates", `version: 1
+manufacturers:
+  - name: Acme
+    models:
+      - model: M1
+        asins: [B01, B02]
+        serial: {regex: 'a'}
+  - name: Other
+    models:
+      - model: M2
+        asins:
+          - B03
+          - B02
+        serial: {regex: 'b'}
+      - model: M1
+        serial: {regex: 'c'}
+`, []string{
+			`r.yaml:13:13: ASIN "B02" defined twice (first at line 6)`,
+			`r.yaml:15:9: model "M1" defined twice (first at line 5)`,
+		}},
+		{"empty", "", []string{`r.yaml:1:1: empty rules file`}},
+		{"comment only", "# nothing yet\n", []string{`r.yaml:1:1: empty rules file`}},
+		// YAML syntax errors carry only the line the YAML library writes in
+		// its message, often one before the mistake, and column 1: these
+		// pin what it says today.
+		{"unclosed flow list", `version: 1
+manufacturers:
+  - name: Acme
+    models:
+      - model: M1
+        asins: [B01
+        serial: {regex: 'a'}
+`, []string{`r.yaml:5:1: did not find expected ',' or ']'`}},
+		{"tab", "version: 1\nmanufacturers:\n  - name: Acme\n\tmodels: []\n", []string{
+			`r.yaml:3:1: found a tab character that violates indentation`,
+		}},
+		{"bad indentation", "version: 1\nmanufacturers:\n  - name: Acme\n   models: []\n", []string{
+			`r.yaml:2:1: did not find expected '-' indicator`,
+		}},
+		{"unterminated quote", `version: 1
+manufacturers:
+  - name: Acme
+    models:
+      - model: M1
+        serial: {regex: 'abc}
+`, []string{`r.yaml:6:1: found unexpected end of stream`}},
+		{"unknown anchor", "version: 1\nmanufacturers:\n  - name: *acme\n", []string{
+			`r.yaml:1:1: unknown anchor 'acme' referenced`,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("r.yaml", []byte(tc.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			errs := errorList(err)
+			var got []string
+			for _, e := range errs {
+				got = append(got, e.Error())
+				var re *Error
+				if !errors.As(e, &re) {
+					t.Errorf("%v: %T is not a *rules.Error", e, e)
+				} else if !strings.HasPrefix(e.Error(), re.Pos.String()+": ") {
+					t.Errorf("%v: Pos is %v", e, re.Pos)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestMissingKeysInSchemaOrder checks that several keys missing from one
+// mapping are reported in the order the schema lists them, not in Go's
+// random map order.
+func TestMissingKeysInSchemaOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"rules file", "{}\n", []string{
+			`r.yaml:1:1: rules file: missing key "version"`,
+			`r.yaml:1:1: rules file: missing key "manufacturers"`,
+		}},
+		{"manufacturer and model", `version: 1
+manufacturers:
+  - lwa_client_id: x
+  - name: Acme
+    models:
+      - asins: [B01]
+`, []string{
+			`r.yaml:3:5: manufacturer: missing key "name"`,
+			`r.yaml:3:5: manufacturer: missing key "models"`,
+			`r.yaml:6:9: model: missing key "model"`,
+			`r.yaml:6:9: model: missing key "serial"`,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("r.yaml", []byte(tc.src))
+			var got []string
+			for _, e := range errorList(err) {
+				got = append(got, e.Error())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
