@@ -7,6 +7,7 @@ package report
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -27,6 +28,45 @@ type Writer interface {
 	Write(file string, line int, v serialgate.Verdict) error
 	// Close writes what the format keeps to the end and flushes.
 	Close() error
+}
+
+// CheckFormat tells whether format is one New accepts.
+func CheckFormat(format string) error {
+	for _, f := range Formats {
+		if f == format {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+// Summary counts the verdicts of a run.
+type Summary struct {
+	Checked, Valid, Invalid int
+}
+
+// WriteSummary writes s alone as a document of format, so that a
+// pipeline's parser reads it like any other output: a line of text, a JSON
+// object, a CSV header and row, or JUnit suites of counts.
+func WriteSummary(w io.Writer, format string, s Summary) error {
+	var err error
+	switch format {
+	case "text":
+		_, err = fmt.Fprintf(w, "%d checked, %d valid, %d invalid\n", s.Checked, s.Valid, s.Invalid)
+	case "jsonl":
+		err = json.NewEncoder(w).Encode(struct {
+			Checked int `json:"checked"`
+			Valid   int `json:"valid"`
+			Invalid int `json:"invalid"`
+		}{s.Checked, s.Valid, s.Invalid})
+	case "csv":
+		_, err = fmt.Fprintf(w, "checked,valid,invalid\n%d,%d,%d\n", s.Checked, s.Valid, s.Invalid)
+	case "junit":
+		_, err = fmt.Fprintf(w, "%s<testsuites tests=\"%d\" failures=\"%d\"></testsuites>\n", xml.Header, s.Checked, s.Invalid)
+	default:
+		err = CheckFormat(format)
+	}
+	return err
 }
 
 // New returns a Writer of format ("text", "jsonl", "csv" or "junit") on w.
@@ -71,17 +111,50 @@ func Shown(s string) string {
 	return s
 }
 
+// Name writes a file or model name for a line of text: as it stands when
+// it holds only printable characters, else quoted with escapes, so that a
+// name cannot forge a line or send the terminal escape codes.
+func Name(s string) string {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// Cell makes a field safe for a spreadsheet: a field that starts like a
+// formula (= + - @, or a tab or CR) gets a leading apostrophe, as OWASP
+// advises, and a field holding control characters or bytes that are not
+// UTF-8 is written quoted with escapes, as text output shows it.
+func Cell(s string) string {
+	if s == "" {
+		return s
+	}
+	for _, r := range s {
+		if r == utf8.RuneError || r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return strconv.QuoteToASCII(s)
+		}
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
 type textWriter struct{ w *bufio.Writer }
 
 func (o *textWriter) Write(file string, line int, v serialgate.Verdict) error {
 	var err error
+	file = Name(file)
 	switch {
 	case v.OK:
-		_, err = fmt.Fprintf(o.w, "%s:%d: ok %s (%s)\n", file, line, Shown(v.Serial), Models(v))
+		_, err = fmt.Fprintf(o.w, "%s:%d: ok %s (%s)\n", file, line, Shown(v.Serial), Name(Models(v)))
 	case v.Model != "":
-		_, err = fmt.Fprintf(o.w, "%s:%d: REJECT %s (%s): %s\n", file, line, Shown(v.Serial), v.Model, v.Message)
+		_, err = fmt.Fprintf(o.w, "%s:%d: REJECT %s (%s): %s\n", file, line, Shown(v.Serial), Name(v.Model), Name(v.Message))
 	default:
-		_, err = fmt.Fprintf(o.w, "%s:%d: REJECT %s: %s\n", file, line, Shown(v.Serial), v.Message)
+		_, err = fmt.Fprintf(o.w, "%s:%d: REJECT %s: %s\n", file, line, Shown(v.Serial), Name(v.Message))
 	}
 	return err
 }
@@ -94,19 +167,26 @@ type jsonWriter struct {
 }
 
 type jsonVerdict struct {
-	File   string    `json:"file"`
-	Line   int       `json:"line"`
-	Serial string    `json:"serial"`
-	Model  string    `json:"model,omitempty"`
-	Models *[]string `json:"models,omitempty"` // set when checked against every rule
-	OK     bool      `json:"ok"`
-	Reason string    `json:"reason,omitempty"`
-	Code   string    `json:"code,omitempty"`
-	Pos    int       `json:"pos,omitempty"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Serial string `json:"serial"`
+	// SerialHex carries the exact bytes of a serial that is not valid
+	// UTF-8, which JSON strings cannot hold: two such serials would
+	// otherwise print the same.
+	SerialHex string    `json:"serial_hex,omitempty"`
+	Model     string    `json:"model,omitempty"`
+	Models    *[]string `json:"models,omitempty"` // set when checked against every rule
+	OK        bool      `json:"ok"`
+	Reason    string    `json:"reason,omitempty"`
+	Code      string    `json:"code,omitempty"`
+	Pos       int       `json:"pos,omitempty"`
 }
 
 func (o *jsonWriter) Write(file string, line int, v serialgate.Verdict) error {
 	jv := jsonVerdict{File: file, Line: line, Serial: v.Serial, Model: v.Model, OK: v.OK, Reason: v.Message, Code: v.Reason.String(), Pos: v.Pos}
+	if !utf8.ValidString(v.Serial) {
+		jv.SerialHex = hex.EncodeToString([]byte(v.Serial))
+	}
 	if v.Model == "" {
 		ms := v.Models
 		if ms == nil {
@@ -129,7 +209,7 @@ func (o *csvWriter) Write(file string, line int, v serialgate.Verdict) error {
 	if v.Pos > 0 {
 		pos = strconv.Itoa(v.Pos)
 	}
-	return o.cw.Write([]string{file, strconv.Itoa(line), v.Serial, Models(v), strconv.FormatBool(v.OK), v.Message, v.Reason.String(), pos})
+	return o.cw.Write([]string{Cell(file), strconv.Itoa(line), Cell(v.Serial), Cell(Models(v)), strconv.FormatBool(v.OK), Cell(v.Message), v.Reason.String(), pos})
 }
 
 func (o *csvWriter) Close() error {

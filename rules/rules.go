@@ -6,12 +6,15 @@
 package rules
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -111,18 +114,51 @@ func Load(fsys fs.FS, name string) (*Set, error) {
 // problem found is reported, joined with errors.Join, each as an *Error.
 func Parse(file string, data []byte) (*Set, error) {
 	p := &parser{file: file}
+	if !utf8.Valid(data) {
+		return nil, invalidUTF8(file, data)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		return nil, p.yamlError(err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &Error{Pos: Pos{file, 1, 1}, Err: errors.New("empty rules file")}
+	}
+	// A second document would be ignored by a reader that takes the first:
+	// refuse it rather than check half the file.
+	var more yaml.Node
+	switch err := dec.Decode(&more); {
+	case err == io.EOF:
+	case err != nil:
+		return nil, p.yamlError(err)
+	default:
+		return nil, &Error{Pos: Pos{file, max(more.Line, 1), 1}, Err: errors.New("a second YAML document (after ---): a rules file holds one document")}
 	}
 	set := p.set(doc.Content[0])
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
 	return set, nil
+}
+
+// invalidUTF8 names the line and column of the first byte that is not
+// UTF-8.
+func invalidUTF8(file string, data []byte) error {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return &Error{Pos: Pos{file, line, col}, Err: fmt.Errorf("invalid UTF-8 byte 0x%02X: a rules file is UTF-8 text", data[i])}
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return nil
 }
 
 type parser struct {

@@ -2,6 +2,7 @@ package serials
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"slices"
 	"sync"
@@ -10,20 +11,34 @@ import (
 // countChunk is how much of a list one worker takes at a time.
 const countChunk = 1 << 20
 
+// Count counts with the default limits; see Reader.Count.
+func Count(r io.Reader, match func(serial []byte) bool, workers int) (valid, invalid int, err error) {
+	return Reader{}.Count(context.Background(), r, match, workers)
+}
+
+// CountChunks counts with the default limits; see Reader.CountChunks.
+func CountChunks(r io.Reader, count func(chunk []byte) (valid, n int), workers int) (valid, invalid int, err error) {
+	return Reader{}.CountChunks(context.Background(), r, count, workers)
+}
+
 // Count reads a serial list as Read does and counts how many serials match
 // reports true for, checking chunks of the list on up to workers
 // goroutines. match must be safe for concurrent use; the serial's bytes are
-// valid only during the call. On a read error the counts cover the lines
-// read before it.
-func Count(r io.Reader, match func(serial []byte) bool, workers int) (valid, invalid int, err error) {
-	return CountChunks(r, func(chunk []byte) (int, int) { return countLines(chunk, match) }, workers)
+// valid only during the call. A line longer than MaxLine that is longer
+// than a chunk (1 MiB) counts as invalid without being checked (TooLong is
+// not called); a shorter one is checked as it stands. On a read error, or the end of ctx, the counts
+// cover the lines read before it.
+func (rd Reader) Count(ctx context.Context, r io.Reader, match func(serial []byte) bool, workers int) (valid, invalid int, err error) {
+	return rd.CountChunks(ctx, r, func(chunk []byte) (int, int) { return countLines(chunk, match) }, workers)
 }
 
 // CountChunks is Count with the checking of a chunk of whole lines
 // (the last possibly without its terminator) left to count, which returns
 // how many lines matched and how many there were; a pattern's LineCounter is
 // one. count must be safe for concurrent use.
-func CountChunks(r io.Reader, count func(chunk []byte) (valid, n int), workers int) (valid, invalid int, err error) {
+func (rd Reader) CountChunks(ctx context.Context, r io.Reader, count func(chunk []byte) (valid, n int), workers int) (valid, invalid int, err error) {
+	max := rd.maxLine()
+	long := 0 // over-long lines, each counted invalid
 	if workers < 1 {
 		workers = 1
 	}
@@ -50,8 +65,13 @@ func CountChunks(r io.Reader, count func(chunk []byte) (valid, n int), workers i
 		}()
 	}
 	var carry []byte
+	skipping := false // inside an over-long line: drop bytes up to its LF
 	lines := 0
 	for {
+		if cerr := ctx.Err(); cerr != nil {
+			err = cerr
+			break
+		}
 		buf := <-free
 		buf = append(buf[:0], carry...)
 		carry = nil
@@ -63,6 +83,22 @@ func CountChunks(r io.Reader, count func(chunk []byte) (valid, n int), workers i
 		if rerr == io.ErrUnexpectedEOF {
 			rerr = io.EOF
 		}
+		if skipping {
+			i := bytes.IndexByte(buf, '\n')
+			if i < 0 {
+				free <- buf
+				if rerr != nil {
+					if rerr != io.EOF {
+						err = &Error{Line: lines + 1, Err: rerr}
+					}
+					break
+				}
+				continue
+			}
+			skipping = false
+			lines++
+			buf = buf[:copy(buf, buf[i+1:])]
+		}
 		if rerr != nil && rerr != io.EOF {
 			// The read failed: the last line may be cut short, so leave it out.
 			buf = buf[:bytes.LastIndexByte(buf, '\n')+1]
@@ -71,6 +107,14 @@ func CountChunks(r io.Reader, count func(chunk []byte) (valid, n int), workers i
 			// Hand over whole lines only; keep the rest for the next chunk.
 			cut := bytes.LastIndexByte(buf, '\n')
 			if cut < 0 {
+				if len(buf) > max+2 {
+					// Longer than any serial: count it invalid and drop the
+					// rest of it as it is read, in bounded memory.
+					long++
+					skipping = true
+					free <- buf
+					continue
+				}
 				// A line longer than a chunk: grow the carry until it ends.
 				carry = append([]byte(nil), buf...)
 				free <- buf
@@ -99,7 +143,7 @@ func CountChunks(r io.Reader, count func(chunk []byte) (valid, n int), workers i
 		valid += res.valid
 		invalid += res.invalid
 	}
-	return valid, invalid, err
+	return valid, invalid + long, err
 }
 
 // countLines checks each line of chunk, where the last line may lack its

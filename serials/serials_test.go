@@ -2,6 +2,7 @@ package serials
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -57,7 +58,7 @@ func TestReadKept(t *testing.T) {
 }
 
 func TestRead(t *testing.T) {
-	long := strings.Repeat("X", 200000)
+	long := strings.Repeat("X", DefaultMaxLine)
 	for _, tc := range []struct {
 		name, in string
 		want     []listLine
@@ -192,7 +193,8 @@ func FuzzReadCSV(f *testing.F) {
 
 // countByRead is the reference Count must agree with.
 func countByRead(in string, match func([]byte) bool) (valid, invalid int) {
-	Read(strings.NewReader(in), func(_ int, s []byte) error {
+	rd := Reader{TooLong: func(int, int64) error { invalid++; return nil }}
+	rd.Read(context.Background(), strings.NewReader(in), func(_ int, s []byte) error {
 		if match(s) {
 			valid++
 		} else {
@@ -243,4 +245,83 @@ func FuzzCount(f *testing.F) {
 			t.Fatalf("got %d/%d %v, want %d/%d", v, n, err, wantV, wantI)
 		}
 	})
+}
+
+// TestReadTooLong: a line over the limit is handed to TooLong with its
+// length, read in bounded memory, and the lines after it go on; without
+// TooLong it is an error naming the line. The limit counts the serial, not
+// its terminator.
+func TestReadTooLong(t *testing.T) {
+	in := "A\n" + strings.Repeat("x", 10) + "\r\n" + strings.Repeat("y", 300000) + "\nB\r\n" + strings.Repeat("z", 11)
+	for kind, r := range map[string]func() io.Reader{
+		"plain":   func() io.Reader { return strings.NewReader(in) },
+		"onebyte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(in)) },
+	} {
+		var got []string
+		rd := Reader{MaxLine: 10, TooLong: func(line int, n int64) error {
+			got = append(got, fmt.Sprintf("%d:long %d", line, n))
+			return nil
+		}}
+		err := rd.Read(context.Background(), r(), func(line int, s []byte) error {
+			got = append(got, fmt.Sprintf("%d:%s", line, s))
+			return nil
+		})
+		want := "[1:A 2:xxxxxxxxxx 3:long 300000 4:B 5:long 11]"
+		if err != nil || fmt.Sprint(got) != want {
+			t.Errorf("%s: %v %v, want %s", kind, got, err, want)
+		}
+		err = Reader{MaxLine: 10}.Read(context.Background(), r(), func(int, []byte) error { return nil })
+		var le *Error
+		if !errors.As(err, &le) || le.Line != 3 || !errors.Is(err, ErrLineTooLong) {
+			t.Errorf("%s: no TooLong: %v", kind, err)
+		}
+	}
+}
+
+// TestReadStops: the end of the context stops a read of a list that never
+// ends, such as /dev/zero.
+func TestReadStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	zeros := iotest.OneByteReader(zeroReader{})
+	err := Reader{TooLong: func(int, int64) error { return nil }}.Read(ctx, io.MultiReader(strings.NewReader("A\nB\n"), zeros), func(int, []byte) error {
+		if n++; n == 2 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n != 2 {
+		t.Errorf("%d lines, %v", n, err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	go cancel()
+	if _, _, err := (Reader{}).Count(ctx, zeroReader{}, func([]byte) bool { return true }, 2); !errors.Is(err, context.Canceled) {
+		t.Errorf("count: %v", err)
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func TestReadCSVBOM(t *testing.T) {
+	got, err := collect(ReadCSV, strings.NewReader("\ufeff\"serial\",\"id\"\nAC1,1\n"))
+	if err != nil || fmt.Sprint(got) != "[{2 AC1}]" {
+		t.Errorf("%v %v", got, err)
+	}
+	// A read error is placed at the line being read, never line 0.
+	boom := errors.New("gone")
+	err = ReadCSV(io.MultiReader(strings.NewReader("serial\nA\nB\n"), iotest.ErrReader(boom)), func(int, []byte) error { return nil })
+	var le *Error
+	if !errors.As(err, &le) || le.Line < 1 || !errors.Is(err, boom) {
+		t.Errorf("read error: %v", err)
+	}
+	// A line over the limit stops the file with an error naming it.
+	err = Reader{MaxLine: 8}.ReadCSV(context.Background(), strings.NewReader("serial\nA\n"+strings.Repeat("q", 50)+"\n"), func(int, []byte) error { return nil })
+	if !errors.As(err, &le) || le.Line != 3 || !errors.Is(err, ErrLineTooLong) {
+		t.Errorf("long line: %v", err)
+	}
 }

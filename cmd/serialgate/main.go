@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/serialgate/serialgate"
 )
@@ -23,8 +25,22 @@ const (
 	exitUsage   = 2 // bad usage or an I/O error
 )
 
+// graceAfterSignal is how long a command has to finish its work and flush
+// its output after Ctrl-C or SIGTERM before the process ends regardless.
+const graceAfterSignal = 3 * time.Second
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		// From here a second Ctrl-C ends the process at once, and a command
+		// stuck where it cannot watch ctx (a blocking read of a terminal)
+		// is ended after a grace period.
+		stop()
+		time.Sleep(graceAfterSignal)
+		fmt.Fprintln(os.Stderr, "serialgate: interrupted")
+		os.Exit(130)
+	}()
 	code := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -36,6 +52,39 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+}
+
+// openInput opens a file to read, giving up when ctx ends: opening a FIFO
+// waits for its writer. Reads of a pipe or device that block are ended
+// when ctx ends too.
+func openInput(ctx context.Context, name string) (*os.File, error) {
+	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("open %s: is a directory", name)
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(name)
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			return nil, o.err
+		}
+		context.AfterFunc(ctx, func() { o.f.SetReadDeadline(time.Now()) })
+		return o.f, nil
+	case <-ctx.Done():
+		go func() { // close the file should the open finish after all
+			if o := <-ch; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
 }
 
 // terminal is standard input when it is a file, for the tty source.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -31,7 +30,8 @@ func runValidate(e *env, args []string) int {
 	model := fl.String("model", "", "check against this model's rule")
 	asin := fl.String("asin", "", "check against the rule of the model this ASIN ships")
 	format := fl.String("format", "text", "output format: text, jsonl, csv or junit")
-	summary := fl.Bool("summary", false, "print only the counts")
+	summary := fl.Bool("summary", false, "print only the counts, in the output format")
+	maxLine := fl.Int("max-line", serials.DefaultMaxLine, "longest serial line read, in bytes; a longer line is one rejected serial")
 	var inputs []string
 	if code, ok := parse(fl, args, &inputs); !ok {
 		return code
@@ -44,7 +44,17 @@ func runValidate(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "serialgate validate: give --model or --asin, not both")
 		return exitUsage
 	}
-	out, err := report.New(*format, e.stdout)
+	if *maxLine <= 0 {
+		fmt.Fprintln(e.stderr, "serialgate validate: --max-line must be positive")
+		return exitUsage
+	}
+	var out report.Writer
+	var err error
+	if *summary {
+		err = report.CheckFormat(*format)
+	} else {
+		out, err = report.New(*format, e.stdout)
+	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "serialgate validate:", err)
 		return exitUsage
@@ -69,20 +79,30 @@ func runValidate(e *env, args []string) int {
 			return exitUsage
 		}
 	}
-	v := &validator{set: set, model: m, out: out, summary: *summary}
+	v := &validator{set: set, model: m, out: out, summary: *summary, lists: serials.Reader{MaxLine: *maxLine}}
 	failed := false
 	for _, in := range inputs {
 		if err := v.input(e, in); err != nil {
+			if e.ctx.Err() != nil {
+				fmt.Fprintln(e.stderr, "serialgate validate: interrupted")
+				failed = true
+				break
+			}
 			fmt.Fprintln(e.stderr, "serialgate validate:", err)
 			failed = true
 		}
 	}
-	if err := out.Close(); err != nil {
+	if *summary {
+		err = report.WriteSummary(e.stdout, *format, report.Summary{Checked: v.valid + v.invalid, Valid: v.valid, Invalid: v.invalid})
+	} else {
+		err = out.Close()
+	}
+	if err != nil {
 		fmt.Fprintln(e.stderr, "serialgate validate:", err)
 		return exitUsage
 	}
-	if *summary {
-		fmt.Fprintf(e.stdout, "%d checked, %d valid, %d invalid\n", v.valid+v.invalid, v.valid, v.invalid)
+	if v.valid+v.invalid == 0 && !failed {
+		fmt.Fprintln(e.stderr, "serialgate validate: 0 serials checked: the input is empty")
 	}
 	switch {
 	case failed:
@@ -98,6 +118,7 @@ type validator struct {
 	model          *validate.Model
 	out            report.Writer
 	summary        bool
+	lists          serials.Reader
 	valid, invalid int
 }
 
@@ -110,7 +131,7 @@ func (v *validator) input(e *env, name string) error {
 	if name == "-" {
 		r, display = e.stdin, "(stdin)"
 	} else {
-		f, err := os.Open(name)
+		f, err := openInput(e.ctx, name)
 		if err != nil {
 			return err
 		}
@@ -124,22 +145,24 @@ func (v *validator) input(e *env, name string) error {
 		var valid, invalid int
 		var err error
 		if count := v.lineCounter(); count != nil {
-			valid, invalid, err = serials.CountChunks(r, count, runtime.GOMAXPROCS(0))
+			valid, invalid, err = v.lists.CountChunks(e.ctx, r, count, runtime.GOMAXPROCS(0))
 		} else {
-			valid, invalid, err = serials.Count(r, v.match, runtime.GOMAXPROCS(0))
+			valid, invalid, err = v.lists.Count(e.ctx, r, v.match, runtime.GOMAXPROCS(0))
 		}
 		v.valid += valid
 		v.invalid += invalid
 		return named(err, display)
 	}
-	read := serials.Read
-	if isCSV {
-		read = serials.ReadCSV
+	lists := v.lists
+	lists.TooLong = func(line int, n int64) error {
+		return v.write(display, line, serialgate.Verdict{Model: v.modelName(), Reason: serialgate.ReasonTooLong,
+			Message: fmt.Sprintf("too long: the line has %d bytes, over the limit of %d (--max-line)", n, v.lists.MaxLine)})
 	}
-	err := read(r, func(line int, serial []byte) error {
-		if err := e.ctx.Err(); err != nil {
-			return err
-		}
+	read := lists.Read
+	if isCSV {
+		read = lists.ReadCSV
+	}
+	err := read(e.ctx, r, func(line int, serial []byte) error {
 		return v.check(display, line, serial)
 	})
 	return named(err, display)
@@ -152,6 +175,14 @@ func named(err error, file string) error {
 		le.File = file
 	}
 	return err
+}
+
+// modelName is the model every serial is checked against, or "".
+func (v *validator) modelName() string {
+	if v.model == nil {
+		return ""
+	}
+	return v.model.Model.Model
 }
 
 // lineCounter checks a chunk of a list in one pass, where the rule allows.
