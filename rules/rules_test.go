@@ -330,3 +330,20 @@ manufacturers:
 		})
 	}
 }
+
+// TestOneDocument: a second YAML document, which a reader of the first
+// would ignore, is refused at the line of its ---; so are bytes that are
+// not UTF-8, at their line and column.
+func TestOneDocument(t *testing.T) {
+	src := "version: 1\nmanufacturers:\n  - name: M\n    models:\n      - model: A\n        serial: {regex: '^A$'}\n---\nversion: 1\n"
+	_, err := Parse("two.yaml", []byte(src))
+	var e *Error
+	if !errors.As(err, &e) || e.Pos.Line != 7 || !strings.Contains(err.Error(), "second YAML document") {
+		t.Errorf("two documents: %v", err)
+	}
+	bad := "version: 1\nmanufacturers:\n  - name: M\n    models:\n      - model: A\n        serial: {regex: '^A$'}\n  # caf\xe9\n"
+	_, err = Parse("latin1.yaml", []byte(bad))
+	if !errors.As(err, &e) || e.Pos.Line != 7 || e.Pos.Col != 8 || !strings.Contains(err.Error(), "0xE9") {
+		t.Errorf("latin-1 byte: %v", err)
+	}
+}

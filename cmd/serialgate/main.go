@@ -180,13 +180,21 @@ func parse(fs *flag.FlagSet, args []string, pos *[]string) (code int, ok bool) {
 			}
 			return exitUsage, false
 		}
-		args = fs.Args()
+		rest := fs.Args()
+		// After "--" everything is an argument, even names that start
+		// with "-".
+		ended := len(rest) < len(args) && args[len(args)-len(rest)-1] == "--"
+		args = rest
 		if len(args) == 0 {
 			return 0, true
 		}
 		if pos == nil {
 			fmt.Fprintf(fs.Output(), "serialgate %s: unexpected argument %q\n", fs.Name(), args[0])
 			return exitUsage, false
+		}
+		if ended {
+			*pos = append(*pos, args...)
+			return 0, true
 		}
 		*pos = append(*pos, args[0])
 		args = args[1:]

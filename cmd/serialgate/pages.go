@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"image"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -23,7 +22,7 @@ func eachPage(ctx context.Context, name string, dpi int, fn func(page, of int, i
 			return fn(p.N, p.Of, p.Image)
 		})
 	}
-	f, err := os.Open(name)
+	f, err := openInput(ctx, name)
 	if err != nil {
 		return err
 	}

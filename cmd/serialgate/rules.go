@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -51,7 +52,7 @@ func runRules(e *env, args []string) int {
 	}
 	fl := newFlags(e, "rules check", "RULES.yaml",
 		"Compiles every rule, runs its examples and prints per model the engine chosen\n"+
-			"and any lint warning. Exits 1 when the file has errors.")
+			"and any lint warning. Exits 1 when the file has errors, 2 when it cannot be read.")
 	var files []string
 	if code, ok := parse(fl, args[1:], &files); !ok {
 		return code
@@ -62,11 +63,21 @@ func runRules(e *env, args []string) int {
 	code := exitOK
 	for _, f := range files {
 		_, set, err := loadRules(f)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			// The file could not be read: a usage or I/O error, not a
+			// finding about its rules.
+			fmt.Fprintln(e.stderr, "serialgate rules check:", err)
+			code = exitUsage
+			continue
+		}
 		if err != nil {
 			for _, line := range splitErrors(err) {
 				fmt.Fprintln(e.stdout, "error:", line)
 			}
-			code = exitInvalid
+			if code == exitOK {
+				code = exitInvalid
+			}
 			continue
 		}
 		for _, m := range set.Models {

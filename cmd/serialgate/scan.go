@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/serialgate/serialgate/report"
@@ -93,12 +95,26 @@ func runCapture(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "serialgate capture: --source and --out are required")
 		return exitUsage
 	}
-	f, err := os.Create(*out)
+	// Everything is checked before the capture file is touched, and the
+	// capture is written beside it and renamed on success: a typo must not
+	// wipe an earlier capture.
+	if err := scanner.CheckSpec(*src); err != nil {
+		fmt.Fprintln(e.stderr, "serialgate capture:", err)
+		return exitUsage
+	}
+	if kind, _, _ := strings.Cut(*src, ":"); kind != "serial" && kind != "tty" && kind != "evdev" {
+		fmt.Fprintf(e.stderr, "serialgate capture: %s sources are not recorded: capture records what a serial, tty or evdev scanner sends\n", kind)
+		return exitUsage
+	}
+	f, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*.tmp")
 	if err != nil {
 		fmt.Fprintln(e.stderr, "serialgate capture:", err)
 		return exitUsage
 	}
-	defer f.Close()
+	defer func() {
+		f.Close()
+		os.Remove(f.Name()) // gone already when the capture was kept
+	}()
 	ctx := e.ctx
 	if *dur > 0 {
 		var cancel func()
@@ -115,5 +131,14 @@ func runCapture(e *env, args []string) int {
 	defer s.Close()
 	sub := *e
 	sub.ctx = ctx
-	return printScans(&sub, s, "text")
+	code := printScans(&sub, s, "text")
+	if err := f.Close(); err != nil {
+		fmt.Fprintln(e.stderr, "serialgate capture:", err)
+		return exitUsage
+	}
+	if err := os.Rename(f.Name(), *out); err != nil {
+		fmt.Fprintln(e.stderr, "serialgate capture:", err)
+		return exitUsage
+	}
+	return code
 }
