@@ -94,16 +94,21 @@ func (s *Set) Identify(serial string, dst []int) []int { return s.union.Identify
 
 // Check gives the verdict on serial for model m. A serial that fails m's
 // rule but matches other models' rules is rejected as of the wrong model,
-// naming them: the usual cause is a box of another model on the line.
+// naming them: the usual cause is a box of another model on the line. Only
+// rules that run on the automaton are asked, so a reject never waits on a
+// backtracking rule.
 func (s *Set) Check(m *Model, serial string) serialgate.Verdict {
 	v := m.Check(serial)
 	if v.OK || v.Reason == serialgate.ReasonEmpty {
 		return v
 	}
-	var idx [8]int
 	var others []string
-	for _, i := range s.Identify(serial, idx[:0]) {
-		others = append(others, s.Models[i].Model.Model)
+	for _, o := range s.Models {
+		if o != m && o.Pattern.Engine == pattern.EngineDFA {
+			if ok, _ := o.Pattern.Match(serial); ok {
+				others = append(others, o.Model.Model)
+			}
+		}
 	}
 	if len(others) > 0 {
 		v.Reason, v.Pos, v.Models = serialgate.ReasonWrongModel, 0, others
