@@ -26,7 +26,7 @@ nocgo:
 race:
 	@if command -v gcc >/dev/null; then \
 	  $(GO) test -race -count=1 ./decode ./scanner/... && \
-	  $(GO) test -race -count=1 -run Count ./validate; \
+	  $(GO) test -race -count=1 -run Count ./serials; \
 	elif [ -n "$$CI" ]; then echo "gcc not installed: the race suite cannot run" >&2; exit 1; \
 	else echo "warning: gcc not installed: race suite skipped" >&2; fi
 

@@ -49,7 +49,7 @@ printf '%-42s %8.2fx\n' "ratio grep / serialgate on one core" "$(div "$t_grep" "
 
 echo
 echo "== per check, Go benchmarks (one core)"
-go test ./validate -run '^$' -bench 'Match|Identify500|CountLines' -benchtime 1s -cpu 1 | tee "$out/gobench.txt" | grep -E '^Benchmark'
+{ go test ./pattern -run '^$' -bench 'Match' -benchtime 1s -cpu 1; go test ./validate -run '^$' -bench 'Identify500' -benchtime 1s -cpu 1; go test ./serials -run '^$' -bench 'CountLines' -benchtime 1s -cpu 1; } | tee "$out/gobench.txt" | grep -E '^Benchmark'
 ns() { awk -v n="$1" '$1 ~ n {print $3}' "$out/gobench.txt"; }
 dfa=$(ns 'Match/engine=dfa'); re2=$(ns 'Match/engine=regexp2'); gore=$(ns 'Match/engine=goregexp')
 comb=$(ns 'Identify500/combined'); each=$(ns 'Identify500/each-rule')

@@ -20,12 +20,14 @@ budget=${FUZZTIME:-10s}
 # FUZZTIME=1000x takes about 5 s per target.
 targets=(
   "rules FuzzParse 20"
-  "validate FuzzJavaParse 10"
-  "validate FuzzDifferential 10"
-  "validate FuzzReadList 50"
-  "validate FuzzReadCSV 50"
-  "validate FuzzCountList 5"
-  "validate FuzzLineCounter 20"
+  "pattern FuzzJavaParse 10"
+  "pattern FuzzDifferential 10"
+  "pattern FuzzLineCounter 20"
+  "serials FuzzRead 50"
+  "serials FuzzReadCSV 50"
+  "serials FuzzCount 5"
+  "report FuzzText 50"
+  "raster FuzzReadPGM 50"
   "payload FuzzParseGS1 50"
   "payload FuzzDigitalLink 50"
   "payload FuzzISO15434 50"
@@ -33,9 +35,12 @@ targets=(
   "decode FuzzGray 10"
   "decode FuzzReadImage 50"
   "decode FuzzDMECI 50"
-  "scanner FuzzSplit 20"
+  "scanner/framing FuzzSplit 20"
   "scanner FuzzReadCapture 50"
   "scanner/evdev FuzzEvents 50"
+  "cmd/serialgate FuzzValidateList 1"
+  "cmd/serialgate FuzzValidateCSV 1"
+  "cmd/serialgate FuzzRulesCheck 1"
 )
 
 fail=0
