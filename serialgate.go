@@ -220,3 +220,37 @@ func SymbologyOfAIM(aim string) Symbology {
 func (s Scan) Barcode() Barcode {
 	return Barcode{Text: s.Text, Symbology: SymbologyOfAIM(s.AIM), AIM: s.AIM}
 }
+
+// Registration is one device pre-registered to a buyer: the serial of a
+// box that passed its model's rule, scanned for an order.
+type Registration struct {
+	Serial       string
+	Model        string // the device model (the rules file's model, DRS modelId)
+	ASIN         string
+	OrderID      string
+	CustomerID   string // the buyer's directedCustomerId
+	Manufacturer string // routes the event to the manufacturer's sinks
+	LWAClientID  string // the manufacturer's Login with Amazon client
+	Time         time.Time
+}
+
+// Event is a notification in the outbox: written with the scan that caused
+// it, in one transaction, then delivered to every sink of its manufacturer
+// at least once.
+type Event struct {
+	// ID is the notificationId: unique, and the same on every delivery of
+	// the event, so that receivers drop redeliveries.
+	ID           string
+	Type         string // the notificationType, e.g. "DeviceRegisteredNotification"
+	Version      string // the notification version, carried in SNS MessageAttributes
+	Manufacturer string
+	Time         time.Time
+	Body         []byte // the notification's JSON, as sinks publish it
+	RecordID     int64  // the scan record that caused it
+}
+
+// Publisher delivers events to one sink. A nil error means the sink
+// acknowledged the event; only then is it marked sent.
+type Publisher interface {
+	Publish(ctx context.Context, e Event) error
+}
