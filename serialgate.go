@@ -108,6 +108,9 @@ const (
 	ReasonAmbiguous           // a label with more than one different serial
 	ReasonDuplicate           // a serial already recorded
 	ReasonStation             // a station's own reason (operator reject, device fault)
+	ReasonNoOrder             // a device scanned before its order (pre-registration)
+	ReasonOverScanned         // more devices scanned than the order holds
+	ReasonStoreFailed         // the record could not be written: the scan is not accepted
 )
 
 var reasonNames = [...]string{
@@ -125,6 +128,9 @@ var reasonNames = [...]string{
 	ReasonAmbiguous:    "ambiguous",
 	ReasonDuplicate:    "duplicate",
 	ReasonStation:      "station",
+	ReasonNoOrder:      "no_order",
+	ReasonOverScanned:  "over_scanned",
+	ReasonStoreFailed:  "store_failed",
 }
 
 // String returns the reason's stable code, as written in reports and
