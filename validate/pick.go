@@ -65,7 +65,7 @@ func (s *Set) Pick(codes []serialgate.Barcode, m *Model) Pick {
 		}
 		aim, _, _ := payload.SplitAIM(c.AIM)
 		for _, md := range models {
-			if len(md.Symbologies) > 0 && !slices.Contains(md.Symbologies, c.Symbology) {
+			if len(md.Symbologies) > 0 && c.Symbology != "" && !slices.Contains(md.Symbologies, c.Symbology) { // a hand scanner without AIM does not say
 				continue
 			}
 			serial, ok, why := md.Source.Extract(c.Text, aim)
