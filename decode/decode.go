@@ -122,7 +122,7 @@ func (d *Decoder) Image(img image.Image) ([]Barcode, error) {
 // Gray finds every barcode in g. A panic inside gozxing is returned as an
 // error.
 func (d *Decoder) Gray(g Gray) (out []Barcode, err error) {
-	if g.Width <= 0 || g.Height <= 0 || len(g.Pix) < (g.Height-1)*g.Stride+g.Width {
+	if !g.valid() {
 		return nil, fmt.Errorf("decode: bad gray image %dx%d stride %d with %d bytes", g.Width, g.Height, g.Stride, len(g.Pix))
 	}
 	defer func() {

@@ -221,7 +221,14 @@ func sameText(b Barcode, want string) bool {
 
 func TestBadInput(t *testing.T) {
 	d := New(Options{})
-	for _, g := range []Gray{{}, {Pix: make([]byte, 10), Width: 5, Height: 5, Stride: 5}, {Pix: make([]byte, 10), Width: -1, Height: 2}} {
+	for _, g := range []Gray{
+		{},
+		{Pix: make([]byte, 10), Width: 5, Height: 5, Stride: 5},
+		{Pix: make([]byte, 10), Width: -1, Height: 2},
+		{Pix: make([]byte, 10), Width: 2, Height: 3, Stride: -2},      // rows before Pix
+		{Pix: make([]byte, 10), Width: 2, Height: 3},                  // no stride
+		{Pix: make([]byte, 10), Width: 2, Height: 3, Stride: 1 << 62}, // (Height-1)*Stride overflows
+	} {
 		if _, err := d.Gray(g); err == nil {
 			t.Errorf("%dx%d with %d bytes: no error", g.Width, g.Height, len(g.Pix))
 		}
@@ -246,17 +253,24 @@ func TestGrayOf(t *testing.T) {
 	}
 }
 
+// FuzzGray decodes arbitrary pixels, with rows gap bytes apart beyond their
+// width (a negative gap makes a stride Gray must refuse).
 func FuzzGray(f *testing.F) {
-	f.Add([]byte{0, 255, 0, 255}, uint8(2))
-	f.Add([]byte(strings.Repeat("\x00\xff", 200)), uint8(20))
-	f.Fuzz(func(t *testing.T, pix []byte, width uint8) {
+	f.Add([]byte{0, 255, 0, 255}, uint8(2), int8(0))
+	f.Add([]byte(strings.Repeat("\x00\xff", 200)), uint8(20), int8(0))
+	f.Add([]byte(strings.Repeat("\x00\xff", 200)), uint8(20), int8(3))
+	f.Fuzz(func(t *testing.T, pix []byte, width uint8, gap int8) {
 		w := int(width)
 		if w == 0 || len(pix) < w {
 			return
 		}
-		g := Gray{Pix: pix, Width: w, Height: len(pix) / w, Stride: w}
-		if _, err := New(Options{}).Gray(g); err != nil && !strings.HasPrefix(err.Error(), "decode:") {
-			t.Fatal(err)
+		g := Gray{Pix: pix, Width: w, Height: len(pix) / w, Stride: w + int(gap)}
+		if g.Stride > 0 {
+			g.Height = (len(pix)-w)/g.Stride + 1
+		}
+		_, err := New(Options{}).Gray(g)
+		if (err != nil) != (g.Stride < w) || err != nil && !strings.HasPrefix(err.Error(), "decode: bad gray image") {
+			t.Fatalf("stride %d for width %d: %v", g.Stride, w, err)
 		}
 	})
 }
