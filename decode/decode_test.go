@@ -365,6 +365,44 @@ func TestDataMatrixByShape(t *testing.T) {
 	}
 }
 
+// FuzzDMByShape runs the Data Matrix finder by shape on arbitrary black and
+// white pixels, one bit each, rows width bits long.
+func FuzzDMByShape(f *testing.F) {
+	sym := render(f, encode(f, serialgate.DataMatrix, "AC2000000001"), 3)
+	page := canvas(sym.Width+40, sym.Height+40)
+	paste(page, sym, 20, 20)
+	page = turn(page, 17)
+	seed := make([]byte, (page.Width*page.Height+7)/8)
+	for i, v := range page.Pix {
+		if v < 128 {
+			seed[i/8] |= 1 << (i % 8)
+		}
+	}
+	f.Add(seed, uint8(page.Width))
+	f.Add([]byte{0xff, 0x0f, 0xf0, 0x3c}, uint8(4))
+	f.Fuzz(func(t *testing.T, bits []byte, width uint8) {
+		w := int(width)
+		if w == 0 || len(bits)*8 < w {
+			return
+		}
+		h := len(bits) * 8 / w
+		m, err := gozxing.NewBitMatrix(w, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < w*h; i++ {
+			if bits[i/8]>>(i%8)&1 == 1 {
+				m.Set(i%w, i/w)
+			}
+		}
+		for _, b := range dmByShape(m, 4) {
+			if b.Format != serialgate.DataMatrix || len(b.Corners) != 4 {
+				t.Fatalf("got %+v", b)
+			}
+		}
+	})
+}
+
 // TestMinQuad fits quadrilaterals around hulls of known shapes.
 func TestMinQuad(t *testing.T) {
 	// A parallelogram with its corners cut, as a Data Matrix symbol's
