@@ -43,9 +43,12 @@ func (b *localBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	if b.matrix != nil {
 		return b.matrix, nil
 	}
+	if ownHook != nil {
+		ownHook("binarizer")
+	}
 	g := b.g
 	if g.Width < minLocalSide || g.Height < minLocalSide {
-		m, err := b.Binarizer.GetBlackMatrix()
+		m, err := zxing("global binarizer", b.Binarizer.GetBlackMatrix)
 		b.matrix = m
 		return m, err
 	}

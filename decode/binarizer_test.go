@@ -101,3 +101,48 @@ func TestBelow8(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLocalBinarizer checks the fast binarizer against gozxing's
+// HybridBinarizer on arbitrary pixels, rows width bytes long.
+func FuzzLocalBinarizer(f *testing.F) {
+	f.Add([]byte{0, 255, 0, 255}, uint8(2))
+	g := frameLike(48, 44)
+	f.Add(g.Pix, uint8(g.Width))
+	f.Fuzz(func(t *testing.T, pix []byte, width uint8) {
+		w := int(width)
+		if w == 0 || len(pix) < w {
+			return
+		}
+		g := Gray{Pix: pix, Width: w, Height: len(pix) / w, Stride: w}
+		got, gotErr := newLocalBinarizer(g).GetBlackMatrix()
+		want, wantErr := zxing("hybrid binarizer", gozxing.NewHybridBinarizer(&source{g: g}).GetBlackMatrix)
+		if _, ok := wantErr.(*ReaderPanic); ok {
+			return // gozxing's own panic, not ours to judge
+		}
+		if (gotErr != nil) != (wantErr != nil) {
+			t.Fatalf("%dx%d: error %v, gozxing's %v", g.Width, g.Height, gotErr, wantErr)
+		}
+		for y := 0; gotErr == nil && y < g.Height; y++ {
+			for x := 0; x < g.Width; x++ {
+				if got.Get(x, y) != want.Get(x, y) {
+					t.Fatalf("%dx%d: pixel (%d, %d) differs from HybridBinarizer", g.Width, g.Height, x, y)
+				}
+			}
+		}
+	})
+}
+
+// frameLike is a w×h image of gradients, flat blocks and edges.
+func frameLike(w, h int) Gray {
+	g := Gray{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			v := (x*3 + y*2) % 256
+			if (x/9+y/7)%3 == 0 {
+				v = 30
+			}
+			g.Pix[y*w+x] = byte(v)
+		}
+	}
+	return g
+}

@@ -15,6 +15,7 @@ import (
 	"image"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,17 +120,13 @@ func (d *Decoder) Image(img image.Image) ([]Barcode, error) {
 	return d.Gray(GrayOf(img))
 }
 
-// Gray finds every barcode in g. A panic inside gozxing is returned as an
-// error.
-func (d *Decoder) Gray(g Gray) (out []Barcode, err error) {
-	if g.Width <= 0 || g.Height <= 0 || len(g.Pix) < (g.Height-1)*g.Stride+g.Width {
+// Gray finds every barcode in g. A panic inside one of gozxing's readers
+// counts as a failed read of that reader (see ReaderPanic); a panic in this
+// package's own code is not caught.
+func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
+	if !g.valid() {
 		return nil, fmt.Errorf("decode: bad gray image %dx%d stride %d with %d bytes", g.Width, g.Height, g.Stride, len(g.Pix))
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("decode: reader failed: %v", r)
-		}
-	}()
 	// The 1D scan and the 2D readers share nothing: on a machine with
 	// more than one core they run side by side. The second round, with the
 	// local-threshold rows for 1D codes and the rescue variants for 2D
@@ -154,15 +151,20 @@ func (d *Decoder) Gray(g Gray) (out []Barcode, err error) {
 
 // inParallel runs f(0) … f(n-1) at the same time, the last on the calling
 // goroutine. A panic in any of them is raised again here once all have
-// returned (Gray turns it into an error).
+// returned, so that it reaches the caller (and a test) instead of killing
+// the process from a goroutine nobody can recover.
 func inParallel(n int, f func(i int)) {
 	var wg sync.WaitGroup
-	var panicked atomic.Value
+	var panicked atomic.Pointer[workerPanic]
 	for i := range n {
 		run := func() {
 			defer func() {
 				if r := recover(); r != nil {
-					panicked.Store(fmt.Sprint(r))
+					p, ok := r.(*workerPanic) // from a nested inParallel
+					if !ok {
+						p = &workerPanic{value: r, stack: debug.Stack()}
+					}
+					panicked.CompareAndSwap(nil, p)
 				}
 			}()
 			f(i)
@@ -174,9 +176,21 @@ func inParallel(n int, f func(i int)) {
 		wg.Go(run)
 	}
 	wg.Wait()
-	if r := panicked.Load(); r != nil {
-		panic(r)
+	if p := panicked.Load(); p != nil {
+		panic(p)
 	}
+}
+
+// workerPanic is a panic of one of inParallel's workers raised again in the
+// caller; it keeps the worker's stack, which points at the bug, where the
+// caller's own stack would not.
+type workerPanic struct {
+	value any
+	stack []byte
+}
+
+func (p *workerPanic) String() string {
+	return fmt.Sprintf("%v\n\npanicked in a worker:\n%s", p.value, p.stack)
 }
 
 func (d *Decoder) any1D() bool {
@@ -278,6 +292,9 @@ func rect(left, top, w, h int) image.Rectangle { return image.Rect(left, top, le
 
 // fromResult turns a gozxing result into a Barcode.
 func fromResult(r *gozxing.Result) Barcode {
+	if ownHook != nil {
+		ownHook("fromResult")
+	}
 	b := Barcode{Text: r.GetText(), Format: format(r.GetBarcodeFormat())}
 	md := r.GetResultMetadata()
 	if s, ok := md[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string); ok {
@@ -404,6 +421,7 @@ func format(f gozxing.BarcodeFormat) serialgate.Symbology {
 // how the readers are shared among the cores.
 type rowDecoder struct {
 	oned.RowDecoder
+	name     string // for a ReaderPanic
 	cost     int
 	stateful bool // keeps what it saw on earlier rows (RSS-14's halves)
 }
@@ -415,14 +433,14 @@ type rowDecoder struct {
 // three instead of once each.
 func (d *Decoder) rowDecoders() []rowDecoder {
 	var out []rowDecoder
-	add := func(want bool, r gozxing.Reader, cost int) {
+	add := func(want bool, name string, r gozxing.Reader, cost int) {
 		if want {
-			out = append(out, rowDecoder{RowDecoder: r.(oned.RowDecoder), cost: cost})
+			out = append(out, rowDecoder{RowDecoder: r.(oned.RowDecoder), name: name, cost: cost})
 		}
 	}
-	add(d.want[serialgate.Code128], oned.NewCode128Reader(), 6)
-	add(d.want[serialgate.Code39], oned.NewCode39Reader(), 9)
-	add(d.want[serialgate.Code93], oned.NewCode93Reader(), 4)
+	add(d.want[serialgate.Code128], "code 128 reader", oned.NewCode128Reader(), 6)
+	add(d.want[serialgate.Code39], "code 39 reader", oned.NewCode39Reader(), 9)
+	add(d.want[serialgate.Code93], "code 93 reader", oned.NewCode93Reader(), 4)
 	var upcean []gozxing.BarcodeFormat
 	if d.want[serialgate.EAN13] || d.want[serialgate.UPCA] {
 		upcean = append(upcean, gozxing.BarcodeFormat_EAN_13)
@@ -435,12 +453,12 @@ func (d *Decoder) rowDecoders() []rowDecoder {
 	}
 	// Without UPC_A among the formats the reader reports a UPC-A code as
 	// an EAN-13 starting with 0, which fromResult turns back into UPC-A.
-	add(len(upcean) > 0, oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
+	add(len(upcean) > 0, "ean/upc reader", oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
 		gozxing.DecodeHintType_POSSIBLE_FORMATS: upcean,
 	}), 8)
-	add(d.want[serialgate.ITF], oned.NewITFReader(), 5)
-	add(d.want[serialgate.Codabar], oned.NewCodaBarReader(), 4)
-	add(d.want[serialgate.RSS14], rss.NewRSS14Reader(), 9)
+	add(d.want[serialgate.ITF], "itf reader", oned.NewITFReader(), 5)
+	add(d.want[serialgate.Codabar], "codabar reader", oned.NewCodaBarReader(), 4)
+	add(d.want[serialgate.RSS14], "rss-14 reader", rss.NewRSS14Reader(), 9)
 	if len(out) > 0 && d.want[serialgate.RSS14] {
 		out[len(out)-1].stateful = true
 	}
@@ -662,7 +680,7 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 		if lm != nil {
 			row = lm.GetRow(y, row)
 		} else {
-			row, err = bm.GetBlackRow(y, row)
+			row, err = zxing("global binarizer", func() (*gozxing.BitArray, error) { return bm.GetBlackRow(y, row) })
 		}
 		if err != nil || transitions(row) < minTransitions {
 			continue
@@ -689,9 +707,9 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 				if again && !decs[i].stateful {
 					continue
 				}
-				r, err := decs[i].DecodeRow(y, row, hints)
+				r, err := zxing(decs[i].name, func() (*gozxing.Result, error) { return decs[i].DecodeRow(y, row, hints) })
 				if err != nil {
-					continue
+					continue // a ReaderPanic too: the other readers' codes stand
 				}
 				b := fromResult(r)
 				if !quietZones(row, b) {
@@ -1054,29 +1072,26 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	if v.pure {
 		h = pureHints
 	}
-	bitmap := func(g Gray) *gozxing.BinaryBitmap {
-		var bz gozxing.Binarizer
-		if v.global {
-			bz = gozxing.NewGlobalHistgramBinarizer(&source{g: g})
-		} else {
-			bz = newLocalBinarizer(g)
-		}
-		bm, _ := gozxing.NewBinaryBitmap(bz)
-		return bm
-	}
+	bitmap := func(g Gray) *gozxing.BinaryBitmap { return binarize(g, v.global) }
 	// The binarized image is computed once and shared by the readers.
 	whole := bitmap(g)
-	if d.want[serialgate.QRCode] {
+	if d.want[serialgate.QRCode] && whole != nil {
 		// The multi-code QR detector tries every triple of finder-pattern
 		// candidates, which on a textured camera frame can be thousands:
 		// the fast mode reads the best-placed QR code per frame.
 		if v.pure || d.opts.Fast {
-			if r, err := qrcode.NewQRCodeReader().Decode(whole, h); err == nil {
+			r, err := zxing("qr code reader", func() (*gozxing.Result, error) { return qrcode.NewQRCodeReader().Decode(whole, h) })
+			if err == nil {
 				out = append(out, fromResult(r))
 			}
-		} else if rs, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(whole, h); err == nil {
-			for _, r := range rs {
-				out = append(out, fromResult(r))
+		} else {
+			rs, err := zxing("qr code multi reader", func() ([]*gozxing.Result, error) {
+				return multiqr.NewQRCodeMultiReader().DecodeMultiple(whole, h)
+			})
+			if err == nil {
+				for _, r := range rs {
+					out = append(out, fromResult(r))
+				}
 			}
 		}
 	}
@@ -1089,11 +1104,15 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			continue
 		}
 		read := func(bm *gozxing.BinaryBitmap) (Barcode, bool) {
-			var rd single = datamatrix.NewDataMatrixReader()
-			if f == serialgate.Aztec {
-				rd = aztec.NewAztecReader()
+			if bm == nil { // binarization failed
+				return Barcode{}, false
 			}
-			r, err := rd.Decode(bm, h)
+			var rd single = datamatrix.NewDataMatrixReader()
+			name := "data matrix reader"
+			if f == serialgate.Aztec {
+				rd, name = aztec.NewAztecReader(), "aztec reader"
+			}
+			r, err := zxing(name, func() (*gozxing.Result, error) { return rd.Decode(bm, h) })
 			if err != nil {
 				return Barcode{}, false
 			}
@@ -1127,8 +1146,8 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		for _, at := range []image.Point{{0, 0}, {g.Width - cw, 0}, {0, g.Height - ch}, {g.Width - cw, g.Height - ch}} {
 			// The Data Matrix and Aztec readers share a corner's
 			// binarized image while neither has painted a code out.
-			pbm := corners[at]
-			if pbm == nil || !pristine {
+			pbm, ok := corners[at]
+			if !ok || !pristine {
 				pbm = bitmap(cur.crop(image.Rect(at.X, at.Y, at.X+cw, at.Y+ch)))
 				if pristine {
 					corners[at] = pbm
@@ -1147,8 +1166,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			// Away from the middle, a small symbol's few check codewords
 			// can be satisfied by texture: a code counts only if the
 			// other binarizer reads it again from the pixels around it.
-			gb, _ := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: pad(g.crop(around), 16)}))
-			if again, ok := read(gb); !ok || again.Text != b.Text {
+			if again, ok := read(binarize(pad(g.crop(around), 16), true)); !ok || again.Text != b.Text {
 				continue
 			}
 			out = append(out, b)
@@ -1159,11 +1177,38 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == 0 {
 		// Where gozxing's detectors find no 2D code, look for a Data
 		// Matrix finder pattern's L by shape.
-		if m, err := whole.GetBlackMatrix(); err == nil && m != nil {
+		if whole != nil {
+			m, _ := whole.GetBlackMatrix() // computed by binarize: no gozxing work here
 			out = append(out, dmByShape(m, 4)...)
 		}
 	}
 	return out
+}
+
+// binarize returns g's bitmap for the 2D readers, or nil where it cannot be
+// binarized (too flat for the global histogram). Its black matrix is
+// computed here, not inside the first reader's call: the local binarizer
+// is this package's code, whose panics the zxing helper must not catch.
+func binarize(g Gray, global bool) *gozxing.BinaryBitmap {
+	var bz gozxing.Binarizer
+	if global {
+		bz = gozxing.NewGlobalHistgramBinarizer(&source{g: g})
+	} else {
+		bz = newLocalBinarizer(g)
+	}
+	bm, err := gozxing.NewBinaryBitmap(bz)
+	if err != nil {
+		return nil
+	}
+	if global {
+		_, err = zxing("global binarizer", bm.GetBlackMatrix)
+	} else {
+		_, err = bm.GetBlackMatrix() // the local binarizer calls zxing itself where it uses gozxing's
+	}
+	if err != nil {
+		return nil
+	}
+	return bm
 }
 
 // ExpandUPCE writes an 8-digit UPC-E code in its 12-digit UPC-A form.

@@ -221,7 +221,14 @@ func sameText(b Barcode, want string) bool {
 
 func TestBadInput(t *testing.T) {
 	d := New(Options{})
-	for _, g := range []Gray{{}, {Pix: make([]byte, 10), Width: 5, Height: 5, Stride: 5}, {Pix: make([]byte, 10), Width: -1, Height: 2}} {
+	for _, g := range []Gray{
+		{},
+		{Pix: make([]byte, 10), Width: 5, Height: 5, Stride: 5},
+		{Pix: make([]byte, 10), Width: -1, Height: 2},
+		{Pix: make([]byte, 10), Width: 2, Height: 3, Stride: -2},      // rows before Pix
+		{Pix: make([]byte, 10), Width: 2, Height: 3},                  // no stride
+		{Pix: make([]byte, 10), Width: 2, Height: 3, Stride: 1 << 62}, // (Height-1)*Stride overflows
+	} {
 		if _, err := d.Gray(g); err == nil {
 			t.Errorf("%dx%d with %d bytes: no error", g.Width, g.Height, len(g.Pix))
 		}
@@ -246,21 +253,31 @@ func TestGrayOf(t *testing.T) {
 	}
 }
 
+// FuzzGray decodes arbitrary pixels, with rows gap bytes apart beyond their
+// width (a negative gap makes a stride Gray must refuse). Gray recovers
+// panics only inside gozxing's calls, so a panic in this package fails it.
 func FuzzGray(f *testing.F) {
-	f.Add([]byte{0, 255, 0, 255}, uint8(2))
-	f.Add([]byte(strings.Repeat("\x00\xff", 200)), uint8(20))
-	f.Fuzz(func(t *testing.T, pix []byte, width uint8) {
+	f.Add([]byte{0, 255, 0, 255}, uint8(2), int8(0))
+	f.Add([]byte(strings.Repeat("\x00\xff", 200)), uint8(20), int8(0))
+	f.Add([]byte(strings.Repeat("\x00\xff", 200)), uint8(20), int8(3))
+	f.Fuzz(func(t *testing.T, pix []byte, width uint8, gap int8) {
 		w := int(width)
 		if w == 0 || len(pix) < w {
 			return
 		}
-		g := Gray{Pix: pix, Width: w, Height: len(pix) / w, Stride: w}
-		if _, err := New(Options{}).Gray(g); err != nil && !strings.HasPrefix(err.Error(), "decode:") {
-			t.Fatal(err)
+		g := Gray{Pix: pix, Width: w, Height: len(pix) / w, Stride: w + int(gap)}
+		if g.Stride > 0 {
+			g.Height = (len(pix)-w)/g.Stride + 1
+		}
+		_, err := New(Options{}).Gray(g)
+		if (err != nil) != (g.Stride < w) || err != nil && !strings.HasPrefix(err.Error(), "decode: bad gray image") {
+			t.Fatalf("stride %d for width %d: %v", g.Stride, w, err)
 		}
 	})
 }
 
+// FuzzReadImage decodes whatever the image decoders accept: an image that
+// loads must be read without an error, and without a panic in this package.
 func FuzzReadImage(f *testing.F) {
 	f.Add([]byte("\x89PNG\r\n\x1a\n"))
 	f.Add([]byte("RIFF\x00\x00\x00\x00WEBPVP8 "))
@@ -269,10 +286,12 @@ func FuzzReadImage(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if b := img.Bounds(); b.Dx()*b.Dy() > 1<<20 {
+		if b := img.Bounds(); b.Empty() || b.Dx()*b.Dy() > 1<<20 {
 			return
 		}
-		New(Options{Fast: true}).Image(img)
+		if _, err := New(Options{Fast: true}).Image(img); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
 
@@ -344,6 +363,44 @@ func TestDataMatrixByShape(t *testing.T) {
 			t.Errorf("sheared by %v: %+v", k, got)
 		}
 	}
+}
+
+// FuzzDMByShape runs the Data Matrix finder by shape on arbitrary black and
+// white pixels, one bit each, rows width bits long.
+func FuzzDMByShape(f *testing.F) {
+	sym := render(f, encode(f, serialgate.DataMatrix, "AC2000000001"), 3)
+	page := canvas(sym.Width+40, sym.Height+40)
+	paste(page, sym, 20, 20)
+	page = turn(page, 17)
+	seed := make([]byte, (page.Width*page.Height+7)/8)
+	for i, v := range page.Pix {
+		if v < 128 {
+			seed[i/8] |= 1 << (i % 8)
+		}
+	}
+	f.Add(seed, uint8(page.Width))
+	f.Add([]byte{0xff, 0x0f, 0xf0, 0x3c}, uint8(4))
+	f.Fuzz(func(t *testing.T, bits []byte, width uint8) {
+		w := int(width)
+		if w == 0 || len(bits)*8 < w {
+			return
+		}
+		h := len(bits) * 8 / w
+		m, err := gozxing.NewBitMatrix(w, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < w*h; i++ {
+			if bits[i/8]>>(i%8)&1 == 1 {
+				m.Set(i%w, i/w)
+			}
+		}
+		for _, b := range dmByShape(m, 4) {
+			if b.Format != serialgate.DataMatrix || len(b.Corners) != 4 {
+				t.Fatalf("got %+v", b)
+			}
+		}
+	})
 }
 
 // TestMinQuad fits quadrilaterals around hulls of known shapes.

@@ -36,6 +36,9 @@ func dist(a, b pt) float64       { return math.Hypot(b.x-a.x, b.y-a.y) }
 // dmByShape returns the Data Matrix codes found by shape in the binarized
 // image m, at most limit of them.
 func dmByShape(m *gozxing.BitMatrix, limit int) []Barcode {
+	if ownHook != nil {
+		ownHook("dmByShape")
+	}
 	w, h := m.GetWidth(), m.GetHeight()
 	seen := make([]bool, w*h)
 	// Each row's leftmost and rightmost pixel of the shape: the hull's
@@ -450,13 +453,15 @@ func sampleDM(m *gozxing.BitMatrix, tl, bl, br, tr pt) (Barcode, bool) {
 			if !clockAlternates(m, tl, tr, bl, cols, rows) {
 				continue
 			}
-			bits, err := common.GridSampler_GetInstance().SampleGrid(m, cols, rows,
-				0, 0, float64(cols), 0, float64(cols), float64(rows), 0, float64(rows),
-				tl.x, tl.y, tr.x, tr.y, br.x, br.y, bl.x, bl.y)
+			bits, err := zxing("grid sampler", func() (*gozxing.BitMatrix, error) {
+				return common.GridSampler_GetInstance().SampleGrid(m, cols, rows,
+					0, 0, float64(cols), 0, float64(cols), float64(rows), 0, float64(rows),
+					tl.x, tl.y, tr.x, tr.y, br.x, br.y, bl.x, bl.y)
+			})
 			if err != nil {
 				continue
 			}
-			res, err := dmdecoder.NewDecoder().Decode(bits)
+			res, err := zxing("data matrix decoder", func() (*common.DecoderResult, error) { return dmdecoder.NewDecoder().Decode(bits) })
 			if err != nil {
 				continue
 			}

@@ -5,7 +5,8 @@ import (
 	"image/color"
 )
 
-// Gray is an 8-bit luminance image: row y starts at Pix[y*Stride].
+// Gray is an 8-bit luminance image: row y starts at Pix[y*Stride], and
+// Stride is at least Width.
 type Gray struct {
 	Pix           []byte
 	Width, Height int
@@ -63,6 +64,14 @@ func blendWhite(v, a uint8) uint8 { return uint8((uint32(v)*uint32(a) + 255*(255
 
 // luma uses zxing's integer weights, (R + 2G + B) / 4.
 func luma(r, g, b, _ uint8) uint8 { return uint8((uint32(r) + 2*uint32(g) + uint32(b)) >> 2) }
+
+// valid tells whether the pixels hold every row. Stride is at least Width
+// (rows do not overlap, and a negative stride would index before Pix), and
+// the check is written so that no product of the sizes can overflow.
+func (g Gray) valid() bool {
+	return g.Width > 0 && g.Height > 0 && g.Stride >= g.Width && len(g.Pix) >= g.Width &&
+		(len(g.Pix)-g.Width)/g.Stride >= g.Height-1
+}
 
 // row returns row y.
 func (g Gray) row(y int) []byte { return g.Pix[y*g.Stride : y*g.Stride+g.Width] }
