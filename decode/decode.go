@@ -63,25 +63,19 @@ type Point struct{ X, Y float64 }
 
 // Barcode is one code found in an image.
 type Barcode struct {
-	Text      string
-	Raw       []byte // the symbol's bytes, when they differ from Text
-	Format    serialgate.Symbology
-	AIM       string  // AIM symbology identifier, such as "]C1" or "]d2"
+	// Barcode is what the symbol says: its text, bytes, symbology, AIM
+	// identifier and place in a structured-append series, the one type the
+	// verdict takes.
+	serialgate.Barcode
 	Corners   []Point // the code's outline (for 1D codes, the ends of a scan line)
 	Angle     int     // degrees the code is turned, counterclockwise: 0, 90, 180 or 270
 	ScanLines int     // for 1D codes, how many scan lines read it
-	// Sequence is set on a symbol of a structured-append series (QR Code,
-	// Aztec): one of several symbols that together carry one message.
-	Sequence *Sequence
 
 	unread bool // decoded, but its text cannot be trusted: left out
 }
 
 // Sequence places a symbol in a structured-append series.
-type Sequence struct {
-	Index, Count int    // symbol Index of Count, from 1
-	ID           string // the series' identity: Aztec's file ID, QR Code's parity byte
-}
+type Sequence = serialgate.Sequence
 
 // Options tune a Decoder. The zero value reads every symbology.
 type Options struct {
@@ -207,18 +201,18 @@ func (d *Decoder) any1D() bool {
 func (d *Decoder) finish(found []Barcode) []Barcode {
 	var out []Barcode
 	for i, b := range found {
-		if !d.want[b.Format] || b.unread {
+		if !d.want[b.Symbology] || b.unread {
 			continue
 		}
 		dup := false
 		for j, o := range found {
-			if i == j || !d.want[o.Format] {
+			if i == j || !d.want[o.Symbology] {
 				continue
 			}
-			if o.Format == b.Format && o.Text == b.Text && (j < i) {
+			if o.Symbology == b.Symbology && o.Text == b.Text && (j < i) {
 				dup = true
 			}
-			if Is1D(b.Format) && fragmentOf(b, o) {
+			if Is1D(b.Symbology) && fragmentOf(b, o) {
 				dup = true
 			}
 		}
@@ -240,10 +234,10 @@ func (d *Decoder) finish(found []Barcode) []Barcode {
 // lies within a longer code, such as an EAN-8 or UPC-E found inside an
 // EAN-13, or a 2D code's edge read as a 1D code.
 func fragmentOf(b, o Barcode) bool {
-	if !Is1D(o.Format) {
+	if !Is1D(o.Symbology) {
 		return inside(b, o, 0.1)
 	}
-	if len(b.Text) >= len(o.Text) || (b.Format == o.Format && b.Text == o.Text) {
+	if len(b.Text) >= len(o.Text) || (b.Symbology == o.Symbology && b.Text == o.Text) {
 		return false
 	}
 	return inside(b, o, 0.1)
@@ -257,7 +251,7 @@ func inside(b, o Barcode, frac float64) bool {
 		ob = ob.Inset(-1)
 	}
 	gx, gy := float64(ob.Dx())*frac+4, float64(ob.Dy())*frac+4
-	if Is1D(o.Format) {
+	if Is1D(o.Symbology) {
 		gy = math.Max(gy, float64(ob.Dx())*0.5) // a scan line's box has no height
 	}
 	for _, p := range b.Corners {
@@ -295,7 +289,7 @@ func fromResult(r *gozxing.Result) Barcode {
 	if ownHook != nil {
 		ownHook("fromResult")
 	}
-	b := Barcode{Text: r.GetText(), Format: format(r.GetBarcodeFormat())}
+	b := Barcode{Barcode: serialgate.Barcode{Text: r.GetText(), Symbology: format(r.GetBarcodeFormat())}}
 	md := r.GetResultMetadata()
 	if s, ok := md[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string); ok {
 		b.AIM = s
@@ -303,7 +297,7 @@ func fromResult(r *gozxing.Result) Barcode {
 	if o, ok := md[gozxing.ResultMetadataType_ORIENTATION].(int); ok {
 		b.Angle = o
 	}
-	if b.Format == serialgate.Code128 && strings.HasPrefix(b.Text, "]C1") {
+	if b.Symbology == serialgate.Code128 && strings.HasPrefix(b.Text, "]C1") {
 		b.Text = b.Text[3:] // the GS1 hint writes the identifier into the text
 	}
 	switch b.AIM {
@@ -318,7 +312,7 @@ func fromResult(r *gozxing.Result) Barcode {
 			b.Sequence.ID = strconv.Itoa(par)
 		}
 	}
-	if b.Format == serialgate.Aztec {
+	if b.Symbology == serialgate.Aztec {
 		aztecAppend(&b, r.GetRawBytes())
 	}
 
@@ -337,20 +331,20 @@ func fromResult(r *gozxing.Result) Barcode {
 		}
 	}
 	switch {
-	case b.Format == serialgate.EAN13 && len(b.Text) == 13 && b.Text[0] == '0':
-		b.Format, b.Text = serialgate.UPCA, b.Text[1:]
+	case b.Symbology == serialgate.EAN13 && len(b.Text) == 13 && b.Text[0] == '0':
+		b.Symbology, b.Text = serialgate.UPCA, b.Text[1:]
 	case b.AIM != "":
-	case b.Format == serialgate.Codabar:
+	case b.Symbology == serialgate.Codabar:
 		b.AIM = "]F0"
-	case b.Format == serialgate.ITF:
+	case b.Symbology == serialgate.ITF:
 		b.AIM = "]I0"
-	case b.Format == serialgate.EAN8:
+	case b.Symbology == serialgate.EAN8:
 		b.AIM = "]E4"
-	case b.Format == serialgate.UPCE:
+	case b.Symbology == serialgate.UPCE:
 		b.AIM = "]E0"
-	case b.Format == serialgate.Aztec:
+	case b.Symbology == serialgate.Aztec:
 		b.AIM = "]z0"
-	case b.Format == serialgate.QRCode:
+	case b.Symbology == serialgate.QRCode:
 		b.AIM = "]Q1"
 	}
 	fixDMECI(&b, r.GetRawBytes())
@@ -629,7 +623,7 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 	var order []string
 	for _, r := range all {
 		b := r.b
-		key := string(b.Format) + "\x00" + b.Text
+		key := string(b.Symbology) + "\x00" + b.Text
 		h := hits[key]
 		if h == nil {
 			h = &scanHit{b: b, lines: map[int]bool{}}
@@ -643,7 +637,7 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 	settled = len(order) > 0
 	for _, key := range order {
 		h := hits[key]
-		if len(h.lines) < d.minLines(h.b.Format) || outvoted(h, hits) {
+		if len(h.lines) < d.minLines(h.b.Symbology) || outvoted(h, hits) {
 			settled = false
 			continue
 		}
@@ -721,7 +715,7 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 						b.Corners[i].X = float64(g.Width) - b.Corners[i].X
 					}
 				}
-				if b.Format == serialgate.Code39 {
+				if b.Symbology == serialgate.Code39 {
 					if full, ok := code39FullASCII(b.Text); ok {
 						b.Text = full
 					}
@@ -748,7 +742,7 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 // code that reaches the image's edge is given the benefit of the doubt.
 func quietZones(row *gozxing.BitArray, b Barcode) bool {
 	var span float64 // modules between the centres of the two guards
-	switch b.Format {
+	switch b.Symbology {
 	case serialgate.EAN8:
 		span = 64
 	case serialgate.UPCE:
@@ -769,7 +763,7 @@ func quietZones(row *gozxing.BitArray, b Barcode) bool {
 		return false
 	}
 	end := right + 1.5*m
-	if b.Format == serialgate.UPCE {
+	if b.Symbology == serialgate.UPCE {
 		end = right + 3*m
 	}
 	return whiteRun(row, int(end)+1, int(end+5*m))
@@ -791,7 +785,7 @@ func whiteRun(row *gozxing.BitArray, from, to int) bool {
 func outvoted(h *scanHit, hits map[string]*scanHit) bool {
 	box := bounds(outline(h.b.Corners)).Inset(-2)
 	for _, o := range hits {
-		if o == h || family(o.b.Format) != family(h.b.Format) || len(o.lines) <= len(h.lines) {
+		if o == h || family(o.b.Symbology) != family(h.b.Symbology) || len(o.lines) <= len(h.lines) {
 			continue
 		}
 		if box.Overlaps(bounds(outline(o.b.Corners)).Inset(-2)) {

@@ -133,21 +133,21 @@ func TestLabel(t *testing.T) {
 	if len(got) != 4 {
 		t.Fatalf("found %d codes: %+v", len(got), got)
 	}
-	if b := byText["AC2000000001"]; b.Format != serialgate.Code128 || b.AIM != "]C0" {
+	if b := byText["AC2000000001"]; b.Symbology != serialgate.Code128 || b.AIM != "]C0" {
 		t.Errorf("code 128: %+v", b)
 	}
-	if b := byText["0109506000134352211234"]; b.Format != serialgate.DataMatrix || b.AIM == "" || center(b).Y < 380 {
+	if b := byText["0109506000134352211234"]; b.Symbology != serialgate.DataMatrix || b.AIM == "" || center(b).Y < 380 {
 		t.Errorf("Data Matrix away from the middle missing or misplaced: %+v", byText)
 	}
 	if b, ok := byText["https://example.com/p/1"]; !ok || center(b).X < 600 {
 		t.Errorf("QR code missing or misplaced: %+v", b)
 	}
-	if b := byText["4006381333931"]; b.Format != serialgate.EAN13 || center(b).Y < 300 || center(b).Y > 300+float64(ean.Height) {
+	if b := byText["4006381333931"]; b.Symbology != serialgate.EAN13 || center(b).Y < 300 || center(b).Y > 300+float64(ean.Height) {
 		t.Errorf("EAN-13 missing or misplaced: %+v", b)
 	}
 	fs, _ := ParseFormats("code128")
 	only, _ := New(Options{Formats: fs}).Gray(page)
-	if len(only) != 1 || only[0].Format != serialgate.Code128 {
+	if len(only) != 1 || only[0].Symbology != serialgate.Code128 {
 		t.Errorf("--formats code128 found %+v", only)
 	}
 }
@@ -211,9 +211,9 @@ func sameText(b Barcode, want string) bool {
 	switch {
 	case b.Text == want:
 		return true
-	case b.Format == serialgate.UPCA:
+	case b.Symbology == serialgate.UPCA:
 		return "0"+b.Text == want
-	case b.Format == serialgate.UPCE && len(b.Text) == 8:
+	case b.Symbology == serialgate.UPCE && len(b.Text) == 8:
 		return "0"+ExpandUPCE(b.Text) == want
 	}
 	return false
@@ -396,7 +396,7 @@ func FuzzDMByShape(f *testing.F) {
 			}
 		}
 		for _, b := range dmByShape(m, 4) {
-			if b.Format != serialgate.DataMatrix || len(b.Corners) != 4 {
+			if b.Symbology != serialgate.DataMatrix || len(b.Corners) != 4 {
 				t.Fatalf("got %+v", b)
 			}
 		}
@@ -454,9 +454,9 @@ func TestAztecAppend(t *testing.T) {
 		{" no-end", series, " no-end", nil, "]z0"},                   // file ID without its closing space
 		{"A", series, "A", nil, "]z0"},                               // too short
 		{"AB", []byte{0b1110_1111}, "AB", nil, "]z0"},                // too few bits
-		{" X AAhello", series, "hello", &Sequence{1, 1, "X"}, "]z6"}, // one of one
+		{" X AAhello", series, "hello", &Sequence{Index: 1, Count: 1, ID: "X"}, "]z6"}, // one of one
 	} {
-		b := Barcode{Text: c.text, Format: serialgate.Aztec, AIM: "]z0"}
+		b := Barcode{Barcode: serialgate.Barcode{Text: c.text, Symbology: serialgate.Aztec, AIM: "]z0"}}
 		aztecAppend(&b, c.raw)
 		if b.Text != c.want || b.AIM != c.aim || (b.Sequence == nil) != (c.seq == nil) || (c.seq != nil && *b.Sequence != *c.seq) {
 			t.Errorf("%q: got %q %s %+v, want %q %s %+v", c.text, b.Text, b.AIM, b.Sequence, c.want, c.aim, c.seq)

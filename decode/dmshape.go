@@ -465,7 +465,7 @@ func sampleDM(m *gozxing.BitMatrix, tl, bl, br, tr pt) (Barcode, bool) {
 			if err != nil {
 				continue
 			}
-			b := Barcode{Text: res.GetText(), Format: serialgate.DataMatrix, AIM: "]d" + strconv.Itoa(res.GetSymbologyModifier()),
+			b := Barcode{Barcode: serialgate.Barcode{Text: res.GetText(), Symbology: serialgate.DataMatrix, AIM: "]d" + strconv.Itoa(res.GetSymbologyModifier())},
 				Corners: []Point{{tl.x, tl.y}, {tr.x, tr.y}, {br.x, br.y}, {bl.x, bl.y}}}
 			if b.AIM == "]d2" && len(b.Text) > 0 && b.Text[0] == 0x1d {
 				b.Text = b.Text[1:]

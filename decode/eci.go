@@ -195,7 +195,7 @@ func edifact(cw []byte, i int, put func(...byte)) int {
 // has ECIs (]d4, ]d5, ]d6), from its data codewords; a symbol it cannot
 // decode is marked to be left out.
 func fixDMECI(b *Barcode, codewords []byte) {
-	if b.Format != serialgate.DataMatrix || (b.AIM != "]d4" && b.AIM != "]d5" && b.AIM != "]d6") {
+	if b.Symbology != serialgate.DataMatrix || (b.AIM != "]d4" && b.AIM != "]d5" && b.AIM != "]d6") {
 		return
 	}
 	text, raw, err := dmECI(codewords)

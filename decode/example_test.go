@@ -30,7 +30,7 @@ func ExampleDecoder_Image() {
 		return
 	}
 	for _, c := range codes {
-		fmt.Println(c.Format, c.AIM, c.Text)
+		fmt.Println(c.Symbology, c.AIM, c.Text)
 	}
 	// Output:
 	// CODE_128 ]C0 AC2000000001

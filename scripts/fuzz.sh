@@ -35,6 +35,8 @@ targets=(
   "decode FuzzGray 10"
   "decode FuzzReadImage 50"
   "decode FuzzDMECI 50"
+  "decode FuzzDMByShape 20"
+  "decode FuzzLocalBinarizer 1"
   "scanner/framing FuzzSplit 20"
   "scanner FuzzReadCapture 50"
   "scanner/evdev FuzzEvents 50"

@@ -110,7 +110,7 @@ type sequence struct {
 }
 
 func toJSON(b decode.Barcode, page, pages int) decodedBarcode {
-	d := decodedBarcode{Text: b.Text, Format: string(b.Format), AIM: b.AIM, Angle: b.Angle, Corners: [][2]float64{}}
+	d := decodedBarcode{Text: b.Text, Format: string(b.Symbology), AIM: b.AIM, Angle: b.Angle, Corners: [][2]float64{}}
 	if len(b.Raw) > 0 {
 		d.RawHex = fmt.Sprintf("%x", b.Raw)
 	}
