@@ -449,11 +449,11 @@ func TestAztecAppend(t *testing.T) {
 	}{
 		{" Z1.txt DG3456", series, "3456", &Sequence{Index: 4, Count: 7, ID: "Z1.txt"}, "]z6"},
 		{"ACSN-1", series, "SN-1", &Sequence{Index: 1, Count: 3}, "]z6"},
-		{"ACSN-1", []byte{0b0001_0000, 0}, "ACSN-1", nil, "]z0"},     // not a series: text kept
-		{"CA", series, "CA", nil, "]z0"},                             // place after count: not a header
-		{" no-end", series, " no-end", nil, "]z0"},                   // file ID without its closing space
-		{"A", series, "A", nil, "]z0"},                               // too short
-		{"AB", []byte{0b1110_1111}, "AB", nil, "]z0"},                // too few bits
+		{"ACSN-1", []byte{0b0001_0000, 0}, "ACSN-1", nil, "]z0"},                       // not a series: text kept
+		{"CA", series, "CA", nil, "]z0"},                                               // place after count: not a header
+		{" no-end", series, " no-end", nil, "]z0"},                                     // file ID without its closing space
+		{"A", series, "A", nil, "]z0"},                                                 // too short
+		{"AB", []byte{0b1110_1111}, "AB", nil, "]z0"},                                  // too few bits
 		{" X AAhello", series, "hello", &Sequence{Index: 1, Count: 1, ID: "X"}, "]z6"}, // one of one
 	} {
 		b := Barcode{Barcode: serialgate.Barcode{Text: c.text, Symbology: serialgate.Aztec, AIM: "]z0"}}
