@@ -3,6 +3,7 @@
 package scanner
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -14,8 +15,8 @@ func openCamera(sp spec, _ *slog.Logger) (*Opened, error) {
 	hold := time.Second
 	if v := sp.q.Get("holdoff"); v != "" {
 		d, err := time.ParseDuration(v)
-		if err != nil {
-			return nil, err
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("source option holdoff=%q: want a duration such as 1s or 500ms", v)
 		}
 		hold = d
 	}

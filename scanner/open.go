@@ -1,15 +1,16 @@
 package scanner
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/serialgate/serialgate"
@@ -23,7 +24,7 @@ import (
 const SpecHelp = `source specs:
   serial:PATH[?baud=9600&suffix=any|cr|lf|crlf|tab|none&stx=1&prefix=P&aim=1&max=4096]
                       a serial or USB-CDC scanner; PATH is /dev/ttyACM0, a /dev/serial/by-id/ link,
-                      or usb:VID:PID[:SERIAL]
+                      or usb:VID:PID[:SERIAL]; a scanner not plugged in is waited for (with a warning)
   tty                 a keyboard-wedge scanner typing into this terminal
   evdev:PATH[?layout=us|de|fr&grab=1]
                       a keyboard-wedge scanner's input device, /dev/input/eventN
@@ -161,8 +162,6 @@ type Opened struct {
 // Close stops the source and releases its device.
 func (o *Opened) Close() error { return o.close() }
 
-func noClose() error { return nil }
-
 // OpenOptions are what Open may need besides the spec. The zero value is
 // ready to use.
 type OpenOptions struct {
@@ -201,18 +200,24 @@ func Open(spec string, opt OpenOptions) (*Opened, error) {
 		}
 		cfg := serialport.Config{Path: sp.path, Baud: baud}
 		if rec != nil {
-			r, err := rec(CaptureHeader{Source: s, Kind: KindBytes, Framing: &fr})
-			if err != nil {
-				return nil, err
-			}
+			// A capture records one connection: it fails at once when the
+			// scanner is not there, rather than waiting for it.
 			p, err := serialport.Open(cfg)
 			if err != nil {
 				return nil, err
 			}
+			r, err := rec(CaptureHeader{Source: s, Kind: KindBytes, Framing: &fr})
+			if err != nil {
+				p.Close()
+				return nil, err
+			}
 			st := framing.NewStream("serial:"+sp.path, r.Tee(p), fr, framing.StreamOptions{Log: log})
-			return &Opened{st, p.Close}, nil
+			return &Opened{st, st.Close}, nil
 		}
-		src := &serialport.Source{Config: cfg, Framing: fr, Log: log}
+		src, err := serialport.NewSource(cfg, fr, log)
+		if err != nil {
+			return nil, err
+		}
 		return &Opened{src, src.Close}, nil
 	case "tty":
 		if term == nil {
@@ -224,7 +229,7 @@ func Open(spec string, opt OpenOptions) (*Opened, error) {
 			if err != nil {
 				return nil, err
 			}
-			topt.Tee = func(p []byte) { r.Record(p) }
+			topt.Tee = r.Record
 		}
 		t, err := tty.Open(term, topt)
 		if err != nil {
@@ -242,7 +247,7 @@ func Open(spec string, opt OpenOptions) (*Opened, error) {
 			if err != nil {
 				return nil, err
 			}
-			opt.Tee = func(p []byte) { r.Record(p) }
+			opt.Tee = r.Record
 		}
 		d, err := evdev.Open(sp.path, opt)
 		if err != nil {
@@ -262,7 +267,7 @@ func Open(spec string, opt OpenOptions) (*Opened, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Opened{sim, noClose}, nil
+		return &Opened{sim, sim.Close}, nil
 	}
 	return nil, fmt.Errorf("unknown source %q", s)
 }
@@ -271,7 +276,7 @@ func Open(spec string, opt OpenOptions) (*Opened, error) {
 func openReplay(sp spec, log *slog.Logger) (*Opened, error) {
 	f, err := os.Open(sp.path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open capture: %w", err)
 	}
 	h, chunks, err := ReadCapture(f, sp.path)
 	f.Close()
@@ -295,61 +300,73 @@ func openReplay(sp spec, log *slog.Logger) (*Opened, error) {
 				return nil, err
 			}
 		}
-		return &Opened{framing.NewStream(name, player, fr, framing.StreamOptions{Log: log}), func() error { return nil }}, nil
+		st := framing.NewStream(name, player, fr, framing.StreamOptions{Log: log})
+		return &Opened{st, st.Close}, nil
 	case KindKeys:
-		return &Opened{&keyReplay{name: name, player: player}, func() error { return nil }}, nil
+		k := newKeyReplay(name, player)
+		return &Opened{k, k.Close}, nil
 	case KindEvdev:
 		layout, ok := evdev.Layouts[h.Layout]
 		if !ok {
 			layout = evdev.Layouts["us"]
 		}
-		return &Opened{&evdevReplay{name: name, rd: evdev.NewReader(player, layout)}, func() error { return nil }}, nil
+		d := evdev.NewSource(name, player, evdev.Options{Layout: layout})
+		return &Opened{d, d.Close}, nil
 	}
-	return nil, fmt.Errorf("%s: unknown capture kind %q", sp.path, h.Kind)
+	return nil, &CaptureError{File: sp.path, Line: 1, Err: fmt.Errorf("unknown capture kind %q", h.Kind)}
 }
 
 // keyReplay replays terminal keystrokes, timing bursts by the recorded
-// times.
+// times, as the tty source times them by their arrival.
 type keyReplay struct {
-	name    string
-	player  *Player
-	burst   framing.Burst
-	pending []string
-	base    time.Time
+	name   string
+	player *Player
+	burst  framing.Burst
+	pipe   *framing.Pipe
+	stop   chan struct{}
+	once   sync.Once
+	done   chan struct{}
 }
 
-func (k *keyReplay) Next(ctx context.Context) (serialgate.Scan, error) {
-	if k.base.IsZero() {
-		k.base = time.Now()
-	}
+var _ serialgate.Source = (*keyReplay)(nil)
+
+func newKeyReplay(name string, player *Player) *keyReplay {
+	k := &keyReplay{name: name, player: player, pipe: framing.NewPipe(64),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	go k.run()
+	return k
+}
+
+func (k *keyReplay) run() {
+	defer close(k.done)
+	base := time.Now()
 	buf := make([]byte, 4096)
-	for len(k.pending) == 0 {
-		if err := ctx.Err(); err != nil {
-			return serialgate.Scan{}, err
-		}
+	for {
 		n, err := k.player.Read(buf)
-		if err != nil {
-			return serialgate.Scan{}, err
+		for _, text := range k.burst.Bytes(base.Add(k.player.At()), buf[:n]) {
+			if !k.pipe.Send(serialgate.Scan{Time: time.Now(), Source: k.name, Text: text}, k.stop) {
+				return
+			}
 		}
-		k.pending = k.burst.Bytes(k.base.Add(k.player.At()), bytes.Clone(buf[:n]))
+		if err != nil {
+			if err != io.EOF {
+				err = fmt.Errorf("read %s: %w", k.name, err)
+			}
+			k.pipe.End(err)
+			return
+		}
 	}
-	text := k.pending[0]
-	k.pending = k.pending[1:]
-	return serialgate.Scan{Time: time.Now(), Source: k.name, Text: text}, nil
 }
 
-type evdevReplay struct {
-	name string
-	rd   *evdev.Reader
-}
+func (k *keyReplay) Next(ctx context.Context) (serialgate.Scan, error) { return k.pipe.Next(ctx) }
 
-func (r *evdevReplay) Next(ctx context.Context) (serialgate.Scan, error) {
-	if err := ctx.Err(); err != nil {
-		return serialgate.Scan{}, err
-	}
-	text, _, err := r.rd.Scan()
-	if err != nil {
-		return serialgate.Scan{}, err
-	}
-	return serialgate.Scan{Time: time.Now(), Source: r.name, Text: text}, nil
+// Close stops the replay: a Next waiting returns framing.ErrClosed, and
+// the player's wait for its next chunk ends.
+func (k *keyReplay) Close() error {
+	k.once.Do(func() {
+		close(k.stop)
+		k.pipe.Close()
+		k.player.Close()
+	})
+	return nil
 }

@@ -8,7 +8,6 @@ package camera
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -104,7 +103,6 @@ func (s *Source) run() {
 	for {
 		select {
 		case <-s.stop:
-			s.pipe.End(errors.New("camera closed"))
 			return
 		default:
 		}
@@ -121,7 +119,7 @@ func (s *Source) run() {
 		s.stats.Last = el
 		s.mu.Unlock()
 		if err != nil {
-			s.pipe.End(err)
+			s.pipe.End(fmt.Errorf("read %s: %w", name, err))
 			return
 		}
 		texts := make([]string, len(found))
@@ -136,7 +134,6 @@ func (s *Source) run() {
 		}
 		for _, t := range s.cfg.HoldOff.Frame(at, texts) {
 			if !s.pipe.Send(serialgate.Scan{Time: start, Source: name, Text: t, AIM: aims[t]}, s.stop) {
-				s.pipe.End(errors.New("camera closed"))
 				return
 			}
 		}
@@ -158,7 +155,8 @@ func (s *Source) decodeFrame(frame gocv.Mat, gray *gocv.Mat) ([]decode.Barcode, 
 	return s.cfg.Decoder.Gray(decode.Gray{Pix: pix, Width: gray.Cols(), Height: gray.Rows(), Stride: gray.Step()})
 }
 
-// Next returns the next scan; io.EOF when a video file ends.
+// Next returns the next scan; io.EOF when a video file ends, and
+// framing.ErrClosed after Close.
 func (s *Source) Next(ctx context.Context) (serialgate.Scan, error) { return s.pipe.Next(ctx) }
 
 // Stats returns the frame timings so far.
@@ -168,13 +166,18 @@ func (s *Source) Stats() Stats {
 	return s.stats
 }
 
-// Close stops reading and releases the camera.
+// Close stops reading and releases the camera: a Next waiting returns
+// framing.ErrClosed at once. It waits for the frame being read and
+// decoded, as the capture may not be released under it.
 func (s *Source) Close() error {
 	var err error
 	s.once.Do(func() {
 		close(s.stop)
+		s.pipe.Close()
 		<-s.done
-		err = s.cap.Close()
+		if cerr := s.cap.Close(); cerr != nil {
+			err = fmt.Errorf("close camera %s: %w", s.cfg.Device, cerr)
+		}
 	})
 	return err
 }

@@ -22,7 +22,10 @@ type Stream struct {
 	log     *slog.Logger
 	now     func() time.Time
 
+	r     io.Reader
 	pipe  *Pipe
+	stop  chan struct{} // closed by Close
+	once  sync.Once
 	done  chan struct{} // closed when the reader has stopped
 	mu    sync.Mutex
 	split Splitter
@@ -38,11 +41,12 @@ type StreamOptions struct {
 }
 
 // NewStream starts reading scans from r, which name identifies in scans
-// and logs. It reads until r returns an error; io.EOF ends the stream
-// cleanly.
+// and logs. It reads until r returns an error or the stream is closed;
+// io.EOF ends the stream cleanly. When r is an io.Closer, Close closes it,
+// as that is what interrupts a Read in progress.
 func NewStream(name string, r io.Reader, f Framing, opt StreamOptions) *Stream {
-	s := &Stream{name: name, framing: f, log: opt.Log, now: opt.Now,
-		pipe: NewPipe(1024), done: make(chan struct{})}
+	s := &Stream{name: name, framing: f, log: opt.Log, now: opt.Now, r: r,
+		pipe: NewPipe(1024), stop: make(chan struct{}), done: make(chan struct{})}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -82,6 +86,11 @@ func (s *Stream) run(r io.Reader) {
 		return s.split.Split(data, atEOF)
 	})
 	for sc.Scan() {
+		select {
+		case <-s.stop:
+			return
+		default:
+		}
 		tok := sc.Bytes()
 		fr, problem := s.framing.Parse(tok)
 		s.mu.Lock()
@@ -100,7 +109,9 @@ func (s *Stream) run(r io.Reader) {
 			}
 			continue
 		}
-		s.pipe.Send(serialgate.Scan{Time: s.now(), Source: s.name, Text: fr.Text, AIM: fr.AIM, Raw: fr.Raw}, nil)
+		if !s.pipe.Send(serialgate.Scan{Time: s.now(), Source: s.name, Text: fr.Text, AIM: fr.AIM, Raw: fr.Raw}, s.stop) {
+			return
+		}
 	}
 	s.mu.Lock()
 	partial := s.split.Counts.Partial
@@ -126,10 +137,26 @@ func clipHex(b []byte) string {
 }
 
 // Next returns the next scan. When the stream has ended it returns io.EOF,
-// or the reader's error.
+// or the reader's error; after Close, ErrClosed.
 func (s *Stream) Next(ctx context.Context) (serialgate.Scan, error) { return s.pipe.Next(ctx) }
 
-// Done is closed when the reader has stopped.
+// Close stops the stream: a Next waiting returns ErrClosed, and the
+// reading goroutine ends once r's Read returns, at once when r is an
+// io.Closer, which Close closes. It does not wait; Done tells when the
+// goroutine has ended.
+func (s *Stream) Close() error {
+	var err error
+	s.once.Do(func() {
+		close(s.stop)
+		s.pipe.Close()
+		if c, ok := s.r.(io.Closer); ok {
+			err = c.Close()
+		}
+	})
+	return err
+}
+
+// Done is closed when the reading goroutine has ended.
 func (s *Stream) Done() <-chan struct{} { return s.done }
 
 // Counts returns what the stream has delivered and dropped so far.

@@ -49,8 +49,13 @@ func (c Config) poll() time.Duration {
 	return c.Poll
 }
 
-// ErrClosed is returned by Read after Close.
-var ErrClosed = errors.New("port closed")
+// ErrClosed is returned by Read after Close, and by a Source's Next after
+// its Close: framing.ErrClosed, so that callers test for one error.
+var ErrClosed = framing.ErrClosed
+
+// ErrNotConnected is the cause when a usb: path names no device
+// connected now.
+var ErrNotConnected = errors.New("no such device connected")
 
 // Port is an open serial port with clean read semantics.
 type Port struct {
@@ -66,6 +71,9 @@ var _ io.ReadCloser = (*Port)(nil)
 
 // Open opens the port cfg names.
 func Open(cfg Config) (*Port, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
 	path, err := Resolve(cfg)
 	if err != nil {
 		return nil, err
@@ -98,7 +106,7 @@ func (p *Port) Read(b []byte) (int, error) {
 			return 0, ErrClosed
 		}
 		if err != nil && err != io.EOF {
-			return 0, fmt.Errorf("read %s: %w: %v", p.path, framing.ErrHangup, err)
+			return 0, fmt.Errorf("read %s: %w: %w", p.path, framing.ErrHangup, err)
 		}
 		// The driver answers (0, EOF) both when its timeout passes and,
 		// at once and forever, after a hang-up: an empty read that came
@@ -138,6 +146,62 @@ func (p *Port) Close() error {
 	return err
 }
 
+// Check reports a Config that can never name a port: no path, a usb:
+// path that is not usb:VID:PID[:SERIAL], or a path to something that is
+// not a device, such as a regular file. A device that is not there is not
+// an error here: it may be plugged in later.
+func (c Config) Check() error {
+	if c.Path == "" {
+		return errors.New("open port: no path")
+	}
+	if rest, ok := strings.CutPrefix(c.Path, "usb:"); ok {
+		_, err := parseUSB(rest)
+		return err
+	}
+	fi, err := os.Stat(c.Path)
+	if err != nil {
+		return nil
+	}
+	if fi.Mode()&os.ModeCharDevice == 0 {
+		what := "a regular file"
+		switch {
+		case fi.IsDir():
+			what = "a directory"
+		case fi.Mode()&os.ModeNamedPipe != 0:
+			what = "a named pipe"
+		case fi.Mode()&os.ModeSocket != 0:
+			what = "a socket"
+		case fi.Mode()&os.ModeDevice != 0:
+			what = "a block device"
+		}
+		return fmt.Errorf("open port %s: not a serial device but %s", c.Path, what)
+	}
+	return nil
+}
+
+// usbID is a usb: path taken apart.
+type usbID struct{ vid, pid, serial string }
+
+// parseUSB reads VID:PID[:SERIAL], the IDs four hex digits each as lsusb
+// shows them.
+func parseUSB(spec string) (usbID, error) {
+	parts := strings.Split(spec, ":")
+	bad := len(parts) < 2 || len(parts) > 3 || len(parts) == 3 && parts[2] == ""
+	for _, id := range parts[:min(2, len(parts))] {
+		if len(id) != 4 || strings.Trim(id, "0123456789abcdefABCDEF") != "" {
+			bad = true
+		}
+	}
+	if bad {
+		return usbID{}, fmt.Errorf("open port usb:%s: want usb:VID:PID or usb:VID:PID:SERIAL, VID and PID four hex digits each (as lsusb shows them)", spec)
+	}
+	id := usbID{vid: parts[0], pid: parts[1]}
+	if len(parts) == 3 {
+		id.serial = parts[2]
+	}
+	return id, nil
+}
+
 // Resolve finds the device a Config names.
 func Resolve(cfg Config) (string, error) {
 	if rest, ok := strings.CutPrefix(cfg.Path, "usb:"); ok {
@@ -156,9 +220,9 @@ func resolveUSB(root, spec string) (string, error) {
 	if root == "" {
 		root = "/sys"
 	}
-	parts := strings.Split(spec, ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return "", fmt.Errorf("usb:%s: want usb:VID:PID or usb:VID:PID:SERIAL", spec)
+	id, err := parseUSB(spec)
+	if err != nil {
+		return "", err
 	}
 	ttys, _ := filepath.Glob(filepath.Join(root, "class", "tty", "*"))
 	for _, tty := range ttys {
@@ -174,13 +238,13 @@ func resolveUSB(root, spec string) (string, error) {
 			}
 			pid, _ := os.ReadFile(filepath.Join(d, "idProduct"))
 			ser, _ := os.ReadFile(filepath.Join(d, "serial"))
-			if strings.EqualFold(strings.TrimSpace(string(vid)), parts[0]) &&
-				strings.EqualFold(strings.TrimSpace(string(pid)), parts[1]) &&
-				(len(parts) == 2 || strings.TrimSpace(string(ser)) == parts[2]) {
+			if strings.EqualFold(strings.TrimSpace(string(vid)), id.vid) &&
+				strings.EqualFold(strings.TrimSpace(string(pid)), id.pid) &&
+				(id.serial == "" || strings.TrimSpace(string(ser)) == id.serial) {
 				return "/dev/" + filepath.Base(tty), nil
 			}
 			break
 		}
 	}
-	return "", fmt.Errorf("usb:%s: no such device connected", spec)
+	return "", fmt.Errorf("open port usb:%s: %w", spec, ErrNotConnected)
 }

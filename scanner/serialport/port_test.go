@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/serialgate/serialgate/internal/testenv"
 )
 
 // link is a pair of pseudo-terminals joined by socat: the scanner side,
@@ -29,9 +31,7 @@ type link struct {
 
 func newLink(t testing.TB) *link {
 	t.Helper()
-	if _, err := exec.LookPath("socat"); err != nil {
-		t.Skip("socat not installed")
-	}
+	testenv.Tool(t, "socat", "socat")
 	l := &link{t: t, dir: t.TempDir()}
 	l.dev = filepath.Join(l.dir, "dev")
 	l.scanner = filepath.Join(l.dir, "scanner")
