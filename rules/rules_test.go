@@ -44,7 +44,7 @@ func TestParse(t *testing.T) {
 	if len(m.Valid) != 1 || m.Valid[0].Text != "AC2000000001" || m.Valid[0].Pos.Line != 12 {
 		t.Errorf("valid examples %+v", m.Valid)
 	}
-	if m.Serial.RegexPos != (Pos{"r.yaml", 9, 18}) {
+	if m.Serial.RegexPos != (Pos{File: "r.yaml", Line: 9, Col: 18}) {
 		t.Errorf("regex pos %v", m.Serial.RegexPos)
 	}
 	if ms[1].Serial.Dialect != pattern.Java || len(ms[1].ASINs) != 2 {

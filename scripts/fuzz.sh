@@ -20,6 +20,8 @@ budget=${FUZZTIME:-10s}
 # FUZZTIME=1000x takes about 5 s per target.
 targets=(
   "rules FuzzParse 20"
+  "internal/yamlfile FuzzRoot 20"
+  "station FuzzReadManifest 20"
   "pattern FuzzJavaParse 10"
   "pattern FuzzDifferential 10"
   "pattern FuzzLineCounter 20"

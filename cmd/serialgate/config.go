@@ -54,7 +54,7 @@ func loadStationConfig(file string) (*stationConfig, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	root, err := yamlfile.Root(file, data)
+	root, err := yamlfile.Root(file, "station config", data)
 	if err != nil {
 		return nil, err
 	}

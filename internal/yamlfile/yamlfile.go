@@ -39,8 +39,9 @@ func (e *Error) Unwrap() error { return e.Err }
 var ErrUnknownKey = errors.New("unknown key")
 
 // Root parses data as one YAML document and returns its root node. A file
-// that is not UTF-8, is empty, or holds a second document is an *Error.
-func Root(file string, data []byte) (*yaml.Node, error) {
+// that is not UTF-8, is empty, or holds a second document is an *Error;
+// what names the kind of file ("rules file") in messages.
+func Root(file, what string, data []byte) (*yaml.Node, error) {
 	if !utf8.Valid(data) {
 		return nil, invalidUTF8(file, data)
 	}
@@ -50,7 +51,7 @@ func Root(file string, data []byte) (*yaml.Node, error) {
 		return nil, syntaxError(file, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, &Error{Pos: Pos{file, 1, 1}, Err: errors.New("empty file")}
+		return nil, &Error{Pos: Pos{file, 1, 1}, Err: errors.New("empty " + what)}
 	}
 	var more yaml.Node
 	switch err := dec.Decode(&more); {
