@@ -100,13 +100,13 @@ func verdictName(v serialgate.Verdict) string {
 // Station runs the scan loop: each scan from its sources is decided by the
 // line, recorded, and only then shown and printed.
 type Station struct {
-	ID      string
-	LineID  string
-	Line    *Line
-	Record  Recorder
-	Events  Eventer
-	Log     *slog.Logger
-	Now     func() time.Time
+	ID     string
+	LineID string
+	Line   *Line
+	Record Recorder
+	Events Eventer
+	Log    *slog.Logger
+	Now    func() time.Time
 	// Results, when set, is called with each result once durable, in scan
 	// order, from the scan loop: it must not block for long (the JSON lines
 	// output writes to a buffered stdout).
