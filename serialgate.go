@@ -260,3 +260,12 @@ type Event struct {
 type Publisher interface {
 	Publish(ctx context.Context, e Event) error
 }
+
+// Delivery is an outbox event due for one sink, with what the earlier
+// attempts to deliver it there left behind.
+type Delivery struct {
+	Event     Event
+	Sink      string
+	Attempts  int    // failed attempts so far
+	LastError string // the last attempt's error, secrets removed
+}
