@@ -20,7 +20,7 @@ func TestImportRules(t *testing.T) {
 		"github.com/makiuchi-d/gozxing": {"decode"},
 		"github.com/dlclark/regexp2":    {"pattern"},
 		"go.yaml.in/yaml/v3":            {"rules", "internal/yamlfile", "cmd/serialgate"}, // files people write
-		"os/exec":                       {"raster", "bench", "scanner", "internal/testenv"},
+		"os/exec":                       {"raster", "bench", "scanner", "internal/testenv", "internal/pgtest"},
 		"C":                             {"scanner/camera"},
 		// The device adapters are opened through scanner.Open only.
 		"github.com/serialgate/serialgate/scanner/serialport": {"scanner"},
@@ -40,6 +40,7 @@ func TestImportRules(t *testing.T) {
 		"serials":  device,
 		"report":   device,
 		"drs":      append(device, "net/http"), // the wire contract: encoding only
+		"record":   device,
 	}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
