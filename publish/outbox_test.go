@@ -21,7 +21,7 @@ type memOutbox struct {
 
 	mu     sync.Mutex
 	sinks  map[string]*sinkRows
-	dueErr error                // returned by Due while set
+	dueErr error                 // returned by Due while set
 	onSent func(sink, id string) // called on each MarkSent, under no lock
 }
 

@@ -20,15 +20,19 @@ var redactions = []struct {
 	{regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s]*@`), "${1}"},
 	// Query or form parameters named like secrets.
 	{regexp.MustCompile(`(?i)((?:^|[?&;,\s"'])[A-Za-z0-9_.\-]*(?:token|secret|passw|pwd|signature|credential|api[_-]?key|auth|sig|key)[A-Za-z0-9_.\-]*=)[^&\s"',;]*`), "${1}REDACTED"},
-	// HTTP authorization schemes and secret headers.
+	// Secret headers, keeping an authorization's scheme, then the
+	// authorization schemes wherever they are.
+	{regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|x-api-key|x-amz-security-token|cookie|set-cookie)(["']?\s*[:=]\s*["']?)((?:bearer|basic|digest|aws4-hmac-sha256)\s+)?[^\s"',;]+`), "${1}${2}${3}REDACTED"},
 	{regexp.MustCompile(`(?i)\b(bearer|basic|digest|aws4-hmac-sha256)\s+[^\s"',;]+`), "${1} REDACTED"},
-	{regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|x-api-key|x-amz-security-token|cookie|set-cookie)(["']?\s*[:=]\s*["']?)[^\s"',;]+`), "${1}${2}REDACTED"},
 	// AWS access key IDs.
 	{regexp.MustCompile(`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`), "REDACTED"},
 }
 
 // redact removes credentials from an error's text and bounds its length.
 func redact(s string) string {
+	// Only the first maxErrText bytes are kept; the rest need not be
+	// searched, beyond what removed userinfo could have pulled forward.
+	s = truncate(s, 64*maxErrText)
 	for _, r := range redactions {
 		s = r.re.ReplaceAllString(s, r.repl)
 	}

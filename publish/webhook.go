@@ -24,8 +24,8 @@ type Webhook struct {
 	URL      string
 	TopicARN string // the envelope's TopicArn
 	// Client sends the requests. When nil, the sink uses a client of its
-	// own that keeps enough idle connections for the relay's workers and
-	// gives up on a request after 30 seconds.
+	// own that keeps enough idle connections for the relay's workers,
+	// follows no redirect and gives up on a request after 30 seconds.
 	Client *http.Client
 	// Header is added to each request (an Authorization, say); it cannot
 	// replace the SNS headers.
@@ -52,7 +52,10 @@ func (s *Webhook) init() {
 			// The default keeps 2 idle connections per host: with more
 			// workers than that, each request would open a connection.
 			t.MaxIdleConnsPerHost = 64
-			s.client = &http.Client{Transport: t, Timeout: 30 * time.Second}
+			s.client = &http.Client{Transport: t, Timeout: 30 * time.Second,
+				// SNS does not follow redirects: a 3xx is an answer, and not 2xx.
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			}
 		}
 		s.target = s.URL
 		if u, err := url.Parse(s.URL); err == nil {
@@ -110,6 +113,12 @@ func (s *Webhook) Publish(ctx context.Context, e serialgate.Event) error {
 		return fmt.Errorf("post event %s to %s: %s", e.ID, s.target, resp.Status)
 	}
 	return fmt.Errorf("post event %s to %s: %s: %q", e.ID, s.target, resp.Status, text)
+}
+
+// CloseIdleConnections closes the connections the sink keeps open.
+func (s *Webhook) CloseIdleConnections() {
+	s.init()
+	s.client.CloseIdleConnections()
 }
 
 // stripURL returns the cause of a *url.Error, whose message quotes the
