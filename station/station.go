@@ -32,6 +32,9 @@ type Receipt struct {
 	// or another sharing the store) and the policy rejected or flagged it:
 	// the entry was recorded as a duplicate without its events.
 	Duplicate *Previous
+	// Accepted is set with Duplicate when the policy only warns: the scan
+	// passes, flagged, and the first record keeps the registration.
+	Accepted bool
 	// Same is set when the policy took a re-scan of the same label within
 	// its window as the earlier record, which is returned.
 	Same bool
@@ -261,10 +264,14 @@ func (s *Station) Handle(ctx context.Context, sc serialgate.Scan) Result {
 		d.Verdict = failStore(d.Verdict, err)
 		d.Next = "scan the box again once the record is back; it was not recorded"
 	case rc.Duplicate != nil:
-		d.Verdict.OK = false
+		d.Verdict.OK = rc.Accepted
 		d.Verdict.Reason = serialgate.ReasonDuplicate
 		d.Verdict.Message = fmt.Sprintf("duplicate: serial already recorded on %s at %s", rc.Duplicate.Station, rc.Duplicate.Time.Local().Format("2006-01-02 15:04:05"))
 		d.Next = "pull the box: this serial was scanned before"
+		if rc.Accepted {
+			d.Verdict.Message = "warning: " + d.Verdict.Message
+			d.Next = "ship the box if its label is right; a supervisor will check the duplicate"
+		}
 		res.RecordID = rc.RecordID
 	default:
 		res.RecordID = rc.RecordID
@@ -322,14 +329,13 @@ func (s *Station) publish(r Result, counted bool) {
 	s.model, s.order, s.orders = model, order, orders
 	if counted {
 		s.counts.Scans++
-		switch {
-		case r.OK:
+		if r.OK {
 			s.counts.Pass++
-		case r.Code == serialgate.ReasonDuplicate:
+		} else {
+			s.counts.Fail++
+		}
+		if r.Code == serialgate.ReasonDuplicate {
 			s.counts.Duplicate++
-			s.counts.Fail++
-		default:
-			s.counts.Fail++
 		}
 	}
 	s.recent = append(s.recent, r)
