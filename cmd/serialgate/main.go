@@ -105,6 +105,7 @@ func commands() []command {
 		{"rules", "work with rules files: rules check RULES.yaml", runRules},
 		{"decode", "find and print every barcode in images and PDF label files", runDecode},
 		{"scan", "print each scan from a scanner, camera, capture or simulator as it arrives", runScan},
+		{"labels", "labels inspect FILE...: list the barcodes and text ZPL, EPL and TSPL print files would print", runLabels},
 		{"capture", "record what a scanner sends, with timestamps, for replay", runCapture},
 		{"version", "print the version", runVersion},
 	}
