@@ -109,6 +109,7 @@ func commands() []command {
 		{"history", "print the record of scans from a store", runHistory},
 		{"events", "print the outbox: each event and its delivery state per sink", runEvents},
 		{"scan", "print each scan from a scanner, camera, capture or simulator as it arrives", runScan},
+		{"labels", "labels inspect FILE...: list the barcodes and text ZPL, EPL and TSPL print files would print", runLabels},
 		{"capture", "record what a scanner sends, with timestamps, for replay", runCapture},
 		{"version", "print the version", runVersion},
 	}

@@ -1,0 +1,13 @@
+^XA
+^CC+
++FO10,10+BCN,50,Y,N,N+FD>:AB^12+FS
+~CT#
++CD;
++FO20;30+A0N;20;20+FDa,b+FS
++FH\+FO40;50+FD\41\42C+FS
++XZ
++CC^
+^CD,
+^XA
+^FO5,5^FDback to carets^FS
+^XZ
