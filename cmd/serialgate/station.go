@@ -150,7 +150,9 @@ type stationRun struct {
 	sources map[string]station.Source
 	closers []func() error
 	health  *sourceHealth
-	out     io.Writer
+	// verdicts mirror results to each MQTT sink's verdict and reject topics.
+	verdicts []*publish.Verdicts
+	out      io.Writer
 	format  string
 }
 
@@ -223,6 +225,14 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 			r.closers = append(r.closers, closeFn)
 		}
 		pubs[sc.Name] = p
+		if sc.Type == "mqtt" {
+			broker, user, pass, _ := mqttBroker(sc.URL)
+			lineID := c.Line
+			if lineID == "" {
+				lineID = c.Station
+			}
+			r.verdicts = append(r.verdicts, &publish.Verdicts{Broker: broker, Prefix: sc.Topic, Line: lineID, Username: user, Password: pass, Log: log})
+		}
 		routes = append(routes, record.Sink{Name: sc.Name, Manufacturers: sc.Manufacturers})
 	}
 	if err := r.store.SetSinks(e.ctx, routes); err != nil {
@@ -286,6 +296,13 @@ func (r *stationRun) run(ctx context.Context) error {
 			cancel()
 		}
 	}()
+	for _, v := range r.verdicts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v.Run(ctx)
+		}()
+	}
 	if r.cfg.Listen != "" {
 		srv, ln, err := r.server()
 		if err != nil {
@@ -371,6 +388,12 @@ func (r *stationRun) server() (*http.Server, net.Listener, error) {
 func (r *stationRun) print(res station.Result) {
 	if res.EventID != "" {
 		r.relay.Kick()
+	}
+	for _, v := range r.verdicts {
+		v.Verdict(res)
+		if !res.OK && res.RecordID != 0 {
+			v.Reject(res)
+		}
 	}
 	if r.format == "jsonl" {
 		b, _ := json.Marshal(res)
@@ -511,19 +534,57 @@ func (s *storeRecorder) Record(ctx context.Context, e station.Entry) (station.Re
 	return out, nil
 }
 
-// openSink makes the publisher a sink configuration names.
+// openSink makes the publisher a sink configuration names, with its Close.
 func openSink(sc sinkConfig) (serialgate.Publisher, func() error, error) {
 	switch sc.Type {
 	case "file":
-		return &publish.File{Path: sc.URL}, nil, nil
+		f := &publish.File{Path: sc.URL}
+		return f, f.Close, nil
 	case "http":
-		return &publish.Webhook{URL: sc.URL, TopicARN: sc.Topic}, nil, nil
+		topic := sc.Topic
+		if topic == "" {
+			// The envelope names a topic; a webhook without one gets a
+			// local ARN that says which station sink posted it.
+			topic = "arn:aws:sns:local:000000000000:serialgate-" + sc.Name
+		}
+		return &publish.Webhook{URL: sc.URL, TopicARN: topic}, nil, nil
 	case "sns":
 		return &publish.SNS{TopicARN: sc.Topic, Region: sc.Region, Endpoint: sc.Endpoint}, nil, nil
 	case "mqtt":
-		return &publish.MQTT{Broker: sc.URL, Topic: sc.Topic}, nil, nil
+		broker, user, pass, err := mqttBroker(sc.URL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sink %s: %w", sc.Name, err)
+		}
+		m := &publish.MQTT{Broker: broker, Topic: sc.Topic + "/events", Username: user, Password: pass}
+		return m, m.Close, nil
 	}
 	return nil, nil, fmt.Errorf("sink %s: unknown type %q", sc.Name, sc.Type)
+}
+
+// mqttBroker splits the credentials off a broker URL.
+func mqttBroker(raw string) (broker, user, pass string, err error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", "", "", fmt.Errorf("mqtt broker %q: want tcp://HOST:PORT", publishRedacted(raw))
+	}
+	if u.User != nil {
+		user = u.User.Username()
+		pass, _ = u.User.Password()
+		u.User = nil
+	}
+	if u.Scheme == "mqtt" {
+		u.Scheme = "tcp"
+	}
+	return u.String(), user, pass, nil
+}
+
+// publishRedacted drops the userinfo of a URL for a message.
+func publishRedacted(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		u.User = url.User("…")
+		return u.String()
+	}
+	return raw
 }
 
 // screenHandler serves the API (and, once it exists, the operator screen).
