@@ -49,3 +49,4 @@ bench:
 	bench/validate.sh
 	bench/decode.sh
 	bench/scanner.sh
+	bench/station.sh

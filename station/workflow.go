@@ -57,7 +57,11 @@ type Line struct {
 	// Manufacturer names each model's manufacturer and LWA client id, for
 	// registrations.
 	Manufacturer func(m *validate.Model) (name, lwaClientID string)
-	Now          func() time.Time
+	// Registered, when set, tells how many devices of each order the
+	// record already holds, so that an order resumed after a restart, or
+	// scanned on another station sharing the store, is not filled twice.
+	Registered func(orderIDs []string) (map[string]int, error)
+	Now        func() time.Time
 
 	model    *validate.Model
 	orders   map[string]*orderState
@@ -92,12 +96,27 @@ func (l *Line) AddOrders(orders []Order) error {
 			return fmt.Errorf("order %s: ASIN %s is not in the rules", o.ID, o.ASIN)
 		}
 	}
+	var done map[string]int
+	if l.Registered != nil {
+		ids := make([]string, 0, len(orders))
+		for _, o := range orders {
+			if _, ok := l.orders[o.ID]; !ok {
+				ids = append(ids, o.ID)
+			}
+		}
+		if len(ids) > 0 {
+			var err error
+			if done, err = l.Registered(ids); err != nil {
+				return fmt.Errorf("read the orders' progress: %w", err)
+			}
+		}
+	}
 	for _, o := range orders {
 		if st, ok := l.orders[o.ID]; ok {
 			st.Order = o
 			continue
 		}
-		l.orders[o.ID] = &orderState{Order: o}
+		l.orders[o.ID] = &orderState{Order: o, scanned: done[o.ID]}
 	}
 	return nil
 }

@@ -194,7 +194,7 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 			return nil, err
 		}
 	}
-	ln, err := station.NewLine(station.Workflow(c.Workflow), set, m, orders)
+	ln, err := station.NewLine(station.Workflow(c.Workflow), set, m, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +214,12 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 		return nil, err
 	}
 	r.closers = append(r.closers, r.store.Close)
+	// Orders resume where the record left them: a restart mid-order does
+	// not let it be filled twice.
+	ln.Registered = func(ids []string) (map[string]int, error) { return r.store.Registered(e.ctx, ids) }
+	if err := ln.AddOrders(orders); err != nil {
+		return nil, err
+	}
 	var routes []record.Sink
 	pubs := map[string]serialgate.Publisher{}
 	for _, sc := range c.Sinks {

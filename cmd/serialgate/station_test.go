@@ -194,3 +194,27 @@ func TestStationFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// An order resumed after a restart keeps its progress: the record, not the
+// station's memory, says how many devices it has.
+func TestStationOrderResumes(t *testing.T) {
+	dir := t.TempDir()
+	store := "sqlite:" + filepath.Join(dir, "s.db")
+	manifest := write(t, "orders.csv", "order_id,asin,quantity,directed_customer_id\nO-9,B0ACME0200,3,amzn1.account.R\n")
+	first := write(t, "a.txt", "O-9\nAC2000000001\nAC2000000002\n")
+	second := write(t, "b.txt", "O-9\nAC2000000003\nAC2000000004\n")
+	var verdicts []string
+	for _, scans := range []string{first, second} {
+		code, out, errs := run(t, "", "station", "--workflow", "prereg", "--manifest", manifest, "--source", "sim:"+scans+"?rate=1000",
+			"--store", store, "--format", "jsonl")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		for _, l := range decodeLines[stationLine](t, out) {
+			verdicts = append(verdicts, l.Verdict)
+		}
+	}
+	if got := strings.Join(verdicts, " "); got != "order pass pass order pass over_scanned" {
+		t.Errorf("verdicts across a restart: %s", got)
+	}
+}
