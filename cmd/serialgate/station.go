@@ -153,7 +153,7 @@ type stationRun struct {
 	// verdicts mirror results to each MQTT sink's verdict and reject topics.
 	verdicts []*publish.Verdicts
 	out      io.Writer
-	format  string
+	format   string
 }
 
 func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err error) {
