@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"net/url"
@@ -376,4 +377,10 @@ func (s *Screen) previewJPEG(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(f.JPEG)
+}
+
+// Assets returns the page's files (index.html, screen.js, screen.css).
+func Assets() fs.FS {
+	sub, _ := fs.Sub(assets, "assets")
+	return sub
 }
