@@ -18,8 +18,10 @@ import (
 // wedge needs no serial scanner.
 //
 // A scanner types fast; a person types slowly. Offer takes a scan only
-// when every gap between keys (and before the Enter) is at most MaxGap,
-// unless Human is set.
+// when the gaps between keys (and before the Enter) are at most MaxGap,
+// unless Human is set. One gap in eight may be longer (up to maxHiccup): a
+// busy browser stamps an event late now and then, and a person never types
+// seven keys in eight that fast.
 type Wedge struct {
 	// Name is the scans' Source; "" means "wedge".
 	Name string
@@ -65,9 +67,12 @@ func (w *Wedge) maxGap() time.Duration {
 	return w.MaxGap
 }
 
+// maxHiccup is the longest gap a scan may have at all.
+const maxHiccup = 2 * time.Second
+
 // Check tells whether text typed with the given gaps between keys is a
-// scan: one gap per key after the first and one before the Enter, each at
-// most MaxGap.
+// scan: one gap per key after the first and one before the Enter, all but
+// one in eight at most MaxGap, none over two seconds.
 func (w *Wedge) Check(text string, gaps []time.Duration) error {
 	text = strings.TrimRight(text, "\r\n")
 	if text == "" {
@@ -82,10 +87,17 @@ func (w *Wedge) Check(text string, gaps []time.Duration) error {
 	if len(gaps) < len([]rune(text)) {
 		return ErrTyped // without timings there is no telling a scanner from a person
 	}
+	slow := 0
 	for _, g := range gaps {
-		if g < 0 || g > w.maxGap() {
+		if g < 0 || g > maxHiccup {
 			return ErrTyped
 		}
+		if g > w.maxGap() {
+			slow++
+		}
+	}
+	if slow > len(gaps)/8 {
+		return ErrTyped
 	}
 	return nil
 }

@@ -84,6 +84,9 @@
     muted = !muted;
     localStorage.setItem('serialgate-muted', muted ? '1' : '0');
     showMute();
+  // Make the audio context now, not on the first result: opening the audio
+  // device can take a while, and the first verdict must not wait for it.
+  ensureAudio();
     ensureAudio();
     document.body.focus();
   });
@@ -192,6 +195,7 @@
 
   function onResult(r) {
     const recv = performance.now();
+    const recvWall = Date.now();
     snap.recent.push(r);
     if (snap.recent.length > 50) snap.recent.shift();
     if (counted(r) && r.verdict !== 'store_failed') {
@@ -212,9 +216,12 @@
     // animation frame callback; a task queued from it runs after the paint.
     requestAnimationFrame(() => setTimeout(() => {
       const paint = performance.now();
+      // Wall-clock time for the comparison with the station's clock:
+      // performance.timeOrigin drifts from Date.now() over a long session.
+      const wall = Date.now();
       const t = Date.parse(String(r.time).replace(/(\.\d{3})\d+/, '$1'));
       latencies.push({ serial: r.serial, record_id: r.record_id || 0, time: r.time, recv_ms: recv, paint_ms: paint,
-        latency_ms: isNaN(t) ? null : performance.timeOrigin + paint - t });
+        latency_ms: isNaN(t) ? null : wall - t, recv_latency_ms: isNaN(t) ? null : recvWall - t });
       if (latencies.length > 10000) latencies.shift();
     }, 0));
     if (!r.ok) refreshStatus(); else refreshSoon();
@@ -230,6 +237,7 @@
   async function refreshStatus() {
     try {
       status = await getJSON('/ui/status');
+      document.body.dataset.wedge = status.wedge ? 'on' : 'off';
       setCounts();
       showLock();
       showPreview();
@@ -361,7 +369,9 @@
     const tgt = e.target;
     if (tgt && (tgt.tagName === 'INPUT' || tgt.tagName === 'TEXTAREA' || tgt.isContentEditable)) return;
     if (e.ctrlKey || e.altKey || e.metaKey) return;
-    const now = performance.now();
+    // The event's own time stamp, not the handler's clock: a busy page
+    // runs handlers late and would make a scanner look slow or fast.
+    const now = e.timeStamp || performance.now();
     if (e.key === 'Enter') {
       if (keys.length) {
         e.preventDefault();
@@ -379,6 +389,7 @@
     e.preventDefault();
   });
   async function sendScan(text, gaps) {
+    window.__lastScan = { text, gaps };
     const res = await postJSON('/ui/scan', { text, gaps_ms: gaps });
     if (!res.ok) {
       toast((res.data && res.data.error) || ('scan not taken (' + res.status + ')'));
@@ -393,6 +404,7 @@
   let backoff = 1000;
   function setConn(ok, text) {
     connected = ok;
+    document.body.dataset.live = ok ? '1' : '0';
     const c = $('conn');
     c.className = ok ? 'conn-ok' : 'conn-lost';
     c.textContent = text;
