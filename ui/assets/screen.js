@@ -77,7 +77,7 @@
     else beep(784, 0, 0.08, 'sine');
   }
   function showMute() {
-    $('mute').textContent = muted ? '🔇 Muted' : '🔊 Sound on';
+    $('mute').textContent = muted ? '✕ Sound muted' : '♪ Sound on';
     $('mute').setAttribute('aria-pressed', String(muted));
   }
   $('mute').addEventListener('click', () => {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -91,18 +90,16 @@ func TestPTY(t *testing.T) {
 	defer ptmx.Close()
 	defer term.Close()
 	pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 80})
-	var mu sync.Mutex
-	var got bytes.Buffer
-	done := make(chan struct{})
+	// The reader keeps what the terminal shows until the end marker.
+	got := make(chan string, 1)
 	go func() {
-		defer close(done)
+		var out bytes.Buffer
 		buf := make([]byte, 4096)
 		for {
 			n, err := ptmx.Read(buf)
-			mu.Lock()
-			got.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
+			out.Write(buf[:n])
+			if bytes.Contains(out.Bytes(), []byte("END-OF-TEST")) || err != nil {
+				got <- out.String()
 				return
 			}
 		}
@@ -120,26 +117,19 @@ func TestPTY(t *testing.T) {
 		t.Fatal(err)
 	}
 	io.WriteString(term, "\r\nEND-OF-TEST\r\n")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		mu.Lock()
-		out := got.String()
-		mu.Unlock()
-		if strings.Contains(out, "END-OF-TEST") {
-			if strings.Contains(out, "\x1b]0;") || strings.Contains(out, "\x1b[2J") || strings.Contains(out, "\x1b[31m") {
-				t.Errorf("the terminal received the barcode's escape sequence:\n%q", out)
-			}
-			if !strings.Contains(out, `\x1b]0;pwned\x07\x1b[2JAC2`) || !strings.Contains(out, `character \x1b[31m`) {
-				t.Errorf("the barcode is not shown escaped:\n%q", out)
-			}
-			if !strings.Contains(out, "FAIL") || !strings.Contains(out, "\a") || !strings.Contains(out, "\x1b[1;41;97m") {
-				t.Errorf("no red FAIL banner with a bell:\n%q", out)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the terminal did not receive the screen:\n%q", out)
-		}
-		time.Sleep(10 * time.Millisecond)
+	var out string
+	select {
+	case out = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the terminal did not receive the screen")
+	}
+	if strings.Contains(out, "\x1b]0;") || strings.Contains(out, "\x1b[2J") || strings.Contains(out, "\x1b[31m") {
+		t.Errorf("the terminal received the barcode's escape sequence:\n%q", out)
+	}
+	if !strings.Contains(out, `\x1b]0;pwned\x07\x1b[2JAC2`) || !strings.Contains(out, `character \x1b[31m`) {
+		t.Errorf("the barcode is not shown escaped:\n%q", out)
+	}
+	if !strings.Contains(out, "FAIL") || !strings.Contains(out, "\a") || !strings.Contains(out, "\x1b[1;41;97m") {
+		t.Errorf("no red FAIL banner with a bell:\n%q", out)
 	}
 }
