@@ -111,10 +111,32 @@ func newRig(t testing.TB, token string, opts ui.Options) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startRig(t, token, opts, line, nil)
+}
+
+// newPreregRig starts a pre-registration station with one order of three
+// ACME_PURIFIER_200.
+func newPreregRig(t testing.TB) *rig {
+	t.Helper()
+	set := testRules(t)
+	orders := []station.Order{{ID: "114-1", ASIN: "B0ACME0200", Quantity: 3, CustomerID: "amzn1.account.A1"}}
+	line, err := station.NewLine(station.Prereg, set, nil, orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := func(r serialgate.Registration) (serialgate.Event, error) {
+		return serialgate.Event{ID: "ev-" + r.Serial, Type: "DeviceRegisteredNotification", Body: []byte("{}")}, nil
+	}
+	return startRig(t, "", ui.Options{}, line, events)
+}
+
+func startRig(t testing.TB, token string, opts ui.Options, line *station.Line, events station.Eventer) *rig {
+	t.Helper()
+	var err error
 	r := &rig{rec: &memRecord{}, feed: make(feed), done: make(chan struct{})}
 	r.setHealth(ui.Health{Sources: []ui.SourceHealth{{Name: "wedge", Kind: "wedge", OK: true}}, Store: ui.StoreHealth{OK: true},
 		Sinks: []ui.SinkHealth{{Name: "sns"}}})
-	r.st = &station.Station{ID: "bench-1", LineID: "L1", Line: line, Record: r.rec, Hub: &station.Hub{}}
+	r.st = &station.Station{ID: "bench-1", LineID: "L1", Line: line, Record: r.rec, Hub: &station.Hub{}, Events: events}
 	r.st.Start()
 	r.api = &station.API{Station: r.st, Token: token, KeepAlive: time.Second, Health: func(context.Context) any {
 		r.hmu.Lock()
