@@ -145,6 +145,17 @@ func waitVerdict(t *testing.T, ctx context.Context, word, serial string) {
 	waitJS(t, ctx, word+" "+serial, fmt.Sprintf(`document.getElementById('word').textContent === %s && document.getElementById('serial').textContent === %s`, js(word), js(serial)))
 }
 
+// fits tells whether the banner shows its word, serial, reason and next
+// step whole, within the screen.
+func fits(t *testing.T, ctx context.Context) bool {
+	return eval[bool](t, ctx, `(() => {
+		const b = document.getElementById('banner').getBoundingClientRect();
+		const w = document.getElementById('word');
+		const n = document.getElementById('next').getBoundingClientRect();
+		return n.bottom <= b.bottom && b.bottom <= innerHeight && w.scrollWidth <= w.clientWidth + 1 && w.getBoundingClientRect().right <= b.right;
+	})()`)
+}
+
 func bannerColor(t *testing.T, ctx context.Context) string {
 	return eval[string](t, ctx, `getComputedStyle(document.getElementById('banner')).backgroundColor`)
 }
@@ -190,6 +201,9 @@ func TestBrowserVerdicts(t *testing.T) {
 
 	r.scan(t, "BK2024W0112345")
 	waitVerdict(t, ctx, "WRONG MODEL", "BK2024W0112345")
+	if !fits(t, ctx) {
+		t.Error("wrong model: the banner is cut")
+	}
 	shot(t, ctx, dir, "wrong-model.png")
 	r.scan(t, "AC2000000001")
 	waitVerdict(t, ctx, "DUPLICATE", "AC2000000001")
@@ -209,6 +223,14 @@ func TestBrowserVerdicts(t *testing.T) {
 		}
 		if !eval[bool](t, ctx, `document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth`) {
 			t.Errorf("%dx%d: the page scrolls", size[0], size[1])
+		}
+		for _, v := range [][2]string{{"WRONG MODEL", "BK2024W0112345"}, {"DUPLICATE", "AC2000000001"}} { // the longest reason, a long word
+			serial := v[1]
+			r.scan(t, serial)
+			waitVerdict(t, ctx, v[0], serial)
+			if !fits(t, ctx) {
+				t.Errorf("%dx%d: the banner of %s is cut", size[0], size[1], serial)
+			}
 		}
 		shot(t, ctx, dir, fmt.Sprintf("duplicate-%dx%d.png", size[0], size[1]))
 	}

@@ -112,6 +112,7 @@
     if (!r) {
       b.className = 'v-ready';
       $('word').textContent = 'READY';
+      $('word').classList.remove('long');
       $('serial').textContent = '';
       $('reason').textContent = 'Scan a box';
       $('next').textContent = '';
@@ -122,6 +123,7 @@
     void b.offsetWidth; // restart the flash for a repeated verdict
     b.classList.add('flash');
     $('word').textContent = v.word;
+    $('word').classList.toggle('long', v.word.length > 8);
     $('serial').textContent = r.serial || '';
     let reason = r.reason || '';
     if (r.verdict === 'model') reason = 'Line model: ' + (r.model || '');
