@@ -12,7 +12,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -476,5 +475,3 @@ func TestBrowserLatency(t *testing.T) {
 	t.Log(line)
 	fmt.Println(line)
 }
-
-var _ = http.StatusOK

@@ -32,6 +32,12 @@
 // JSON and, when the browser sends an Origin, from the screen's own origin,
 // so another web page cannot unlock or scan through the operator's browser.
 //
+// The lock is the screen's: while locked, the page shows the lock over
+// everything and /ui/scan refuses wedge scans (423), but scans from other
+// sources (a serial scanner, a camera) are still judged and recorded, and
+// counted in Lock.During. The lock lives in memory: a reload keeps it, a
+// restart of the station clears it.
+//
 // # Health
 //
 // The screen reads GET /api/health (station.API.Health) in this shape,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -197,5 +196,3 @@ func serve(t testing.TB, h *ui.Screen) *httptest.Server {
 	t.Cleanup(func() { srv.CloseClientConnections(); srv.Close() })
 	return srv
 }
-
-var _ = strings.TrimSpace
