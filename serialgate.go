@@ -111,6 +111,7 @@ const (
 	ReasonNoOrder             // a device scanned before its order (pre-registration)
 	ReasonOverScanned         // more devices scanned than the order holds
 	ReasonStoreFailed         // the record could not be written: the scan is not accepted
+	ReasonLocked              // the station is locked for a supervisor: the scan is not taken
 )
 
 var reasonNames = [...]string{
@@ -131,6 +132,7 @@ var reasonNames = [...]string{
 	ReasonNoOrder:      "no_order",
 	ReasonOverScanned:  "over_scanned",
 	ReasonStoreFailed:  "store_failed",
+	ReasonLocked:       "locked",
 }
 
 // String returns the reason's stable code, as written in reports and

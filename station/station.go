@@ -96,6 +96,8 @@ func verdictName(v serialgate.Verdict) string {
 		return "no_order"
 	case serialgate.ReasonStoreFailed:
 		return "store_failed"
+	case serialgate.ReasonLocked:
+		return "locked"
 	}
 	return "fail"
 }
@@ -116,6 +118,10 @@ type Station struct {
 	Results func(Result)
 	// Hub fans results out to screens; a slow screen never delays the loop.
 	Hub *Hub
+	// Hold, when set, is asked before each scan: a non-empty answer (the
+	// operator screen's duplicate or repeated-fail lock) refuses the scan
+	// from every source, unrecorded, until a supervisor clears it.
+	Hold func() string
 
 	mu     sync.Mutex
 	counts Counts
@@ -225,6 +231,17 @@ func (s *Station) Handle(ctx context.Context, sc serialgate.Scan) Result {
 		s.Now = time.Now
 	}
 	b := sc.Barcode()
+	if s.Hold != nil {
+		if why := s.Hold(); why != "" {
+			res := Result{Time: sc.Time, Station: s.ID, Source: sc.Source, Serial: b.Text, Verdict: "locked",
+				Code: serialgate.ReasonLocked, Reason: why, Next: "call a supervisor to unlock the station, then scan this box again", Barcode: b}
+			if res.Time.IsZero() {
+				res.Time = s.Now()
+			}
+			s.publish(res, false)
+			return res
+		}
+	}
 	d := s.Line.Decide(b)
 	res := Result{Time: sc.Time, Station: s.ID, Source: sc.Source, Serial: d.Verdict.Serial, Next: d.Next, Barcode: b}
 	if res.Time.IsZero() {

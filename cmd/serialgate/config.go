@@ -28,6 +28,14 @@ type stationConfig struct {
 	Token      string // required when Listen is not loopback
 	Duplicates duplicateConfig
 	Sinks      []sinkConfig
+	Lock       lockConfig
+}
+
+// lockConfig is when the station locks for a supervisor.
+type lockConfig struct {
+	PIN         string
+	OnDuplicate bool
+	AfterFails  int
 }
 
 type duplicateConfig struct {
@@ -64,7 +72,7 @@ func loadStationConfig(file string) (*stationConfig, error) {
 	r.Fields(root, "station config", []yamlfile.Field{
 		{Key: "station", Required: true}, {Key: "line"}, {Key: "workflow"}, {Key: "rules"}, {Key: "model"}, {Key: "asin"},
 		{Key: "manifest"}, {Key: "sources", Required: true}, {Key: "store", Required: true}, {Key: "listen"}, {Key: "token"},
-		{Key: "duplicates"}, {Key: "sinks"},
+		{Key: "duplicates"}, {Key: "sinks"}, {Key: "lock"},
 	}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "station":
@@ -109,6 +117,17 @@ func loadStationConfig(file string) (*stationConfig, error) {
 					c.Duplicates.Policy, _ = r.OneOf(v, "duplicates.policy", "reject", "warn", "rescan")
 				case "window":
 					c.Duplicates.Window, _ = r.Duration(v, "duplicates.window")
+				}
+			})
+		case "lock":
+			r.Fields(v, "lock", []yamlfile.Field{{Key: "pin"}, {Key: "on_duplicate"}, {Key: "after_fails"}}, func(key string, k, v *yaml.Node) {
+				switch key {
+				case "pin":
+					c.Lock.PIN, _ = r.Str(v, "lock.pin")
+				case "on_duplicate":
+					c.Lock.OnDuplicate = r.Bool(v, "lock.on_duplicate")
+				case "after_fails":
+					c.Lock.AfterFails = r.Int(v, "lock.after_fails")
 				}
 			})
 		case "sinks":

@@ -23,6 +23,7 @@ import (
 	"github.com/serialgate/serialgate/rules"
 	"github.com/serialgate/serialgate/scanner"
 	"github.com/serialgate/serialgate/station"
+	"github.com/serialgate/serialgate/ui"
 	"github.com/serialgate/serialgate/validate"
 )
 
@@ -56,6 +57,9 @@ func runStation(e *env, args []string) int {
 	listen := fl.String("listen", "", "serve the station API on this address (e.g. 127.0.0.1:8080)")
 	token := fl.String("token", "", "access token the API requires (needed when --listen is not loopback); also $SERIALGATE_TOKEN")
 	format := fl.String("format", "text", "output: text or jsonl")
+	pin := fl.String("pin", "", "supervisor PIN that clears the screen's lock (also $SERIALGATE_PIN); needed for the lock options")
+	lockDup := fl.Bool("lock-on-duplicate", false, "lock the station on a duplicate until a supervisor enters the PIN")
+	lockFails := fl.Int("lock-after-fails", 0, "lock the station after this many failed scans in a row (0: never)")
 	if code, ok := parse(fl, args, nil); !ok {
 		return code
 	}
@@ -68,7 +72,8 @@ func runStation(e *env, args []string) int {
 		}
 	} else {
 		c = &stationConfig{Station: *id, Line: *line, Workflow: *workflow, Rules: *rulesFile, Model: *model, Manifest: *manifest,
-			Sources: sources, Store: *store, Listen: *listen, Token: *token, Duplicates: duplicateConfig{Policy: *dup, Window: *window}}
+			Sources: sources, Store: *store, Listen: *listen, Token: *token, Duplicates: duplicateConfig{Policy: *dup, Window: *window},
+			Lock: lockConfig{PIN: *pin, OnDuplicate: *lockDup, AfterFails: *lockFails}}
 		for i, s := range sinks {
 			sc, err := parseSinkFlag(s, i+1)
 			if err != nil {
@@ -84,6 +89,17 @@ func runStation(e *env, args []string) int {
 	}
 	if c.Token == "" {
 		c.Token = os.Getenv("SERIALGATE_TOKEN")
+	}
+	if c.Lock.PIN == "" {
+		c.Lock.PIN = os.Getenv("SERIALGATE_PIN")
+	}
+	if (c.Lock.OnDuplicate || c.Lock.AfterFails > 0) && c.Lock.PIN == "" {
+		fmt.Fprintln(e.stderr, "serialgate station: a lock needs a supervisor PIN (--pin or $SERIALGATE_PIN)")
+		return exitUsage
+	}
+	if c.Lock.AfterFails < 0 {
+		fmt.Fprintln(e.stderr, "serialgate station: --lock-after-fails must not be negative")
+		return exitUsage
 	}
 	if c.Station == "" {
 		c.Station, _ = os.Hostname()
@@ -152,13 +168,15 @@ type stationRun struct {
 	health  *sourceHealth
 	// verdicts mirror results to each MQTT sink's verdict and reject topics.
 	verdicts []*publish.Verdicts
+	screen   *ui.Screen
+	wedge    *ui.Wedge
 	out      io.Writer
 	format   string
 }
 
 func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err error) {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	r := &stationRun{cfg: c, log: log, out: e.stdout, format: format, health: &sourceHealth{state: map[string]error{}}}
+	r := &stationRun{cfg: c, log: log, out: e.stdout, format: format, health: &sourceHealth{state: map[string]error{}, last: map[string]time.Time{}}}
 	defer func() {
 		if err != nil {
 			r.close()
@@ -258,11 +276,29 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 		}
 		r.sources[name] = r.health.watch(name, o)
 	}
+	if c.Listen != "" {
+		// The screen's page takes keyboard-wedge scans: a station needs no
+		// serial scanner.
+		r.wedge = &ui.Wedge{Name: "screen"}
+		r.sources["screen"] = r.health.watch("screen", r.wedge)
+	}
 	r.station = &station.Station{
 		ID: c.Station, LineID: c.Line, Line: ln, Log: log, Hub: &station.Hub{},
 		Record:  &storeRecorder{store: r.store, policy: policy},
 		Events:  drs.RegistrationEvent,
 		Results: r.print,
+	}
+	if c.Listen != "" {
+		api := &station.API{Station: r.station, Token: c.Token, Health: r.healthReport}
+		if r.screen, err = ui.New(api, ui.Options{PIN: c.Lock.PIN, LockOnDuplicate: c.Lock.OnDuplicate, LockAfterFails: c.Lock.AfterFails, Wedge: r.wedge}); err != nil {
+			return nil, err
+		}
+		r.station.Hold = func() string {
+			if st := r.screen.Status(); st.Lock.Locked {
+				return "the station is locked: " + st.Lock.Reason
+			}
+			return ""
+		}
 	}
 	return r, nil
 }
@@ -385,8 +421,7 @@ func (r *stationRun) server() (*http.Server, net.Listener, error) {
 			return nil, nil, fmt.Errorf("listen %s: an address beyond loopback needs an access token (--token or $SERIALGATE_TOKEN)", r.cfg.Listen)
 		}
 	}
-	api := &station.API{Station: r.station, Token: r.cfg.Token, Health: r.healthReport}
-	return &http.Server{Handler: screenHandler(api), ReadHeaderTimeout: 10 * time.Second}, ln, nil
+	return &http.Server{Handler: r.screen, ReadHeaderTimeout: 10 * time.Second}, ln, nil
 }
 
 // print writes a durable result to standard output: in jsonl, the line is
@@ -394,6 +429,9 @@ func (r *stationRun) server() (*http.Server, net.Listener, error) {
 func (r *stationRun) print(res station.Result) {
 	if res.EventID != "" {
 		r.relay.Kick()
+	}
+	if r.screen != nil {
+		r.screen.Observe(res)
 	}
 	for _, v := range r.verdicts {
 		v.Verdict(res)
@@ -433,26 +471,22 @@ func (r *stationRun) close() {
 
 // healthReport is the /api/health answer the screen reads.
 func (r *stationRun) healthReport(ctx context.Context) any {
-	var h struct {
-		Sources []healthPart `json:"sources"`
-		Store   healthPart   `json:"store"`
-		Sinks   []healthPart `json:"sinks"`
-	}
-	h.Sources = r.health.report()
-	h.Store = healthPart{Name: r.store.String(), OK: true}
+	h := ui.Health{Sources: r.health.report(), Store: ui.StoreHealth{OK: true}, Sinks: []ui.SinkHealth{}}
 	if err := r.store.Check(ctx); err != nil {
-		h.Store.OK, h.Store.Error = false, "the record is not available"
+		h.Store = ui.StoreHealth{Error: "the record is not available: call a supervisor"}
 	}
 	backlog, err := r.store.Backlog(ctx)
 	if err != nil {
-		h.Store.OK, h.Store.Error = false, "the record is not available"
+		h.Store = ui.StoreHealth{Error: "the record is not available: call a supervisor"}
 	}
 	for _, sc := range r.cfg.Sinks {
-		p := healthPart{Name: sc.Name, OK: true}
+		p := ui.SinkHealth{Name: sc.Name}
 		for _, b := range backlog {
 			if b.Sink == sc.Name {
-				p.Pending, p.Oldest, p.LastSuccess, p.LastError = b.Pending, b.Oldest, b.LastSuccess, b.LastError
-				p.OK = b.LastError == "" || b.LastErrorAt.Before(b.LastSuccess)
+				p.Pending, p.LastSuccess = b.Pending, b.LastSuccess
+				if b.LastError != "" && b.LastErrorAt.After(b.LastSuccess) {
+					p.LastError = b.LastError
+				}
 			}
 		}
 		h.Sinks = append(h.Sinks, p)
@@ -460,23 +494,12 @@ func (r *stationRun) healthReport(ctx context.Context) any {
 	return h
 }
 
-// healthPart is the health of one part of the station: a source, the
-// store or a sink.
-type healthPart struct {
-	Name        string    `json:"name"`
-	OK          bool      `json:"ok"`
-	Error       string    `json:"error,omitempty"`
-	Pending     int       `json:"pending,omitempty"`
-	Oldest      time.Time `json:"oldest,omitzero"`
-	LastSuccess time.Time `json:"last_success,omitzero"`
-	LastError   string    `json:"last_error,omitempty"`
-}
-
 // sourceHealth remembers why each source stopped.
 type sourceHealth struct {
 	mu    sync.Mutex
 	names []string
 	state map[string]error
+	last  map[string]time.Time
 }
 
 type watchedSource struct {
@@ -495,22 +518,25 @@ func (h *sourceHealth) watch(name string, src serialgate.Source) station.Source 
 
 func (w *watchedSource) Next(ctx context.Context) (serialgate.Scan, error) {
 	sc, err := w.src.Next(ctx)
+	w.h.mu.Lock()
 	if err != nil && ctx.Err() == nil {
-		w.h.mu.Lock()
 		w.h.state[w.name] = err
-		w.h.mu.Unlock()
+	} else if err == nil {
+		w.h.last[w.name] = time.Now()
 	}
+	w.h.mu.Unlock()
 	return sc, err
 }
 
-func (h *sourceHealth) report() []healthPart {
+func (h *sourceHealth) report() []ui.SourceHealth {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make([]healthPart, len(h.names))
+	out := make([]ui.SourceHealth, len(h.names))
 	for i, n := range h.names {
-		out[i].Name, out[i].OK = n, h.state[n] == nil
+		kind := sourceKind(n)
+		out[i] = ui.SourceHealth{Name: n, Kind: kind, OK: h.state[n] == nil, LastScan: h.last[n]}
 		if err := h.state[n]; err != nil {
-			out[i].Error = err.Error()
+			out[i].Error = "the scanner stopped: " + err.Error()
 		}
 	}
 	return out
@@ -593,5 +619,15 @@ func publishRedacted(raw string) string {
 	return raw
 }
 
-// screenHandler serves the API (and, once it exists, the operator screen).
-func screenHandler(api *station.API) http.Handler { return api }
+// sourceKind is the kind of source a source's name (its spec, perhaps
+// numbered "2:serial:…") names, as the screen shows it.
+func sourceKind(name string) string {
+	if name == "screen" {
+		return "wedge"
+	}
+	if n, rest, ok := strings.Cut(name, ":"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		name = rest
+	}
+	kind, _, _ := strings.Cut(name, ":")
+	return kind
+}

@@ -219,3 +219,33 @@ func (r *Reader) Duration(n *yaml.Node, what string) (time.Duration, bool) {
 	}
 	return d, true
 }
+
+// Bool reads true or false.
+func (r *Reader) Bool(n *yaml.Node, what string) bool {
+	s, ok := r.Str(n, what)
+	if !ok {
+		return false
+	}
+	switch s {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	r.Errorf(n, "%s: %q: want true or false", what, s)
+	return false
+}
+
+// Int reads a whole number that is not negative.
+func (r *Reader) Int(n *yaml.Node, what string) int {
+	s, ok := r.Str(n, what)
+	if !ok {
+		return 0
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		r.Errorf(n, "%s: %q: want a whole number, 0 or more", what, s)
+		return 0
+	}
+	return v
+}
