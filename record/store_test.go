@@ -53,6 +53,9 @@ func postgresURL(t testing.TB) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if big.dir != "" {
+		os.RemoveAll(big.dir)
+	}
 	if pg.srv != nil {
 		if err := pg.srv.Close(); err != nil {
 			fmt.Fprintln(os.Stderr, "stop postgres:", err)

@@ -17,8 +17,11 @@ CREATE TABLE scans (
 	duplicate_of INTEGER REFERENCES scans (id)
 );
 CREATE INDEX scans_at ON scans (at);
+-- History: pages of a station or a line (by id), and their time windows.
 CREATE INDEX scans_station ON scans (station, id);
+CREATE INDEX scans_station_at ON scans (station, at);
 CREATE INDEX scans_line ON scans (line, id);
+CREATE INDEX scans_line_at ON scans (line, at);
 -- The rescan window looks for the latest scan of a serial on a station.
 CREATE INDEX scans_serial ON scans (model, serial, station, at);
 
