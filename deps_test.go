@@ -40,6 +40,7 @@ func TestImportRules(t *testing.T) {
 		"serials":  device,
 		"report":   device,
 		"drs":      append(device, "net/http"), // the wire contract: encoding only
+		"publish":  {"github.com/serialgate/serialgate/record", "github.com/serialgate/serialgate/station"},
 	}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
