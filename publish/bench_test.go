@@ -93,3 +93,15 @@ func BenchmarkFilePublish(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRelaySNSGoaws publishes through the relay to the goaws SNS
+// emulator (a topic with no subscriber), when goaws can be built.
+func BenchmarkRelaySNSGoaws(b *testing.B) {
+	endpoint := startGoaws(b, map[string][]string{"bench": nil})
+	n := max(b.N, 1000)
+	evs := testEvents(b, n)
+	o := newOutbox(b, "sns")
+	o.add(evs...)
+	s := &SNS{TopicARN: topicARN("bench"), Region: "us-east-1", Endpoint: endpoint}
+	relayAll(b, o, "sns", s, DefaultWorkers, n)
+}
