@@ -41,6 +41,7 @@ func TestImportRules(t *testing.T) {
 		"report":   device,
 		"drs":      append(device, "net/http"), // the wire contract: encoding only
 		"record":   device,
+		"publish":  {"github.com/serialgate/serialgate/record", "github.com/serialgate/serialgate/station"},
 	}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {

@@ -26,9 +26,11 @@ type memOutbox struct {
 }
 
 type sinkRows struct {
-	rows []*row
-	byID map[string]*row
-	head int // rows before head are all sent
+	rows  []*row
+	byID  map[string]*row
+	head  int // rows before head are all sent
+	sent  int // rows sent
+	fails int // failed attempts
 }
 
 type row struct {
@@ -112,6 +114,9 @@ func (o *memOutbox) MarkSent(ctx context.Context, sink, id string, at time.Time)
 	if r != nil {
 		r.sent++
 		r.leased = time.Time{}
+		if r.sent == 1 {
+			o.sinks[sink].sent++
+		}
 		if r.sent > 1 {
 			o.t.Errorf("%s: event %s marked sent %d times", sink, id, r.sent)
 		}
@@ -135,6 +140,7 @@ func (o *memOutbox) MarkFailed(ctx context.Context, sink, id, errText string, ne
 		o.t.Errorf("%s: event %s marked failed after it was sent", sink, id)
 	}
 	r.attempts++
+	o.sinks[sink].fails++
 	r.lastErr = errText
 	r.next = next
 	r.leased = time.Time{}
@@ -146,24 +152,15 @@ func (o *memOutbox) MarkFailed(ctx context.Context, sink, id, errText string, ne
 func (o *memOutbox) unsent(sink string) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	n := 0
-	for _, r := range o.sinks[sink].rows {
-		if r.sent == 0 {
-			n++
-		}
-	}
-	return n
+	s := o.sinks[sink]
+	return len(s.rows) - s.sent
 }
 
 // failures counts the sink's failed attempts.
 func (o *memOutbox) failures(sink string) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	n := 0
-	for _, r := range o.sinks[sink].rows {
-		n += r.attempts
-	}
-	return n
+	return o.sinks[sink].fails
 }
 
 func (o *memOutbox) row(sink, id string) row {

@@ -58,6 +58,12 @@ func (r *recorder) Publish(ctx context.Context, e serialgate.Event) error {
 	return nil
 }
 
+func (r *recorder) attempts() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.total
+}
+
 func (r *recorder) wasAcked(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -253,12 +259,13 @@ func TestRelayDownSinkIsProbed(t *testing.T) {
 		r := &Relay{Outbox: o, Sinks: map[string]serialgate.Publisher{"s": rec}, MaxBackoff: max, Log: quiet}
 		stop := run(t, r)
 		time.Sleep(10 * time.Minute)
-		t.Logf("%d attempts while down", rec.total)
+		attempts := rec.attempts()
+		t.Logf("%d attempts while down", attempts)
 		// A relay that ran through the backlog would have tried each of
 		// the 5000 events, most of them several times; probing with one
 		// batch per pause makes about 1900 attempts (at most about 2400).
-		if rec.total >= 3000 {
-			t.Errorf("%d attempts on a down sink in 10 minutes, want it probed, not flooded", rec.total)
+		if attempts >= 3000 {
+			t.Errorf("%d attempts on a down sink in 10 minutes, want it probed, not flooded", attempts)
 		}
 		mu.Lock()
 		down = false
