@@ -47,7 +47,9 @@ func newFront(t *testing.T, status int, fail int32) *front {
 		f.ctypes <- r.Header.Get("Content-Type")
 		if f.fail.Add(-1) >= 0 {
 			io.Copy(io.Discard, r.Body)
-			w.Header().Set("Retry-After", "1")
+			if f.status == http.StatusServiceUnavailable {
+				w.Header().Set("Retry-After", "1")
+			}
 			http.Error(w, "unavailable", f.status)
 			return
 		}
