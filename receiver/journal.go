@@ -53,7 +53,7 @@ type Journal struct {
 }
 
 // OpenJournal opens (creating) a journal file and reads the notification
-// IDs it holds. A torn last line, from a crash mid-write, is ignored.
+// IDs it holds. A torn last line, from a crash mid-write, is cut off.
 func OpenJournal(path string) (*Journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
@@ -62,10 +62,12 @@ func OpenJournal(path string) (*Journal, error) {
 	j := &Journal{f: f, seen: map[string]bool{}}
 	r := bufio.NewReader(f)
 	line := 0
+	var off int64
 	for {
 		b, err := r.ReadBytes('\n')
 		if len(b) > 0 && b[len(b)-1] == '\n' {
 			line++
+			off += int64(len(b))
 			var e Entry
 			if jerr := json.Unmarshal(b, &e); jerr != nil {
 				f.Close()
@@ -75,8 +77,8 @@ func OpenJournal(path string) (*Journal, error) {
 				j.seen[e.NotificationID] = true
 			}
 		} else if len(b) > 0 {
-			// A torn last line: end it so the next entry starts clean.
-			if _, err := f.Write([]byte("\n")); err != nil {
+			// A torn last line, never acknowledged: drop it.
+			if err := f.Truncate(off); err != nil {
 				f.Close()
 				return nil, fmt.Errorf("open journal: %w", err)
 			}
