@@ -12,7 +12,9 @@ import (
 // noNetwork fails every request: the fuzz target must not reach out.
 type noNetwork struct{}
 
-func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) { return nil, errors.New("no network in fuzzing") }
+func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("no network in fuzzing")
+}
 
 // FuzzSNSMessage: Handle never panics, and refuses anything it cannot
 // verify with a *Refusal; with no certificate to be had, nothing is

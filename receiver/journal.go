@@ -45,7 +45,7 @@ type Entry struct {
 // Journal is an append-only JSONL file of entries, each synced to disk
 // before Append returns, and the set of notification IDs it holds, read
 // back when it is opened so that a restarted receiver still drops a
-// redelivery. A nil *Journal keeps the IDs in memory only.
+// redelivery. The zero Journal keeps the IDs in memory only.
 type Journal struct {
 	mu   sync.Mutex
 	f    *os.File
@@ -119,6 +119,9 @@ func (j *Journal) Append(e Entry) error {
 		}
 	}
 	if e.Kind == KindNotification && e.NotificationID != "" {
+		if j.seen == nil {
+			j.seen = map[string]bool{}
+		}
 		j.seen[e.NotificationID] = true
 	}
 	return nil

@@ -101,7 +101,7 @@ func (rc *Receiver) init() {
 			rc.allow, _ = ParseAllowList(DefaultAllowList)
 		}
 		if rc.Journal == nil {
-			rc.Journal = &Journal{seen: map[string]bool{}}
+			rc.Journal = &Journal{}
 		}
 		rc.certs = map[string]cachedCert{}
 	})

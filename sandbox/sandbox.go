@@ -88,7 +88,9 @@ type ErrorBody struct {
 
 // Client is an LWA client (a security profile) the endpoint knows.
 type Client struct {
-	ID     string
+	ID string
+	// Secret authenticates the client; a client without one onboards its
+	// models but cannot authenticate.
 	Secret string
 	// Models are the device models onboarded with this client.
 	Models []string
@@ -166,8 +168,8 @@ func (s *Server) init() {
 		}
 		tc.Models = append([]string{drs.TestDeviceModel}, tc.Models...)
 		for _, c := range append([]Client{tc}, s.Clients...) {
-			if c.ID == "" || c.Secret == "" {
-				s.initErr = fmt.Errorf("sandbox: client %q has no ID or secret", c.ID)
+			if c.ID == "" {
+				s.initErr = fmt.Errorf("sandbox: a client has no ID")
 				return
 			}
 			if _, dup := s.clients[c.ID]; dup {
@@ -278,10 +280,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, req *Request) ans
 	// Compare against some secret even for an unknown client, so that
 	// timing does not tell which client IDs exist.
 	want := c.Secret
-	if !ok {
+	if !ok || want == "" {
 		want = "\x00unknown client"
 	}
-	if subtle.ConstantTimeCompare([]byte(req.ClientSecret), []byte(want)) != 1 || !ok {
+	if subtle.ConstantTimeCompare([]byte(req.ClientSecret), []byte(want)) != 1 || !ok || c.Secret == "" {
 		w.Header().Set("WWW-Authenticate", `Basic realm="serialgate sandbox"`)
 		return fail(http.StatusUnauthorized, CodeInvalidClient, "client authentication failed", "")
 	}

@@ -327,7 +327,7 @@ func TestTokensStoredAsHashes(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	for _, s := range []*Server{
-		{Clients: []Client{{ID: "a"}}},
+		{Clients: []Client{{Secret: "a"}}},
 		{Clients: []Client{{ID: "a", Secret: "x"}, {ID: "a", Secret: "y"}}},
 		{Clients: []Client{{ID: "a", Secret: "x", Models: []string{"M"}}, {ID: "b", Secret: "y", Models: []string{"M"}}}},
 		{Clients: []Client{{ID: "a", Secret: "x", Models: []string{drs.TestDeviceModel}}}},
