@@ -25,6 +25,8 @@ targets=(
   "drs FuzzDecode 50"
   "drs FuzzDecodeEnvelope 20"
   "drs FuzzDecodeToken 50"
+  "sandbox FuzzTokenRequest 50"
+  "receiver FuzzSNSMessage 20"
   "pattern FuzzJavaParse 10"
   "pattern FuzzDifferential 10"
   "pattern FuzzLineCounter 20"

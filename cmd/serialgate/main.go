@@ -111,6 +111,9 @@ func commands() []command {
 		{"scan", "print each scan from a scanner, camera, capture or simulator as it arrives", runScan},
 		{"labels", "labels inspect FILE...: list the barcodes and text ZPL, EPL and TSPL print files would print", runLabels},
 		{"capture", "record what a scanner sends, with timestamps, for replay", runCapture},
+		{"sandbox", "serve a local DRS pre-registration token endpoint (/auth/o2/token) for manufacturers' QA", runSandbox},
+		{"receive", "serve an SNS endpoint for DRS notifications: verify, parse, dedup, journal, push-flow tokens", runReceive},
+		{"certify", "run the pre-registration chain end to end (station → SNS → receiver → token exchange) and print a checklist", runCertify},
 		{"version", "print the version", runVersion},
 	}
 }
