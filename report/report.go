@@ -1,7 +1,8 @@
 // Package report writes verdicts for people and pipelines: text lines, JSON
-// lines, CSV and JUnit XML. The command line, the label-file checks and the
-// station's reports write through it, so a verdict reads the same
-// everywhere.
+// lines, CSV, JUnit XML and a self-contained HTML page, and the packaging
+// line's shift report from the record (see Shift). The command line, the
+// label-file checks and the station's reports write through it, so a
+// verdict reads the same everywhere.
 package report
 
 import (
@@ -21,13 +22,66 @@ import (
 )
 
 // Formats lists the formats New accepts.
-var Formats = []string{"text", "jsonl", "csv", "junit"}
+var Formats = []string{"text", "jsonl", "csv", "junit", "html"}
 
 // Writer writes verdicts, each with the file and line it came from.
 type Writer interface {
 	Write(file string, line int, v serialgate.Verdict) error
+	// Result writes a verdict with its place: a line, or a field of a
+	// printed label.
+	Result(r Result) error
 	// Close writes what the format keeps to the end and flushes.
 	Close() error
+}
+
+// Result is a verdict with where it stands: a line of a serial list (or a
+// page of an image or PDF), or a field of one printed copy of a label in
+// a label print file.
+type Result struct {
+	File string
+	Line int // the line or page; 0 for a label field
+	// Label, Copy and Field place a label field: the label in the file
+	// and the printed copy, from 1, and the field's name ("FN3", "2").
+	// Label is 0 for a line.
+	Label, Copy int
+	Field       string
+	Symbology   serialgate.Symbology
+	Value       string // the data the field prints, from which the serial was taken
+	Verdict     serialgate.Verdict
+	// Fields are every field of the label the result stands on, shown
+	// beside a rejected label in the HTML report; the writer may ignore
+	// them.
+	Fields []LabelField
+}
+
+// LabelField is one field of a printed label, as shown beside a rejected
+// label.
+type LabelField struct {
+	Field     string
+	Kind      string // "barcode" or "text"
+	Symbology serialgate.Symbology
+	Value     string
+}
+
+// Place names where a result stands: "line 4", "label 3 copy 2 field FN1".
+func (r Result) Place() string {
+	if r.Label == 0 {
+		return "line " + strconv.Itoa(r.Line)
+	}
+	p := fmt.Sprintf("label %d copy %d", r.Label, r.Copy)
+	if r.Field != "" {
+		p += " field " + Name(r.Field)
+	}
+	return p
+}
+
+// Options are New's choices.
+type Options struct {
+	// Labels adds the label columns (label, copy, field, symbology,
+	// value) to the CSV header; a run that checks label files sets it.
+	Labels bool
+	// Title heads the HTML report.
+	Title string
 }
 
 // CheckFormat tells whether format is one New accepts.
@@ -63,14 +117,22 @@ func WriteSummary(w io.Writer, format string, s Summary) error {
 		_, err = fmt.Fprintf(w, "checked,valid,invalid\n%d,%d,%d\n", s.Checked, s.Valid, s.Invalid)
 	case "junit":
 		_, err = fmt.Fprintf(w, "%s<testsuites tests=\"%d\" failures=\"%d\"></testsuites>\n", xml.Header, s.Checked, s.Invalid)
+	case "html":
+		hw := newHTMLWriter(bufio.NewWriter(w), "")
+		hw.checked, hw.valid, hw.invalid = s.Checked, s.Valid, s.Invalid
+		err = hw.Close()
 	default:
 		err = CheckFormat(format)
 	}
 	return err
 }
 
-// New returns a Writer of format ("text", "jsonl", "csv" or "junit") on w.
-func New(format string, w io.Writer) (Writer, error) {
+// New returns a Writer of format ("text", "jsonl", "csv", "junit" or
+// "html") on w.
+func New(format string, w io.Writer) (Writer, error) { return NewWith(format, w, Options{}) }
+
+// NewWith is New with options.
+func NewWith(format string, w io.Writer, opt Options) (Writer, error) {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	switch format {
 	case "text":
@@ -79,10 +141,16 @@ func New(format string, w io.Writer) (Writer, error) {
 		return &jsonWriter{w: bw, enc: json.NewEncoder(bw)}, nil
 	case "csv":
 		cw := csv.NewWriter(bw)
-		err := cw.Write([]string{"file", "line", "serial", "model", "ok", "reason", "code", "pos"})
-		return &csvWriter{w: bw, cw: cw}, err
+		header := []string{"file", "line", "serial", "model", "ok", "reason", "code", "pos"}
+		if opt.Labels {
+			header = append(header, "label", "copy", "field", "symbology", "value")
+		}
+		err := cw.Write(header)
+		return &csvWriter{w: bw, cw: cw, labels: opt.Labels}, err
 	case "junit":
 		return &junitWriter{w: bw}, nil
+	case "html":
+		return newHTMLWriter(bw, opt.Title), nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
@@ -146,15 +214,26 @@ func Cell(s string) string {
 type textWriter struct{ w *bufio.Writer }
 
 func (o *textWriter) Write(file string, line int, v serialgate.Verdict) error {
+	return o.Result(Result{File: file, Line: line, Verdict: v})
+}
+
+func (o *textWriter) Result(r Result) error {
 	var err error
-	file = Name(file)
+	v := r.Verdict
+	where := Name(r.File) + ":" + strconv.Itoa(r.Line)
+	if r.Label > 0 {
+		where = Name(r.File) + ": " + r.Place()
+		if r.Symbology != "" {
+			where += " " + string(r.Symbology)
+		}
+	}
 	switch {
 	case v.OK:
-		_, err = fmt.Fprintf(o.w, "%s:%d: ok %s (%s)\n", file, line, Shown(v.Serial), Name(Models(v)))
+		_, err = fmt.Fprintf(o.w, "%s: ok %s (%s)\n", where, Shown(v.Serial), Name(Models(v)))
 	case v.Model != "":
-		_, err = fmt.Fprintf(o.w, "%s:%d: REJECT %s (%s): %s\n", file, line, Shown(v.Serial), Name(v.Model), Name(v.Message))
+		_, err = fmt.Fprintf(o.w, "%s: REJECT %s (%s): %s\n", where, Shown(v.Serial), Name(v.Model), Name(v.Message))
 	default:
-		_, err = fmt.Fprintf(o.w, "%s:%d: REJECT %s: %s\n", file, line, Shown(v.Serial), Name(v.Message))
+		_, err = fmt.Fprintf(o.w, "%s: REJECT %s: %s\n", where, Shown(v.Serial), Name(v.Message))
 	}
 	return err
 }
@@ -167,9 +246,16 @@ type jsonWriter struct {
 }
 
 type jsonVerdict struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Serial string `json:"serial"`
+	File      string `json:"file"`
+	Line      int    `json:"line,omitempty"`
+	Label     int    `json:"label,omitempty"`
+	Copy      int    `json:"copy,omitempty"`
+	Field     string `json:"field,omitempty"`
+	Symbology string `json:"symbology,omitempty"`
+	Value     string `json:"value,omitempty"`
+	// ValueHex carries a value that is not valid UTF-8, as SerialHex does.
+	ValueHex string `json:"value_hex,omitempty"`
+	Serial   string `json:"serial"`
 	// SerialHex carries the exact bytes of a serial that is not valid
 	// UTF-8, which JSON strings cannot hold: two such serials would
 	// otherwise print the same.
@@ -183,9 +269,18 @@ type jsonVerdict struct {
 }
 
 func (o *jsonWriter) Write(file string, line int, v serialgate.Verdict) error {
-	jv := jsonVerdict{File: file, Line: line, Serial: v.Serial, Model: v.Model, OK: v.OK, Reason: v.Message, Code: v.Reason.String(), Pos: v.Pos}
+	return o.Result(Result{File: file, Line: line, Verdict: v})
+}
+
+func (o *jsonWriter) Result(r Result) error {
+	v := r.Verdict
+	jv := jsonVerdict{File: r.File, Line: r.Line, Label: r.Label, Copy: r.Copy, Field: r.Field, Symbology: string(r.Symbology),
+		Value: r.Value, Serial: v.Serial, Model: v.Model, OK: v.OK, Reason: v.Message, Code: v.Reason.String(), Pos: v.Pos}
 	if !utf8.ValidString(v.Serial) {
 		jv.SerialHex = hex.EncodeToString([]byte(v.Serial))
+	}
+	if !utf8.ValidString(r.Value) {
+		jv.ValueHex = hex.EncodeToString([]byte(r.Value))
 	}
 	if v.Model == "" {
 		ms := v.Models
@@ -200,16 +295,34 @@ func (o *jsonWriter) Write(file string, line int, v serialgate.Verdict) error {
 func (o *jsonWriter) Close() error { return o.w.Flush() }
 
 type csvWriter struct {
-	w  *bufio.Writer
-	cw *csv.Writer
+	w      *bufio.Writer
+	cw     *csv.Writer
+	labels bool
 }
 
 func (o *csvWriter) Write(file string, line int, v serialgate.Verdict) error {
+	return o.Result(Result{File: file, Line: line, Verdict: v})
+}
+
+func (o *csvWriter) Result(r Result) error {
+	v := r.Verdict
 	pos := ""
 	if v.Pos > 0 {
 		pos = strconv.Itoa(v.Pos)
 	}
-	return o.cw.Write([]string{Cell(file), strconv.Itoa(line), Cell(v.Serial), Cell(Models(v)), strconv.FormatBool(v.OK), Cell(v.Message), v.Reason.String(), pos})
+	line := ""
+	if r.Label == 0 {
+		line = strconv.Itoa(r.Line)
+	}
+	row := []string{Cell(r.File), line, Cell(v.Serial), Cell(Models(v)), strconv.FormatBool(v.OK), Cell(v.Message), v.Reason.String(), pos}
+	if o.labels {
+		label, cp := "", ""
+		if r.Label > 0 {
+			label, cp = strconv.Itoa(r.Label), strconv.Itoa(r.Copy)
+		}
+		row = append(row, label, cp, Cell(r.Field), string(r.Symbology), Cell(r.Value))
+	}
+	return o.cw.Write(row)
 }
 
 func (o *csvWriter) Close() error {
@@ -250,14 +363,20 @@ type junitCase struct {
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"` // the label's fields, one a line
 }
 
 func (o *junitWriter) Write(file string, line int, v serialgate.Verdict) error {
-	if len(o.suites) == 0 || o.suites[len(o.suites)-1].Name != file {
-		o.suites = append(o.suites, &junitSuite{Name: file})
+	return o.Result(Result{File: file, Line: line, Verdict: v})
+}
+
+func (o *junitWriter) Result(r Result) error {
+	v := r.Verdict
+	if len(o.suites) == 0 || o.suites[len(o.suites)-1].Name != r.File {
+		o.suites = append(o.suites, &junitSuite{Name: r.File})
 	}
 	s := o.suites[len(o.suites)-1]
-	c := junitCase{Name: fmt.Sprintf("line %d: %s", line, Shown(v.Serial)), Classname: Models(v)}
+	c := junitCase{Name: fmt.Sprintf("%s: %s", r.Place(), Shown(v.Serial)), Classname: Models(v)}
 	if c.Classname == "" {
 		c.Classname = "serialgate"
 	}
@@ -265,6 +384,11 @@ func (o *junitWriter) Write(file string, line int, v serialgate.Verdict) error {
 	if !v.OK {
 		s.Failures++
 		c.Failure = &junitFailure{Message: v.Message, Type: v.Reason.String()}
+		var text strings.Builder
+		for _, f := range r.Fields {
+			fmt.Fprintf(&text, "field %s %s %s\n", Name(f.Field), fieldKind(f), Shown(f.Value))
+		}
+		c.Failure.Text = text.String()
 	}
 	s.Cases = append(s.Cases, c)
 	return nil
@@ -284,4 +408,15 @@ func (o *junitWriter) Close() error {
 	}
 	o.w.WriteString("\n")
 	return o.w.Flush()
+}
+
+// fieldKind names a label field's symbology, or "text".
+func fieldKind(f LabelField) string {
+	switch {
+	case f.Kind == "text":
+		return "text"
+	case f.Symbology == "":
+		return "barcode"
+	}
+	return string(f.Symbology)
 }

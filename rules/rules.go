@@ -8,6 +8,7 @@ package rules
 import (
 	"fmt"
 	"io/fs"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
 
@@ -60,6 +61,12 @@ type Serial struct {
 	// may be printed in (zxing names: CODE_128, DATA_MATRIX, ...).
 	Symbologies    []string
 	SymbologiesPos Pos
+	// ZPLField, when not 0, names the label-file field that prints the
+	// serial: the ^FN number of a ZPL field, or else the field's place
+	// among its label's data fields, from 1 (EPL and TSPL too). Zero: the
+	// serial is the barcode whose value matches the rule.
+	ZPLField    int
+	ZPLFieldPos Pos
 }
 
 // Example is a serial given in the file as valid or invalid for its model.
@@ -196,7 +203,7 @@ func (p *parser) model(n *yaml.Node) Model {
 
 func (p *parser) serial(n *yaml.Node) Serial {
 	s := Serial{Dialect: pattern.Java, RegexPos: p.Pos(n)}
-	p.Fields(n, "serial", []yamlfile.Field{{Key: "regex", Required: true}, {Key: "dialect", Required: false}, {Key: "source", Required: false}, {Key: "symbologies", Required: false}}, func(key string, k, v *yaml.Node) {
+	p.Fields(n, "serial", []yamlfile.Field{{Key: "regex", Required: true}, {Key: "dialect", Required: false}, {Key: "source", Required: false}, {Key: "symbologies", Required: false}, {Key: "zpl_field", Required: false}}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "regex":
 			s.RegexPos = p.Pos(v)
@@ -225,6 +232,14 @@ func (p *parser) serial(n *yaml.Node) Serial {
 					s.Symbologies = append(s.Symbologies, name)
 				}
 			}
+		case "zpl_field":
+			s.ZPLFieldPos = p.Pos(v)
+			n, err := strconv.Atoi(v.Value)
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || err != nil || n < 1 || n > 9999 {
+				p.Errorf(v, "zpl_field: want a field number from 1 to 9999, got %s", yamlfile.Kind(v))
+				return
+			}
+			s.ZPLField = n
 		}
 	})
 	return s

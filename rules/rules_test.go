@@ -347,3 +347,40 @@ func TestOneDocument(t *testing.T) {
 		t.Errorf("latin-1 byte: %v", err)
 	}
 }
+
+func TestZPLField(t *testing.T) {
+	s, err := Parse("r.yaml", []byte(`version: 1
+manufacturers:
+  - name: Acme
+    models:
+      - model: M1
+        serial: {regex: 'a', zpl_field: 3}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Models()[0].Serial; got.ZPLField != 3 || got.ZPLFieldPos.Line != 6 || got.ZPLFieldPos.Col != 41 {
+		t.Errorf("zpl_field %d at %v, want 3 at 6:41", got.ZPLField, got.ZPLFieldPos)
+	}
+	_, err = Parse("r.yaml", []byte(`version: 1
+manufacturers:
+  - name: Acme
+    models:
+      - model: M1
+        serial: {regex: 'a', zpl_field: FN3}
+      - model: M2
+        serial: {regex: 'a', zpl_field: 0}
+      - model: M3
+        serial:
+          regex: 'a'
+          zpl_field: [3]
+`))
+	want := []string{
+		`r.yaml:6:41: zpl_field: want a field number from 1 to 9999, got "FN3"`,
+		`r.yaml:8:41: zpl_field: want a field number from 1 to 9999, got "0"`,
+		`r.yaml:12:22: zpl_field: want a field number from 1 to 9999, got a list`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Errorf("got\n%v\nwant\n%s", err, strings.Join(want, "\n"))
+	}
+}

@@ -50,6 +50,7 @@ targets=(
   "labels FuzzZPL 20"
   "labels FuzzEPL 20"
   "labels FuzzTSPL 20"
+  "labels/render FuzzCheck 20"
   "cmd/serialgate FuzzValidateList 1"
   "cmd/serialgate FuzzValidateCSV 1"
   "cmd/serialgate FuzzRulesCheck 1"
