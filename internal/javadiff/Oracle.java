@@ -11,7 +11,8 @@
 // Output, for each rule in order: a line "C" (compiled) or "E <hex>" (the
 // PatternSyntaxException's description), then one line with a character
 // per string: 1 matches, 0 does not, T ran past the time limit, O overflowed
-// the stack. A rule that does not compile has an empty verdict line.
+// the stack, X the match threw (the JDK fails on some classes it compiles).
+// A rule that does not compile has an empty verdict line.
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -109,6 +110,8 @@ public class Oracle {
                 c = 'T';
             } catch (StackOverflowError e) {
                 c = 'O';
+            } catch (RuntimeException e) {
+                c = 'X';
             }
             v.append(c);
         }

@@ -88,6 +88,7 @@ func TestJDKDifferential(t *testing.T) {
 		shown++
 	}
 	badRules := map[string]int{}
+	threw := map[string]string{} // rules on which the JDK's matcher threw
 	for i, c := range cases {
 		want, g := a.res[i], got[i]
 		switch {
@@ -104,6 +105,9 @@ func TestJDKDifferential(t *testing.T) {
 		}
 		for j, s := range c.Strings {
 			w, o := want.Verdicts[j], g.verdicts[j]
+			if w == 'X' {
+				threw[c.Rule] = s
+			}
 			if w != '0' && w != '1' || o == 'T' {
 				skipped++
 				continue
@@ -116,7 +120,10 @@ func TestJDKDifferential(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("seed %d: %d rules (%d compile in java), %d verdicts checked, %d skipped for time", *seed, len(cases), countCompiled(a.res), checked, skipped)
+	t.Logf("seed %d: %d rules (%d compile in java), %d verdicts checked, %d skipped (time, stack, exception)", *seed, len(cases), countCompiled(a.res), checked, skipped)
+	for r, s := range threw {
+		t.Logf("java threw matching %s against %s: no verdict to compare", quote(s), quote(r))
+	}
 	if compileDiffs+verdictDiffs > 0 {
 		var worst []string
 		for r := range badRules {
