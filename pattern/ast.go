@@ -42,6 +42,7 @@ const (
 	aEndLineUnix                       // $ under MULTILINE and UNIX_LINES
 	aWordBoundary                      // \b
 	aNotWordBoundary                   // \B
+	aGraphemeBoundary                  // \b{g}
 )
 
 type node struct {

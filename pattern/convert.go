@@ -550,6 +550,12 @@ func netAssert(n *node) string {
 		return `(?:(?<!\r)(?=\n)|(?=[\r\u0085\u2028\u2029])|\z)`
 	case aEndLineUnix:
 		return `(?=\n|\z)`
+	case aGraphemeBoundary:
+		ctl, ext := graphemeSets()
+		var c, e strings.Builder
+		writeNetSet(&c, ctl)
+		writeNetSet(&e, ext)
+		return `(?:\A|\z|(?!(?<=\r)\n)(?:(?<=` + c.String() + `)|(?=` + c.String() + `)|(?!` + e.String() + `)))`
 	case aWordBoundary, aNotWordBoundary:
 		var w strings.Builder
 		writeNetSet(&w, n.set)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -42,7 +41,7 @@ type javaParser struct {
 }
 
 func parseJava(pattern string) (n *node, groups int, err error) {
-	p := &javaParser{src: pattern, names: map[string]int{}}
+	p := &javaParser{src: removeQuoting(pattern), names: map[string]int{}}
 	defer func() {
 		if r := recover(); r != nil {
 			se, ok := r.(*SyntaxError)
@@ -252,8 +251,10 @@ func (p *javaParser) atom() *node {
 		p.pos = start
 		p.fail("dangling meta character '%c'", r)
 	case '{':
+		// Java reads a '{' where an atom should be as an empty atom that
+		// the counted repetition then applies to: a{2}{3} is a{2}.
 		p.pos = start
-		p.fail("illegal repetition")
+		return &node{op: opEmpty}
 	}
 	return p.literal(r)
 }
@@ -303,10 +304,17 @@ func (p *javaParser) group() *node {
 			if c2 == '=' || c2 == '!' {
 				p.pos++
 				body := p.alternation()
-				if _, hi := body.lengths(); hi < 0 {
+				_, open, ok := behindLength(body)
+				switch {
+				case !ok:
 					p.fail("look-behind group does not have an obvious maximum length")
+				case open > 1 && c2 == '=':
+					n = &node{op: opChar, set: charset{}}
+				case open > 1:
+					n = &node{op: opEmpty}
+				default:
+					n = &node{op: opLook, behind: true, neg: c2 == '!', subs: []*node{body}}
 				}
-				n = &node{op: opLook, behind: true, neg: c2 == '!', subs: []*node{body}}
 				break
 			}
 			name := p.groupName('>')
@@ -341,6 +349,65 @@ func (p *javaParser) group() *node {
 		p.fail("unclosed group")
 	}
 	return n
+}
+
+// behindLength is Java's measure of a look-behind's body: ok is false
+// when Java finds no obvious maximum length; open counts the repetitions
+// without an upper bound that Java lets through, those of a body at most
+// one character long. Java adds each as the largest int, so with two the
+// maximum overflows and the look-behind can never match.
+func behindLength(n *node) (max, open int, ok bool) {
+	switch n.op {
+	case opChar:
+		return 1, 0, true
+	case opConcat:
+		for _, s := range n.subs {
+			m, o, k := behindLength(s)
+			if !k {
+				return 0, 0, false
+			}
+			max, open = max+m, open+o
+		}
+		return max, open, true
+	case opAlt:
+		for _, s := range n.subs {
+			m, o, k := behindLength(s)
+			if !k {
+				return 0, 0, false
+			}
+			max, open = maxInt(max, m), maxInt(open, o)
+		}
+		return max, open, true
+	case opRepeat:
+		m, o, k := behindLength(n.subs[0])
+		if !k {
+			return 0, 0, false
+		}
+		if n.max >= 0 {
+			return m * n.max, o, true
+		}
+		alt := false
+		n.subs[0].walk(func(x *node) bool { alt = alt || x.op == opAlt; return !alt })
+		switch {
+		case m == 0:
+			return 0, o, true
+		case m == 1 && o == 0 && !alt:
+			return 1, 1, true
+		}
+		return 0, 0, false
+	case opCapture, opAtomic:
+		return behindLength(n.subs[0])
+	case opBackref:
+		return 0, 0, false
+	}
+	return 0, 0, true
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
 }
 
 func (p *javaParser) groupName(end byte) string {
@@ -432,14 +499,20 @@ func (p *javaParser) escape() *node {
 		}
 		return &node{op: opAssert, assert: aDollar}
 	case 'b', 'B':
-		if p.peekRaw() == '{' {
-			p.fail("\\b{...} boundaries are not supported")
+		if c == 'b' && strings.HasPrefix(p.src[p.pos:], "{g") {
+			// \b{g} is a grapheme cluster boundary; \b{2} a repeated \b.
+			if !strings.HasPrefix(p.src[p.pos:], "{g}") {
+				p.pos = start
+				p.fail("illegal/unsupported escape sequence")
+			}
+			p.pos += 3
+			return &node{op: opAssert, assert: aGraphemeBoundary}
 		}
 		k := aWordBoundary
 		if c == 'B' {
 			k = aNotWordBoundary
 		}
-		word := union(fromTables(unicode.L, unicode.Nd), single('_'))
+		word := union(letterOrDigit(), single('_'))
 		if p.has(jUnicodeClass) {
 			word = unicodeWord()
 		}
@@ -449,9 +522,7 @@ func (p *javaParser) escape() *node {
 		one := &node{op: opChar, set: normalize(charset{'\n', '\r', 0x85, 0x85, 0x2028, 0x2029})}
 		return &node{op: opAtomic, subs: []*node{{op: opAlt, subs: []*node{crlf, one}}}}
 	case 'X':
-		p.fail("\\X grapheme clusters are not supported")
-	case 'Q':
-		return p.quoted(false)
+		return grapheme()
 	}
 	p.pos = start + 1
 	set, ok := p.escapeClass()
@@ -462,11 +533,32 @@ func (p *javaParser) escape() *node {
 	return p.literal(r)
 }
 
+// grapheme is \X, an extended grapheme cluster, approximated as Java's
+// rules for the cases serials meet: CR LF, a control character, or a
+// character with the marks and joiners that extend it.
+func grapheme() *node {
+	ctl, ext := graphemeSets()
+	crlf := &node{op: opConcat, subs: []*node{{op: opChar, set: single('\r')}, {op: opChar, set: single('\n')}}}
+	base := &node{op: opChar, set: negate(ctl)}
+	marks := &node{op: opRepeat, min: 0, max: -1, subs: []*node{{op: opChar, set: ext}}}
+	cluster := &node{op: opConcat, subs: []*node{base, marks}}
+	return &node{op: opAtomic, subs: []*node{{op: opAlt, subs: []*node{crlf, {op: opChar, set: ctl}, cluster}}}}
+}
+
+// graphemeSets are the grapheme control characters and the characters
+// that extend a cluster.
+func graphemeSets() (ctl, ext charset) {
+	ctl = union(union(jProperty("Cc", false), jProperty("Zl", false)), union(jProperty("Zp", false), jProperty("Cf", false)))
+	ext = union(jProperty("M", false), charset{0x200c, 0x200d})
+	ctl = subtract(ctl, charset{0x200c, 0x200d})
+	return ctl, ext
+}
+
 func (p *javaParser) backref(idx int) *node {
 	n := &node{op: opBackref, index: idx}
 	if p.has(jCaseInsens) {
 		if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
-			n.fold = unicodeFoldChar
+			n.fold = unicodeBackrefFold
 		} else {
 			n.fold = asciiFoldChar
 		}
@@ -475,28 +567,68 @@ func (p *javaParser) backref(idx int) *node {
 	return n
 }
 
-// quoted reads \Q...\E (the \Q already read) as a run of literals, or, in a
-// class, as a set of characters.
-func (p *javaParser) quoted(inClass bool) *node {
-	end := strings.Index(p.src[p.pos:], `\E`)
-	text := p.src[p.pos:]
-	if end >= 0 {
-		text = text[:end]
-		p.pos += end + 2
-	} else {
-		p.pos = len(p.src)
+// removeQuoting rewrites each \Q...\E as the characters it quotes, each
+// escaped, before parsing, as Java does: so a quantifier after \Qab\E
+// repeats the b alone, and an empty \Q\E leaves a quantifier dangling.
+func removeQuoting(src string) string {
+	start := -1
+	for i := 0; i+1 < len(src); {
+		if src[i] != '\\' {
+			i++
+			continue
+		}
+		if src[i+1] == 'Q' {
+			start = i
+			break
+		}
+		i += 2
 	}
-	var subs []*node
-	for _, r := range text {
-		subs = append(subs, p.literal(r))
+	if start < 0 {
+		return src
 	}
-	switch len(subs) {
-	case 0:
-		return &node{op: opEmpty}
-	case 1:
-		return subs[0]
+	var b strings.Builder
+	b.WriteString(src[:start])
+	rs := []rune(src[start+2:])
+	inQuote, beginQuote := true, true
+	for i := 0; i < len(rs); {
+		c := rs[i]
+		i++
+		switch {
+		case c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			b.WriteRune(c)
+		case c >= '0' && c <= '9':
+			if beginQuote {
+				// A digit right after \Q must not extend an escape before it.
+				b.WriteString(`\x3`)
+			}
+			b.WriteRune(c)
+		case c != '\\':
+			if inQuote {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(c)
+		case inQuote:
+			if i < len(rs) && rs[i] == 'E' {
+				i++
+				inQuote = false
+			} else {
+				b.WriteString(`\\\\`[:2])
+			}
+		case i < len(rs):
+			if rs[i] == 'Q' {
+				i++
+				inQuote, beginQuote = true, true
+				continue
+			}
+			b.WriteRune(c)
+			b.WriteRune(rs[i])
+			i++
+		default:
+			b.WriteRune(c)
+		}
+		beginQuote = false
 	}
-	return &node{op: opConcat, subs: subs}
+	return b.String()
 }
 
 // escapeClass parses a class escape (\d, \p{L}, ...) after the backslash,
@@ -512,7 +644,7 @@ func (p *javaParser) escapeClass() (charset, bool) {
 		neg = c == 'D'
 		set = span('0', '9')
 		if uc {
-			set = fromTable(unicode.Nd)
+			set = javaDigitSet()
 		}
 	case 'w', 'W':
 		neg = c == 'W'
@@ -525,7 +657,7 @@ func (p *javaParser) escapeClass() (charset, bool) {
 		neg = c == 'S'
 		set = fromChars(" \t\n\x0b\f\r")
 		if uc {
-			set = fromTable(unicode.White_Space)
+			set = javaSpace()
 		}
 	case 'h', 'H':
 		neg = c == 'H'
@@ -741,21 +873,6 @@ func (p *javaParser) classAtom() (rune, charset) {
 	r := p.next()
 	if r != '\\' {
 		return r, nil
-	}
-	if p.peekRaw() == 'Q' {
-		p.pos++
-		q := p.quoted(true)
-		var set charset
-		q.walk(func(n *node) bool {
-			if n.op == opChar {
-				set = union(set, n.set)
-			}
-			return true
-		})
-		if set == nil {
-			set = charset{}
-		}
-		return 0, set
 	}
 	switch p.peekRaw() {
 	case 'b', 'B', 'A', 'G', 'z', 'Z', 'R', 'X', 'k', 'Q':
