@@ -51,6 +51,9 @@ type node struct {
 	subs     []*node
 	min, max int       // opRepeat
 	mode     quantMode // opRepeat
+	// opRepeat, for Java's look-behind lengths: star is a greedy * or +,
+	// group says the repeated atom was a group.
+	star, group bool
 	index    int       // opCapture, opBackref
 	name     string    // opCapture: the group's name, if any
 	behind   bool      // opLook

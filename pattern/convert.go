@@ -557,13 +557,18 @@ func netAssert(n *node) string {
 		writeNetSet(&e, ext)
 		return `(?:\A|\z|(?!(?<=\r)\n)(?:(?<=` + c.String() + `)|(?=` + c.String() + `)|(?!` + e.String() + `)))`
 	case aWordBoundary, aNotWordBoundary:
-		var w strings.Builder
+		// Java also counts a non-spacing mark as a word character when
+		// the marks before it go back to a letter or digit.
+		var w, ld, mn strings.Builder
 		writeNetSet(&w, n.set)
-		ws := w.String()
+		writeNetSet(&ld, letterOrDigit())
+		writeNetSet(&mn, nonSpacingMark())
+		left := w.String() + "|" + ld.String() + mn.String() + "+"
+		right := w.String() + "|(?<=" + ld.String() + mn.String() + "*)" + mn.String()
 		if n.assert == aWordBoundary {
-			return "(?:(?<=" + ws + ")(?!" + ws + ")|(?<!" + ws + ")(?=" + ws + "))"
+			return "(?:(?<=" + left + ")(?!" + right + ")|(?<!" + left + ")(?=" + right + "))"
 		}
-		return "(?:(?<=" + ws + ")(?=" + ws + ")|(?<!" + ws + ")(?!" + ws + "))"
+		return "(?:(?<=" + left + ")(?=" + right + ")|(?<!" + left + ")(?!" + right + "))"
 	}
 	return "(?!)"
 }

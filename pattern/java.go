@@ -153,18 +153,20 @@ func (p *javaParser) sequence() *node {
 		if r < 0 || r == '|' || r == ')' {
 			break
 		}
+		group := r == '('
 		atom := p.atom()
 		if atom == nil { // an inline flag group such as (?i)
 			continue
 		}
-		items = append(items, p.quantifier(atom))
+		items = append(items, p.quantifier(atom, group))
 	}
 	return concatOf(items)
 }
 
-func (p *javaParser) quantifier(atom *node) *node {
+func (p *javaParser) quantifier(atom *node, group bool) *node {
 	min, max := 0, 0
-	switch p.peek() {
+	sym := p.peek()
+	switch sym {
 	case '*':
 		p.next()
 		min, max = 0, -1
@@ -189,6 +191,7 @@ func (p *javaParser) quantifier(atom *node) *node {
 		p.pos++
 		n.mode = possessive
 	}
+	n.star, n.group = n.mode == greedy && (sym == '*' || sym == '+'), group
 	return n
 }
 
@@ -304,14 +307,19 @@ func (p *javaParser) group() *node {
 			if c2 == '=' || c2 == '!' {
 				p.pos++
 				body := p.alternation()
-				_, open, ok := behindLength(body)
+				info := treeInfo{maxValid: true, det: true}
+				study(body, &info)
 				switch {
-				case !ok:
+				case !info.maxValid:
 					p.fail("look-behind group does not have an obvious maximum length")
-				case open > 1 && c2 == '=':
-					n = &node{op: opChar, set: charset{}}
-				case open > 1:
-					n = &node{op: opEmpty}
+				case info.max < info.min && info.max != -javaMaxReps-1:
+					// Java's longest length overflowed below the shortest:
+					// it tries no start position at all.
+					if c2 == '=' {
+						n = &node{op: opChar, set: charset{}}
+					} else {
+						n = &node{op: opEmpty}
+					}
 				default:
 					n = &node{op: opLook, behind: true, neg: c2 == '!', subs: []*node{body}}
 				}
@@ -351,63 +359,87 @@ func (p *javaParser) group() *node {
 	return n
 }
 
-// behindLength is Java's measure of a look-behind's body: ok is false
-// when Java finds no obvious maximum length; open counts the repetitions
-// without an upper bound that Java lets through, those of a body at most
-// one character long. Java adds each as the largest int, so with two the
-// maximum overflows and the look-behind can never match.
-func behindLength(n *node) (max, open int, ok bool) {
-	switch n.op {
-	case opChar:
-		return 1, 0, true
-	case opConcat:
-		for _, s := range n.subs {
-			m, o, k := behindLength(s)
-			if !k {
-				return 0, 0, false
-			}
-			max, open = max+m, open+o
-		}
-		return max, open, true
-	case opAlt:
-		for _, s := range n.subs {
-			m, o, k := behindLength(s)
-			if !k {
-				return 0, 0, false
-			}
-			max, open = maxInt(max, m), maxInt(open, o)
-		}
-		return max, open, true
-	case opRepeat:
-		m, o, k := behindLength(n.subs[0])
-		if !k {
-			return 0, 0, false
-		}
-		if n.max >= 0 {
-			return m * n.max, o, true
-		}
-		alt := false
-		n.subs[0].walk(func(x *node) bool { alt = alt || x.op == opAlt; return !alt })
-		switch {
-		case m == 0:
-			return 0, o, true
-		case m == 1 && o == 0 && !alt:
-			return 1, 1, true
-		}
-		return 0, 0, false
-	case opCapture, opAtomic:
-		return behindLength(n.subs[0])
-	case opBackref:
-		return 0, 0, false
-	}
-	return 0, 0, true
+// treeInfo is Java's measure of a look-behind's body (Pattern.TreeInfo):
+// shortest and longest length in int32 arithmetic, as Java adds them,
+// whether the longest is known, and whether the body has one way to
+// match.
+type treeInfo struct {
+	min, max      int32
+	maxValid, det bool
 }
 
-func maxInt(a, b int) int {
-	if a > b {
-		return a
+const javaMaxReps = 0x7fffffff
+
+// study adds n to info the way Java's nodes do, overflows included: a
+// greedy * or + on one character adds the largest int unchecked, other
+// unbounded repetitions check for overflow, and a repeated group with
+// more than one way to match has no maximum.
+func study(n *node, info *treeInfo) {
+	switch n.op {
+	case opChar:
+		info.min++
+		info.max++
+	case opConcat:
+		for _, s := range n.subs {
+			study(s, info)
+		}
+	case opAlt:
+		var min2, max2 int32 = javaMaxReps, -1
+		valid := true
+		for _, s := range n.subs {
+			sub := treeInfo{maxValid: true, det: true}
+			study(s, &sub)
+			min2, max2 = min(min2, sub.min), max(max2, sub.max)
+			valid = valid && sub.maxValid
+		}
+		info.min += min2
+		info.max += max2
+		info.maxValid = info.maxValid && valid
+		info.det = false
+	case opRepeat:
+		body := treeInfo{maxValid: true, det: true}
+		study(n.subs[0], &body)
+		switch {
+		case n.min == 0 && n.max == 1:
+			info.max += body.max
+			info.maxValid = info.maxValid && body.maxValid
+			info.det = false
+		case n.star && !n.group && n.subs[0].op == opChar:
+			info.min += int32(n.min)
+			if info.maxValid {
+				info.max += javaMaxReps
+			}
+			info.det = false
+		case n.group && !body.det:
+			info.maxValid, info.det = false, false
+		default:
+			cmax := int32(javaMaxReps)
+			if n.max >= 0 {
+				cmax = int32(n.max)
+			}
+			if t := body.min * int32(n.min); t >= 0 {
+				info.min += t
+			} else {
+				info.min += 0xfffffff
+			}
+			if info.maxValid && body.maxValid {
+				prev := info.max
+				info.max = prev + body.max*cmax
+				if info.max < prev || cmax != 0 && body.max != 0 && (body.max*cmax)/cmax != body.max {
+					info.maxValid = false
+				}
+			} else {
+				info.maxValid = false
+			}
+			if !body.det || n.min != n.max {
+				info.det = false
+			}
+		}
+	case opCapture, opAtomic:
+		study(n.subs[0], info)
+	case opBackref:
+		info.maxValid = false
 	}
-	return b
 }
 
 func (p *javaParser) groupName(end byte) string {
@@ -794,78 +826,156 @@ func (p *javaParser) hex(n int) rune {
 }
 
 // class parses a character class after its '['.
-func (p *javaParser) class() charset {
+func (p *javaParser) class() charset { return p.classBody(true) }
+
+// classBody parses a class up to its ']', as Java's Pattern.clazz does:
+// a nested class or the right side of && ends at its own ']' (consumed only
+// for a nested class), single characters below U+0100 gather in a side
+// set that joins the class at && or at the end, and an && with nothing on
+// its right intersects with the last item on its left, so [a-c&&] is
+// [a-c].
+func (p *javaParser) classBody(nested bool) charset {
+	var prev, curr, bits charset
+	havePrev, haveCurr, hasBits := false, false, false
 	neg := false
-	if p.peek() == '^' {
+	if nested && p.peek() == '^' {
 		p.next()
 		neg = true
 	}
-	var acc charset // the union being built since the last &&
-	var inter charset
-	haveInter := false
-	first := true
+	add := func(set charset) {
+		curr, haveCurr = set, true
+		if havePrev {
+			prev = union(prev, set)
+		} else {
+			prev, havePrev = set, true
+		}
+	}
 	for {
 		r := p.peek()
 		switch {
 		case r < 0:
 			p.fail("unclosed character class")
-		case r == ']' && !first:
-			p.next()
-			if haveInter {
-				acc = intersect(inter, acc)
-			}
-			if neg {
-				acc = negate(acc)
-			}
-			return acc
 		case r == '[':
 			p.next()
-			acc = union(acc, p.class())
+			add(p.classBody(true))
+			continue
 		case r == '&' && strings.HasPrefix(p.src[p.pos:], "&&"):
 			p.pos += 2
-			if haveInter {
-				inter = intersect(inter, acc)
-			} else {
-				inter = acc
-				haveInter = true
+			var right charset
+			haveRight := false
+			for {
+				c := p.peek()
+				if c == ']' || c == '&' {
+					break
+				}
+				if c < 0 {
+					p.fail("unclosed character class")
+				}
+				if c == '[' {
+					p.next()
+					sub := p.classBody(true)
+					if haveRight {
+						right = union(right, sub)
+					} else {
+						right, haveRight = sub, true
+					}
+					continue
+				}
+				right, haveRight = p.classBody(false), true
 			}
-			acc = nil
-		default:
-			acc = union(acc, p.classItem())
+			if hasBits {
+				if havePrev {
+					prev = union(prev, bits)
+				} else {
+					prev, curr, havePrev, haveCurr = bits, bits, true, true
+				}
+				hasBits = false
+			}
+			if haveRight {
+				curr, haveCurr = right, true
+			}
+			switch {
+			case !havePrev && !haveRight:
+				p.fail("bad class syntax")
+			case !havePrev:
+				prev, havePrev = right, true
+			case !haveCurr:
+				// Java fails on such a class when matching; match nothing.
+				prev = charset{}
+			default:
+				prev = intersect(prev, curr)
+			}
+			continue
+		case r == ']' && (havePrev || hasBits):
+			if nested {
+				p.next()
+			}
+			switch {
+			case !havePrev:
+				prev = bits
+			case hasBits:
+				prev = union(prev, bits)
+			}
+			if neg {
+				prev = negate(prev)
+			}
+			if prev == nil {
+				prev = charset{}
+			}
+			return prev
 		}
-		first = false
+		set, single := p.classItem()
+		if single {
+			bits, hasBits = union(bits, set), true
+		} else {
+			add(set)
+		}
 	}
 }
 
 // classItem parses a single character, a range or a class escape inside a
-// class.
-func (p *javaParser) classItem() charset {
+// class. single reports a character below U+0100 that Java keeps in its
+// side set of single characters.
+func (p *javaParser) classItem() (set charset, single bool) {
 	lo, set := p.classAtom()
 	if set != nil {
-		return set
+		return set, false
 	}
 	if p.peek() == '-' {
 		save := p.pos
 		p.next()
-		nr := p.peek()
-		if nr == ']' || nr == '[' || nr < 0 {
-			p.pos = save // '-' is a literal at the end
-			return p.foldRange(lo, lo)
+		if nr := p.peekRaw(); nr != ']' && nr != '[' && nr >= 0 {
+			hi, hset := p.classAtom()
+			if hset != nil || hi < lo {
+				p.fail("illegal character range")
+			}
+			return p.foldRange(lo, hi), false
 		}
-		if nr == '&' && strings.HasPrefix(p.src[p.pos:], "&&") {
-			p.pos = save
-			return p.foldRange(lo, lo)
-		}
-		hi, hset := p.classAtom()
-		if hset != nil {
-			p.fail("illegal character range")
-		}
-		if hi < lo {
-			p.fail("illegal character range")
-		}
-		return p.foldRange(lo, hi)
+		p.pos = save // '-' before ']' or '[' is a literal
 	}
-	return p.foldRange(lo, lo)
+	return p.classSingle(lo)
+}
+
+// classSingle is one character in a class. Java keeps characters below
+// U+0100 in a set with their ASCII other case under CASE_INSENSITIVE, or
+// Character's upper and lower case under UNICODE_CASE, except a few whose
+// case partners lie above U+00FF, which like all others match as outside
+// a class.
+func (p *javaParser) classSingle(c rune) (charset, bool) {
+	uc := p.has(jUnicodeCase) || p.has(jUnicodeClass)
+	ci := p.has(jCaseInsens)
+	if c >= 0x100 || ci && uc && strings.ContainsRune("\u00ff\u00b5IiSsKk\u00c5\u00e5", c) {
+		return p.foldChar(c), false
+	}
+	set := single(c)
+	switch {
+	case !ci:
+	case c < 0x80:
+		set = asciiFoldChar(c)
+	case uc:
+		set = normalize(charset{c, c, jLower(c), jLower(c), jUpper(c), jUpper(c)})
+	}
+	return set, true
 }
 
 // classAtom reads one character in a class, or a whole escape class.

@@ -30,6 +30,28 @@ func Generate(seed uint64, rules, strs int) []Case {
 	return cases
 }
 
+// Probe returns a Case for a hand-written rule: the strings given and n
+// mutations of them.
+func Probe(seed uint64, rule string, strs []string, n int) Case {
+	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(len(rule))))}
+	seen := map[string]bool{}
+	out := append([]string(nil), strs...)
+	for _, s := range strs {
+		seen[s] = true
+	}
+	for tries := 0; len(out) < len(strs)+n && tries < 4*n && len(strs) > 0; tries++ {
+		s := strs[g.r.IntN(len(strs))]
+		for range 1 + g.r.IntN(2) {
+			s = g.mutate(s)
+		}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return Case{Rule: rule, Strings: out}
+}
+
 // frag is a piece of a generated rule: its text and a sampler of strings
 // it may match (exact for plain pieces, a guess around look-around and
 // backreferences).

@@ -35,6 +35,9 @@ func TestJDKDifferential(t *testing.T) {
 	}
 	cases := Generate(*seed, *nRules, *nStrings)
 	cases = append(cases, knownRules(t)...)
+	for _, p := range probes {
+		cases = append(cases, Probe(*seed, p.rule, p.strs, 200))
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -136,6 +139,39 @@ func TestJDKDifferential(t *testing.T) {
 		t.Errorf("%d disagreements: %d on compiling, %d verdicts over %d rules (go test ./internal/javadiff -run JDK -javadiff.seed %d -javadiff.rules %d -javadiff.strings %d)",
 			compileDiffs+verdictDiffs, compileDiffs, verdictDiffs, len(badRules), *seed, *nRules, *nStrings)
 	}
+}
+
+// probes are rules where serialgate and the JDK once disagreed, or could:
+// each runs with its strings and mutations of them.
+var probes = []struct {
+	rule string
+	strs []string
+}{
+	{`\b\w+\b`, []string{"e\u0301", "a\u0301b", "1\u0308", "\u0301a"}},
+	{`a\b\u0301`, []string{"a\u0301", "-\u0301"}},
+	{`(?U)\w+\b.*`, []string{"é\u0301 x", "_\u0301"}},
+	{`(?i)\p{Lu}\p{Ll}\p{Lt}`, []string{"aBc", "ABǅ", "abc"}},
+	{`(?i)\p{javaLowerCase}\p{IsLowercase}\p{javaUpperCase}\p{IsTitlecase}`, []string{"aAaǅ", "AaAA"}},
+	{`(?iu)[a-z]+`, []string{"ſK", "abc", "ı"}},
+	{`(?iu)[^a-z]+`, []string{"ſK", "1", "ı"}},
+	{`(?i)[a-z]+`, []string{"ſK", "abc"}},
+	{`(?iu)ß|ẞ|(?iu:[ß])|(?iu:[ẞ])`, []string{"ß", "ẞ", "ss"}},
+	{`(?iu)[ϐϑϕµΩ]{5}`, []string{"βθφμω", "ΒΘΦΜΩ", "ϐϑϕµΩ"}},
+	{`(?iu)(?:β|θ|φ|µ|Ω|ω|k|s)+`, []string{"ϐϑϕµΩKſ"}},
+	{`(?i)(\w+)-\1`, []string{"ab-AB", "é-É", "k-K"}},
+	{`(?iu)(\w+)-\1`, []string{"ab-AB", "é-É", "k-K", "ſ-S"}},
+	{`(?iu)([a-zß]{1,2})\1`, []string{"aA", "ßẞ", "kK"}},
+	{`\p{IsAssigned}+|\p{Cn}+`, []string{"a\u0870", "\u0870", "\U0001FAE0", "\u0378"}},
+	{`(?U)\p{Graph}+|\p{Print}+`, []string{"a\u0870", "\U0001FAE0"}},
+	{`\p{javaDefined}\P{Cn}\p{L}`, []string{"\u0870\u0870\u0870", "aaa"}},
+	{`[a-c&&]x|[^a-c&&]y`, []string{"ax", "dy", "ay"}},
+	{`(?<=\d+)x|\d+x`, []string{"12x", "x"}},
+	{`\d{2}{3}|a*{2}b`, []string{"12", "123456", "aab"}},
+	{`\p{javaMirrored}\p{IsLatn}\p{InGreek}\p{blk=Greek}`, []string{"(aαβ", ")zΩω"}},
+	{`\X\X`, []string{"e\u0301a", "ab", "\r\na"}},
+	{`.(?<=\p{So})x|.(?<=[😀])x|..(?<=.b)`, []string{"😀x", "✓x", "😀b"}},
+	{`\Qab\E+|\Q1\E{2}`, []string{"abb", "11", "abab"}},
+	{`(?x) a [ b ] \# c`, []string{"ab#c", "a b # c"}},
 }
 
 func countCompiled(res []Result) int {
