@@ -480,9 +480,12 @@ func writeNet(b *strings.Builder, n *node) {
 		}
 	case opRepeat:
 		if n.mode == possessive {
-			b.WriteString("(?>")
+			// Java matches each repetition of a possessive quantifier once,
+			// the first way it can: (?>X){n}, not (?>X{n}).
+			b.WriteString("(?>(?>")
+		} else {
+			b.WriteString("(?:")
 		}
-		b.WriteString("(?:")
 		writeNet(b, n.subs[0])
 		b.WriteString(")")
 		if n.max < 0 {
@@ -559,12 +562,16 @@ func netAssert(n *node) string {
 	case aWordBoundary, aNotWordBoundary:
 		// Java also counts a non-spacing mark as a word character when
 		// the marks before it go back to a letter or digit.
-		var w, ld, mn strings.Builder
+		// Java steps back through the text by UTF-16 unit, so only marks
+		// and bases in the BMP count behind the position.
+		var w, ld, mn, mnBMP strings.Builder
+		bmp := span(0, 0xffff)
 		writeNetSet(&w, n.set)
-		writeNetSet(&ld, letterOrDigit())
+		writeNetSet(&ld, intersect(letterOrDigit(), bmp))
 		writeNetSet(&mn, nonSpacingMark())
-		left := w.String() + "|" + ld.String() + mn.String() + "+"
-		right := w.String() + "|(?<=" + ld.String() + mn.String() + "*)" + mn.String()
+		writeNetSet(&mnBMP, intersect(nonSpacingMark(), bmp))
+		left := w.String() + "|" + ld.String() + mnBMP.String() + "+"
+		right := w.String() + "|(?<=" + ld.String() + mnBMP.String() + "*)" + mn.String()
 		if n.assert == aWordBoundary {
 			return "(?:(?<=" + left + ")(?!" + right + ")|(?<!" + left + ")(?=" + right + "))"
 		}

@@ -32,6 +32,10 @@ func (e *SyntaxError) Error() string {
 
 // javaParser parses java.util.regex syntax into the dialect-free AST.
 type javaParser struct {
+	// lit is the character the last atom matched literally, or -1: Java
+	// folds a run of two or more literal characters as one slice, with
+	// rules of its own under (?iu).
+	lit    rune
 	src    string
 	pos    int
 	flags  int
@@ -148,25 +152,44 @@ func (p *javaParser) alternation() *node {
 
 func (p *javaParser) sequence() *node {
 	var items []*node
+	var run []*node // the literal characters in a row so far
+	var runLit []rune
+	endRun := func() {
+		if len(run) > 1 && p.has(jCaseInsens) && (p.has(jUnicodeCase) || p.has(jUnicodeClass)) {
+			for i, n := range run {
+				n.set = sliceFoldChar(runLit[i])
+			}
+		}
+		run, runLit = run[:0], runLit[:0]
+	}
 	for {
 		r := p.peek()
 		if r < 0 || r == '|' || r == ')' {
 			break
 		}
 		group := r == '('
+		p.lit = -1
 		atom := p.atom()
 		if atom == nil { // an inline flag group such as (?i)
+			endRun()
 			continue
 		}
-		items = append(items, p.quantifier(atom, group))
+		lit := p.lit
+		item := p.quantifier(atom, group)
+		if item != atom || lit < 0 {
+			endRun()
+		} else {
+			run, runLit = append(run, item), append(runLit, lit)
+		}
+		items = append(items, item)
 	}
+	endRun()
 	return concatOf(items)
 }
 
 func (p *javaParser) quantifier(atom *node, group bool) *node {
 	min, max := 0, 0
-	sym := p.peek()
-	switch sym {
+	switch p.peek() {
 	case '*':
 		p.next()
 		min, max = 0, -1
@@ -191,7 +214,7 @@ func (p *javaParser) quantifier(atom *node, group bool) *node {
 		p.pos++
 		n.mode = possessive
 	}
-	n.star, n.group = n.mode == greedy && (sym == '*' || sym == '+'), group
+	n.star, n.group = n.mode == greedy && max < 0, group
 	return n
 }
 
@@ -264,6 +287,7 @@ func (p *javaParser) atom() *node {
 
 // literal is one character under the current case flags.
 func (p *javaParser) literal(r rune) *node {
+	p.lit = r
 	return &node{op: opChar, set: p.foldChar(r)}
 }
 

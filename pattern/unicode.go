@@ -86,6 +86,20 @@ func unicodeFoldChar(r rune) charset {
 	return normalize(set)
 }
 
+// sliceFoldChar is the set a character matches under (?iu) within a run
+// of literal characters: Java compares toLowerCase(toUpperCase(c)) with
+// no exception, so there ß matches ẞ.
+func sliceFoldChar(r rune) charset {
+	key := jLower(jUpper(r))
+	set := charset{r, r, key, key}
+	for _, c := range jCase {
+		if jLower(c[1]) == key {
+			set = append(set, c[0], c[0])
+		}
+	}
+	return normalize(set)
+}
+
 // unicodeFoldRange is the set a class range matches under (?iu): a
 // character in range, or whose upper case, or the lower case of that, is.
 func unicodeFoldRange(lo, hi rune) charset {
