@@ -52,14 +52,15 @@ type node struct {
 	min, max int       // opRepeat
 	mode     quantMode // opRepeat
 	// opRepeat, for Java's look-behind lengths: star is a greedy
-	// repetition without an upper bound, group says the atom was a group.
-	star, group bool
-	index       int    // opCapture, opBackref
-	name        string // opCapture: the group's name, if any
-	behind      bool   // opLook
-	neg         bool   // opLook
-	assert      assertKind
-	fold        func(rune) charset // opBackref under CASE_INSENSITIVE: the characters one character matches
+	// repetition without an upper bound, ques one written '?', group says
+	// the atom was a group. opAtomic: grapheme marks \X.
+	star, ques, group, grapheme bool
+	index                       int    // opCapture, opBackref
+	name                        string // opCapture: the group's name, if any
+	behind                      bool   // opLook
+	neg                         bool   // opLook
+	assert                      assertKind
+	fold                        func(rune) charset // opBackref under CASE_INSENSITIVE: the characters one character matches
 }
 
 func (n *node) walk(f func(*node) bool) {

@@ -175,6 +175,8 @@ func (p *javaParser) sequence() *node {
 			continue
 		}
 		lit := p.lit
+		// Java quantifies atomic groups and look-arounds as single nodes.
+		group = group && atom.op != opAtomic && atom.op != opLook
 		item := p.quantifier(atom, group)
 		if item != atom || lit < 0 {
 			endRun()
@@ -189,7 +191,8 @@ func (p *javaParser) sequence() *node {
 
 func (p *javaParser) quantifier(atom *node, group bool) *node {
 	min, max := 0, 0
-	switch p.peek() {
+	sym := p.peek()
+	switch sym {
 	case '*':
 		p.next()
 		min, max = 0, -1
@@ -214,7 +217,7 @@ func (p *javaParser) quantifier(atom *node, group bool) *node {
 		p.pos++
 		n.mode = possessive
 	}
-	n.star, n.group = n.mode == greedy && max < 0, group
+	n.star, n.ques, n.group = n.mode == greedy && max < 0, sym == '?', group
 	return n
 }
 
@@ -332,7 +335,7 @@ func (p *javaParser) group() *node {
 				p.pos++
 				body := p.alternation()
 				info := treeInfo{maxValid: true, det: true}
-				study(body, &info)
+				study([]*node{body}, &info)
 				switch {
 				case !info.maxValid:
 					p.fail("look-behind group does not have an obvious maximum length")
@@ -394,76 +397,100 @@ type treeInfo struct {
 
 const javaMaxReps = 0x7fffffff
 
-// study adds n to info the way Java's nodes do, overflows included: a
-// greedy * or + on one character adds the largest int unchecked, other
-// unbounded repetitions check for overflow, and a repeated group with
-// more than one way to match has no maximum.
-func study(n *node, info *treeInfo) {
-	switch n.op {
-	case opChar:
-		info.min++
-		info.max++
-	case opConcat:
-		for _, s := range n.subs {
-			study(s, info)
-		}
-	case opAlt:
-		var min2, max2 int32 = javaMaxReps, -1
-		valid := true
-		for _, s := range n.subs {
-			sub := treeInfo{maxValid: true, det: true}
-			study(s, &sub)
-			min2, max2 = min(min2, sub.min), max(max2, sub.max)
-			valid = valid && sub.maxValid
-		}
-		info.min += min2
-		info.max += max2
-		info.maxValid = info.maxValid && valid
-		info.det = false
-	case opRepeat:
-		body := treeInfo{maxValid: true, det: true}
-		study(n.subs[0], &body)
-		switch {
-		case n.min == 0 && n.max == 1:
-			info.max += body.max
-			info.maxValid = info.maxValid && body.maxValid
-			info.det = false
-		case n.star && !n.group && n.subs[0].op == opChar:
-			info.min += int32(n.min)
-			if info.maxValid {
-				info.max += javaMaxReps
+// study measures a chain of nodes the way Java's nodes do, overflows
+// included. Java links a pattern into one chain: a group is transparent,
+// an alternation (or a group made optional with ?) measures its branches
+// and then all that follows it from zero, adding the two unchecked, a
+// greedy unbounded repetition of one character adds the largest int
+// unchecked, other repetitions check for overflow, and a repeated group
+// with more than one way to match has no maximum.
+func study(items []*node, info *treeInfo) {
+	fresh := func() treeInfo { return treeInfo{maxValid: true, det: true} }
+	for i := 0; i < len(items); i++ {
+		n, rest := items[i], items[i+1:]
+		switch n.op {
+		case opChar:
+			info.min++
+			info.max++
+		case opConcat:
+			study(append(append([]*node(nil), n.subs...), rest...), info)
+			return
+		case opCapture:
+			study(append([]*node{n.subs[0]}, rest...), info)
+			return
+		case opAlt:
+			studyBranch(n.subs, rest, info)
+			return
+		case opAtomic:
+			if n.grapheme {
+				info.min++
+				info.det = false
+				continue
 			}
-			info.det = false
-		case n.group && !body.det:
-			info.maxValid, info.det = false, false
-		default:
-			cmax := int32(javaMaxReps)
-			if n.max >= 0 {
-				cmax = int32(n.max)
-			}
-			if t := body.min * int32(n.min); t >= 0 {
-				info.min += t
-			} else {
-				info.min += 0xfffffff
-			}
-			if info.maxValid && body.maxValid {
-				prev := info.max
-				info.max = prev + body.max*cmax
-				if info.max < prev || cmax != 0 && body.max != 0 && (body.max*cmax)/cmax != body.max {
+			study(n.subs[:1], info)
+		case opBackref:
+			info.maxValid = false
+		case opRepeat:
+			body := fresh()
+			study(n.subs[:1], &body)
+			switch {
+			case n.ques && n.group && n.mode != possessive:
+				studyBranch([]*node{n.subs[0], {op: opEmpty}}, rest, info)
+				return
+			case n.ques:
+				info.max += body.max
+				info.maxValid = info.maxValid && body.maxValid
+				info.det = false
+			case n.star && !n.group && n.subs[0].op == opChar:
+				info.min += int32(n.min)
+				if info.maxValid {
+					info.max += javaMaxReps
+				}
+				info.det = false
+			case n.group && !body.det && n.mode != possessive:
+				info.maxValid, info.det = false, false
+				return
+			default:
+				cmax := int32(javaMaxReps)
+				if n.max >= 0 {
+					cmax = int32(n.max)
+				}
+				if t := body.min*int32(n.min) + info.min; t >= info.min {
+					info.min = t
+				} else {
+					info.min = 0xfffffff
+				}
+				if info.maxValid && body.maxValid {
+					prev := info.max
+					info.max = body.max*cmax + prev
+					info.maxValid = info.max >= prev
+				} else {
 					info.maxValid = false
 				}
-			} else {
-				info.maxValid = false
-			}
-			if !body.det || n.min != n.max {
-				info.det = false
+				if !body.det || n.min != n.max {
+					info.det = false
+				}
 			}
 		}
-	case opCapture, opAtomic:
-		study(n.subs[0], info)
-	case opBackref:
-		info.maxValid = false
 	}
+}
+
+// studyBranch measures an alternation followed by rest, as Java's Branch.
+func studyBranch(alts, rest []*node, info *treeInfo) {
+	minL, maxL, maxV := info.min, info.max, info.maxValid
+	var min2, max2 int32 = javaMaxReps, -1
+	for _, a := range alts {
+		sub := treeInfo{maxValid: true, det: true}
+		study([]*node{a}, &sub)
+		min2, max2 = min(min2, sub.min), max(max2, sub.max)
+		maxV = maxV && sub.maxValid
+	}
+	*info = treeInfo{maxValid: true, det: true}
+	study(rest, info)
+	info.min += minL + min2
+	info.max += maxL + max2
+	info.maxValid = info.maxValid && maxV
+	info.det = false
 }
 
 func (p *javaParser) groupName(end byte) string {
@@ -598,7 +625,7 @@ func grapheme() *node {
 	base := &node{op: opChar, set: negate(ctl)}
 	marks := &node{op: opRepeat, min: 0, max: -1, subs: []*node{{op: opChar, set: ext}}}
 	cluster := &node{op: opConcat, subs: []*node{base, marks}}
-	return &node{op: opAtomic, subs: []*node{{op: opAlt, subs: []*node{crlf, {op: opChar, set: ctl}, cluster}}}}
+	return &node{op: opAtomic, grapheme: true, subs: []*node{{op: opAlt, subs: []*node{crlf, {op: opChar, set: ctl}, cluster}}}}
 }
 
 // graphemeSets are the grapheme control characters and the characters
