@@ -154,8 +154,9 @@ func (p *javaParser) sequence() *node {
 	var items []*node
 	var run []*node // the literal characters in a row so far
 	var runLit []rune
+	runFlags := 0 // the flags the run was parsed under
 	endRun := func() {
-		if len(run) > 1 && p.has(jCaseInsens) && (p.has(jUnicodeCase) || p.has(jUnicodeClass)) {
+		if len(run) > 1 && runFlags&jCaseInsens != 0 && runFlags&jUnicodeCase != 0 {
 			for i, n := range run {
 				n.set = sliceFoldChar(runLit[i])
 			}
@@ -181,6 +182,9 @@ func (p *javaParser) sequence() *node {
 		if item != atom || lit < 0 {
 			endRun()
 		} else {
+			if len(run) == 0 {
+				runFlags = p.flags
+			}
 			run, runLit = append(run, item), append(runLit, lit)
 		}
 		items = append(items, item)
@@ -298,7 +302,7 @@ func (p *javaParser) foldChar(r rune) charset {
 	if !p.has(jCaseInsens) {
 		return single(r)
 	}
-	if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
+	if p.has(jUnicodeCase) {
 		return unicodeFoldChar(r)
 	}
 	return asciiFoldChar(r)
@@ -640,7 +644,7 @@ func graphemeSets() (ctl, ext charset) {
 func (p *javaParser) backref(idx int) *node {
 	n := &node{op: opBackref, index: idx}
 	if p.has(jCaseInsens) {
-		if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
+		if p.has(jUnicodeCase) {
 			n.fold = unicodeBackrefFold
 		} else {
 			n.fold = asciiFoldChar
@@ -1013,8 +1017,7 @@ func (p *javaParser) classItem() (set charset, single bool) {
 // case partners lie above U+00FF, which like all others match as outside
 // a class.
 func (p *javaParser) classSingle(c rune) (charset, bool) {
-	uc := p.has(jUnicodeCase) || p.has(jUnicodeClass)
-	ci := p.has(jCaseInsens)
+	uc, ci := p.has(jUnicodeCase), p.has(jCaseInsens)
 	if c >= 0x100 || ci && uc && strings.ContainsRune("\u00ff\u00b5IiSsKk\u00c5\u00e5", c) {
 		return p.foldChar(c), false
 	}
@@ -1053,7 +1056,7 @@ func (p *javaParser) foldRange(lo, hi rune) charset {
 	if !p.has(jCaseInsens) {
 		return set
 	}
-	if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
+	if p.has(jUnicodeCase) {
 		return unicodeFoldRange(lo, hi)
 	}
 	// ASCII only: an ASCII letter matches if its other case is in range.
