@@ -926,17 +926,18 @@ func (p *javaParser) classBody(nested bool) charset {
 				if c < 0 {
 					p.fail("unclosed character class")
 				}
+				var sub charset
 				if c == '[' {
 					p.next()
-					sub := p.classBody(true)
-					if haveRight {
-						right = union(right, sub)
-					} else {
-						right, haveRight = sub, true
-					}
-					continue
+					sub = p.classBody(true)
+				} else {
+					sub = p.classBody(false)
 				}
-				right, haveRight = p.classBody(false), true
+				if haveRight {
+					right = union(right, sub)
+				} else {
+					right, haveRight = sub, true
+				}
 			}
 			if hasBits {
 				if havePrev {
