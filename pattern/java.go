@@ -32,16 +32,17 @@ func (e *SyntaxError) Error() string {
 
 // javaParser parses java.util.regex syntax into the dialect-free AST.
 type javaParser struct {
-	// lit is the character the last atom matched literally, or -1: Java
+	// lit is the last literal character parsed and litNode its node: Java
 	// folds a run of two or more literal characters as one slice, with
 	// rules of its own under (?iu).
-	lit    rune
-	src    string
-	pos    int
-	flags  int
-	groups int            // capturing groups opened so far
-	names  map[string]int // named group → index
-	refs   []*node        // backreferences, checked once the group count is known
+	lit     rune
+	litNode *node
+	src     string
+	pos     int
+	flags   int
+	groups  int            // capturing groups opened so far
+	names   map[string]int // named group → index
+	refs    []*node        // backreferences, checked once the group count is known
 }
 
 func parseJava(pattern string) (n *node, groups int, err error) {
@@ -169,13 +170,15 @@ func (p *javaParser) sequence() *node {
 			break
 		}
 		group := r == '('
-		p.lit = -1
 		atom := p.atom()
 		if atom == nil { // an inline flag group such as (?i)
 			endRun()
 			continue
 		}
 		lit := p.lit
+		if atom != p.litNode {
+			lit = -1
+		}
 		// Java quantifies atomic groups and look-arounds as single nodes.
 		group = group && atom.op != opAtomic && atom.op != opLook
 		item := p.quantifier(atom, group)
@@ -294,8 +297,9 @@ func (p *javaParser) atom() *node {
 
 // literal is one character under the current case flags.
 func (p *javaParser) literal(r rune) *node {
-	p.lit = r
-	return &node{op: opChar, set: p.foldChar(r)}
+	n := &node{op: opChar, set: p.foldChar(r)}
+	p.lit, p.litNode = r, n
+	return n
 }
 
 func (p *javaParser) foldChar(r rune) charset {
