@@ -624,9 +624,10 @@ func (p *javaParser) escape() *node {
 	return p.literal(r)
 }
 
-// grapheme is \X, an extended grapheme cluster, approximated as Java's
-// rules for the cases serials meet: CR LF, a control character, or a
-// character with the marks and joiners that extend it.
+// grapheme is \X, an extended grapheme cluster, approximated for the
+// cases serials meet: CR LF, a character that stands alone, or one with
+// the marks and joiners that extend it (no Hangul, emoji or regional
+// indicator sequences).
 func grapheme() *node {
 	ctl, ext := graphemeSets()
 	crlf := &node{op: opConcat, subs: []*node{{op: opChar, set: single('\r')}, {op: opChar, set: single('\n')}}}
@@ -636,13 +637,10 @@ func grapheme() *node {
 	return &node{op: opAtomic, grapheme: true, subs: []*node{{op: opAlt, subs: []*node{crlf, {op: opChar, set: ctl}, cluster}}}}
 }
 
-// graphemeSets are the grapheme control characters and the characters
-// that extend a cluster.
+// graphemeSets are the characters that stand alone as a cluster and
+// those that extend one, as the JDK's \X treats them.
 func graphemeSets() (ctl, ext charset) {
-	ctl = union(union(jProperty("Cc", false), jProperty("Zl", false)), union(jProperty("Zp", false), jProperty("Cf", false)))
-	ext = union(jProperty("M", false), charset{0x200c, 0x200d})
-	ctl = subtract(ctl, charset{0x200c, 0x200d})
-	return ctl, ext
+	return negate(jSets[jGraphemeBase]), jSet(jGraphemeExtend)
 }
 
 func (p *javaParser) backref(idx int) *node {

@@ -132,6 +132,13 @@ public class Tables {
         blockNames.forEach((k, v) -> blocks.append("\t\"").append(k).append("\": ").append(v).append(",\n"));
         blocks.append("}\n\n");
 
+        StringBuilder graph = new StringBuilder();
+        graph.append("// jGraphemeBase are the characters that \\X lets a following U+0301 extend,\n");
+        graph.append("// and jGraphemeExtend those that extend a preceding letter: \\X measured\n");
+        graph.append("// by the JDK's own regex engine, as indexes in jSets.\n");
+        graph.append("var jGraphemeBase, jGraphemeExtend uint16 = ")
+             .append(graphemeSet(true)).append(", ").append(graphemeSet(false)).append("\n\n");
+
         StringBuilder cases = new StringBuilder();
         cases.append("// jCase lists the code points whose Character.toUpperCase or toLowerCase\n");
         cases.append("// differs from themselves: code point, upper case, lower case.\n");
@@ -157,7 +164,7 @@ public class Tables {
             out.append("},\n");
         }
         out.append("}\n\n");
-        out.append(props).append(scripts).append(blocks).append(cases);
+        out.append(props).append(scripts).append(blocks).append(graph).append(cases);
         String text = out.toString().replaceAll("\n+$", "\n");
         Files.write(Path.of(args[0]), text.getBytes(StandardCharsets.UTF_8));
     }
@@ -175,6 +182,20 @@ public class Tables {
         List<Integer> in = new ArrayList<>();
         for (int c = 0; c <= MAX; c++) {
             if (m.reset(cps[c]).matches()) {
+                in.add(c);
+            }
+        }
+        return intern(ranges(in));
+    }
+
+    // graphemeSet measures \X: with base, the characters c for which c
+    // U+0301 is one cluster; otherwise those for which "a" c is.
+    static int graphemeSet(boolean base) {
+        Matcher m = Pattern.compile("\\X").matcher("");
+        List<Integer> in = new ArrayList<>();
+        for (int c = 0; c <= MAX; c++) {
+            String s = base ? cps[c] + "\u0301" : "a" + cps[c];
+            if (m.reset(s).matches()) {
                 in.add(c);
             }
         }
