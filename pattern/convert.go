@@ -179,7 +179,9 @@ func atomicIsPlain(n *node, follow charset) bool {
 		for body.op == opCapture {
 			body = body.subs[0]
 		}
-		if body.op == opChar && len(intersect(body.set, follow)) == 0 {
+		// A lazy repetition inside an atomic group stops at its first
+		// match, which its plain form would not.
+		if body.op == opChar && n.mode != lazy && len(intersect(body.set, follow)) == 0 {
 			return true
 		}
 	}
