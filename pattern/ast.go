@@ -52,7 +52,7 @@ type node struct {
 	min, max int       // opRepeat
 	mode     quantMode // opRepeat
 	// opRepeat, for Java's look-behind lengths: star is a greedy
-	// repetition without an upper bound, ques one written '?', group says
+	// repetition without an upper bound, ques is ? or {0,1}, group says
 	// the atom was a group. opAtomic: grapheme marks \X.
 	star, ques, group, grapheme bool
 	index                       int    // opCapture, opBackref

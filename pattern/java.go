@@ -198,8 +198,7 @@ func (p *javaParser) sequence() *node {
 
 func (p *javaParser) quantifier(atom *node, group bool) *node {
 	min, max := 0, 0
-	sym := p.peek()
-	switch sym {
+	switch p.peek() {
 	case '*':
 		p.next()
 		min, max = 0, -1
@@ -224,7 +223,8 @@ func (p *javaParser) quantifier(atom *node, group bool) *node {
 		p.pos++
 		n.mode = possessive
 	}
-	n.star, n.ques, n.group = n.mode == greedy && max < 0, sym == '?', group
+	// Java reads {0,1} as ?.
+	n.star, n.ques, n.group = n.mode == greedy && max < 0, min == 0 && max == 1, group
 	return n
 }
 
@@ -539,6 +539,9 @@ func (p *javaParser) inlineFlags() {
 		case 'U':
 			f = jUnicodeClass | jUnicodeCase
 		case '-':
+			if !on {
+				return // Java allows one '-'
+			}
 			on = false
 			p.pos++
 			continue

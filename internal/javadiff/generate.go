@@ -25,7 +25,11 @@ func Generate(seed uint64, rules, strs int) []Case {
 				f = frag{g.flagGroup() + f.re, f.sample}
 			}
 		}
-		cases = append(cases, Case{Rule: f.re, Strings: g.strings(f, strs)})
+		re := f.re
+		if r.IntN(10) == 0 {
+			re = g.breakSyntax(re)
+		}
+		cases = append(cases, Case{Rule: re, Strings: g.strings(f, strs)})
 	}
 	return cases
 }
@@ -380,6 +384,26 @@ func (g *gen) serialShaped() frag {
 		}
 		return b.String()
 	}}
+}
+
+// breakSyntax damages a rule's text the way typing slips do, so that the
+// JDK refuses some rules and accepts others in odd ways: a character
+// dropped, doubled, or a metacharacter put in.
+func (g *gen) breakSyntax(re string) string {
+	rs := []rune(re)
+	at := g.r.IntN(len(rs) + 1)
+	switch g.r.IntN(3) {
+	case 0:
+		if at < len(rs) {
+			return string(rs[:at]) + string(rs[at+1:])
+		}
+	case 1:
+		if at < len(rs) {
+			return string(rs[:at+1]) + string(rs[at:])
+		}
+	}
+	meta := g.pick([]string{"(", ")", "[", "]", "{", "}", "{2", "\\", "*", "+", "?", "&&", "-", "^", "|", "\\Q", "\\E", "(?", "\\p{", "\\k<", "\\x{"})
+	return string(rs[:at]) + meta + string(rs[at:])
 }
 
 // strings returns n strings for f: samples, then mutations of samples.
