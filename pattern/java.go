@@ -344,20 +344,10 @@ func (p *javaParser) group() *node {
 				body := p.alternation()
 				info := treeInfo{maxValid: true, det: true}
 				study([]*node{body}, &info)
-				switch {
-				case !info.maxValid:
+				if !info.maxValid {
 					p.fail("look-behind group does not have an obvious maximum length")
-				case info.max < info.min && info.max != -javaMaxReps-1:
-					// Java's longest length overflowed below the shortest:
-					// it tries no start position at all.
-					if c2 == '=' {
-						n = &node{op: opChar, set: charset{}}
-					} else {
-						n = &node{op: opEmpty}
-					}
-				default:
-					n = &node{op: opLook, behind: true, neg: c2 == '!', subs: []*node{body}}
 				}
+				n = javaBehind(body, c2 == '!', info)
 				break
 			}
 			name := p.groupName('>')
@@ -392,6 +382,34 @@ func (p *javaParser) group() *node {
 		p.fail("unclosed group")
 	}
 	return n
+}
+
+// javaBehind is a look-behind as Java runs it: it tries the start
+// positions from i-max to i-min, in int32 arithmetic. A longest length
+// that overflowed to just above the smallest int wraps i-max round to a
+// negative start, so the look-behind is unbounded, but only from position
+// k = max-MinInt32 on; one that is otherwise below the shortest tries no
+// start at all. Positions count UTF-16 units in Java and code points here.
+func javaBehind(body *node, neg bool, info treeInfo) *node {
+	look := &node{op: opLook, behind: true, neg: neg, subs: []*node{body}}
+	k := int64(info.max) + javaMaxReps + 1
+	switch {
+	case info.max >= info.min:
+		return look
+	case info.max >= 0 || k > 64:
+		// Never tried: the body stays, so its groups stay defined.
+		look.subs[0] = &node{op: opConcat, subs: []*node{{op: opChar, set: charset{}}, body}}
+		return look
+	case k == 0:
+		return look
+	}
+	guard := &node{op: opLook, behind: true, neg: neg, subs: []*node{
+		{op: opRepeat, min: int(k), max: int(k), subs: []*node{{op: opChar, set: span(0, maxRune)}}},
+	}}
+	if neg {
+		return &node{op: opAlt, subs: []*node{guard, look}}
+	}
+	return &node{op: opConcat, subs: []*node{guard, look}}
 }
 
 // treeInfo is Java's measure of a look-behind's body (Pattern.TreeInfo):
