@@ -37,20 +37,16 @@ type javaParser struct {
 	// rules of its own under (?iu).
 	lit     rune
 	litNode *node
-	// supp says the pattern holds a supplementary character: Java then
-	// steps look-behinds back by code point instead of UTF-16 unit.
-	supp   bool
-	src    string
-	pos    int
-	flags  int
-	groups int            // capturing groups opened so far
-	names  map[string]int // named group → index
-	refs   []*node        // backreferences, checked once the group count is known
+	src     string
+	pos     int
+	flags   int
+	groups  int            // capturing groups opened so far
+	names   map[string]int // named group → index
+	refs    []*node        // backreferences, checked once the group count is known
 }
 
 func parseJava(pattern string) (n *node, groups int, err error) {
 	p := &javaParser{src: removeQuoting(pattern), names: map[string]int{}}
-	p.supp = strings.IndexFunc(p.src, func(r rune) bool { return r > 0xffff }) >= 0
 	defer func() {
 		if r := recover(); r != nil {
 			se, ok := r.(*SyntaxError)
@@ -351,9 +347,6 @@ func (p *javaParser) group() *node {
 				if !info.maxValid {
 					p.fail("look-behind group does not have an obvious maximum length")
 				}
-				if !p.supp && info.max >= 0 && info.max < 1<<20 {
-					body = utf16Behind(body)
-				}
 				n = javaBehind(body, c2 == '!', info)
 				break
 			}
@@ -389,37 +382,6 @@ func (p *javaParser) group() *node {
 		p.fail("unclosed group")
 	}
 	return n
-}
-
-// utf16Behind fits a bounded look-behind's body to Java's steps by UTF-16
-// unit: a supplementary character there is two units, so the body matches
-// only BMP text, or text whose first character Java enters half-way, as a
-// lone low surrogate, when the body's first class holds one.
-func utf16Behind(body *node) *node {
-	bmp := span(0, 0xffff)
-	var restrict func(n *node) *node
-	restrict = func(n *node) *node {
-		c := *n
-		if c.op == opChar {
-			c.set = intersect(c.set, bmp)
-		}
-		c.subs = make([]*node, len(n.subs))
-		for i, s := range n.subs {
-			c.subs[i] = restrict(s)
-		}
-		return &c
-	}
-	inBMP := restrict(body)
-	items := []*node{body}
-	if body.op == opConcat {
-		items = body.subs
-	}
-	if items[0].op != opChar || len(intersect(items[0].set, span(0xdc00, 0xdfff))) == 0 || hasCaptureOrRef(body) {
-		return inBMP
-	}
-	rest := restrict(&node{op: opConcat, subs: items[1:]})
-	half := &node{op: opConcat, subs: []*node{{op: opChar, set: span(0x10000, maxRune)}, rest}}
-	return &node{op: opAlt, subs: []*node{inBMP, half}}
 }
 
 // javaBehind is a look-behind as Java runs it: it tries the start
