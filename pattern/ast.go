@@ -32,16 +32,17 @@ const (
 type assertKind uint8
 
 const (
-	aBeginText       assertKind = iota // \A, ^ without MULTILINE, \G (matches() starts at 0)
-	aEndText                           // \z
-	aDollar                            // $ without MULTILINE, \Z: end, or before a final line terminator
-	aDollarUnix                        // the same under UNIX_LINES: before a final \n
-	aBeginLine                         // ^ under MULTILINE
-	aBeginLineUnix                     // ^ under MULTILINE and UNIX_LINES
-	aEndLine                           // $ under MULTILINE
-	aEndLineUnix                       // $ under MULTILINE and UNIX_LINES
-	aWordBoundary                      // \b
-	aNotWordBoundary                   // \B
+	aBeginText        assertKind = iota // \A, ^ without MULTILINE, \G (matches() starts at 0)
+	aEndText                            // \z
+	aDollar                             // $ without MULTILINE, \Z: end, or before a final line terminator
+	aDollarUnix                         // the same under UNIX_LINES: before a final \n
+	aBeginLine                          // ^ under MULTILINE
+	aBeginLineUnix                      // ^ under MULTILINE and UNIX_LINES
+	aEndLine                            // $ under MULTILINE
+	aEndLineUnix                        // $ under MULTILINE and UNIX_LINES
+	aWordBoundary                       // \b
+	aNotWordBoundary                    // \B
+	aGraphemeBoundary                   // \b{g}
 )
 
 type node struct {
@@ -50,12 +51,16 @@ type node struct {
 	subs     []*node
 	min, max int       // opRepeat
 	mode     quantMode // opRepeat
-	index    int       // opCapture, opBackref
-	name     string    // opCapture: the group's name, if any
-	behind   bool      // opLook
-	neg      bool      // opLook
-	assert   assertKind
-	fold     func(rune) charset // opBackref under CASE_INSENSITIVE: the characters one character matches
+	// opRepeat, for Java's look-behind lengths: star is a greedy
+	// repetition without an upper bound, ques is ? or {0,1}, group says
+	// the atom was a group. opAtomic: grapheme marks \X.
+	star, ques, group, grapheme bool
+	index                       int    // opCapture, opBackref
+	name                        string // opCapture: the group's name, if any
+	behind                      bool   // opLook
+	neg                         bool   // opLook
+	assert                      assertKind
+	fold                        func(rune) charset // opBackref under CASE_INSENSITIVE: the characters one character matches
 }
 
 func (n *node) walk(f func(*node) bool) {

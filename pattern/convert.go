@@ -179,7 +179,9 @@ func atomicIsPlain(n *node, follow charset) bool {
 		for body.op == opCapture {
 			body = body.subs[0]
 		}
-		if body.op == opChar && len(intersect(body.set, follow)) == 0 {
+		// A lazy repetition inside an atomic group stops at its first
+		// match, which its plain form would not.
+		if body.op == opChar && n.mode != lazy && len(intersect(body.set, follow)) == 0 {
 			return true
 		}
 	}
@@ -480,9 +482,12 @@ func writeNet(b *strings.Builder, n *node) {
 		}
 	case opRepeat:
 		if n.mode == possessive {
-			b.WriteString("(?>")
+			// Java matches each repetition of a possessive quantifier once,
+			// the first way it can: (?>X){n}, not (?>X{n}).
+			b.WriteString("(?>(?>")
+		} else {
+			b.WriteString("(?:")
 		}
-		b.WriteString("(?:")
 		writeNet(b, n.subs[0])
 		b.WriteString(")")
 		if n.max < 0 {
@@ -550,14 +555,29 @@ func netAssert(n *node) string {
 		return `(?:(?<!\r)(?=\n)|(?=[\r\u0085\u2028\u2029])|\z)`
 	case aEndLineUnix:
 		return `(?=\n|\z)`
+	case aGraphemeBoundary:
+		ctl, ext := graphemeSets()
+		var c, e strings.Builder
+		writeNetSet(&c, ctl)
+		writeNetSet(&e, ext)
+		return `(?:\A|\z|(?!(?<=\r)\n)(?:(?<=` + c.String() + `)|(?=` + c.String() + `)|(?!` + e.String() + `)))`
 	case aWordBoundary, aNotWordBoundary:
-		var w strings.Builder
+		// Java also counts a non-spacing mark as a word character when
+		// the marks before it go back to a letter or digit.
+		// Java steps back through the text by UTF-16 unit, so only marks
+		// and bases in the BMP count behind the position.
+		var w, ld, mn, mnBMP strings.Builder
+		bmp := span(0, 0xffff)
 		writeNetSet(&w, n.set)
-		ws := w.String()
+		writeNetSet(&ld, intersect(letterOrDigit(), bmp))
+		writeNetSet(&mn, nonSpacingMark())
+		writeNetSet(&mnBMP, intersect(nonSpacingMark(), bmp))
+		left := w.String() + "|" + ld.String() + mnBMP.String() + "+"
+		right := w.String() + "|(?<=" + ld.String() + mnBMP.String() + "*)" + mn.String()
 		if n.assert == aWordBoundary {
-			return "(?:(?<=" + ws + ")(?!" + ws + ")|(?<!" + ws + ")(?=" + ws + "))"
+			return "(?:(?<=" + left + ")(?!" + right + ")|(?<!" + left + ")(?=" + right + "))"
 		}
-		return "(?:(?<=" + ws + ")(?=" + ws + ")|(?<!" + ws + ")(?!" + ws + "))"
+		return "(?:(?<=" + left + ")(?=" + right + ")|(?<!" + left + ")(?!" + right + "))"
 	}
 	return "(?!)"
 }

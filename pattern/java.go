@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -33,16 +32,21 @@ func (e *SyntaxError) Error() string {
 
 // javaParser parses java.util.regex syntax into the dialect-free AST.
 type javaParser struct {
-	src    string
-	pos    int
-	flags  int
-	groups int            // capturing groups opened so far
-	names  map[string]int // named group → index
-	refs   []*node        // backreferences, checked once the group count is known
+	// lit is the last literal character parsed and litNode its node: Java
+	// folds a run of two or more literal characters as one slice, with
+	// rules of its own under (?iu).
+	lit     rune
+	litNode *node
+	src     string
+	pos     int
+	flags   int
+	groups  int            // capturing groups opened so far
+	names   map[string]int // named group → index
+	refs    []*node        // backreferences, checked once the group count is known
 }
 
 func parseJava(pattern string) (n *node, groups int, err error) {
-	p := &javaParser{src: pattern, names: map[string]int{}}
+	p := &javaParser{src: removeQuoting(pattern), names: map[string]int{}}
 	defer func() {
 		if r := recover(); r != nil {
 			se, ok := r.(*SyntaxError)
@@ -149,21 +153,50 @@ func (p *javaParser) alternation() *node {
 
 func (p *javaParser) sequence() *node {
 	var items []*node
+	var run []*node // the literal characters in a row so far
+	var runLit []rune
+	runFlags := 0 // the flags the run was parsed under
+	endRun := func() {
+		if len(run) > 1 && runFlags&jCaseInsens != 0 && runFlags&jUnicodeCase != 0 {
+			for i, n := range run {
+				n.set = sliceFoldChar(runLit[i])
+			}
+		}
+		run, runLit = run[:0], runLit[:0]
+	}
 	for {
 		r := p.peek()
 		if r < 0 || r == '|' || r == ')' {
 			break
 		}
+		group := r == '('
 		atom := p.atom()
 		if atom == nil { // an inline flag group such as (?i)
+			endRun()
 			continue
 		}
-		items = append(items, p.quantifier(atom))
+		lit := p.lit
+		if atom != p.litNode {
+			lit = -1
+		}
+		// Java quantifies atomic groups and look-arounds as single nodes.
+		group = group && atom.op != opAtomic && atom.op != opLook
+		item := p.quantifier(atom, group)
+		if item != atom || lit < 0 {
+			endRun()
+		} else {
+			if len(run) == 0 {
+				runFlags = p.flags
+			}
+			run, runLit = append(run, item), append(runLit, lit)
+		}
+		items = append(items, item)
 	}
+	endRun()
 	return concatOf(items)
 }
 
-func (p *javaParser) quantifier(atom *node) *node {
+func (p *javaParser) quantifier(atom *node, group bool) *node {
 	min, max := 0, 0
 	switch p.peek() {
 	case '*':
@@ -190,6 +223,8 @@ func (p *javaParser) quantifier(atom *node) *node {
 		p.pos++
 		n.mode = possessive
 	}
+	// Java reads {0,1} as ?.
+	n.star, n.ques, n.group = n.mode == greedy && max < 0, min == 0 && max == 1, group
 	return n
 }
 
@@ -252,22 +287,26 @@ func (p *javaParser) atom() *node {
 		p.pos = start
 		p.fail("dangling meta character '%c'", r)
 	case '{':
+		// Java reads a '{' where an atom should be as an empty atom that
+		// the counted repetition then applies to: a{2}{3} is a{2}.
 		p.pos = start
-		p.fail("illegal repetition")
+		return &node{op: opEmpty}
 	}
 	return p.literal(r)
 }
 
 // literal is one character under the current case flags.
 func (p *javaParser) literal(r rune) *node {
-	return &node{op: opChar, set: p.foldChar(r)}
+	n := &node{op: opChar, set: p.foldChar(r)}
+	p.lit, p.litNode = r, n
+	return n
 }
 
 func (p *javaParser) foldChar(r rune) charset {
 	if !p.has(jCaseInsens) {
 		return single(r)
 	}
-	if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
+	if p.has(jUnicodeCase) {
 		return unicodeFoldChar(r)
 	}
 	return asciiFoldChar(r)
@@ -303,10 +342,12 @@ func (p *javaParser) group() *node {
 			if c2 == '=' || c2 == '!' {
 				p.pos++
 				body := p.alternation()
-				if _, hi := body.lengths(); hi < 0 {
+				info := treeInfo{maxValid: true, det: true}
+				study([]*node{body}, &info)
+				if !info.maxValid {
 					p.fail("look-behind group does not have an obvious maximum length")
 				}
-				n = &node{op: opLook, behind: true, neg: c2 == '!', subs: []*node{body}}
+				n = javaBehind(body, c2 == '!', info)
 				break
 			}
 			name := p.groupName('>')
@@ -341,6 +382,141 @@ func (p *javaParser) group() *node {
 		p.fail("unclosed group")
 	}
 	return n
+}
+
+// javaBehind is a look-behind as Java runs it: it tries the start
+// positions from i-max to i-min, in int32 arithmetic. A longest length
+// that overflowed to just above the smallest int wraps i-max round to a
+// negative start, so the look-behind is unbounded, but only from position
+// k = max-MinInt32 on; one that is otherwise below the shortest tries no
+// start at all. Positions count UTF-16 units in Java and code points here.
+func javaBehind(body *node, neg bool, info treeInfo) *node {
+	look := &node{op: opLook, behind: true, neg: neg, subs: []*node{body}}
+	k := int64(info.max) + javaMaxReps + 1
+	switch {
+	case info.max >= info.min:
+		return look
+	case info.max >= 0 || k > 64:
+		// Never tried: the body stays, so its groups stay defined.
+		look.subs[0] = &node{op: opConcat, subs: []*node{{op: opChar, set: charset{}}, body}}
+		return look
+	case k == 0:
+		return look
+	}
+	guard := &node{op: opLook, behind: true, neg: neg, subs: []*node{
+		{op: opRepeat, min: int(k), max: int(k), subs: []*node{{op: opChar, set: span(0, maxRune)}}},
+	}}
+	if neg {
+		return &node{op: opAlt, subs: []*node{guard, look}}
+	}
+	return &node{op: opConcat, subs: []*node{guard, look}}
+}
+
+// treeInfo is Java's measure of a look-behind's body (Pattern.TreeInfo):
+// shortest and longest length in int32 arithmetic, as Java adds them,
+// whether the longest is known, and whether the body has one way to
+// match.
+type treeInfo struct {
+	min, max      int32
+	maxValid, det bool
+}
+
+const javaMaxReps = 0x7fffffff
+
+// study measures a chain of nodes the way Java's nodes do, overflows
+// included. Java links a pattern into one chain: a group is transparent,
+// an alternation (or a group made optional with ?) measures its branches
+// and then all that follows it from zero, adding the two unchecked, a
+// greedy unbounded repetition of one character adds the largest int
+// unchecked, other repetitions check for overflow, and a repeated group
+// with more than one way to match has no maximum.
+func study(items []*node, info *treeInfo) {
+	fresh := func() treeInfo { return treeInfo{maxValid: true, det: true} }
+	for i := 0; i < len(items); i++ {
+		n, rest := items[i], items[i+1:]
+		switch n.op {
+		case opChar:
+			info.min++
+			info.max++
+		case opConcat:
+			study(append(append([]*node(nil), n.subs...), rest...), info)
+			return
+		case opCapture:
+			study(append([]*node{n.subs[0]}, rest...), info)
+			return
+		case opAlt:
+			studyBranch(n.subs, rest, info)
+			return
+		case opAtomic:
+			if n.grapheme {
+				info.min++
+				info.det = false
+				continue
+			}
+			study(n.subs[:1], info)
+		case opBackref:
+			info.maxValid = false
+		case opRepeat:
+			body := fresh()
+			study(n.subs[:1], &body)
+			switch {
+			case n.ques && n.group && n.mode != possessive:
+				studyBranch([]*node{n.subs[0], {op: opEmpty}}, rest, info)
+				return
+			case n.ques:
+				info.max += body.max
+				info.maxValid = info.maxValid && body.maxValid
+				info.det = false
+			case n.star && !n.group && n.subs[0].op == opChar:
+				info.min += int32(n.min)
+				if info.maxValid {
+					info.max += javaMaxReps
+				}
+				info.det = false
+			case n.group && !body.det && n.mode != possessive:
+				info.maxValid, info.det = false, false
+				return
+			default:
+				cmax := int32(javaMaxReps)
+				if n.max >= 0 {
+					cmax = int32(n.max)
+				}
+				if t := body.min*int32(n.min) + info.min; t >= info.min {
+					info.min = t
+				} else {
+					info.min = 0xfffffff
+				}
+				if info.maxValid && body.maxValid {
+					prev := info.max
+					info.max = body.max*cmax + prev
+					info.maxValid = info.max >= prev
+				} else {
+					info.maxValid = false
+				}
+				if !body.det || n.min != n.max {
+					info.det = false
+				}
+			}
+		}
+	}
+}
+
+// studyBranch measures an alternation followed by rest, as Java's Branch.
+func studyBranch(alts, rest []*node, info *treeInfo) {
+	minL, maxL, maxV := info.min, info.max, info.maxValid
+	var min2, max2 int32 = javaMaxReps, -1
+	for _, a := range alts {
+		sub := treeInfo{maxValid: true, det: true}
+		study([]*node{a}, &sub)
+		min2, max2 = min(min2, sub.min), max(max2, sub.max)
+		maxV = maxV && sub.maxValid
+	}
+	*info = treeInfo{maxValid: true, det: true}
+	study(rest, info)
+	info.min += minL + min2
+	info.max += maxL + max2
+	info.maxValid = info.maxValid && maxV
+	info.det = false
 }
 
 func (p *javaParser) groupName(end byte) string {
@@ -381,6 +557,9 @@ func (p *javaParser) inlineFlags() {
 		case 'U':
 			f = jUnicodeClass | jUnicodeCase
 		case '-':
+			if !on {
+				return // Java allows one '-'
+			}
 			on = false
 			p.pos++
 			continue
@@ -432,14 +611,20 @@ func (p *javaParser) escape() *node {
 		}
 		return &node{op: opAssert, assert: aDollar}
 	case 'b', 'B':
-		if p.peekRaw() == '{' {
-			p.fail("\\b{...} boundaries are not supported")
+		if c == 'b' && strings.HasPrefix(p.src[p.pos:], "{g") {
+			// \b{g} is a grapheme cluster boundary; \b{2} a repeated \b.
+			if !strings.HasPrefix(p.src[p.pos:], "{g}") {
+				p.pos = start
+				p.fail("illegal/unsupported escape sequence")
+			}
+			p.pos += 3
+			return &node{op: opAssert, assert: aGraphemeBoundary}
 		}
 		k := aWordBoundary
 		if c == 'B' {
 			k = aNotWordBoundary
 		}
-		word := union(fromTables(unicode.L, unicode.Nd), single('_'))
+		word := union(letterOrDigit(), single('_'))
 		if p.has(jUnicodeClass) {
 			word = unicodeWord()
 		}
@@ -449,9 +634,7 @@ func (p *javaParser) escape() *node {
 		one := &node{op: opChar, set: normalize(charset{'\n', '\r', 0x85, 0x85, 0x2028, 0x2029})}
 		return &node{op: opAtomic, subs: []*node{{op: opAlt, subs: []*node{crlf, one}}}}
 	case 'X':
-		p.fail("\\X grapheme clusters are not supported")
-	case 'Q':
-		return p.quoted(false)
+		return grapheme()
 	}
 	p.pos = start + 1
 	set, ok := p.escapeClass()
@@ -462,11 +645,30 @@ func (p *javaParser) escape() *node {
 	return p.literal(r)
 }
 
+// grapheme is \X, an extended grapheme cluster, approximated for the
+// cases serials meet: CR LF, a character that stands alone, or one with
+// the marks and joiners that extend it (no Hangul, emoji or regional
+// indicator sequences).
+func grapheme() *node {
+	ctl, ext := graphemeSets()
+	crlf := &node{op: opConcat, subs: []*node{{op: opChar, set: single('\r')}, {op: opChar, set: single('\n')}}}
+	base := &node{op: opChar, set: negate(ctl)}
+	marks := &node{op: opRepeat, min: 0, max: -1, subs: []*node{{op: opChar, set: ext}}}
+	cluster := &node{op: opConcat, subs: []*node{base, marks}}
+	return &node{op: opAtomic, grapheme: true, subs: []*node{{op: opAlt, subs: []*node{crlf, {op: opChar, set: ctl}, cluster}}}}
+}
+
+// graphemeSets are the characters that stand alone as a cluster and
+// those that extend one, as the JDK's \X treats them.
+func graphemeSets() (ctl, ext charset) {
+	return negate(jSets[jGraphemeBase]), jSet(jGraphemeExtend)
+}
+
 func (p *javaParser) backref(idx int) *node {
 	n := &node{op: opBackref, index: idx}
 	if p.has(jCaseInsens) {
-		if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
-			n.fold = unicodeFoldChar
+		if p.has(jUnicodeCase) {
+			n.fold = unicodeBackrefFold
 		} else {
 			n.fold = asciiFoldChar
 		}
@@ -475,28 +677,68 @@ func (p *javaParser) backref(idx int) *node {
 	return n
 }
 
-// quoted reads \Q...\E (the \Q already read) as a run of literals, or, in a
-// class, as a set of characters.
-func (p *javaParser) quoted(inClass bool) *node {
-	end := strings.Index(p.src[p.pos:], `\E`)
-	text := p.src[p.pos:]
-	if end >= 0 {
-		text = text[:end]
-		p.pos += end + 2
-	} else {
-		p.pos = len(p.src)
+// removeQuoting rewrites each \Q...\E as the characters it quotes, each
+// escaped, before parsing, as Java does: so a quantifier after \Qab\E
+// repeats the b alone, and an empty \Q\E leaves a quantifier dangling.
+func removeQuoting(src string) string {
+	start := -1
+	for i := 0; i+1 < len(src); {
+		if src[i] != '\\' {
+			i++
+			continue
+		}
+		if src[i+1] == 'Q' {
+			start = i
+			break
+		}
+		i += 2
 	}
-	var subs []*node
-	for _, r := range text {
-		subs = append(subs, p.literal(r))
+	if start < 0 {
+		return src
 	}
-	switch len(subs) {
-	case 0:
-		return &node{op: opEmpty}
-	case 1:
-		return subs[0]
+	var b strings.Builder
+	b.WriteString(src[:start])
+	rs := []rune(src[start+2:])
+	inQuote, beginQuote := true, true
+	for i := 0; i < len(rs); {
+		c := rs[i]
+		i++
+		switch {
+		case c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			b.WriteRune(c)
+		case c >= '0' && c <= '9':
+			if beginQuote {
+				// A digit right after \Q must not extend an escape before it.
+				b.WriteString(`\x3`)
+			}
+			b.WriteRune(c)
+		case c != '\\':
+			if inQuote {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(c)
+		case inQuote:
+			if i < len(rs) && rs[i] == 'E' {
+				i++
+				inQuote = false
+			} else {
+				b.WriteString(`\\\\`[:2])
+			}
+		case i < len(rs):
+			if rs[i] == 'Q' {
+				i++
+				inQuote, beginQuote = true, true
+				continue
+			}
+			b.WriteRune(c)
+			b.WriteRune(rs[i])
+			i++
+		default:
+			b.WriteRune(c)
+		}
+		beginQuote = false
 	}
-	return &node{op: opConcat, subs: subs}
+	return b.String()
 }
 
 // escapeClass parses a class escape (\d, \p{L}, ...) after the backslash,
@@ -512,7 +754,7 @@ func (p *javaParser) escapeClass() (charset, bool) {
 		neg = c == 'D'
 		set = span('0', '9')
 		if uc {
-			set = fromTable(unicode.Nd)
+			set = javaDigitSet()
 		}
 	case 'w', 'W':
 		neg = c == 'W'
@@ -525,7 +767,7 @@ func (p *javaParser) escapeClass() (charset, bool) {
 		neg = c == 'S'
 		set = fromChars(" \t\n\x0b\f\r")
 		if uc {
-			set = fromTable(unicode.White_Space)
+			set = javaSpace()
 		}
 	case 'h', 'H':
 		neg = c == 'H'
@@ -662,78 +904,156 @@ func (p *javaParser) hex(n int) rune {
 }
 
 // class parses a character class after its '['.
-func (p *javaParser) class() charset {
+func (p *javaParser) class() charset { return p.classBody(true) }
+
+// classBody parses a class up to its ']', as Java's Pattern.clazz does:
+// a nested class or the right side of && ends at its own ']' (consumed only
+// for a nested class), single characters below U+0100 gather in a side
+// set that joins the class at && or at the end, and an && with nothing on
+// its right intersects with the last item on its left, so [a-c&&] is
+// [a-c].
+func (p *javaParser) classBody(nested bool) charset {
+	var prev, curr, bits charset
+	havePrev, haveCurr, hasBits := false, false, false
 	neg := false
-	if p.peek() == '^' {
+	if nested && p.peek() == '^' {
 		p.next()
 		neg = true
 	}
-	var acc charset // the union being built since the last &&
-	var inter charset
-	haveInter := false
-	first := true
+	add := func(set charset) {
+		curr, haveCurr = set, true
+		if havePrev {
+			prev = union(prev, set)
+		} else {
+			prev, havePrev = set, true
+		}
+	}
 	for {
 		r := p.peek()
 		switch {
 		case r < 0:
 			p.fail("unclosed character class")
-		case r == ']' && !first:
-			p.next()
-			if haveInter {
-				acc = intersect(inter, acc)
-			}
-			if neg {
-				acc = negate(acc)
-			}
-			return acc
 		case r == '[':
 			p.next()
-			acc = union(acc, p.class())
+			add(p.classBody(true))
+			continue
 		case r == '&' && strings.HasPrefix(p.src[p.pos:], "&&"):
 			p.pos += 2
-			if haveInter {
-				inter = intersect(inter, acc)
-			} else {
-				inter = acc
-				haveInter = true
+			var right charset
+			haveRight := false
+			for {
+				c := p.peek()
+				if c == ']' || c == '&' {
+					break
+				}
+				if c < 0 {
+					p.fail("unclosed character class")
+				}
+				var sub charset
+				if c == '[' {
+					p.next()
+					sub = p.classBody(true)
+				} else {
+					sub = p.classBody(false)
+				}
+				if haveRight {
+					right = union(right, sub)
+				} else {
+					right, haveRight = sub, true
+				}
 			}
-			acc = nil
-		default:
-			acc = union(acc, p.classItem())
+			if hasBits {
+				if havePrev {
+					prev = union(prev, bits)
+				} else {
+					prev, curr, havePrev, haveCurr = bits, bits, true, true
+				}
+				hasBits = false
+			}
+			if haveRight {
+				curr, haveCurr = right, true
+			}
+			switch {
+			case !havePrev && !haveRight:
+				p.fail("bad class syntax")
+			case !havePrev:
+				prev, havePrev = right, true
+			case !haveCurr:
+				// Java fails on such a class when matching; match nothing.
+				prev = charset{}
+			default:
+				prev = intersect(prev, curr)
+			}
+			continue
+		case r == ']' && (havePrev || hasBits):
+			if nested {
+				p.next()
+			}
+			switch {
+			case !havePrev:
+				prev = bits
+			case hasBits:
+				prev = union(prev, bits)
+			}
+			if neg {
+				prev = negate(prev)
+			}
+			if prev == nil {
+				prev = charset{}
+			}
+			return prev
 		}
-		first = false
+		set, single := p.classItem()
+		if single {
+			bits, hasBits = union(bits, set), true
+		} else {
+			add(set)
+		}
 	}
 }
 
 // classItem parses a single character, a range or a class escape inside a
-// class.
-func (p *javaParser) classItem() charset {
+// class. single reports a character below U+0100 that Java keeps in its
+// side set of single characters.
+func (p *javaParser) classItem() (set charset, single bool) {
 	lo, set := p.classAtom()
 	if set != nil {
-		return set
+		return set, false
 	}
 	if p.peek() == '-' {
 		save := p.pos
 		p.next()
-		nr := p.peek()
-		if nr == ']' || nr == '[' || nr < 0 {
-			p.pos = save // '-' is a literal at the end
-			return p.foldRange(lo, lo)
+		if nr := p.peekRaw(); nr != ']' && nr != '[' && nr >= 0 {
+			hi, hset := p.classAtom()
+			if hset != nil || hi < lo {
+				p.fail("illegal character range")
+			}
+			return p.foldRange(lo, hi), false
 		}
-		if nr == '&' && strings.HasPrefix(p.src[p.pos:], "&&") {
-			p.pos = save
-			return p.foldRange(lo, lo)
-		}
-		hi, hset := p.classAtom()
-		if hset != nil {
-			p.fail("illegal character range")
-		}
-		if hi < lo {
-			p.fail("illegal character range")
-		}
-		return p.foldRange(lo, hi)
+		p.pos = save // '-' before ']' or '[' is a literal
 	}
-	return p.foldRange(lo, lo)
+	return p.classSingle(lo)
+}
+
+// classSingle is one character in a class. Java keeps characters below
+// U+0100 in a set with their ASCII other case under CASE_INSENSITIVE, or
+// Character's upper and lower case under UNICODE_CASE, except a few whose
+// case partners lie above U+00FF, which like all others match as outside
+// a class.
+func (p *javaParser) classSingle(c rune) (charset, bool) {
+	uc, ci := p.has(jUnicodeCase), p.has(jCaseInsens)
+	if c >= 0x100 || ci && uc && strings.ContainsRune("\u00ff\u00b5IiSsKk\u00c5\u00e5", c) {
+		return p.foldChar(c), false
+	}
+	set := single(c)
+	switch {
+	case !ci:
+	case c < 0x80:
+		set = asciiFoldChar(c)
+	case uc:
+		set = normalize(charset{c, c, jLower(c), jLower(c), jUpper(c), jUpper(c)})
+	}
+	return set, true
 }
 
 // classAtom reads one character in a class, or a whole escape class.
@@ -741,21 +1061,6 @@ func (p *javaParser) classAtom() (rune, charset) {
 	r := p.next()
 	if r != '\\' {
 		return r, nil
-	}
-	if p.peekRaw() == 'Q' {
-		p.pos++
-		q := p.quoted(true)
-		var set charset
-		q.walk(func(n *node) bool {
-			if n.op == opChar {
-				set = union(set, n.set)
-			}
-			return true
-		})
-		if set == nil {
-			set = charset{}
-		}
-		return 0, set
 	}
 	switch p.peekRaw() {
 	case 'b', 'B', 'A', 'G', 'z', 'Z', 'R', 'X', 'k', 'Q':
@@ -775,7 +1080,7 @@ func (p *javaParser) foldRange(lo, hi rune) charset {
 	if !p.has(jCaseInsens) {
 		return set
 	}
-	if p.has(jUnicodeCase) || p.has(jUnicodeClass) {
+	if p.has(jUnicodeCase) {
 		return unicodeFoldRange(lo, hi)
 	}
 	// ASCII only: an ASCII letter matches if its other case is in range.

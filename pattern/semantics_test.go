@@ -53,7 +53,10 @@ var javaTable = []struct {
 	{`a{2,}+b`, []string{"aab", "aaaab"}, []string{"ab"}},
 	{`\p{Lu}+`, []string{"ÀB"}, []string{"a"}},
 	{`\p{IsLatin}+`, []string{"abcé"}, []string{"α"}},
-	{`\p{InGreek}`, nil, nil}, // blocks are refused: see TestJavaSyntaxErrors
+	{`\p{InGreek}\p{IsLatn}\p{blk=Greek}`, []string{"αaΩ"}, []string{"aaa"}},
+	{`\d{2}{3}`, []string{"12"}, []string{"123456"}},
+	{`{2}a`, []string{"a"}, []string{"aa"}},
+	{`\Qab\E+`, []string{"abbb"}, []string{"abab"}},
 	{`\p{Alpha}`, []string{"a"}, []string{"é"}},
 	{`(?U)\p{Alpha}`, []string{"é"}, []string{"1"}},
 	{`\p{Punct}+`, []string{"!-/"}, []string{"a", "¡"}},
@@ -161,8 +164,8 @@ func TestEngineChoice(t *testing.T) {
 
 func TestJavaSyntaxErrors(t *testing.T) {
 	for _, p := range []string{
-		`a{`, `{1}`, `a{,3}`, `a{3,1}`, `*a`, `a**`, `(`, `)`, `[a`, `[b-a]`,
-		`(?<n>a)(?<n>b)`, `\k<x>`, `(?<=a+)b`, `\p{Foo}`, `\p{InGreek}`, `\y`,
+		`a{`, `{x}`, `a{,3}`, `a{3,1}`, `*a`, `a**`, `(`, `)`, `[a`, `[b-a]`,
+		`(?<n>a)(?<n>b)`, `\k<x>`, `(?<=(ab)+)b`, `\p{Foo}`, `\p{InFoo}`, `\Q\E+`, `\y`,
 		`(?q)`, `\x4`, `\u12`, `[\b]`, `\08`,
 	} {
 		_, err := Compile(p, Java, Options{})

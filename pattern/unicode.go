@@ -7,9 +7,17 @@ import (
 	"unicode"
 )
 
+// The Java dialect's characters come from tables.go, generated from the
+// JDK (Unicode 13 for Java 17), not from Go's unicode package: the
+// versions differ in what is assigned, and java.util.regex has its own
+// case rules. The RE2 and .NET dialects keep Go's tables.
+
+//go:generate java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED tablegen/Tables.java tables.go
+//go:generate gofmt -w tables.go
+
 // cased lists the code points whose upper or lower case differs from
-// themselves: the only candidates for case-insensitive matches of another
-// character.
+// themselves in Go's tables: the only candidates for another character's
+// case-insensitive matches under RE2's (?i).
 var cased = sync.OnceValue(func() []rune {
 	var out []rune
 	for r := rune(0); r <= maxRune; r++ {
@@ -19,36 +27,6 @@ var cased = sync.OnceValue(func() []rune {
 	}
 	return out
 })
-
-// javaUnicodeKey is the key Java compares characters by under
-// CASE_INSENSITIVE with UNICODE_CASE: toLowerCase(toUpperCase(c)).
-func javaUnicodeKey(r rune) rune { return unicode.ToLower(unicode.ToUpper(r)) }
-
-// unicodeFoldChar is the set one character matches under (?iu).
-func unicodeFoldChar(r rune) charset {
-	set := charset{r, r}
-	k := javaUnicodeKey(r)
-	for _, c := range cased() {
-		if javaUnicodeKey(c) == k || unicode.ToUpper(c) == unicode.ToUpper(r) {
-			set = append(set, c, c)
-		}
-	}
-	return normalize(set)
-}
-
-// unicodeFoldRange is the set a class range matches under (?iu): a
-// character whose upper or lower case is in range.
-func unicodeFoldRange(lo, hi rune) charset {
-	set := charset{lo, hi}
-	for _, c := range cased() {
-		if u := unicode.ToUpper(c); u >= lo && u <= hi {
-			set = append(set, c, c)
-		} else if l := unicode.ToLower(c); l >= lo && l <= hi {
-			set = append(set, c, c)
-		}
-	}
-	return normalize(set)
-}
 
 // goFold is the set a character matches under Go's (?i): its SimpleFold orbit.
 func goFold(lo, hi rune) charset {
@@ -64,200 +42,203 @@ func goFold(lo, hi rune) charset {
 	return normalize(set)
 }
 
-func alphabetic() charset {
-	return fromTables(unicode.Lu, unicode.Ll, unicode.Lt, unicode.Lm, unicode.Lo, unicode.Nl, unicode.Other_Alphabetic)
+// javaCase maps the code points in jCase to their Character.toUpperCase
+// and toLowerCase.
+var javaCase = sync.OnceValue(func() map[rune][2]rune {
+	m := make(map[rune][2]rune, len(jCase))
+	for _, c := range jCase {
+		m[c[0]] = [2]rune{c[1], c[2]}
+	}
+	return m
+})
+
+// jUpper and jLower are Character.toUpperCase and toLowerCase.
+func jUpper(r rune) rune {
+	if c, ok := javaCase()[r]; ok {
+		return c[0]
+	}
+	return r
+}
+
+func jLower(r rune) rune {
+	if c, ok := javaCase()[r]; ok {
+		return c[1]
+	}
+	return r
+}
+
+// unicodeFoldChar is the set one character matches under (?iu): Java
+// compares toLowerCase(toUpperCase(c)) with the pattern character's, and
+// matches a character with no case difference exactly (so ß does not
+// match ẞ, though ẞ matches ß).
+func unicodeFoldChar(r rune) charset {
+	up := jUpper(r)
+	key := jLower(up)
+	if up == key {
+		return single(r)
+	}
+	set := charset{r, r, key, key}
+	for _, c := range jCase {
+		if jLower(c[1]) == key {
+			set = append(set, c[0], c[0])
+		}
+	}
+	return normalize(set)
+}
+
+// sliceFoldChar is the set a character matches under (?iu) within a run
+// of literal characters: Java compares toLowerCase(toUpperCase(c)) with
+// no exception, so there ß matches ẞ.
+func sliceFoldChar(r rune) charset {
+	key := jLower(jUpper(r))
+	set := charset{r, r, key, key}
+	for _, c := range jCase {
+		if jLower(c[1]) == key {
+			set = append(set, c[0], c[0])
+		}
+	}
+	return normalize(set)
+}
+
+// unicodeFoldRange is the set a class range matches under (?iu): a
+// character in range, or whose upper case, or the lower case of that, is.
+func unicodeFoldRange(lo, hi rune) charset {
+	set := charset{lo, hi}
+	for _, c := range jCase {
+		up := c[1]
+		if up >= lo && up <= hi {
+			set = append(set, c[0], c[0])
+		} else if l := jLower(up); l >= lo && l <= hi {
+			set = append(set, c[0], c[0])
+		}
+	}
+	return normalize(set)
+}
+
+// unicodeBackrefFold is the set one character of a group's text matches
+// in a backreference under (?iu): the same character, the same upper
+// case, or the same lower case of the upper case.
+func unicodeBackrefFold(r rune) charset {
+	up := jUpper(r)
+	key := jLower(up)
+	set := charset{r, r}
+	for _, c := range jCase {
+		if c[1] == up || jLower(c[1]) == key {
+			set = append(set, c[0], c[0])
+		}
+	}
+	if up == r || key == r {
+		// r is not in jCase: only cased characters can fold to it.
+		set = append(set, up, up, key, key)
+	}
+	return normalize(set)
+}
+
+// jSet returns a copy of a generated set.
+func jSet(i uint16) charset { return jSets[i].clone() }
+
+// jProperty is the set of \p{name} for the names forProperty knows.
+func jProperty(name string, caseInsens bool) charset {
+	p, ok := jProperties[name]
+	if !ok {
+		return nil
+	}
+	if caseInsens {
+		return jSet(p[1])
+	}
+	return jSet(p[0])
+}
+
+// jUnicodeProperty is the set of \p{IsName} for binary properties and
+// POSIX names, which Java matches case-insensitively.
+func jUnicodeProperty(name string, caseInsens bool) charset {
+	p, ok := jUnicodeProperties[strings.ToUpper(name)]
+	if !ok {
+		return nil
+	}
+	if caseInsens {
+		return jSet(p[1])
+	}
+	return jSet(p[0])
+}
+
+var posixNames = map[string]bool{
+	"ALPHA": true, "LOWER": true, "UPPER": true, "SPACE": true, "PUNCT": true, "XDIGIT": true,
+	"ALNUM": true, "CNTRL": true, "DIGIT": true, "BLANK": true, "GRAPH": true, "PRINT": true,
+}
+
+// jPOSIX is a POSIX class under UNICODE_CHARACTER_CLASS.
+func jPOSIX(name string, caseInsens bool) charset {
+	if !posixNames[strings.ToUpper(name)] {
+		return nil
+	}
+	return jUnicodeProperty(name, caseInsens)
+}
+
+func jScript(name string) charset {
+	if i, ok := jScripts[strings.ToUpper(name)]; ok {
+		return jSet(i)
+	}
+	return nil
+}
+
+func jBlock(name string) charset {
+	if i, ok := jBlocks[strings.ToUpper(name)]; ok {
+		return jSet(i)
+	}
+	return nil
 }
 
 // unicodeWord is \w under UNICODE_CHARACTER_CLASS.
-func unicodeWord() charset {
-	return union(alphabetic(), fromTables(unicode.Mn, unicode.Me, unicode.Mc, unicode.Nd, unicode.Pc, unicode.Join_Control))
-}
+func unicodeWord() charset { return jUnicodeProperty("WORD", false) }
 
-var asciiPOSIX = map[string]string{
-	"Lower":  "a-z",
-	"Upper":  "A-Z",
-	"ASCII":  "\x00-\x7f",
-	"Alpha":  "a-zA-Z",
-	"Digit":  "0-9",
-	"Alnum":  "a-zA-Z0-9",
-	"Punct":  "!-/:-@[-`{-~",
-	"Graph":  "!-~",
-	"Print":  " -~",
-	"Blank":  " \t",
-	"Cntrl":  "\x00-\x1f\x7f",
-	"XDigit": "0-9a-fA-F",
-	"Space":  " \t\n\x0b\f\r",
-}
+// javaDigitSet, javaSpace and letterOrDigit are \d and \s under
+// UNICODE_CHARACTER_CLASS and Character.isLetterOrDigit.
+func javaDigitSet() charset   { return jProperty("javaDigit", false) }
+func javaSpace() charset      { return jUnicodeProperty("WHITE_SPACE", false) }
+func letterOrDigit() charset  { return jProperty("javaLetterOrDigit", false) }
+func nonSpacingMark() charset { return jProperty("Mn", false) }
 
-// rangeSpec turns "a-zA-Z_" into a set.
-func rangeSpec(s string) charset {
-	rs := []rune(s)
-	var out charset
-	for i := 0; i < len(rs); i++ {
-		if i+2 < len(rs) && rs[i+1] == '-' {
-			out = append(out, rs[i], rs[i+2])
-			i += 2
-			continue
-		}
-		out = append(out, rs[i], rs[i])
-	}
-	return normalize(out)
-}
-
-// unicodePOSIX is a POSIX class under UNICODE_CHARACTER_CLASS.
-func unicodePOSIX(name string) charset {
-	switch name {
-	case "Lower":
-		return fromTables(unicode.Ll, unicode.Other_Lowercase)
-	case "Upper":
-		return fromTables(unicode.Lu, unicode.Other_Uppercase)
-	case "ASCII":
-		return span(0, 0x7f)
-	case "Alpha":
-		return alphabetic()
-	case "Digit":
-		return fromTable(unicode.Nd)
-	case "Alnum":
-		return union(alphabetic(), fromTable(unicode.Nd))
-	case "Punct":
-		return fromTable(unicode.P)
-	case "Graph":
-		return negate(fromTables(unicode.White_Space, unicode.Cc, unicode.Cs, unassigned()))
-	case "Print":
-		graph := negate(fromTables(unicode.White_Space, unicode.Cc, unicode.Cs, unassigned()))
-		return subtract(union(graph, union(fromTable(unicode.Zs), single('\t'))), fromTable(unicode.Cc))
-	case "Blank":
-		return union(fromTable(unicode.Zs), single('\t'))
-	case "Cntrl":
-		return fromTable(unicode.Cc)
-	case "XDigit":
-		return union(fromTable(unicode.Nd), fromTable(unicode.Hex_Digit))
-	case "Space":
-		return fromTable(unicode.White_Space)
-	}
-	return nil
-}
-
-func unassigned() *unicode.RangeTable {
-	var all charset
-	for _, t := range unicode.Categories {
-		all = append(all, fromTable(t)...)
-	}
-	neg := negate(normalize(all))
-	t := &unicode.RangeTable{}
-	for i := 0; i < len(neg); i += 2 {
-		t.R32 = append(t.R32, unicode.Range32{Lo: uint32(neg[i]), Hi: uint32(neg[i+1]), Stride: 1})
-	}
-	return t
-}
-
-// javaLang are the \p{javaXxx} classes, java.lang.Character's predicates.
-func javaLang(name string) charset {
-	switch name {
-	case "javaLowerCase":
-		return fromTables(unicode.Ll, unicode.Other_Lowercase)
-	case "javaUpperCase":
-		return fromTables(unicode.Lu, unicode.Other_Uppercase)
-	case "javaTitleCase":
-		return fromTable(unicode.Lt)
-	case "javaDigit":
-		return fromTable(unicode.Nd)
-	case "javaLetter":
-		return fromTable(unicode.L)
-	case "javaLetterOrDigit":
-		return fromTables(unicode.L, unicode.Nd)
-	case "javaAlphabetic":
-		return alphabetic()
-	case "javaIdeographic":
-		return fromTable(unicode.Ideographic)
-	case "javaSpaceChar":
-		return fromTable(unicode.Z)
-	case "javaWhitespace":
-		z := subtract(fromTable(unicode.Z), fromChars("\u00a0\u2007\u202f"))
-		return union(z, rangeSpec("\t-\r\x1c-\x1f"))
-	case "javaISOControl":
-		return rangeSpec("\x00-\x1f\x7f-\u009f")
-	case "javaDefined":
-		return negate(fromTable(unassigned()))
-	}
-	return nil
-}
-
-var binaryProps = map[string]*unicode.RangeTable{
-	"WHITESPACE": unicode.White_Space, "WHITE_SPACE": unicode.White_Space,
-	"HEXDIGIT": unicode.Hex_Digit, "HEX_DIGIT": unicode.Hex_Digit,
-	"IDEOGRAPHIC": unicode.Ideographic, "JOINCONTROL": unicode.Join_Control, "JOIN_CONTROL": unicode.Join_Control,
-	"NONCHARACTERCODEPOINT": unicode.Noncharacter_Code_Point, "NONCHARACTER_CODE_POINT": unicode.Noncharacter_Code_Point,
-	"PUNCTUATION": unicode.P, "CONTROL": unicode.Cc, "LETTER": unicode.L, "DIGIT": unicode.Nd,
-}
-
-// javaProperty resolves \p{name}.
+// javaProperty resolves \p{name} as java.util.regex does: name=value
+// forms, In for blocks, Is for binary properties, categories and scripts,
+// and plain names for categories, POSIX and java.lang.Character classes.
 func javaProperty(name string, unicodeClass, caseInsens bool) (charset, error) {
+	var set charset
 	if k, v, ok := strings.Cut(name, "="); ok {
-		switch strings.ToLower(k) {
-		case "gc", "general_category":
-			if t, ok := unicode.Categories[v]; ok {
-				return fromTable(t), nil
-			}
+		k = strings.ToLower(k)
+		switch k {
 		case "sc", "script":
-			if t := script(v); t != nil {
-				return fromTable(t), nil
-			}
+			set = jScript(v)
 		case "blk", "block":
-			return nil, fmt.Errorf("unicode block %q is not supported", v)
+			set = jBlock(v)
+		case "gc", "general_category":
+			set = jProperty(v, caseInsens)
 		}
-		return nil, fmt.Errorf("unknown character property name {%s}", name)
-	}
-	if spec, ok := asciiPOSIX[name]; ok {
-		if unicodeClass {
-			return unicodePOSIX(name), nil
+		if set == nil {
+			return nil, fmt.Errorf("unknown Unicode property {name=<%s>, value=<%s>}", k, v)
 		}
-		if caseInsens && (name == "Lower" || name == "Upper") {
-			return rangeSpec(asciiPOSIX["Alpha"]), nil
-		}
-		return rangeSpec(spec), nil
-	}
-	if set := javaLang(name); set != nil {
 		return set, nil
 	}
-	if strings.HasPrefix(name, "In") {
-		return nil, fmt.Errorf("unicode block %q is not supported", name[2:])
-	}
-	base := strings.TrimPrefix(name, "Is")
-	if t, ok := unicode.Categories[base]; ok {
-		return fromTable(t), nil
-	}
-	if base == "LC" || base == "L&" {
-		return fromTables(unicode.Lu, unicode.Ll, unicode.Lt), nil
-	}
-	if base != name {
-		switch strings.ToUpper(base) {
-		case "ALPHABETIC":
-			return alphabetic(), nil
-		case "UPPERCASE":
-			return fromTables(unicode.Lu, unicode.Other_Uppercase), nil
-		case "LOWERCASE":
-			return fromTables(unicode.Ll, unicode.Other_Lowercase), nil
-		case "TITLECASE":
-			return fromTable(unicode.Lt), nil
-		case "ASSIGNED":
-			return negate(fromTable(unassigned())), nil
+	switch {
+	case strings.HasPrefix(name, "In"):
+		set = jBlock(name[2:])
+	case strings.HasPrefix(name, "Is"):
+		short := name[2:]
+		if set = jUnicodeProperty(short, caseInsens); set == nil {
+			if set = jProperty(short, caseInsens); set == nil {
+				set = jScript(short)
+			}
 		}
-		if t, ok := binaryProps[strings.ToUpper(base)]; ok {
-			return fromTable(t), nil
+	default:
+		if unicodeClass {
+			set = jPOSIX(name, caseInsens)
 		}
-		if t := script(base); t != nil {
-			return fromTable(t), nil
+		if set == nil {
+			set = jProperty(name, caseInsens)
 		}
 	}
-	return nil, fmt.Errorf("unknown character property name {%s}", name)
-}
-
-func script(name string) *unicode.RangeTable {
-	for k, t := range unicode.Scripts {
-		if strings.EqualFold(k, name) {
-			return t
-		}
+	if set == nil {
+		return nil, fmt.Errorf("unknown character property name {%s}", name)
 	}
-	return nil
+	return set, nil
 }
