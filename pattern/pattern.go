@@ -212,7 +212,7 @@ func (r *Pattern) Match(serial string) (ok, timedOut bool) {
 // one pass over its bytes (lines as ReadList splits them), for
 // CountChunks; nil for other rules.
 func (r *Pattern) LineCounter() func(chunk []byte) (valid, n int) {
-	if r.Engine != EngineDFA || r.dfa.bt == nil {
+	if r.Engine != EngineDFA || r.dfa.states() > maxByteTableStates {
 		return nil
 	}
 	return func(chunk []byte) (int, int) {
