@@ -167,6 +167,9 @@ func compileDFA(comps []component, rules, maxStates int) (*dfa, error) {
 	if rules == 1 {
 		d.accept = nil
 	}
+	// A catalogue holds many automata: keep no spare capacity.
+	d.trans = slices.Clip(append([]uint32(nil), d.trans...))
+	d.final = slices.Clip(d.final)
 	return d, nil
 }
 

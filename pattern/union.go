@@ -325,6 +325,7 @@ func product(x, y *dfa, limit int) *dfa {
 	if len(queue) > limit {
 		return nil
 	}
+	d.trans = append([]uint32(nil), d.trans...) // no spare capacity
 	d.final = make([]bool, len(queue))
 	d.accept = make([][]int32, len(queue))
 	off := int32(x.rules)
@@ -424,7 +425,7 @@ type Stats struct {
 	Prefixes   int // the prefixes they are filed under
 	Broad      int // automaton patterns with no prefix, run by first byte
 	Groups     int // combined automata
-	Alone      int // automaton patterns run one by one on their own automata
+	Alone      int // automaton patterns run one by one on their own automata (under some prefix)
 	GroupState int // the states of all combined automata
 	Slow       int // patterns that need backtracking, tried one by one
 }
@@ -442,8 +443,14 @@ func (u *Union) Stats() Stats {
 	}
 	s.Broad = inBroad
 	s.Keyed = len(u.patterns) - len(u.slow) - inBroad
+	alone := make([]bool, len(u.patterns))
 	for _, b := range u.buckets {
-		s.Alone += len(b.alone)
+		for _, i := range b.alone {
+			if !alone[i] {
+				alone[i] = true
+				s.Alone++
+			}
+		}
 		for _, g := range b.groups {
 			s.GroupState += g.d.states()
 		}
