@@ -35,22 +35,29 @@ type component struct {
 var errTooBig = errors.New("automaton too large")
 
 type dfa struct {
-	ncls   uint32
-	ascii  [128]uint32 // class of each ASCII byte
+	ncls uint32
+	// ascii is the class of each ASCII byte. The ASCII classes come first,
+	// so their numbers fit a byte: a pattern's automaton stays small.
+	ascii  [128]uint8
 	hiLo   []rune      // first rune of each class from 0x80 up, sorted
 	hiCls  []uint32    // the class of hiLo[i]
 	trans  []uint32    // trans[state*ncls+class] = next state * ncls; 0 is the dead state
 	start  uint32      // start state * ncls
 	final  []bool      // per state: some rule accepts at the end of input here
-	accept [][]int32   // per state: the rules that accept at the end of input here
+	// accept lists per state the rules that accept at the end of input
+	// there; nil for a one-rule automaton, whose final says it all.
+	accept [][]int32
 	rules  int
+	// The byte tables serve countLines alone and are built on its first
+	// call: at 1 KiB a state each, building them for every rule of a large
+	// catalogue would cost more than the rest of its automata.
+	tables sync.Once
 	// bt is the transition table by byte, for automata small enough:
 	// bt[state<<8|b] = next state << 8, 0 for the dead state, and
 	// nonASCII for a byte that starts a multi-byte character.
 	bt []uint32
-	// lt is bt with LF and CR stopping the automaton (lineTable).
-	lt     []uint32
-	ltOnce sync.Once
+	// lt is bt with LF and CR stopping the automaton.
+	lt []uint32
 }
 
 const (
@@ -122,7 +129,7 @@ func compileDFA(comps []component, rules, maxStates int) (*dfa, error) {
 				hi = bounds[k+1] - 1
 			}
 			for b := lo; b <= hi; b++ {
-				d.ascii[b] = uint32(k)
+				d.ascii[b] = uint8(k) // k <= b < 0x80
 			}
 			continue
 		}
@@ -157,18 +164,12 @@ func compileDFA(comps []component, rules, maxStates int) (*dfa, error) {
 		}
 		d.trans = append(d.trans, row...)
 	}
-	if n := len(b.states); n <= maxByteTableStates {
-		d.bt = make([]uint32, n<<8)
-		for st := 1; st < n; st++ {
-			for c := 0; c < 256; c++ {
-				next := uint32(nonASCII)
-				if c < utf8.RuneSelf {
-					next = d.trans[uint32(st)*d.ncls+d.ascii[c]] / d.ncls << 8
-				}
-				d.bt[st<<8|c] = next
-			}
-		}
+	if rules == 1 {
+		d.accept = nil
 	}
+	// A catalogue holds many automata: keep no spare capacity.
+	d.trans = slices.Clip(append([]uint32(nil), d.trans...))
+	d.final = slices.Clip(d.final)
 	return d, nil
 }
 
@@ -400,7 +401,7 @@ func (d *dfa) run(s string) (st uint32, died int) {
 		var k uint32
 		n := 1
 		if c < utf8.RuneSelf {
-			k = d.ascii[c]
+			k = uint32(d.ascii[c])
 		} else {
 			var r rune
 			r, n = utf8.DecodeRuneInString(s[i:])
@@ -424,29 +425,38 @@ func (d *dfa) match(s string) bool {
 // end runs s and returns the state reached, or false when the automaton
 // died on the way.
 func (d *dfa) end(s string) (state uint32, ok bool) {
-	if d.bt == nil {
-		st, _ := d.run(s)
-		return st / d.ncls, st != 0
-	}
-	bt := d.bt
-	st := d.start / d.ncls << 8
+	st := d.start
+	t := d.trans
 	for i := 0; i < len(s); i++ {
-		next := bt[st|uint32(s[i])]
-		if next <= nonASCII {
-			if next == 0 {
-				return 0, false
-			}
+		c := s[i]
+		var k uint32
+		if c < utf8.RuneSelf {
+			k = uint32(d.ascii[c])
+		} else {
 			r, n := utf8.DecodeRuneInString(s[i:])
-			next = d.trans[(st>>8)*d.ncls+d.classOf(r)] / d.ncls << 8
-			if next == 0 {
-				return 0, false
-			}
+			k = d.classOf(r)
 			i += n - 1
 		}
-		st = next
+		st = t[st+k]
+		if st == 0 {
+			return 0, false
+		}
 	}
-	return st >> 8, true
+	return st / d.ncls, true
 }
+
+// accepting returns the rules that accept at the end of input in state st.
+func (d *dfa) accepting(st uint32) []int32 {
+	if d.accept != nil {
+		return d.accept[st]
+	}
+	if d.final[st] {
+		return ruleZero
+	}
+	return nil
+}
+
+var ruleZero = []int32{0}
 
 func (d *dfa) states() int { return len(d.final) }
 
@@ -455,7 +465,7 @@ func (d *dfa) states() int { return len(d.final) }
 // and the last line may lack its terminator (its CR is then kept, as
 // ReadList keeps it). It needs the byte table: ok is false without one.
 func (d *dfa) countLines(chunk []byte) (valid, n int, ok bool) {
-	lt := d.lineTable()
+	bt, lt := d.byteTables()
 	if lt == nil {
 		return 0, 0, false
 	}
@@ -487,7 +497,7 @@ func (d *dfa) countLines(chunk []byte) (valid, n int, ok bool) {
 				end = j + 1
 				continue
 			case c < utf8.RuneSelf:
-				st = d.bt[st|uint32(c)] // a CR inside the line, or dead
+				st = bt[st|uint32(c)] // a CR inside the line, or dead
 				j++
 			default:
 				r, size := utf8.DecodeRune(chunk[j:])
@@ -511,18 +521,30 @@ func (d *dfa) countLines(chunk []byte) (valid, n int, ok bool) {
 	return valid, n, true
 }
 
-// lineTable is the byte table with LF and CR also stopping the automaton,
-// for countLines; nil when there is no byte table.
-func (d *dfa) lineTable() []uint32 {
-	d.ltOnce.Do(func() {
-		if d.bt == nil {
+// byteTables returns the transition table by byte and its copy with LF
+// and CR stopping the automaton, for countLines; nil for automata of more
+// than maxByteTableStates states.
+func (d *dfa) byteTables() (bt, lt []uint32) {
+	d.tables.Do(func() {
+		n := len(d.final)
+		if n > maxByteTableStates {
 			return
 		}
+		d.bt = make([]uint32, n<<8)
+		for st := 1; st < n; st++ {
+			for c := 0; c < 256; c++ {
+				next := uint32(nonASCII)
+				if c < utf8.RuneSelf {
+					next = d.trans[uint32(st)*d.ncls+uint32(d.ascii[c])] / d.ncls << 8
+				}
+				d.bt[st<<8|c] = next
+			}
+		}
 		d.lt = slices.Clone(d.bt)
-		for st := 1; st < len(d.final); st++ {
+		for st := 1; st < n; st++ {
 			d.lt[st<<8|'\n'] = 0
 			d.lt[st<<8|'\r'] = 0
 		}
 	})
-	return d.lt
+	return d.bt, d.lt
 }

@@ -67,7 +67,7 @@ type Pattern struct {
 	dfa   *dfa
 	re    *regexp.Regexp
 	re2   *regexp2.Regexp
-	ast   *node // Java patterns only
+	ast   *node // Java patterns that do not run on the automaton
 	netRE string
 }
 
@@ -151,7 +151,9 @@ func Compile(pattern string, dialect Dialect, opt Options) (*Pattern, error) {
 	if err != nil {
 		return r.fallback(err, opt)
 	}
-	r.dfa, r.Engine, r.re2 = d, EngineDFA, nil
+	// The syntax tree serves only Lint, which parses again: a catalogue of
+	// many rules would otherwise hold every tree.
+	r.dfa, r.Engine, r.re2, r.ast = d, EngineDFA, nil, nil
 	return r, nil
 }
 
@@ -212,7 +214,7 @@ func (r *Pattern) Match(serial string) (ok, timedOut bool) {
 // one pass over its bytes (lines as ReadList splits them), for
 // CountChunks; nil for other rules.
 func (r *Pattern) LineCounter() func(chunk []byte) (valid, n int) {
-	if r.Engine != EngineDFA || r.dfa.bt == nil {
+	if r.Engine != EngineDFA || r.dfa.states() > maxByteTableStates {
 		return nil
 	}
 	return func(chunk []byte) (int, int) {
@@ -309,7 +311,11 @@ func (r *Pattern) Lint() []string {
 			w = append(w, "pattern matches the empty serial")
 		}
 	}
-	if r.ast != nil && possessiveStarves(r.ast) {
+	ast := r.ast
+	if ast == nil && r.Dialect == Java {
+		ast, _, _ = parseJava(r.Expr)
+	}
+	if ast != nil && possessiveStarves(ast) {
 		w = append(w, "a possessive quantifier leaves nothing for what follows: that part of the pattern can never match")
 	}
 	p := strings.TrimSpace(r.Expr)

@@ -82,6 +82,10 @@ func Compile(rs *rules.Set, opt pattern.Options) (*Set, error) {
 	return s, nil
 }
 
+// Union describes how Identify runs the rules: how many are filed under
+// a serial prefix, combined into automata or tried one by one.
+func (s *Set) Union() pattern.Stats { return s.union.Stats() }
+
 // ByModel returns the model named name, or nil.
 func (s *Set) ByModel(name string) *Model { return s.byModel[name] }
 
@@ -103,11 +107,9 @@ func (s *Set) Check(m *Model, serial string) serialgate.Verdict {
 		return v
 	}
 	var others []string
-	for _, o := range s.Models {
-		if o != m && o.Pattern.Engine == pattern.EngineDFA {
-			if ok, _ := o.Pattern.Match(serial); ok {
-				others = append(others, o.Model.Model)
-			}
+	for _, i := range s.union.IdentifyAutomata(serial, nil) {
+		if o := s.Models[i]; o != m {
+			others = append(others, o.Model.Model)
 		}
 	}
 	if len(others) > 0 {

@@ -91,6 +91,9 @@ func runRules(e *env, args []string) int {
 				fmt.Fprintf(e.stdout, "%s:%d:%d: warning: %s: %s\n", m.Pos.File, m.Serial.RegexPos.Line, m.Serial.RegexPos.Col, m.Model.Model, w)
 			}
 		}
+		u := set.Union()
+		fmt.Fprintf(e.stdout, "which model: %d rule(s) filed under %d serial prefix(es), %d by first character; %d combined automata (%d states); %d rule(s) run alone on their own automata, %d by backtracking\n",
+			u.Keyed, u.Prefixes, u.Broad, u.Groups, u.GroupState, u.Alone, u.Slow)
 		fmt.Fprintf(e.stdout, "%d model(s) ok\n", len(set.Models))
 	}
 	return code
