@@ -30,8 +30,13 @@ race:
 	elif [ -n "$$CI" ]; then echo "gcc not installed: the race suite cannot run" >&2; exit 1; \
 	else echo "warning: gcc not installed: race suite skipped" >&2; fi
 
-# Suites behind build tags: the camera source needs OpenCV (cgo).
+# Suites behind build tags: the camera source needs OpenCV (cgo); the
+# operator screen's tests need Chromium.
 tagged:
+	@if command -v chromium >/dev/null; then \
+	  $(GO) test -count=1 -tags browser ./ui/...; \
+	elif [ -n "$$CI" ]; then echo "chromium not installed: the browser suite cannot run" >&2; exit 1; \
+	else echo "warning: chromium not installed: browser suite skipped" >&2; fi
 	@if pkg-config --exists opencv4 2>/dev/null; then \
 	  $(GO) vet -tags camera ./scanner/camera ./cmd/... && \
 	  $(GO) test -count=1 -tags camera ./scanner/camera ./cmd/...; \

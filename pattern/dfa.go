@@ -38,12 +38,12 @@ type dfa struct {
 	ncls uint32
 	// ascii is the class of each ASCII byte. The ASCII classes come first,
 	// so their numbers fit a byte: a pattern's automaton stays small.
-	ascii  [128]uint8
-	hiLo   []rune      // first rune of each class from 0x80 up, sorted
-	hiCls  []uint32    // the class of hiLo[i]
-	trans  []uint32    // trans[state*ncls+class] = next state * ncls; 0 is the dead state
-	start  uint32      // start state * ncls
-	final  []bool      // per state: some rule accepts at the end of input here
+	ascii [128]uint8
+	hiLo  []rune   // first rune of each class from 0x80 up, sorted
+	hiCls []uint32 // the class of hiLo[i]
+	trans []uint32 // trans[state*ncls+class] = next state * ncls; 0 is the dead state
+	start uint32   // start state * ncls
+	final []bool   // per state: some rule accepts at the end of input here
 	// accept lists per state the rules that accept at the end of input
 	// there; nil for a one-rule automaton, whose final says it all.
 	accept [][]int32

@@ -22,6 +22,8 @@ targets=(
   "rules FuzzParse 20"
   "internal/yamlfile FuzzRoot 20"
   "station FuzzReadManifest 20"
+  "record FuzzOpenURL 20"
+  "publish FuzzRedact 20"
   "drs FuzzDecode 50"
   "drs FuzzDecodeEnvelope 20"
   "drs FuzzDecodeToken 50"
