@@ -24,7 +24,9 @@ import (
 	"github.com/serialgate/serialgate/scanner"
 	"github.com/serialgate/serialgate/station"
 	"github.com/serialgate/serialgate/ui"
+	"github.com/serialgate/serialgate/ui/tty"
 	"github.com/serialgate/serialgate/validate"
+	"golang.org/x/term"
 )
 
 // stringList is a flag that may be given several times.
@@ -57,6 +59,7 @@ func runStation(e *env, args []string) int {
 	listen := fl.String("listen", "", "serve the station API on this address (e.g. 127.0.0.1:8080)")
 	token := fl.String("token", "", "access token the API requires (needed when --listen is not loopback); also $SERIALGATE_TOKEN")
 	format := fl.String("format", "text", "output: text or jsonl")
+	uiMode := fl.String("ui", "lines", "standard output as lines (see --format), or tty: a full-screen terminal view with colour and bell")
 	pin := fl.String("pin", "", "supervisor PIN that clears the screen's lock (also $SERIALGATE_PIN); needed for the lock options")
 	lockDup := fl.Bool("lock-on-duplicate", false, "lock the station on a duplicate until a supervisor enters the PIN")
 	lockFails := fl.Int("lock-after-fails", 0, "lock the station after this many failed scans in a row (0: never)")
@@ -107,6 +110,16 @@ func runStation(e *env, args []string) int {
 	if *format != "text" && *format != "jsonl" {
 		fmt.Fprintf(e.stderr, "serialgate station: unknown --format %q (want text or jsonl)\n", *format)
 		return exitUsage
+	}
+	switch {
+	case *uiMode != "lines" && *uiMode != "tty":
+		fmt.Fprintf(e.stderr, "serialgate station: unknown --ui %q (want lines or tty)\n", *uiMode)
+		return exitUsage
+	case *uiMode == "tty" && *format == "jsonl":
+		fmt.Fprintln(e.stderr, "serialgate station: --ui tty draws a screen; --format jsonl prints lines: pick one")
+		return exitUsage
+	case *uiMode == "tty":
+		*format = "tty"
 	}
 	st, err := newStation(e, c, *format)
 	if err != nil {
@@ -169,6 +182,7 @@ type stationRun struct {
 	// verdicts mirror results to each MQTT sink's verdict and reject topics.
 	verdicts []*publish.Verdicts
 	screen   *ui.Screen
+	tty      *tty.Screen
 	wedge    *ui.Wedge
 	out      io.Writer
 	format   string
@@ -288,6 +302,15 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 		Events:  drs.RegistrationEvent,
 		Results: r.print,
 	}
+	if format == "tty" {
+		r.tty = &tty.Screen{Out: e.stdout}
+		if f, ok := e.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			r.tty.Color = true
+			if w, h, err := term.GetSize(int(f.Fd())); err == nil {
+				r.tty.Width, r.tty.Height = w, h
+			}
+		}
+	}
 	if c.Listen != "" {
 		api := &station.API{Station: r.station, Token: c.Token, Health: r.healthReport}
 		if r.screen, err = ui.New(api, ui.Options{PIN: c.Lock.PIN, LockOnDuplicate: c.Lock.OnDuplicate, LockAfterFails: c.Lock.AfterFails, Wedge: r.wedge}); err != nil {
@@ -325,6 +348,9 @@ func (r *stationRun) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.station.Start()
+	if r.tty != nil {
+		r.tty.Show(r.station.State())
+	}
 	var wg sync.WaitGroup
 	errc := make(chan error, 3)
 	wg.Add(1)
@@ -438,6 +464,12 @@ func (r *stationRun) print(res station.Result) {
 		if !res.OK && res.RecordID != 0 {
 			v.Reject(res)
 		}
+	}
+	if r.tty != nil {
+		if err := r.tty.Result(res); err != nil {
+			r.log.Error("draw the terminal screen", "err", err)
+		}
+		return
 	}
 	if r.format == "jsonl" {
 		b, _ := json.Marshal(res)

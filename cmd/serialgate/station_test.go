@@ -218,3 +218,23 @@ func TestStationOrderResumes(t *testing.T) {
 		t.Errorf("verdicts across a restart: %s", got)
 	}
 }
+
+// --ui tty draws the terminal screen: the verdict word, and barcode text
+// escaped, never sent to the terminal raw.
+func TestStationTTY(t *testing.T) {
+	scans := write(t, "scans.txt", "AC2000000001\n\x1b]0;pwned\aX\n")
+	code, out, errs := run(t, "", "station", "--ui", "tty", "--model", "ACME_PURIFIER_200", "--source", "sim:"+scans+"?rate=1000",
+		"--store", "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "PASS") || !strings.Contains(out, "FAIL") {
+		t.Errorf("screen lacks the verdicts:\n%q", out)
+	}
+	if strings.Contains(out, "\x1b]0;pwned") {
+		t.Errorf("an escape sequence from a barcode reached the terminal:\n%q", out)
+	}
+	if code, _, errs := run(t, "", "station", "--ui", "tty", "--format", "jsonl", "--source", "sim:x"); code != exitUsage || !strings.Contains(errs, "pick one") {
+		t.Errorf("--ui tty --format jsonl: exit %d %s", code, errs)
+	}
+}
