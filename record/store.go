@@ -20,7 +20,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+	"modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Store is an open record store. Its methods may be called from several
@@ -65,7 +66,7 @@ func (s *Store) open(ctx context.Context) error {
 		// and queueing in database/sql is cheaper than retrying on SQLITE_BUSY.
 		s.w.SetMaxOpenConns(1)
 		s.w.SetConnMaxIdleTime(0)
-		if err := s.w.PingContext(ctx); err != nil {
+		if err := pingSQLite(ctx, s.w); err != nil {
 			return err
 		}
 		if err := s.migrate(ctx); err != nil {
@@ -94,6 +95,29 @@ func (s *Store) open(ctx context.Context) error {
 		return s.migrate(ctx)
 	}
 	return fmt.Errorf("unknown store kind %q", s.target.kind)
+}
+
+// pingSQLite opens the writer's connection. Switching a new file to WAL
+// needs the database to itself, and SQLite answers SQLITE_BUSY at once
+// (without its busy handler) when another store opens the same new file at
+// the same moment; such a connection is thrown away and tried again, for as
+// long as busy_timeout would have waited.
+func pingSQLite(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	wait := 5 * time.Millisecond
+	for {
+		err := db.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
 }
 
 // Close closes the store. Closing it again does nothing.
