@@ -64,6 +64,13 @@ type Scan struct {
 	Text   string // the data, without framing
 	AIM    string // AIM symbology identifier such as "]C0", when known
 	Raw    []byte // the bytes as received, framing included, when known
+	// Picture names the picture of a label this scan was read from (a
+	// camera frame, an image file); Label then holds every barcode read
+	// off it, and the station picks the serial among them. A picture in
+	// which nothing was read has an empty Label. Both are empty for a hand
+	// scanner's scan, which is one barcode.
+	Picture string
+	Label   []Barcode
 }
 
 // Barcode is one symbol read from a label: found in an image by the decoder,

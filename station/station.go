@@ -59,20 +59,23 @@ type Eventer func(r serialgate.Registration) (serialgate.Event, error)
 // Result is a scan's outcome as the operator screen, the JSON lines output
 // and the API show it: the verdict once durable.
 type Result struct {
-	Time     time.Time          `json:"time"`
-	Station  string             `json:"station"`
-	Source   string             `json:"source"`
-	Serial   string             `json:"serial"`
-	Model    string             `json:"model,omitempty"`
-	OK       bool               `json:"ok"`
-	Verdict  string             `json:"verdict"` // pass, fail, wrong_model, unknown, duplicate, over_scanned, no_order, timed_out, store_failed; model, order for line scans
-	Code     serialgate.Reason  `json:"reason_code"`
-	Reason   string             `json:"reason,omitempty"`
-	Next     string             `json:"next,omitempty"`
-	RecordID int64              `json:"record_id,omitempty"`
-	EventID  string             `json:"event_id,omitempty"`
-	Order    *Progress          `json:"order,omitempty"`
-	Barcode  serialgate.Barcode `json:"-"`
+	Time     time.Time         `json:"time"`
+	Station  string            `json:"station"`
+	Source   string            `json:"source"`
+	Serial   string            `json:"serial"`
+	Model    string            `json:"model,omitempty"`
+	OK       bool              `json:"ok"`
+	Verdict  string            `json:"verdict"` // pass, fail, wrong_model, unknown, duplicate, over_scanned, no_order, timed_out, store_failed; model, order for line scans
+	Code     serialgate.Reason `json:"reason_code"`
+	Reason   string            `json:"reason,omitempty"`
+	Next     string            `json:"next,omitempty"`
+	RecordID int64             `json:"record_id,omitempty"`
+	EventID  string            `json:"event_id,omitempty"`
+	Order    *Progress         `json:"order,omitempty"`
+	// Picture names the picture of the label the scan came from (a camera
+	// frame, an image file), when it came from one.
+	Picture string             `json:"picture,omitempty"`
+	Barcode serialgate.Barcode `json:"-"` // the barcode judged: for a picture, the one picked among its barcodes
 }
 
 // verdictName is the one-word verdict the screen and scripts key on.
@@ -242,8 +245,17 @@ func (s *Station) Handle(ctx context.Context, sc serialgate.Scan) Result {
 			return res
 		}
 	}
-	d := s.Line.Decide(b)
-	res := Result{Time: sc.Time, Station: s.ID, Source: sc.Source, Serial: d.Verdict.Serial, Next: d.Next, Barcode: b}
+	var d Decision
+	if sc.Picture != "" {
+		d = s.Line.DecideLabel(sc.Label)
+		b = serialgate.Barcode{}
+		if d.Barcode >= 0 && d.Barcode < len(sc.Label) {
+			b = sc.Label[d.Barcode]
+		}
+	} else {
+		d = s.Line.Decide(b)
+	}
+	res := Result{Time: sc.Time, Station: s.ID, Source: sc.Source, Serial: d.Verdict.Serial, Next: d.Next, Barcode: b, Picture: sc.Picture}
 	if res.Time.IsZero() {
 		res.Time = s.Now()
 	}

@@ -342,10 +342,12 @@
         const pts = (b.points || []).map((p) => p.X + ',' + p.Y).join(' ');
         const poly = document.createElementNS(NS, 'polygon');
         poly.setAttribute('points', pts);
+        if (b.chosen) poly.setAttribute('class', 'chosen');
         const label = document.createElementNS(NS, 'text');
         const p0 = (b.points || [])[0] || { X: 0, Y: 0 };
         label.setAttribute('x', p0.X); label.setAttribute('y', Math.max(20, p0.Y - 6));
-        label.textContent = b.text || '';
+        if (b.chosen) label.setAttribute('class', 'chosen');
+        label.textContent = (b.chosen ? '\u2605 SERIAL: ' : '') + (b.text || '');
         return [poly, label];
       }));
     } catch (e) { /* the next tick tries again */ }
