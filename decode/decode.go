@@ -251,8 +251,12 @@ func inside(b, o Barcode, frac float64) bool {
 		ob = ob.Inset(-1)
 	}
 	gx, gy := float64(ob.Dx())*frac+4, float64(ob.Dy())*frac+4
-	if Is1D(o.Symbology) {
-		gy = math.Max(gy, float64(ob.Dx())*0.5) // a scan line's box has no height
+	if Is1D(o.Symbology) && ob.Dy() < ob.Dx()/10 {
+		// A code read on one scan line, or a few close ones, has a box
+		// of almost no height: grow it by a bar height's worth, not by
+		// half its width, which would take in the codes printed above
+		// and below it on a box label.
+		gy = math.Max(gy, float64(ob.Dx())*0.15)
 	}
 	for _, p := range b.Corners {
 		if p.X < float64(ob.Min.X)-gx || p.X > float64(ob.Max.X)+gx || p.Y < float64(ob.Min.Y)-gy || p.Y > float64(ob.Max.Y)+gy {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -194,7 +195,10 @@ func (s *Station) Run(ctx context.Context, sources map[string]Source) error {
 			for {
 				sc, err := src.Next(ctx)
 				if err != nil {
-					if ctx.Err() == nil {
+					switch {
+					case errors.Is(err, io.EOF):
+						s.Log.Info("source ended", "source", name)
+					case ctx.Err() == nil:
 						s.Log.Error("source stopped", "source", name, "err", err)
 					}
 					return

@@ -308,6 +308,21 @@ func (l *Line) label(codes []serialgate.Barcode, m *validate.Model) Decision {
 	if !p.OK() && v.Reason == serialgate.ReasonNoSerial {
 		if other := l.Rules.Pick(codes, nil); other.OK() {
 			v, at = l.Rules.Check(m, other.Serial), other.Barcode
+		} else {
+			// One barcode that is nothing else a label carries (no GTIN,
+			// model number, URL or GS1 data) is the serial, and the
+			// operator is told what is wrong with it.
+			var unknown []int
+			for _, o := range p.Others {
+				if o.Role == "other" {
+					unknown = append(unknown, o.Barcode)
+				}
+			}
+			if len(unknown) == 1 {
+				d := l.serial(codes[unknown[0]], m)
+				d.Barcode = unknown[0]
+				return d
+			}
 		}
 	}
 	return Decision{Kind: KindSerial, Verdict: v, Model: m, Next: next(v), Barcode: at}

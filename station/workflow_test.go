@@ -146,7 +146,8 @@ func TestDecideLabel(t *testing.T) {
 		{"serial among others", []serialgate.Barcode{ean, code("ACME_PURIFIER_200"), code("AC2000000001")}, true, serialgate.ReasonNone, 2, "AC2000000001"},
 		{"other model's label", []serialgate.Barcode{code("KW_BREW_KETTLE"), code("BK2024W0112345"), ean}, false, serialgate.ReasonWrongModel, 1, "BK2024W0112345"},
 		{"two serials", []serialgate.Barcode{code("AC2000000001"), code("AC2000000002")}, false, serialgate.ReasonAmbiguous, -1, ""},
-		{"no serial", []serialgate.Barcode{ean, code("hello")}, false, serialgate.ReasonNoSerial, -1, ""},
+		{"one unknown code is the serial", []serialgate.Barcode{ean, code("AC2-00000001")}, false, serialgate.ReasonUnexpected, 1, "AC2-00000001"},
+		{"no serial", []serialgate.Barcode{ean, code("hello"), code("world")}, false, serialgate.ReasonNoSerial, -1, ""},
 		{"nothing read", []serialgate.Barcode{}, false, serialgate.ReasonNoBarcode, -1, ""},
 	} {
 		d := l.DecideLabel(tc.codes)

@@ -285,17 +285,16 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 			return nil, fmt.Errorf("source %s: %w", spec, err)
 		}
 		r.closers = append(r.closers, o.Close)
-		if f, ok := o.Source.(scanner.Framer); ok {
-			if r.preview == nil {
-				r.preview = &preview{}
-			}
-			r.preview.framers = append(r.preview.framers, f)
-		}
+		r.showPictures(o.Source)
 		name := spec
 		if len(c.Sources) > 1 {
 			name = fmt.Sprintf("%d:%s", i+1, spec)
 		}
 		r.sources[name] = r.health.watch(name, o)
+	}
+	for name, src := range c.extra {
+		r.showPictures(src)
+		r.sources[name] = r.health.watch(name, src)
 	}
 	if c.Listen != "" {
 		// The screen's page takes keyboard-wedge scans: a station needs no
@@ -335,6 +334,17 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 		}
 	}
 	return r, nil
+}
+
+// showPictures puts a source's pictures (a camera's, an image folder's) on
+// the screen's preview.
+func (r *stationRun) showPictures(src serialgate.Source) {
+	if f, ok := src.(scanner.Framer); ok {
+		if r.preview == nil {
+			r.preview = &preview{}
+		}
+		r.preview.framers = append(r.preview.framers, f)
+	}
 }
 
 func duplicatePolicy(d duplicateConfig) (record.Policy, error) {
