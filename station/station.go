@@ -135,6 +135,7 @@ type Station struct {
 	model  string
 	order  *Progress
 	orders []Progress
+	models []string
 
 	ctlOnce sync.Once
 	ctl     chan func()
@@ -394,6 +395,8 @@ type Snapshot struct {
 	Counts   Counts     `json:"counts"`
 	Recent   []Result   `json:"recent"`
 	Orders   []Progress `json:"orders,omitempty"`
+	// Models are the models a verify line can be switched to.
+	Models []string `json:"models,omitempty"`
 }
 
 // State returns the station's current state, as of its last result. It is
@@ -402,11 +405,20 @@ func (s *Station) State() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return Snapshot{Station: s.ID, Line: s.LineID, Workflow: s.Line.Workflow, Model: s.model, Order: s.order,
-		Orders: append([]Progress(nil), s.orders...), Counts: s.counts, Recent: append([]Result(nil), s.recent...)}
+		Orders: append([]Progress(nil), s.orders...), Counts: s.counts, Recent: append([]Result(nil), s.recent...), Models: s.models}
 }
 
 // Start records the line's initial state for State, before Run.
 func (s *Station) Start() {
+	if s.Line.Workflow == Verify && s.Line.Rules != nil {
+		var names []string
+		for _, m := range s.Line.Rules.Models {
+			names = append(names, m.Model.Model)
+		}
+		s.mu.Lock()
+		s.models = names
+		s.mu.Unlock()
+	}
 	s.publishState()
 }
 
