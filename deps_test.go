@@ -20,7 +20,7 @@ func TestImportRules(t *testing.T) {
 		"github.com/makiuchi-d/gozxing": {"decode", "labels/render"}, // render: the writers, for validate --render-check
 		"github.com/dlclark/regexp2":    {"pattern"},
 		"go.yaml.in/yaml/v3":            {"rules", "internal/yamlfile", "cmd/serialgate"}, // files people write
-		"os/exec":                       {"raster", "bench", "scanner", "internal/testenv", "internal/pgtest", "internal/javadiff"},
+		"os/exec":                       {"raster", "bench", "scanner", "internal/testenv", "internal/pgtest", "internal/javadiff", "internal/goawstest"},
 		"C":                             {"scanner/camera"},
 		// The device adapters are opened through scanner.Open only.
 		"github.com/serialgate/serialgate/scanner/serialport": {"scanner"},

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/serialgate/serialgate/internal/testenv"
 )
 
 // syncBuf is a buffer a running command writes to while the test reads.
@@ -23,15 +25,7 @@ type syncBuf struct {
 func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func loopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func loopbackAddr(t *testing.T) string { return testenv.FreeAddr(t) }
 
 // start runs a serving command until the test ends and waits for addr.
 func start(t *testing.T, addr string, args ...string) *syncBuf {
