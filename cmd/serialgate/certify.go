@@ -407,14 +407,17 @@ type recorder struct {
 
 var tokenRE = regexp.MustCompile(`Atz[ar]\|[A-Za-z0-9_\-]+`)
 
-func (r *recorder) mask(s string) string {
-	for _, sec := range r.secrets {
+// maskSecrets replaces the secrets and anything shaped like an LWA token.
+func maskSecrets(s string, secrets []string) string {
+	for _, sec := range secrets {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, "…")
 		}
 	}
 	return tokenRE.ReplaceAllString(s, "Atz…")
 }
+
+func (r *recorder) mask(s string) string { return maskSecrets(s, r.secrets) }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	dump, _ := httputil.DumpRequestOut(req, true)

@@ -126,6 +126,8 @@ func TestReceiveFlagErrors(t *testing.T) {
 		{[]string{"receive", "--topic", "arn:x", "--signing-hosts", "ftp://x"}, "signing host pattern"},
 		{[]string{"receive", "--topic", "arn:x", "--token-endpoint", "http://127.0.0.1:1/"}, "--client-id"},
 		{[]string{"receive", "--topic", "arn:x", "--tls-cert", "c.pem"}, "--tls-key"},
+		{[]string{"receive", "--topic", "arn:x", "--forward", "http://127.0.0.1:1/", "--forward-cmd", "cat"}, "choose one"},
+		{[]string{"receive", "--topic", "arn:x", "--forward-cmd", "cat", "--forward-timeout", "0s"}, "--forward-timeout"},
 	} {
 		code, _, errs := run(t, "", tc.args...)
 		if code != exitUsage || !strings.Contains(errs, tc.want) {

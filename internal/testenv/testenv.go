@@ -85,3 +85,16 @@ func StartServer(t testing.TB, addr string, name string, args ...string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Eventually polls cond until it holds, failing the test after timeout:
+// for what another process does in its own time.
+func Eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, timeout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
