@@ -4,7 +4,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/serialgate/serialgate/drs"
 	"github.com/serialgate/serialgate/internal/testenv"
-	"github.com/serialgate/serialgate/receiver"
 )
 
 // signedNotification is a DeviceRegisteredNotification with the given
@@ -37,22 +35,6 @@ func signedNotification(t *testing.T, sns *snsStandIn, id string) []byte {
 		t.Fatal(err)
 	}
 	return body
-}
-
-// journalCount counts a notification's entries in the journal.
-func journalCount(t *testing.T, path, id string) int {
-	t.Helper()
-	entries, err := readJournalFile(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range entries {
-		if e.Kind == receiver.KindNotification && e.NotificationID == id {
-			n++
-		}
-	}
-	return n
 }
 
 // `receive --forward-cmd` runs a real command per new notification with its

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/serialgate/serialgate/internal/testenv"
+	"github.com/serialgate/serialgate/receiver"
 )
 
 // syncBuf is a buffer a running command writes to while the test reads.
@@ -165,4 +167,20 @@ func TestCertifyShowsFailingExchange(t *testing.T) {
 	if strings.Contains(out, "certify-secret-xyz") {
 		t.Errorf("output shows the secret:\n%s", out)
 	}
+}
+
+// journalCount counts a notification's entries in the journal.
+func journalCount(t *testing.T, path, id string) int {
+	t.Helper()
+	entries, err := readJournalFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Kind == receiver.KindNotification && e.NotificationID == id {
+			n++
+		}
+	}
+	return n
 }
