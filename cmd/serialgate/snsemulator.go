@@ -122,8 +122,8 @@ func (s *snsEmulator) origin() string {
 }
 
 func (s *snsEmulator) sink() string {
-	region := ""
-	if f := strings.Split(s.topic, ":"); len(f) == 6 {
+	region := "us-east-1" // an emulator configured without a region names none in its ARNs
+	if f := strings.Split(s.topic, ":"); len(f) == 6 && f[3] != "" {
 		region = f[3]
 	}
 	return "sns:" + s.topic + "?" + url.Values{"region": {region}, "endpoint": {s.endpoint}}.Encode()
