@@ -261,7 +261,7 @@ func (c *certifyRun) check(name string, err error, evidence ...string) bool {
 
 func (c *certifyRun) steps() {
 	ctx := c.e.ctx
-	fmt.Fprintf(c.out, "certify: device %s / %s, client %s\n  token endpoint %s\n  SNS: %s\n  SNS endpoint %s\n\n", certifyModel, c.serial, c.clientID, c.sandboxURL, c.sns, c.receiverURL)
+	fmt.Fprintf(c.out, "certify: device %s / %s, client %s\n  token endpoint %s\n  SNS leg: %s\n  SNS endpoint %s\n\n", certifyModel, c.serial, c.clientID, c.sandboxURL, c.sns, c.receiverURL)
 
 	// 1. The subscription is confirmed.
 	req, resp, err := c.sns.subscribe(ctx)
