@@ -213,7 +213,24 @@ func numericCodewords(digits string) []int {
 // more than 90 rows.
 func zintDump(zint string, cols, level int, data string, extra ...string) ([][]byte, int, error) {
 	args := append([]string{"-b", "55", "--cols=" + strconv.Itoa(cols), "--secure=" + strconv.Itoa(level), "--dump"}, extra...)
-	args = append(args, "-d", data)
+	// The data goes in a file, as an argument cannot hold a NUL byte,
+	// except with segments, which zint takes only as arguments.
+	if strings.Contains(strings.Join(extra, " "), "--seg") {
+		return zintRun(zint, cols, append(args, "-d", data))
+	}
+	f, err := os.CreateTemp("", "pdf417-*.dat")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(data); err != nil {
+		return nil, 0, err
+	}
+	f.Close()
+	return zintRun(zint, cols, append(args, "-i", f.Name()))
+}
+
+func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
 	var stderr bytes.Buffer
 	cmd := exec.Command(zint, args...)
 	cmd.Stderr = &stderr
@@ -248,4 +265,3 @@ func zintDump(zint string, cols, level int, data string, extra ...string) ([][]b
 	}
 	return rows, cols, nil
 }
-
