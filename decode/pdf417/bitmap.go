@@ -1,0 +1,130 @@
+package pdf417
+
+import "image"
+
+// bitmap is a binarized image, one byte a pixel, 1 for dark.
+type bitmap struct {
+	w, h int
+	pix  []byte
+}
+
+func (b *bitmap) at(x, y int) byte {
+	if x < 0 || y < 0 || x >= b.w || y >= b.h {
+		return 0
+	}
+	return b.pix[y*b.w+x]
+}
+
+// transpose returns b mirrored on its diagonal: its columns become rows,
+// so that one row scanner finds the symbols standing on end too.
+func (b *bitmap) transpose() *bitmap {
+	t := &bitmap{w: b.h, h: b.w, pix: make([]byte, len(b.pix))}
+	for y := range b.h {
+		for x := range b.w {
+			t.pix[x*t.w+y] = b.pix[y*b.w+x]
+		}
+	}
+	return t
+}
+
+// binarize thresholds img block by block: each 8×8 block takes the middle
+// of the darkest and lightest pixel around it (5×5 blocks), so that uneven
+// light across a photo does not hide bars; where the neighbourhood is
+// flat (no edge in it), the image's own global threshold decides.
+func binarize(img *image.Gray) *bitmap {
+	r := img.Bounds()
+	w, h := r.Dx(), r.Dy()
+	out := &bitmap{w: w, h: h, pix: make([]byte, w*h)}
+	if w == 0 || h == 0 {
+		return out
+	}
+	const bs = 8
+	bw, bh := (w+bs-1)/bs, (h+bs-1)/bs
+	lo, hi := make([]byte, bw*bh), make([]byte, bw*bh)
+	var hist [256]int
+	for by := range bh {
+		for bx := range bw {
+			mn, mx := byte(255), byte(0)
+			for y := by * bs; y < min(h, by*bs+bs); y++ {
+				row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):]
+				for x := bx * bs; x < min(w, bx*bs+bs); x++ {
+					v := row[x]
+					mn, mx = min(mn, v), max(mx, v)
+					hist[v]++
+				}
+			}
+			lo[by*bw+bx], hi[by*bw+bx] = mn, mx
+		}
+	}
+	global := otsu(&hist, w*h)
+	// The neighbourhood's extremes, in two passes of 5.
+	spread := func(src []byte, pick func(a, b byte) byte) []byte {
+		tmp, dst := make([]byte, len(src)), make([]byte, len(src))
+		for by := range bh {
+			for bx := range bw {
+				v := src[by*bw+bx]
+				for d := max(0, bx-2); d <= min(bw-1, bx+2); d++ {
+					v = pick(v, src[by*bw+d])
+				}
+				tmp[by*bw+bx] = v
+			}
+		}
+		for by := range bh {
+			for bx := range bw {
+				v := tmp[by*bw+bx]
+				for d := max(0, by-2); d <= min(bh-1, by+2); d++ {
+					v = pick(v, tmp[d*bw+bx])
+				}
+				dst[by*bw+bx] = v
+			}
+		}
+		return dst
+	}
+	nlo := spread(lo, func(a, b byte) byte { return min(a, b) })
+	nhi := spread(hi, func(a, b byte) byte { return max(a, b) })
+	for by := range bh {
+		for bx := range bw {
+			i := by*bw + bx
+			t := int(global)
+			if int(nhi[i])-int(nlo[i]) >= 32 {
+				t = (int(nlo[i]) + int(nhi[i]) + 1) / 2
+			}
+			for y := by * bs; y < min(h, by*bs+bs); y++ {
+				row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):]
+				o := out.pix[y*w:]
+				for x := bx * bs; x < min(w, bx*bs+bs); x++ {
+					if int(row[x]) < t {
+						o[x] = 1
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// otsu returns the threshold that best splits the histogram in two.
+func otsu(hist *[256]int, n int) byte {
+	var sum float64
+	for v, c := range hist {
+		sum += float64(v * c)
+	}
+	var sumB, best float64
+	wB, t := 0, 128
+	for v, c := range hist {
+		wB += c
+		if wB == 0 {
+			continue
+		}
+		wF := n - wB
+		if wF == 0 {
+			break
+		}
+		sumB += float64(v * c)
+		mB, mF := sumB/float64(wB), (sum-sumB)/float64(wF)
+		if between := float64(wB) * float64(wF) * (mB - mF) * (mB - mF); between > best {
+			best, t = between, v+1
+		}
+	}
+	return byte(min(t, 255))
+}
