@@ -1,11 +1,45 @@
 package pdf417
 
-import "image"
+import (
+	"image"
+	"math"
+)
 
-// bitmap is a binarized image, one byte a pixel, 1 for dark.
+// bitmap is a binarized image, one byte a pixel, 1 for dark, with the
+// gray image it comes from and the threshold of each 8×8 block, with which
+// codewords are measured to a fraction of a pixel. A transposed bitmap
+// reads the gray image with x and y swapped.
 type bitmap struct {
-	w, h int
-	pix  []byte
+	w, h       int
+	pix        []byte
+	gray       []byte
+	stride     int
+	thr        []byte // by block: (y/8)·bw + x/8 in the gray image
+	bw         int
+	transposed bool
+}
+
+// sample returns the gray value at (x, y), bilinear between pixels, and
+// the threshold there.
+func (b *bitmap) sample(x, y float64) (v, thr float64) {
+	if b.transposed {
+		x, y = y, x
+	}
+	gw, gh := b.w, b.h
+	if b.transposed {
+		gw, gh = b.h, b.w
+	}
+	x, y = x-0.5, y-0.5
+	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
+	fx, fy := x-float64(x0), y-float64(y0)
+	px := func(x, y int) float64 {
+		x, y = min(max(x, 0), gw-1), min(max(y, 0), gh-1)
+		return float64(b.gray[y*b.stride+x])
+	}
+	top := px(x0, y0)*(1-fx) + px(x0+1, y0)*fx
+	bot := px(x0, y0+1)*(1-fx) + px(x0+1, y0+1)*fx
+	bx, by := min(max(int(x+0.5), 0), gw-1)/8, min(max(int(y+0.5), 0), gh-1)/8
+	return top*(1-fy) + bot*fy, float64(b.thr[by*b.bw+bx]) - 0.5
 }
 
 func (b *bitmap) at(x, y int) byte {
@@ -18,7 +52,7 @@ func (b *bitmap) at(x, y int) byte {
 // transpose returns b mirrored on its diagonal: its columns become rows,
 // so that one row scanner finds the symbols standing on end too.
 func (b *bitmap) transpose() *bitmap {
-	t := &bitmap{w: b.h, h: b.w, pix: make([]byte, len(b.pix))}
+	t := &bitmap{w: b.h, h: b.w, pix: make([]byte, len(b.pix)), gray: b.gray, stride: b.stride, thr: b.thr, bw: b.bw, transposed: !b.transposed}
 	for y := range b.h {
 		for x := range b.w {
 			t.pix[x*t.w+y] = b.pix[y*b.w+x]
@@ -34,12 +68,12 @@ func (b *bitmap) transpose() *bitmap {
 func binarize(img *image.Gray) *bitmap {
 	r := img.Bounds()
 	w, h := r.Dx(), r.Dy()
-	out := &bitmap{w: w, h: h, pix: make([]byte, w*h)}
+	const bs = 8
+	bw, bh := (w+bs-1)/bs, (h+bs-1)/bs
+	out := &bitmap{w: w, h: h, pix: make([]byte, w*h), gray: img.Pix[img.PixOffset(r.Min.X, r.Min.Y):], stride: img.Stride, thr: make([]byte, bw*bh), bw: bw}
 	if w == 0 || h == 0 {
 		return out
 	}
-	const bs = 8
-	bw, bh := (w+bs-1)/bs, (h+bs-1)/bs
 	lo, hi := make([]byte, bw*bh), make([]byte, bw*bh)
 	var hist [256]int
 	for by := range bh {
@@ -89,6 +123,7 @@ func binarize(img *image.Gray) *bitmap {
 			if int(nhi[i])-int(nlo[i]) >= 32 {
 				t = (int(nlo[i]) + int(nhi[i]) + 1) / 2
 			}
+			out.thr[i] = byte(t)
 			for y := by * bs; y < min(h, by*bs+bs); y++ {
 				row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):]
 				o := out.pix[y*w:]

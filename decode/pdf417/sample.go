@@ -34,33 +34,41 @@ func readLine(b *bitmap, ln line, cols int, vals, clus []int) {
 	for j := range vals[:n] {
 		vals[j] = -1
 	}
-	if length < float64(17*n) * 0.7 {
+	if length < float64(17*n)*0.7 {
 		return
 	}
 	m := length / float64(17*n) // module along the line
 	step := min(0.5, m/4)
 	ux, uy := dx/length*step, dy/length*step
-	// Sample from two modules before the start's inner edge to two after
-	// the stop's: transitions are kept in samples from there.
+	// Sample the gray image from two modules before the start's inner
+	// edge to two after the stop's; an edge lies where the gray crosses
+	// the threshold, between two samples.
 	pre := int(2 * m / step)
 	total := int(length/step) + 2*pre
-	var starts, ends []int // dark runs: first sample, first sample after
-	prev := byte(0)
+	var starts, ends []float64 // dark runs: where they start and end, in samples
+	dark := false
 	x, y := ln.ax-float64(pre)*ux, ln.ay-float64(pre)*uy
+	var last, lastThr float64
 	for i := 0; i < total; i++ {
-		v := b.at(int(x), int(y))
-		if v != prev {
-			if v == 1 {
-				starts = append(starts, i)
-			} else {
-				ends = append(ends, i)
+		v, thr := b.sample(x, y)
+		if d := v < thr; d != dark {
+			at := float64(i)
+			if i > 0 && v != last {
+				// Where the line between the two samples crosses the threshold.
+				at = float64(i-1) + math.Min(1, math.Max(0, ((thr+lastThr)/2-last)/(v-last)))
 			}
-			prev = v
+			if d {
+				starts = append(starts, at)
+			} else {
+				ends = append(ends, at)
+			}
+			dark = d
 		}
+		last, lastThr = v, thr
 		x, y = x+ux, y+uy
 	}
-	if prev == 1 {
-		ends = append(ends, total)
+	if dark {
+		ends = append(ends, float64(total))
 	}
 	mod := m / step // module in samples
 	k := 0          // index in starts
@@ -68,30 +76,30 @@ func readLine(b *bitmap, ln line, cols int, vals, clus []int) {
 	for j := range n {
 		// The bar that starts the codeword: the dark run starting
 		// nearest where the last codeword ended.
-		for k+1 < len(starts) && math.Abs(float64(starts[k+1])-expect) < math.Abs(float64(starts[k])-expect) {
+		for k+1 < len(starts) && math.Abs(starts[k+1]-expect) < math.Abs(starts[k]-expect) {
 			k++
 		}
-		if k >= len(starts) || math.Abs(float64(starts[k])-expect) > 2.5*mod || k+4 >= len(starts) {
+		if k >= len(starts) || math.Abs(starts[k]-expect) > 2.5*mod || k+4 >= len(starts) {
 			expect += 17 * mod
 			continue
 		}
 		var runs [8]float64
 		for e := range 4 {
-			runs[2*e] = float64(ends[k+e] - starts[k+e])
-			runs[2*e+1] = float64(starts[k+e+1] - ends[k+e])
+			runs[2*e] = ends[k+e] - starts[k+e]
+			runs[2*e+1] = starts[k+e+1] - ends[k+e]
 		}
-		width := float64(starts[k+4] - starts[k])
+		width := starts[k+4] - starts[k]
 		if math.Abs(width-17*mod) > 0.3*17*mod {
 			expect += 17 * mod
 			continue
 		}
 		if v, c, ok := decodeRuns(runs, width); ok {
 			vals[j], clus[j] = v, c
-			expect = float64(starts[k+4])
+			expect = starts[k+4]
 			k += 4
 			continue
 		}
-		expect = float64(starts[k]) + 17*mod
+		expect = starts[k] + 17*mod
 	}
 }
 

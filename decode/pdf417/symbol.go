@@ -174,24 +174,49 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 		return nil, ErrSize
 	}
 	g := newGrid(rows, cols)
-	for _, r := range reads {
-		g.vote(r, la+lb*r.t, ra+rb*r.t, 1)
+	vals, clus := make([]int, cols+2), make([]int, cols+2)
+	for i := 0; i < len(reads); {
+		// The reads of one line.
+		k := i
+		for k < len(reads) && reads[k].t == reads[i].t {
+			k++
+		}
+		for j := range vals {
+			vals[j] = -1
+		}
+		for _, r := range reads[i:k] {
+			vals[r.col], clus[r.col] = r.value, r.clu
+		}
+		g.voteLine(vals, clus, la+lb*reads[i].t, ra+rb*reads[i].t, 1)
+		i = k
 	}
 	// A second pass along each row as the indicators place it.
-	vals, clus := make([]int, cols+2), make([]int, cols+2)
 	for row := range rows {
 		for _, off := range []float64{-0.25, 0, 0.25} {
 			y := float64(row) + off
 			t, u := (y-la)/lb, (y-ra)/rb
 			readLine(b, f.frameLine(t, u), cols, vals, clus)
-			for j := range cols + 2 {
-				if vals[j] >= 0 && clus[j] == row%3 {
-					g.add(row, j, vals[j], 2)
+			g.voteLine(vals, clus, y, y, 2)
+		}
+	}
+	cw, erasures, weak := g.codewords()
+	if debugf != nil {
+		debugf("rows %d cols %d level %d erasures %d weak %d fits %.2f+%.2f %.2f+%.2f", rows, cols, level, len(erasures), len(weak), la, lb, ra, rb)
+		for r := range rows {
+			var line []string
+			for c := range cols + 2 {
+				line = append(line, fmt.Sprint(g.votes[r*(cols+2)+c]))
+			}
+			debugf("row %d: %v", r, line)
+		}
+		if debugTruth != nil {
+			for i, v := range cw {
+				if i < len(debugTruth) && v != debugTruth[i] {
+					debugf("  cell r%d c%d: %d want %d votes %v", i/cols, i%cols+1, v, debugTruth[i], g.votes[(i/cols)*(cols+2)+i%cols+1])
 				}
 			}
 		}
 	}
-	cw, erasures, weak := g.codewords()
 	s, err := decodeMatrix(cw, rows, cols, level, erasures)
 	if err != nil && len(weak) > 0 {
 		cw, erasures, _ = g.codewords()
@@ -251,20 +276,39 @@ func (g *grid) add(row, col, value, weight int) {
 	g.votes[i][value] += weight
 }
 
-// vote places a read of a line whose ends lie at rows left and right: its
-// row is the one of its cluster nearest the line's height at its column.
-func (g *grid) vote(r read, left, right float64, weight int) {
-	y := left + (right-left)*(float64(r.col)+0.5)/float64(g.cols+2)
-	row, bestD := -1, 2.0
-	for c := int(math.Floor(y)) - 1; c <= int(math.Floor(y))+2; c++ {
-		if (c%3+3)%3 == r.clu && math.Abs(float64(c)-y) < bestD {
-			row, bestD = c, math.Abs(float64(c)-y)
+// voteLine places the codewords read on one line, whose ends lie at rows
+// left and right as the fitted indicators put them; an indicator read on
+// the line itself places its end better, unless it is far off the fit.
+// Each codeword goes to the row of its cluster nearest the line's height
+// at its column.
+func (g *grid) voteLine(vals, clus []int, left, right float64, weight int) {
+	n := g.cols + 2
+	if v := vals[0]; v >= 0 {
+		if r := float64(3*(v/30) + clus[0]); math.Abs(r-left) <= 2 {
+			left = r
 		}
 	}
-	if bestD > 1.2 || row < 0 || row >= g.rows {
-		return
+	if v := vals[n-1]; v >= 0 {
+		if r := float64(3*(v/30) + clus[n-1]); math.Abs(r-right) <= 2 {
+			right = r
+		}
 	}
-	g.add(row, r.col, r.value, weight)
+	for col := range n {
+		if vals[col] < 0 {
+			continue
+		}
+		y := left + (right-left)*(float64(col)+0.5)/float64(n)
+		row, bestD := -1, 2.0
+		for c := int(math.Floor(y)) - 1; c <= int(math.Floor(y))+2; c++ {
+			if (c%3+3)%3 == clus[col] && math.Abs(float64(c)-y) < bestD {
+				row, bestD = c, math.Abs(float64(c)-y)
+			}
+		}
+		if bestD > 1.2 || row < 0 || row >= g.rows {
+			continue
+		}
+		g.add(row, col, vals[col], weight)
+	}
 }
 
 // codewords returns the data codewords, row by row, with the indexes of
@@ -289,3 +333,8 @@ func (g *grid) codewords() (cw, erasures, weak []int) {
 	}
 	return cw, erasures, weak
 }
+
+var (
+	debugf     func(string, ...any)
+	debugTruth []int
+)

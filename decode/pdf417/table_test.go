@@ -238,10 +238,14 @@ func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("%v: %s", err, stderr.Bytes())
 	}
+	// Each field is two hex digits for 8 modules, or one for the last 4.
 	first, _, _ := strings.Cut(string(out), "\n")
-	nb := len(strings.Fields(first))
+	bits := 0
+	for _, f := range strings.Fields(first) {
+		bits += 4 * len(f)
+	}
 	for c := 1; c <= 30; c++ {
-		if (17*c+69+7)/8 == nb {
+		if w := 17*c + 69; w <= bits && bits < w+8 {
 			cols = c
 		}
 	}
@@ -253,7 +257,7 @@ func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
 			if err != nil {
 				return nil, 0, fmt.Errorf("dump line %q: %v", line, err)
 			}
-			for b := 7; b >= 0; b-- {
+			for b := 4*len(h) - 1; b >= 0; b-- {
 				row = append(row, byte(v>>b&1))
 			}
 		}
