@@ -97,7 +97,7 @@ func decodeData(cw []int) (*message, error) {
 				put(n.digits...)
 				i = n.next
 			default:
-				next, err := bytesMode(cw, i, mode == latchByte6, put)
+				next, err := m.bytesMode(cw, i, mode == latchByte6, put)
 				if err != nil {
 					return nil, err
 				}
@@ -123,27 +123,11 @@ func decodeData(cw []int) (*message, error) {
 			}
 			m.readerInit = true
 		case eciUser, eciGeneral, eciCharset:
-			need := 1
-			if c == eciGeneral {
-				need = 2
+			next, err := m.designate(cw, i-1)
+			if err != nil {
+				return nil, err
 			}
-			if i+need > len(cw) || cw[i] >= latchText || (need == 2 && cw[i+1] >= latchText) {
-				return nil, &DataError{i - 1, "ECI designator cut off"}
-			}
-			eci := cw[i]
-			switch c {
-			case eciGeneral:
-				eci = 900*(cw[i]+1) + cw[i+1]
-			case eciUser:
-				eci = 810900 + cw[i]
-			}
-			i += need
-			m.eci = true
-			if s := &m.segs[len(m.segs)-1]; len(s.Bytes) == 0 {
-				s.ECI = eci
-			} else {
-				m.segs = append(m.segs, Segment{ECI: eci})
-			}
+			i = next
 		case macroBlock:
 			mac, err := macroControl(cw, i)
 			if err != nil {
@@ -235,37 +219,103 @@ func (t *textState) decode(cw []int, i int, put func(...byte)) int {
 	return i
 }
 
+// designate reads the ECI designator at cw[i] (925, 926 or 927 and its
+// one or two codewords) and starts a segment under it; it returns the index
+// after it.
+func (m *message) designate(cw []int, i int) (int, error) {
+	need := 1
+	if cw[i] == eciGeneral {
+		need = 2
+	}
+	if i+need >= len(cw) || cw[i+1] >= latchText || (need == 2 && cw[i+2] >= latchText) {
+		return 0, &DataError{i, "ECI designator cut off"}
+	}
+	eci := cw[i+1]
+	switch cw[i] {
+	case eciGeneral:
+		eci = 900*(cw[i+1]+1) + cw[i+2]
+	case eciUser:
+		eci = 810900 + cw[i+1]
+	}
+	m.eci = true
+	if s := &m.segs[len(m.segs)-1]; len(s.Bytes) == 0 {
+		s.ECI = eci
+	} else {
+		m.segs = append(m.segs, Segment{ECI: eci})
+	}
+	return i + 1 + need, nil
+}
+
 // bytesMode reads byte compaction codewords from i up to the next codeword
-// that is not data: five codewords in base 900 carry six bytes; after 901,
-// the last one to five codewords carry one byte each. It returns the
-// index of the codeword after them.
-func bytesMode(cw []int, i int, six bool, put func(...byte)) (int, error) {
+// that is neither data nor an ECI designator: five codewords in base 900
+// carry six bytes; after 901, the last one to five codewords of the run
+// carry one byte each. ECI designators may stand between the groups. It
+// returns the index of the codeword after the run.
+func (m *message) bytesMode(cw []int, i int, six bool, put func(...byte)) (int, error) {
+	isECI := func(c int) bool { return c == eciUser || c == eciGeneral || c == eciCharset }
+	// The byte codewords of the run, and the designators among them.
+	var data []int
 	end := i
-	for end < len(cw) && cw[end] < latchText {
+	for end < len(cw) && (cw[end] < latchText || isECI(cw[end])) {
+		if isECI(cw[end]) {
+			n := 2
+			if cw[end] == eciGeneral {
+				n = 3
+			}
+			end += n
+			continue
+		}
+		data = append(data, end)
 		end++
 	}
-	for ; i+5 <= end && (six || i+5 < end); i += 5 {
+	end = min(end, len(cw))
+	at := i // the next codeword to look at for designators
+	flush := func(upto int) error {
+		for ; at < upto; at++ {
+			if isECI(cw[at]) {
+				next, err := m.designate(cw, at)
+				if err != nil {
+					return err
+				}
+				at = next - 1
+			}
+		}
+		return nil
+	}
+	k := 0
+	for ; k+5 <= len(data) && (six || k+5 < len(data)); k += 5 {
+		if err := flush(data[k]); err != nil {
+			return 0, err
+		}
 		var v uint64
-		for _, c := range cw[i : i+5] {
-			v = v*900 + uint64(c)
+		for _, p := range data[k : k+5] {
+			v = v*900 + uint64(cw[p])
 		}
 		if v >= 1<<48 {
-			return 0, &DataError{i, "byte group over six bytes"}
+			return 0, &DataError{data[k], "byte group over six bytes"}
 		}
 		var b [6]byte
-		for k := 5; k >= 0; k-- {
-			b[k] = byte(v)
+		for j := 5; j >= 0; j-- {
+			b[j] = byte(v)
 			v >>= 8
 		}
 		put(b[:]...)
+		at = data[k+4] + 1
 	}
-	for ; i < end; i++ {
-		if cw[i] > 255 {
-			return 0, &DataError{i, "byte codeword over 255"}
+	for ; k < len(data); k++ {
+		if err := flush(data[k]); err != nil {
+			return 0, err
 		}
-		put(byte(cw[i]))
+		if cw[data[k]] > 255 {
+			return 0, &DataError{data[k], "byte codeword over 255"}
+		}
+		put(byte(cw[data[k]]))
+		at = data[k] + 1
 	}
-	return i, nil
+	if err := flush(end); err != nil {
+		return 0, err
+	}
+	return end, nil
 }
 
 // digits is numeric compaction's output: decimal digits and the index of

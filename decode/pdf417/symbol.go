@@ -202,6 +202,7 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 	cw, erasures, weak := g.codewords()
 	if debugf != nil {
 		debugf("rows %d cols %d level %d erasures %d weak %d fits %.2f+%.2f %.2f+%.2f", rows, cols, level, len(erasures), len(weak), la, lb, ra, rb)
+		debugf("codewords %v", cw)
 		for r := range rows {
 			var line []string
 			for c := range cols + 2 {
