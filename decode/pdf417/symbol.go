@@ -80,7 +80,7 @@ func decodeBitmap(b *bitmap) []Symbol {
 	return out
 }
 
-// indicators gathers what the row indicators say.
+// indicatorVotes gathers what the row indicators say.
 type indicatorVotes struct {
 	rowsDiv3, levelRows, cols map[int]int
 }
@@ -200,26 +200,9 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 		}
 	}
 	cw, erasures, weak := g.codewords()
-	if debugf != nil {
-		debugf("rows %d cols %d level %d erasures %d weak %d fits %.2f+%.2f %.2f+%.2f", rows, cols, level, len(erasures), len(weak), la, lb, ra, rb)
-		debugf("codewords %v", cw)
-		for r := range rows {
-			var line []string
-			for c := range cols + 2 {
-				line = append(line, fmt.Sprint(g.votes[r*(cols+2)+c]))
-			}
-			debugf("row %d: %v", r, line)
-		}
-		if debugTruth != nil {
-			for i, v := range cw {
-				if i < len(debugTruth) && v != debugTruth[i] {
-					debugf("  cell r%d c%d: %d want %d votes %v", i/cols, i%cols+1, v, debugTruth[i], g.votes[(i/cols)*(cols+2)+i%cols+1])
-				}
-			}
-		}
-	}
 	s, err := decodeMatrix(cw, rows, cols, level, erasures)
 	if err != nil && len(weak) > 0 {
+		// Doubtful codewords, taken as erasures, cost half an error each.
 		cw, erasures, _ = g.codewords()
 		s, err = decodeMatrix(cw, rows, cols, level, append(erasures, weak...))
 	}
@@ -334,8 +317,3 @@ func (g *grid) codewords() (cw, erasures, weak []int) {
 	}
 	return cw, erasures, weak
 }
-
-var (
-	debugf     func(string, ...any)
-	debugTruth []int
-)
