@@ -93,26 +93,23 @@ func binarize(img *image.Gray) *bitmap {
 	global := otsu(&hist, w*h)
 	// The neighbourhood's extremes, in two passes of 5.
 	spread := func(src []byte, pick func(a, b byte) byte) []byte {
-		tmp, dst := make([]byte, len(src)), make([]byte, len(src))
-		for by := range bh {
-			for bx := range bw {
-				v := src[by*bw+bx]
-				for d := max(0, bx-2); d <= min(bw-1, bx+2); d++ {
-					v = pick(v, src[by*bw+d])
+		// One pass along rows of blocks (step 1), one along columns (step bw).
+		pass := func(src []byte, step int) []byte {
+			dst := make([]byte, len(src))
+			for i := range src {
+				pos, n := i%bw, bw // place along the pass and its length
+				if step != 1 {
+					pos, n = i/bw, bh
 				}
-				tmp[by*bw+bx] = v
-			}
-		}
-		for by := range bh {
-			for bx := range bw {
-				v := tmp[by*bw+bx]
-				for d := max(0, by-2); d <= min(bh-1, by+2); d++ {
-					v = pick(v, tmp[d*bw+bx])
+				v := src[i]
+				for d := max(0, pos-2); d <= min(n-1, pos+2); d++ {
+					v = pick(v, src[i+(d-pos)*step])
 				}
-				dst[by*bw+bx] = v
+				dst[i] = v
 			}
+			return dst
 		}
-		return dst
+		return pass(pass(src, 1), bw)
 	}
 	nlo := spread(lo, func(a, b byte) byte { return min(a, b) })
 	nhi := spread(hi, func(a, b byte) byte { return max(a, b) })

@@ -161,10 +161,7 @@ func readDump(t *testing.T, rows [][]byte, cols int) (cw []int, level int) {
 func TestZintCodewords(t *testing.T) {
 	zint := testenv.Tool(t, "zint", "zint")
 	rng := rand.New(rand.NewPCG(5, 6))
-	binary := make([]byte, 300)
-	for i := range binary {
-		binary[i] = byte(rng.IntN(256))
-	}
+	binary := randomBytes(rng, 300)
 	var ascii []byte
 	for c := byte(' '); c < 127; c++ {
 		ascii = append(ascii, c)

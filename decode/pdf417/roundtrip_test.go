@@ -102,10 +102,7 @@ func boxBlur(src *image.Gray, r int) *image.Gray {
 func TestRoundTrip(t *testing.T) {
 	zint := testenv.Tool(t, "zint", "zint")
 	rng := rand.New(rand.NewPCG(7, 8))
-	binary := make([]byte, 120)
-	for i := range binary {
-		binary[i] = byte(rng.IntN(256))
-	}
+	binary := randomBytes(rng, 120)
 	long := bytes.Repeat([]byte("SN AC2000000001 lot 42; "), 30)
 	type input struct {
 		name  string

@@ -269,3 +269,12 @@ func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
 	}
 	return rows, cols, nil
 }
+
+// randomBytes returns n bytes from rng, binary data for zint.
+func randomBytes(rng *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.IntN(256))
+	}
+	return b
+}
