@@ -36,7 +36,7 @@ import (
 // Is1D tells whether s is a linear symbology.
 func Is1D(s serialgate.Symbology) bool {
 	switch s {
-	case serialgate.Aztec, serialgate.DataMatrix, serialgate.QRCode:
+	case serialgate.Aztec, serialgate.DataMatrix, serialgate.PDF417, serialgate.QRCode:
 		return false
 	}
 	return true
@@ -133,6 +133,9 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				lin = d.linear(g, local)
 			} else {
 				mat = d.matrix(g, vs)
+				if !local {
+					mat = append(mat, d.pdf417(g)...)
+				}
 			}
 		})
 	}
