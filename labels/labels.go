@@ -57,6 +57,11 @@ type Field struct {
 	Value     string               // the data the symbol carries, or the text printed
 	X, Y      int
 	Offset    int64 // byte offset of the command that gave the field its data
+	// Err is set, and Value empty, when this copy's value of a serialized
+	// field is one its symbology cannot carry (a ^SF step that puts a
+	// letter into an EAN field): the copy would not print as meant. Each
+	// also returns these faults, joined, once it is done.
+	Err *ParseError
 }
 
 // ParseError is a fault in a label file. Offset counts bytes from the
@@ -166,7 +171,7 @@ func (j *Job) Each(fn func(Field) error) error {
 	if max <= 0 {
 		max = DefaultMaxLabels
 	}
-	var done int64
+	var done, faults int64
 	var errs []error
 	for li := range j.Labels {
 		l := &j.Labels[li]
@@ -201,24 +206,33 @@ func (j *Job) Each(fn func(Field) error) error {
 			for i := range l.fields {
 				t := &l.fields[i]
 				v := fixed[i]
+				var pe *ParseError
 				if t.ser != nil {
 					var err error
 					if v, err = t.value(data[i]); err != nil {
-						errs = append(errs, &ParseError{File: j.File, Offset: t.offset, Label: l.N,
-							Err: fmt.Errorf("copy %d: %w", c+1, err)})
-						continue
+						pe = &ParseError{File: j.File, Offset: t.offset, Label: l.N, Err: fmt.Errorf("copy %d: %w", c+1, err)}
+						if faults++; faults <= maxCopyFaults {
+							errs = append(errs, pe)
+						}
 					}
 				}
 				f := Field{Label: l.N, Copy: int(c + 1), Field: t.field, Kind: t.kind, Symbology: t.sym,
-					Value: v, X: t.x, Y: t.y, Offset: t.offset}
+					Value: v, X: t.x, Y: t.y, Offset: t.offset, Err: pe}
 				if err := fn(f); err != nil {
 					return err
 				}
 			}
 		}
 	}
+	if faults > maxCopyFaults {
+		errs = append(errs, fmt.Errorf("%s: %d more copies with faults", j.File, faults-maxCopyFaults))
+	}
 	return errors.Join(errs...)
 }
+
+// maxCopyFaults bounds the copy faults Each keeps for its error, so that a
+// million faulty copies cost no memory; every one still reaches fn.
+const maxCopyFaults = 100
 
 // Fields expands the job into a slice, up to MaxLabels labels.
 func (j *Job) Fields() ([]Field, error) {

@@ -133,7 +133,7 @@ func TestErrors(t *testing.T) {
 		text   string
 		good   int // labels kept
 	}{
-		{"^XA^FDok^FS^XZ^XA^FO1,1^BCN,,,,,Q^FDx^FS^XZ^XA^FDok2^FS^XZ", 2, 37, "code 128 mode", 2},
+		{"^XA^FDok^FS^XZ^XA^FO1,1^BCN,,,,,Q^FDx^FS^XZ^XA^FDok2^FS^XZ", 2, 23, "code 128 mode", 2},
 		{"^XA^FO1,1^BCN^FD>:AB>Z^FS^XZ", 1, 13, "invocation code", 0},
 		{"^XA^FH^FDA_4^FS^XZ", 1, 6, "hex escape", 0},
 		{"^XA^PQ0^FDx^FS^XZ", 1, 3, "^PQ", 0},

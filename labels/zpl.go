@@ -58,6 +58,7 @@ type zplLabel struct {
 type zplField struct {
 	x, y      int
 	bc        string // barcode command, "" for text
+	bcOffset  int64
 	params    []string
 	hexInd    byte
 	fn        string
@@ -185,7 +186,8 @@ func (p *zplParser) command(off int64, name, params string) {
 	l := p.lab
 	if l == nil {
 		switch name {
-		case "FD", "FS", "FO", "FT", "SN", "SF", "FN", "PQ", "XZ", "XF", "DF":
+		// ^FS alone is not reported: it ends the stray ^FD reported before it.
+		case "FD", "FO", "FT", "SN", "SF", "FN", "PQ", "XZ", "XF", "DF":
 			p.job.Errors = append(p.job.Errors, p.fail(off, 0, "^%s outside a label (no ^XA before it)", name))
 		}
 		return
@@ -265,7 +267,7 @@ func (p *zplParser) command(off int64, name, params string) {
 		}
 	default:
 		if len(name) == 2 && name[0] == 'B' && name != "BY" {
-			f.bc, f.params = name, ps
+			f.bc, f.params, f.bcOffset = name, ps, off
 		}
 	}
 }
@@ -388,7 +390,7 @@ func (p *zplParser) endField(off int64) {
 		t.kind = Barcode
 		sym, enc, err := zplBarcode(f.bc, f.params)
 		if err != nil {
-			p.labelErr(off, "^%s: %v", f.bc, err)
+			p.labelErr(f.bcOffset, "^%s: %v", f.bc, err)
 			return
 		}
 		t.sym, t.enc = sym, enc
