@@ -50,7 +50,9 @@ type Field struct {
 	Label int // the label in the file, from 1: a ^XA…^XZ format (ZPL), a P or PRINT command (EPL, TSPL)
 	Copy  int // the printed copy of that label, from 1 to its quantity
 	// Field names the field: "FN3" for a ZPL ^FN3 field, else the
-	// field's place among the label's data fields, from 1.
+	// field's place among the label's data fields, from 1; "L2.3" for
+	// field 3 of label 2 printed again under a later label, which the
+	// printer kept in its bitmap (ZPL ^MCN).
 	Field     string
 	Kind      Kind
 	Symbology serialgate.Symbology // "" for text and for barcodes serialgate has no name for
@@ -105,6 +107,9 @@ type Label struct {
 	// and TSPL copies per set).
 	Group  int64
 	fields []template
+	// overlay: the label prints over the last copy of the label before
+	// it, which the printer kept in its bitmap (ZPL ^MCN).
+	overlay bool
 }
 
 // Fields returns the number of data fields on each copy of l.
@@ -173,8 +178,14 @@ func (j *Job) Each(fn func(Field) error) error {
 	}
 	var done, faults int64
 	var errs []error
+	var kept []Field // the last copy of the label before, for an overlay
 	for li := range j.Labels {
 		l := &j.Labels[li]
+		var under []Field
+		if l.overlay {
+			under = kept
+		}
+		kept = nil
 		data := make([]string, len(l.fields))
 		for i := range l.fields {
 			data[i] = l.fields[i].data
@@ -203,6 +214,16 @@ func (j *Job) Each(fn func(Field) error) error {
 					}
 				}
 			}
+			last := c == l.Count-1
+			for _, f := range under {
+				f.Label, f.Copy = l.N, int(c+1)
+				if last {
+					kept = append(kept, f)
+				}
+				if err := fn(f); err != nil {
+					return err
+				}
+			}
 			for i := range l.fields {
 				t := &l.fields[i]
 				v := fixed[i]
@@ -218,6 +239,11 @@ func (j *Job) Each(fn func(Field) error) error {
 				}
 				f := Field{Label: l.N, Copy: int(c + 1), Field: t.field, Kind: t.kind, Symbology: t.sym,
 					Value: v, X: t.x, Y: t.y, Offset: t.offset, Err: pe}
+				if last && pe == nil {
+					k := f
+					k.Field = "L" + strconv.Itoa(l.N) + "." + f.Field
+					kept = append(kept, k)
+				}
 				if err := fn(f); err != nil {
 					return err
 				}
@@ -307,6 +333,11 @@ var tsplWords = []string{"SIZE", "GAP", "BLINE", "CLS", "DIRECTION", "REFERENCE"
 // Detect names the language of a label file: "zpl", "epl", "tspl" or "".
 func Detect(name string, b []byte) string {
 	rest := bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	// A format start anywhere makes a ZPL job: real files often start with
+	// a line of junk or a prefix reset ("CT~~CD,~CC^~CT~") before it.
+	if bytes.Contains(b, []byte("^XA")) || bytes.Contains(b, []byte("^xa")) {
+		return "zpl"
+	}
 	for len(rest) > 0 {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))
