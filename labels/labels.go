@@ -135,6 +135,14 @@ type serializer interface {
 	next(data string) string
 }
 
+// stepper is a serializer that computes the data of step k (from 0)
+// itself rather than from the data before it (EPL counters, whose width
+// can change).
+type stepper interface {
+	serializer
+	at(k int64) string
+}
+
 func (t *template) value(data string) (string, error) {
 	if t.enc == nil {
 		return data, nil
@@ -209,7 +217,11 @@ func (j *Job) Each(fn func(Field) error) error {
 			done++
 			if c > 0 && c%group == 0 {
 				for i := range l.fields {
-					if s := l.fields[i].ser; s != nil {
+					switch s := l.fields[i].ser.(type) {
+					case nil:
+					case stepper:
+						data[i] = s.at(c / group)
+					default:
 						data[i] = s.next(data[i])
 					}
 				}

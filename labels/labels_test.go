@@ -143,6 +143,9 @@ func TestErrors(t *testing.T) {
 		{"^XA^SN1,5x^FS^XZ", 1, 3, "^SN", 0},
 		{"N\nB1,1,0,1,2,2,2,B,\"x\nP1\nN\nA1,1,0,1,1,1,N,\"ok\"\nP1\n", 1, 2, "double quote", 1},
 		{"CLS\nTEXT 1,1,\"2\",0,1,1,@7\nPRINT 1\n", 1, 4, "counter @7", 0},
+		// EPL2: a form variable with no ? data; a date field.
+		{"FS\"F\"\nV00,5,N,\"x\"\nA1,1,0,1,1,1,N,V00\nFE\nFR\"F\"\nP1\n", 1, 18, "V00 has no data", 0},
+		{"N\nA1,1,0,1,1,1,N,TD\nP1\n", 1, 2, "date and time", 0},
 		// Binary graphics whose byte count runs past the end of the file.
 		{"^XA^FDa^FS^GFB,100,100,10,abc", 1, 10, "cut short", 0},
 		{"~DYR:X,B,P,50,0,abc^XA^FDa^FS^XZ", 0, 0, "cut short", 0},
