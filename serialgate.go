@@ -120,6 +120,7 @@ const (
 	ReasonOverScanned         // more devices scanned than the order holds
 	ReasonStoreFailed         // the record could not be written: the scan is not accepted
 	ReasonLocked              // the station is locked for a supervisor: the scan is not taken
+	ReasonMalformed           // a label print file's label the printer cannot print as written
 )
 
 var reasonNames = [...]string{
@@ -141,6 +142,7 @@ var reasonNames = [...]string{
 	ReasonOverScanned:  "over_scanned",
 	ReasonStoreFailed:  "store_failed",
 	ReasonLocked:       "locked",
+	ReasonMalformed:    "malformed_label",
 }
 
 // String returns the reason's stable code, as written in reports and

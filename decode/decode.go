@@ -307,6 +307,15 @@ func fromResult(r *gozxing.Result) Barcode {
 	if b.Symbology == serialgate.Code128 && strings.HasPrefix(b.Text, "]C1") {
 		b.Text = b.Text[3:] // the GS1 hint writes the identifier into the text
 	}
+	if raw := r.GetRawBytes(); b.Symbology == serialgate.Code128 && len(raw) >= 2 && raw[len(raw)-2] == 102 &&
+		strings.HasSuffix(b.Text, "\x1d") {
+		// The check symbol happens to be 102, FNC1's value: gozxing's
+		// reader writes it into the text as a GS before it knows the
+		// symbol is the check, and leaves it there ("ASP2-0000000011"
+		// read as "ASP2-0000000011\x1d"). The raw codes end with the
+		// check symbol and STOP.
+		b.Text = b.Text[:len(b.Text)-1]
+	}
 	switch b.AIM {
 	case "]d2", "]Q3", "]z1", "]C1":
 		// FNC1 in first position marks GS1 data; the AIM identifier says

@@ -83,6 +83,10 @@ func TestRoundTrip(t *testing.T) {
 		want  string
 	}{
 		{serialgate.Code128, "AC2000000001", 2, "AC2000000001"},
+		// Start B, ASP2- in B, CODE C, 00 00 00 00 11: the check is
+		// (104+33+2·51+3·48+4·18+5·13+6·99+11·11) mod 103 = 1235 mod 103
+		// = 102, FNC1's value, which is no data.
+		{serialgate.Code128, "ASP2-0000000011", 2, "ASP2-0000000011"},
 		{serialgate.Code39, "SN-12345", 2, "SN-12345"},
 		{serialgate.EAN13, "4006381333931", 3, "4006381333931"},
 		{serialgate.EAN13, "0036000291452", 3, "036000291452"}, // a UPC-A

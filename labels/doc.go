@@ -10,7 +10,8 @@
 // (0x1D); check digits the printer adds (EAN/UPC, Code 39 mod 43 and ITF
 // mod 10 when asked, GS1-128 SSCC in ^BC mode U) are included.
 //
-// Serialized fields (ZPL ^SN and ^SF, TSPL counters) are expanded lazily
+// Serialized fields (ZPL ^SN and ^SF, EPL2 form counters, TSPL counters)
+// are expanded lazily
 // by Job.Each, so a ^PQ of ten million costs no memory; Job.MaxLabels caps
 // the labels expanded. See zpl.go for the reading of ^PQ replicates.
 package labels

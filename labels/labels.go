@@ -50,13 +50,20 @@ type Field struct {
 	Label int // the label in the file, from 1: a ^XA…^XZ format (ZPL), a P or PRINT command (EPL, TSPL)
 	Copy  int // the printed copy of that label, from 1 to its quantity
 	// Field names the field: "FN3" for a ZPL ^FN3 field, else the
-	// field's place among the label's data fields, from 1.
+	// field's place among the label's data fields, from 1; "L2.3" for
+	// field 3 of label 2 printed again under a later label, which the
+	// printer kept in its bitmap (ZPL ^MCN).
 	Field     string
 	Kind      Kind
 	Symbology serialgate.Symbology // "" for text and for barcodes serialgate has no name for
 	Value     string               // the data the symbol carries, or the text printed
 	X, Y      int
 	Offset    int64 // byte offset of the command that gave the field its data
+	// Err is set, and Value empty, when this copy's value of a serialized
+	// field is one its symbology cannot carry (a ^SF step that puts a
+	// letter into an EAN field): the copy would not print as meant. Each
+	// also returns these faults, joined, once it is done.
+	Err *ParseError
 }
 
 // ParseError is a fault in a label file. Offset counts bytes from the
@@ -100,6 +107,9 @@ type Label struct {
 	// and TSPL copies per set).
 	Group  int64
 	fields []template
+	// overlay: the label prints over the last copy of the label before
+	// it, which the printer kept in its bitmap (ZPL ^MCN).
+	overlay bool
 }
 
 // Fields returns the number of data fields on each copy of l.
@@ -123,6 +133,14 @@ type template struct {
 // serializer advances a field's data by one step.
 type serializer interface {
 	next(data string) string
+}
+
+// stepper is a serializer that computes the data of step k (from 0)
+// itself rather than from the data before it (EPL counters, whose width
+// can change).
+type stepper interface {
+	serializer
+	at(k int64) string
 }
 
 func (t *template) value(data string) (string, error) {
@@ -166,10 +184,16 @@ func (j *Job) Each(fn func(Field) error) error {
 	if max <= 0 {
 		max = DefaultMaxLabels
 	}
-	var done int64
+	var done, faults int64
 	var errs []error
+	var kept []Field // the last copy of the label before, for an overlay
 	for li := range j.Labels {
 		l := &j.Labels[li]
+		var under []Field
+		if l.overlay {
+			under = kept
+		}
+		kept = nil
 		data := make([]string, len(l.fields))
 		for i := range l.fields {
 			data[i] = l.fields[i].data
@@ -193,32 +217,60 @@ func (j *Job) Each(fn func(Field) error) error {
 			done++
 			if c > 0 && c%group == 0 {
 				for i := range l.fields {
-					if s := l.fields[i].ser; s != nil {
+					switch s := l.fields[i].ser.(type) {
+					case nil:
+					case stepper:
+						data[i] = s.at(c / group)
+					default:
 						data[i] = s.next(data[i])
 					}
+				}
+			}
+			last := c == l.Count-1
+			for _, f := range under {
+				f.Label, f.Copy = l.N, int(c+1)
+				if last {
+					kept = append(kept, f)
+				}
+				if err := fn(f); err != nil {
+					return err
 				}
 			}
 			for i := range l.fields {
 				t := &l.fields[i]
 				v := fixed[i]
+				var pe *ParseError
 				if t.ser != nil {
 					var err error
 					if v, err = t.value(data[i]); err != nil {
-						errs = append(errs, &ParseError{File: j.File, Offset: t.offset, Label: l.N,
-							Err: fmt.Errorf("copy %d: %w", c+1, err)})
-						continue
+						pe = &ParseError{File: j.File, Offset: t.offset, Label: l.N, Err: fmt.Errorf("copy %d: %w", c+1, err)}
+						if faults++; faults <= maxCopyFaults {
+							errs = append(errs, pe)
+						}
 					}
 				}
 				f := Field{Label: l.N, Copy: int(c + 1), Field: t.field, Kind: t.kind, Symbology: t.sym,
-					Value: v, X: t.x, Y: t.y, Offset: t.offset}
+					Value: v, X: t.x, Y: t.y, Offset: t.offset, Err: pe}
+				if last && pe == nil {
+					k := f
+					k.Field = "L" + strconv.Itoa(l.N) + "." + f.Field
+					kept = append(kept, k)
+				}
 				if err := fn(f); err != nil {
 					return err
 				}
 			}
 		}
 	}
+	if faults > maxCopyFaults {
+		errs = append(errs, fmt.Errorf("%s: %d more copies with faults", j.File, faults-maxCopyFaults))
+	}
 	return errors.Join(errs...)
 }
+
+// maxCopyFaults bounds the copy faults Each keeps for its error, so that a
+// million faulty copies cost no memory; every one still reaches fn.
+const maxCopyFaults = 100
 
 // Fields expands the job into a slice, up to MaxLabels labels.
 func (j *Job) Fields() ([]Field, error) {
@@ -293,6 +345,11 @@ var tsplWords = []string{"SIZE", "GAP", "BLINE", "CLS", "DIRECTION", "REFERENCE"
 // Detect names the language of a label file: "zpl", "epl", "tspl" or "".
 func Detect(name string, b []byte) string {
 	rest := bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	// A format start anywhere makes a ZPL job: real files often start with
+	// a line of junk or a prefix reset ("CT~~CD,~CC^~CT~") before it.
+	if bytes.Contains(b, []byte("^XA")) || bytes.Contains(b, []byte("^xa")) {
+		return "zpl"
+	}
 	for len(rest) > 0 {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))

@@ -133,7 +133,7 @@ func TestErrors(t *testing.T) {
 		text   string
 		good   int // labels kept
 	}{
-		{"^XA^FDok^FS^XZ^XA^FO1,1^BCN,,,,,Q^FDx^FS^XZ^XA^FDok2^FS^XZ", 2, 37, "code 128 mode", 2},
+		{"^XA^FDok^FS^XZ^XA^FO1,1^BCN,,,,,Q^FDx^FS^XZ^XA^FDok2^FS^XZ", 2, 23, "code 128 mode", 2},
 		{"^XA^FO1,1^BCN^FD>:AB>Z^FS^XZ", 1, 13, "invocation code", 0},
 		{"^XA^FH^FDA_4^FS^XZ", 1, 6, "hex escape", 0},
 		{"^XA^PQ0^FDx^FS^XZ", 1, 3, "^PQ", 0},
@@ -143,6 +143,12 @@ func TestErrors(t *testing.T) {
 		{"^XA^SN1,5x^FS^XZ", 1, 3, "^SN", 0},
 		{"N\nB1,1,0,1,2,2,2,B,\"x\nP1\nN\nA1,1,0,1,1,1,N,\"ok\"\nP1\n", 1, 2, "double quote", 1},
 		{"CLS\nTEXT 1,1,\"2\",0,1,1,@7\nPRINT 1\n", 1, 4, "counter @7", 0},
+		// EPL2: a form variable with no ? data; a date field.
+		{"FS\"F\"\nV00,5,N,\"x\"\nA1,1,0,1,1,1,N,V00\nFE\nFR\"F\"\nP1\n", 1, 18, "V00 has no data", 0},
+		{"N\nA1,1,0,1,1,1,N,TD\nP1\n", 1, 2, "date and time", 0},
+		// Binary graphics whose byte count runs past the end of the file.
+		{"^XA^FDa^FS^GFB,100,100,10,abc", 1, 10, "cut short", 0},
+		{"~DYR:X,B,P,50,0,abc^XA^FDa^FS^XZ", 0, 0, "cut short", 0},
 	}
 	for _, c := range cases {
 		job, err := labels.Parse("t", strings.NewReader(c.in))
@@ -217,6 +223,64 @@ func TestSerialization(t *testing.T) {
 		}
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%q: got %q, want %q", c.zpl, got, c.want)
+		}
+	}
+}
+
+// TestZPLPrinterState checks what the printer keeps from one format to
+// the next and a few liberties real files take; each expectation is read
+// off the ZPL II guide by hand. A value is "label copy field value x,y".
+func TestZPLPrinterState(t *testing.T) {
+	cases := []struct {
+		name, zpl string
+		want      []string
+	}{
+		// ^LH is a printer setting: it still holds in the next format.
+		{"label home", "^XA^LH10,20^FO1,2^FDa^FS^XZ^XA^FO1,2^FDb^FS^XZ^XA^LH0,0^FO1,2^FDc^FS^XZ",
+			[]string{"1 1 1 a 11,22", "2 1 1 b 11,22", "3 1 1 c 1,2"}},
+		// ^MCN keeps the bitmap after printing: the next format prints
+		// over the last copy of this one. ^MCY in label 2 clears it
+		// after label 2, so label 3 starts clean.
+		{"map clear", "^XA^MCN^FO5,5^FDhead^FS^XZ^XA^MCY^FO5,50^SN7,1,Y^FS^PQ2^XZ^XA^FO5,90^FDlast^FS^XZ",
+			[]string{"1 1 1 head 5,5", "2 1 L1.1 head 5,5", "2 1 1 7 5,50", "2 2 L1.1 head 5,5", "2 2 1 8 5,50",
+				"3 1 1 last 5,90"}},
+		// Kept across two formats, with the last serial printed.
+		{"map kept twice", "^XA^MCN^FO1,1^SNA1,1,Y^FS^PQ2^XZ^XA^FO2,2^FDb^FS^XZ^XA^MCY^FO3,3^FDc^FS^XZ",
+			[]string{"1 1 1 A1 1,1", "1 2 1 A2 1,1", "2 1 L1.1 A2 1,1", "2 1 1 b 2,2",
+				"3 1 L1.1 A2 1,1", "3 1 L2.1 b 2,2", "3 1 1 c 3,3"}},
+		// A field left open at ^XZ prints.
+		{"no ^FS", "^XA^FO1,1^FDx^XZ", []string{"1 1 1 x 1,1"}},
+		// ^FN with a prompt; ^XF without a device searches R:, E:, B:, A:.
+		{"recall", "^XA^DFB:F^FS^FO1,1^FN4\"Serial\"^FS^XZ^XA^XFF^FN4^FDs1^FS^XZ", []string{"2 1 FN4 s1 1,1"}},
+		// ^DF without a name stores UNKNOWN.ZPL.
+		{"unknown", "^XA^DF^FS^FO1,1^FN1^FS^XZ^XA^XFE:UNKNOWN.ZPL^FN1^FDu^FS^XZ^XA^XFR:UNKNOWN.ZPL^FN1^FDr^FS^XZ",
+			[]string{"3 1 FN1 r 1,1"}},
+		// ^FB text: \& a line break, \\ a backslash, \(-) a soft hyphen
+		// (dropped); without ^FB the text is as given.
+		{"field block", "^XA^FO1,1^FB100,3^FDa\\&b\\\\c\\(-)d^FS^FO2,2^FDa\\&b^FS^XZ",
+			[]string{"1 1 1 a\nb\\cd 1,1", "1 1 2 a\\&b 2,2"}},
+	}
+	for _, c := range cases {
+		job, err := labels.ParseZPL(c.name, strings.NewReader(c.zpl))
+		if c.name == "unknown" {
+			// E:UNKNOWN.ZPL was never stored: label 2 is a fault.
+			if len(job.Errors) != 1 || job.Errors[0].Label != 2 || !strings.Contains(err.Error(), "E:UNKNOWN.ZPL") {
+				t.Errorf("%s: errors %v", c.name, err)
+			}
+		} else if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		fs, err := job.Fields()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range fs {
+			got = append(got, fmt.Sprintf("%d %d %s %s %d,%d", f.Label, f.Copy, f.Field, f.Value, f.X, f.Y))
+		}
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
 	}
 }

@@ -25,6 +25,18 @@ import (
 //
 // Carriage returns and line feeds are ignored, in field data too, as the
 // printer ignores them; use ^FH to put them in data.
+//
+// Real files: bytes before the first command are skipped; ~ commands
+// (~JA, ~TA, ~SD, ~DG, ...) configure the printer and carry no label data;
+// binary graphics (^GFB, ^GFC, ~DY with format B or C) are skipped by
+// their byte count, since the printer ignores prefixes inside them; ASCII
+// hex and B64/Z64 data hold no prefix and end at the next one. ^LH and
+// ^MC are printer settings that outlive a format: the label home is added
+// to every later ^FO/^FT, and after ^MCN the next format prints over the
+// last copy of this one (its fields come first, named "L<label>.<field>").
+// ^XZ ends a field left open. In a ^FB or ^TB block \& is a line break.
+// Field data bytes are kept as they are (UTF-8 under ^CI28); ^CI
+// character remapping is not applied.
 
 type zplParser struct {
 	file              string
@@ -34,6 +46,13 @@ type zplParser struct {
 	formats           map[string]*zplFormat
 	labels            int
 	lab               *zplLabel
+	// Printer settings that outlive a format: the label home (^LH) and
+	// whether the bitmap is kept after printing (^MCN).
+	lhx, lhy int
+	keepMap  bool
+	// overlay tells whether the next format prints over the last one:
+	// the last format printed with ^MCN in effect, without fault.
+	overlay bool
 }
 
 type zplFormat struct {
@@ -43,22 +62,23 @@ type zplFormat struct {
 }
 
 type zplLabel struct {
-	n        int
-	offset   int64
-	q, r     int64
-	hasPQ    bool
-	fields   []template
-	store    string // ^DF name
-	lhx, lhy int
-	f        zplField
-	err      *ParseError
-	index    int
+	n      int
+	offset int64
+	q, r   int64
+	hasPQ  bool
+	fields []template
+	store  string // ^DF name
+	f      zplField
+	err    *ParseError
+	index  int
 }
 
 type zplField struct {
 	x, y      int
 	bc        string // barcode command, "" for text
+	bcOffset  int64
 	params    []string
+	block     bool // text in a ^FB or ^TB block: \& is a line break
 	hexInd    byte
 	fn        string
 	data      string
@@ -152,6 +172,12 @@ func (p *zplParser) run() {
 				continue
 			}
 		}
+		if name == "GF" && prefix == p.fmtP || name == "DY" && prefix == p.ctlP {
+			if end, ok := p.binary(start, name, i); ok {
+				i = end
+				continue
+			}
+		}
 		end := i
 		for end < len(b) && b[end] != p.fmtP && b[end] != p.ctlP {
 			end++
@@ -170,6 +196,50 @@ func (p *zplParser) run() {
 	}
 }
 
+// binary skips the data of a graphic sent as binary: ^GFB or ^GFC (the
+// binary byte count b after a,b,c,d) and ~DY with format B or C (t bytes
+// after d:f,b,x,t,w). The guide: "all control prefixes are ignored until
+// the total number of bytes needed for the graphic format is sent", so
+// such data may hold ^ and ~. It returns where the command ends, and false
+// for ASCII hex and B64/Z64 data, which hold neither and end at the next
+// prefix as other parameters do.
+func (p *zplParser) binary(start int64, name string, i int) (int, bool) {
+	b := p.b
+	fields, format, count := 4, 0, 1 // ^GFa,b,c,d,data: a the format, b the count
+	if name == "DY" {
+		fields, format, count = 5, 1, 3 // ~DYd:f,b,x,t,w,data
+	}
+	var ps []string
+	k := i
+	for len(ps) < fields {
+		j := k
+		for j < len(b) && b[j] != p.delim && b[j] != p.fmtP && b[j] != p.ctlP {
+			j++
+		}
+		if j >= len(b) || b[j] != p.delim {
+			return 0, false
+		}
+		ps = append(ps, strings.TrimSpace(stripCRLF(b[k:j])))
+		k = j + 1
+	}
+	if f := strings.ToUpper(ps[format]); f != "B" && f != "C" {
+		return 0, false
+	}
+	if bytes.HasPrefix(b[k:], []byte(":B64:")) || bytes.HasPrefix(b[k:], []byte(":Z64:")) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(ps[count])
+	if err != nil || n < 0 {
+		p.labelErr(start, "%c%s: binary graphic with a bad byte count %q", b[start], name, ps[count])
+		return len(b), true
+	}
+	if n > len(b)-k {
+		p.labelErr(start, "%c%s: binary graphic of %d bytes cut short: the file ends %d bytes after its start", b[start], name, n, len(b)-k)
+		return len(b), true
+	}
+	return k + n, true
+}
+
 func (p *zplParser) split(s string) []string { return strings.Split(s, string(p.delim)) }
 
 func (p *zplParser) command(off int64, name, params string) {
@@ -185,7 +255,8 @@ func (p *zplParser) command(off int64, name, params string) {
 	l := p.lab
 	if l == nil {
 		switch name {
-		case "FD", "FS", "FO", "FT", "SN", "SF", "FN", "PQ", "XZ", "XF", "DF":
+		// ^FS alone is not reported: it ends the stray ^FD reported before it.
+		case "FD", "FO", "FT", "SN", "SF", "FN", "PQ", "XZ", "XF", "DF":
 			p.job.Errors = append(p.job.Errors, p.fail(off, 0, "^%s outside a label (no ^XA before it)", name))
 		}
 		return
@@ -194,6 +265,9 @@ func (p *zplParser) command(off int64, name, params string) {
 	ps := p.split(params)
 	switch name {
 	case "XZ":
+		if f.hasData || f.bc != "" {
+			p.endField(off) // ^XZ ends a field left open, as the printer prints it
+		}
 		p.endLabel(off)
 	case "FO", "FT":
 		x, err1 := atoi(param(ps, 0), 0)
@@ -202,22 +276,37 @@ func (p *zplParser) command(off int64, name, params string) {
 			p.labelErr(off, "^%s: %v", name, err)
 			return
 		}
-		f.x, f.y = x+l.lhx, y+l.lhy
+		f.x, f.y = x+p.lhx, y+p.lhy
 	case "LH":
-		x, err1 := atoi(param(ps, 0), 0)
-		y, err2 := atoi(param(ps, 1), 0)
+		// A printer setting: it holds for the formats after this one too
+		// ("initial value at power up: 0,0 or last permanently saved").
+		x, err1 := atoi(param(ps, 0), p.lhx)
+		y, err2 := atoi(param(ps, 1), p.lhy)
 		if err := errors.Join(err1, err2); err != nil {
 			p.labelErr(off, "^LH: %v", err)
 			return
 		}
-		l.lhx, l.lhy = x, y
+		p.lhx, p.lhy = x, y
+	case "MC":
+		if l.store == "" {
+			switch strings.ToUpper(param(ps, 0)) {
+			case "N":
+				p.keepMap = true
+			case "Y", "":
+				p.keepMap = false
+			}
+		}
+	case "FB", "TB":
+		f.block = true
 	case "FH":
 		f.hexInd = '_'
 		if params != "" {
 			f.hexInd = params[0]
 		}
 	case "FN":
-		n, err := atoi(param(ps, 0), 0)
+		// ^FNn"prompt": the prompt (firmware V60.14) is no field data.
+		num, _, _ := strings.Cut(param(ps, 0), `"`)
+		n, err := atoi(num, 0)
 		if err != nil || n < 0 {
 			p.labelErr(off, "^FN: bad field number %q", params)
 			return
@@ -249,11 +338,20 @@ func (p *zplParser) command(off int64, name, params string) {
 		}
 		l.q, l.r, l.hasPQ = int64(q), int64(r), true
 	case "DF":
-		l.store = formatName(params)
+		l.store = formatName(params, "R:")
 	case "XF":
-		name := formatName(params)
-		st, ok := p.formats[name]
-		if !ok {
+		// Without a device the printer searches R:, E:, B: and A: in turn.
+		name := formatName(params, "")
+		var st *zplFormat
+		for _, d := range []string{"", "R:", "E:", "B:", "A:"} {
+			if d != "" && strings.Contains(name, ":") {
+				break
+			}
+			if st = p.formats[d+name]; st != nil {
+				break
+			}
+		}
+		if st == nil {
 			p.labelErr(off, "^XF recalls %s, which no ^DF in this file stored", name)
 			return
 		}
@@ -265,7 +363,7 @@ func (p *zplParser) command(off int64, name, params string) {
 		}
 	default:
 		if len(name) == 2 && name[0] == 'B' && name != "BY" {
-			f.bc, f.params = name, ps
+			f.bc, f.params, f.bcOffset = name, ps, off
 		}
 	}
 }
@@ -277,20 +375,27 @@ func param(ps []string, i int) string {
 	return ""
 }
 
-// formatName normalizes a stored format's name: device R: and extension
-// .ZPL unless given, upper case.
-func formatName(s string) string {
+// formatName normalizes a stored format's name: upper case, the device
+// dev unless one is given, the name UNKNOWN and the extension .ZPL unless
+// given, as the guide's defaults for ^DF and ^XF are.
+func formatName(s, dev string) string {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	if k := strings.IndexByte(s, ','); k >= 0 {
 		s = s[:k]
 	}
-	if !strings.Contains(s, ":") {
-		s = "R:" + s
+	d, name, ok := strings.Cut(s, ":")
+	if ok {
+		dev = d + ":"
+	} else {
+		name = s
 	}
-	if !strings.Contains(s[strings.IndexByte(s, ':'):], ".") {
-		s += ".ZPL"
+	if name == "" || name[0] == '.' {
+		name = "UNKNOWN" + name
 	}
-	return s
+	if !strings.Contains(name, ".") {
+		name += ".ZPL"
+	}
+	return dev + name
 }
 
 func (p *zplParser) fieldData(off int64, data string) {
@@ -388,12 +493,42 @@ func (p *zplParser) endField(off int64) {
 		t.kind = Barcode
 		sym, enc, err := zplBarcode(f.bc, f.params)
 		if err != nil {
-			p.labelErr(off, "^%s: %v", f.bc, err)
+			p.labelErr(f.bcOffset, "^%s: %v", f.bc, err)
 			return
 		}
 		t.sym, t.enc = sym, enc
+	} else if f.block {
+		t.enc = fieldBlock
 	}
 	l.fields = append(l.fields, t)
+}
+
+// fieldBlock reads the escapes of text in a ^FB block, as the guide lists
+// them: \& a line break (written \n here), \\ a backslash, and \(c) a
+// soft hyphen, printed only where the block breaks a line, which this
+// parser does not know: it is dropped.
+func fieldBlock(s string) (string, error) {
+	if strings.IndexByte(s, '\\') < 0 {
+		return s, nil
+	}
+	var out strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] != '\\' || i+1 == len(s):
+			out.WriteByte(s[i])
+		case s[i+1] == '&':
+			out.WriteByte('\n')
+			i++
+		case s[i+1] == '\\':
+			out.WriteByte('\\')
+			i++
+		case s[i+1] == '(' && i+3 < len(s) && s[i+3] == ')':
+			i += 3
+		default:
+			out.WriteByte(s[i])
+		}
+	}
+	return out.String(), nil
 }
 
 // zplBarcode gives the symbology of a ^B command and how its field data
@@ -445,11 +580,13 @@ func zplBarcode(cmd string, ps []string) (serialgate.Symbology, func(string) (st
 			return serialgate.DataMatrix, nil, nil // ECC 000–140 take no escapes
 		}
 		return serialgate.DataMatrix, dataMatrix(esc), nil
+	case "B9":
+		return serialgate.UPCE, nil, nil
 	case "BQ":
 		return serialgate.QRCode, qrCode, nil
 	case "B7":
 		return PDF417, nil, nil
-	case "BO":
+	case "BO", "B0":
 		return serialgate.Aztec, nil, nil
 	}
 	return "", nil, nil // a symbology serialgate has no name for: data as given
@@ -465,12 +602,15 @@ func (p *zplParser) endLabel(off int64) {
 	}
 	if l.err != nil {
 		p.job.Errors = append(p.job.Errors, l.err)
+		p.overlay = false // what the spoilt label left in the bitmap is unknown
 		return
 	}
 	if l.store != "" {
 		p.formats[l.store] = &zplFormat{fields: l.fields, q: l.q, r: l.r, hasPQ: l.hasPQ}
 		return
 	}
+	overlay := p.overlay
+	p.overlay = p.keepMap
 	var fields []template
 	index := 0
 	for _, t := range l.fields {
@@ -483,9 +623,11 @@ func (p *zplParser) endLabel(off int64) {
 		}
 		if _, err := t.value(t.data); err != nil {
 			p.job.Errors = append(p.job.Errors, p.fail(t.offset, l.n, "%v", err))
+			p.overlay = false
 			return
 		}
 		fields = append(fields, t)
 	}
-	p.job.Labels = append(p.job.Labels, Label{N: l.n, Offset: l.offset, Count: l.q, Group: l.r + 1, fields: fields})
+	p.job.Labels = append(p.job.Labels, Label{N: l.n, Offset: l.offset, Count: l.q, Group: l.r + 1, fields: fields,
+		overlay: overlay})
 }

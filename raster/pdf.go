@@ -17,7 +17,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,6 +40,15 @@ type Options struct {
 	DPI       int   // resolution, 1 to 1200 (default 300)
 	MaxPages  int   // a PDF with more pages is refused
 	MaxPixels int64 // a page that would render larger is an error for that page
+	// ImageDPI renders a page that holds raster images (a label exported
+	// as a picture, a scan) at the resolution of its sharpest image when
+	// that is below DPI: more pixels than the image has carry nothing a
+	// reader can use, and cost time to draw and to search. Pages of vector
+	// drawing alone render at DPI.
+	ImageDPI bool
+	// Workers is how many pages render at once, ahead of the one fn has
+	// (0: one per CPU). Pages still reach fn one at a time, in order.
+	Workers int
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -59,6 +71,7 @@ func (o Options) withDefaults() (Options, error) {
 type Page struct {
 	N     int // from 1
 	Of    int // the number of pages in the file
+	DPI   int // the resolution it was rendered at
 	Image *image.Gray
 	Err   error // set when this page could not be rendered; the others may be
 }
@@ -82,7 +95,8 @@ func (e *Error) Unwrap() error { return e.Err }
 // PDF renders each page of the PDF at path in gray and calls fn with it, in
 // page order. A page that cannot be rendered is given to fn with Err set. A
 // problem with the whole file, or fn's error, stops the rendering and is
-// returned; pdftoppm is stopped when ctx ends.
+// returned; pdftoppm is stopped when ctx ends. Up to Options.Workers pages
+// render while fn works on the one before them.
 func PDF(ctx context.Context, path string, opt Options, fn func(Page) error) error {
 	opt, err := opt.withDefaults()
 	if err != nil {
@@ -96,19 +110,44 @@ func PDF(ctx context.Context, path string, opt Options, fn func(Page) error) err
 	if err != nil {
 		return ErrNoPoppler
 	}
-	scale := float64(opt.DPI) / 72
-	for i, size := range info {
-		n := i + 1
-		if err := ctx.Err(); err != nil {
-			return err
+	if opt.ImageDPI {
+		imagePPI(ctx, path, info)
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	// Each page has a slot; a render starts only while fewer than workers
+	// pages wait for fn, so memory holds at most workers+1 pages.
+	slots := make([]chan Page, len(info))
+	for i := range slots {
+		slots[i] = make(chan Page, 1)
+	}
+	ahead := make(chan struct{}, workers)
+	wg.Go(func() {
+		for i := range info {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			wg.Go(func() { slots[i] <- renderAt(ctx, bin, path, i+1, len(info), info[i], opt) })
 		}
-		w, h := int(math.Ceil(size.w*scale)), int(math.Ceil(size.h*scale))
-		p := Page{N: n, Of: len(info)}
-		if int64(w)*int64(h) > opt.MaxPixels || w <= 0 || h <= 0 {
-			p.Err = &Error{File: path, Page: n, Err: fmt.Errorf("page of %.0f×%.0f pt would render %d×%d pixels at %d dpi, over the limit of %d pixels", size.w, size.h, w, h, opt.DPI, opt.MaxPixels)}
-		} else {
-			p.Image, p.Err = renderPage(ctx, bin, path, n, opt.DPI, w, h, opt.MaxPixels)
+	})
+	for i := range info {
+		var p Page
+		select {
+		case p = <-slots[i]:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
+		<-ahead
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -119,7 +158,88 @@ func PDF(ctx context.Context, path string, opt Options, fn func(Page) error) err
 	return nil
 }
 
-type pageSize struct{ w, h float64 } // in points, as rotated for display
+// RenderPage renders page n (from 1) of the PDF at path at opt.DPI: a
+// second, sharper look at a page PDF gave at its image's resolution.
+func RenderPage(ctx context.Context, path string, n int, opt Options) (*image.Gray, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, &Error{File: path, Err: err}
+	}
+	info, err := pdfInfo(ctx, path, opt.MaxPages)
+	if err != nil {
+		return nil, err
+	}
+	if n < 1 || n > len(info) {
+		return nil, &Error{File: path, Page: n, Err: fmt.Errorf("no page %d in %d pages", n, len(info))}
+	}
+	bin, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		return nil, ErrNoPoppler
+	}
+	info[n-1].ppi = 0
+	p := renderAt(ctx, bin, path, n, len(info), info[n-1], opt)
+	return p.Image, p.Err
+}
+
+// renderAt renders one page at opt.DPI, or at its image's resolution when
+// that is lower.
+func renderAt(ctx context.Context, bin, path string, n, of int, size pageSize, opt Options) Page {
+	dpi := opt.DPI
+	if size.ppi > 0 && size.ppi < dpi {
+		dpi = size.ppi
+	}
+	scale := float64(dpi) / 72
+	w, h := int(math.Ceil(size.w*scale)), int(math.Ceil(size.h*scale))
+	p := Page{N: n, Of: of, DPI: dpi}
+	if int64(w)*int64(h) > opt.MaxPixels || w <= 0 || h <= 0 {
+		p.Err = &Error{File: path, Page: n, Err: fmt.Errorf("page of %.0f×%.0f pt would render %d×%d pixels at %d dpi, over the limit of %d pixels", size.w, size.h, w, h, dpi, opt.MaxPixels)}
+	} else {
+		p.Image, p.Err = renderPage(ctx, bin, path, n, dpi, w, h, opt.MaxPixels)
+	}
+	return p
+}
+
+// imagePPI sets each page's ppi to the resolution of its sharpest raster
+// image that covers a quarter of the page or more (the label as a
+// picture, not a logo on a vector label), as pdfimages lists them; pages
+// without such images, or a missing pdfimages, leave it 0.
+func imagePPI(ctx context.Context, path string, info []pageSize) {
+	bin, err := exec.LookPath("pdfimages")
+	if err != nil {
+		return
+	}
+	out, _, err := run(ctx, bin, path, 1<<22, "-list", "-f", "1", "-l", strconv.Itoa(len(info)), path)
+	if err != nil {
+		return
+	}
+	// page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 14 || f[2] != "image" {
+			continue
+		}
+		n, err1 := strconv.Atoi(f[0])
+		w, err2 := strconv.Atoi(f[3])
+		h, err3 := strconv.Atoi(f[4])
+		x, err4 := strconv.Atoi(f[12])
+		y, err5 := strconv.Atoi(f[13])
+		if errors.Join(err1, err2, err3, err4, err5) != nil || n < 1 || n > len(info) || x <= 0 || y <= 0 {
+			continue
+		}
+		// Both areas in square inches.
+		if float64(w)/float64(x)*float64(h)/float64(y) < info[n-1].w/72*info[n-1].h/72/4 {
+			continue
+		}
+		info[n-1].ppi = max(info[n-1].ppi, x, y)
+	}
+}
+
+// pageSize is a page's size in points, as rotated for display, and the
+// resolution of its sharpest image (0: none, or not asked).
+type pageSize struct {
+	w, h float64
+	ppi  int
+}
 
 var (
 	pagesLine = regexp.MustCompile(`(?m)^Pages:\s+(\d+)`)
@@ -158,7 +278,7 @@ func pdfInfo(ctx context.Context, path string, maxPages int) ([]pageSize, error)
 		w, _ := strconv.ParseFloat(string(m[2]), 64)
 		h, _ := strconv.ParseFloat(string(m[3]), 64)
 		if n >= 1 && n <= count {
-			sizes[n-1] = pageSize{w, h}
+			sizes[n-1] = pageSize{w: w, h: h}
 		}
 	}
 	for _, m := range rotLine.FindAllSubmatch(out, -1) {

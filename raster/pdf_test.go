@@ -50,21 +50,28 @@ func writePDFSized(t *testing.T, height int, serials ...string) string {
 	}
 	all := append([]string{"<< /Type /Catalog /Pages 2 0 R >>",
 		fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", pageIDs, len(serials))}, objs...)
-	var b strings.Builder
+	return writeObjects(t, "labels.pdf", all)
+}
+
+// writeObjects writes a PDF of the objects, numbered from 1, with their
+// cross-reference table, and returns its path.
+func writeObjects(t *testing.T, name string, objs []string) string {
+	t.Helper()
+	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(all))
-	for i, o := range all {
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
 		offsets[i] = b.Len()
 		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
 	}
 	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(all)+1)
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(all)+1, xref)
-	p := filepath.Join(t.TempDir(), "labels.pdf")
-	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -197,4 +204,69 @@ func FuzzReadPGM(f *testing.F) {
 			t.Fatalf("%d pixels over the budget", len(img.Pix))
 		}
 	})
+}
+
+// writeImagePDF writes a PDF of two pages: the first holds a w×h gray
+// picture (a checkerboard of 10-pixel squares) drawn over the whole 2×1 in page, so at w/2
+// pixels per inch; the second the same picture as a 0.2×0.1 in logo in
+// a corner, which is no reason to render that page coarsely.
+func writeImagePDF(t *testing.T, w, h int) (string, []byte) {
+	t.Helper()
+	pix := make([]byte, w*h)
+	for i := range pix {
+		if (i%w/10+i/w/10)%2 == 1 {
+			pix[i] = 255
+		}
+	}
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 144 72] /Resources << /XObject << /Im1 7 0 R >> >> /Contents 4 0 R >>",
+		"<< /Length 28 >>\nstream\nq 144 0 0 72 0 0 cm /Im1 Do Q\nendstream",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 144 72] /Resources << /XObject << /Im1 7 0 R >> >> /Contents 6 0 R >>",
+		"<< /Length 26 >>\nstream\nq 14.4 0 0 7.2 0 0 cm /Im1 Do Q\nendstream",
+		fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream", w, h, len(pix), pix),
+	}
+	return writeObjects(t, "picture.pdf", objs), pix
+}
+
+// TestPDFImageDPI: with ImageDPI a page that is a picture renders at the
+// picture's own resolution, pixel for pixel; a page where the picture is
+// a small logo renders at DPI; RenderPage gives the full resolution.
+func TestPDFImageDPI(t *testing.T) {
+	testenv.Tool(t, "pdftoppm", "poppler-utils")
+	testenv.Tool(t, "pdfimages", "poppler-utils")
+	p, pix := writeImagePDF(t, 200, 100) // 100 ppi on page 1
+	for _, workers := range []int{1, 3} {
+		pages, err := collect(t, context.Background(), p, Options{ImageDPI: true, Workers: workers})
+		if err != nil || len(pages) != 2 {
+			t.Fatalf("%d pages, %v", len(pages), err)
+		}
+		img := pages[0].Image
+		if pages[0].N != 1 || pages[0].DPI != 100 || img == nil || img.Bounds().Dx() != 200 || img.Bounds().Dy() != 100 {
+			t.Fatalf("picture page: %+v", pages[0])
+		}
+		// Drawn at its own resolution, each square is where it was:
+		// the middle of a square has the square's gray.
+		for _, xy := range [][2]int{{5, 5}, {15, 5}, {155, 65}, {195, 95}, {105, 45}} {
+			got, want := int(img.GrayAt(xy[0], xy[1]).Y), int(pix[xy[1]*200+xy[0]])
+			if got-want > 8 || want-got > 8 {
+				t.Errorf("pixel %v: %d, want %d", xy, got, want)
+			}
+		}
+		if pages[1].N != 2 || pages[1].DPI != 300 || pages[1].Image.Bounds().Dx() != 600 {
+			t.Errorf("logo page: %+v", pages[1])
+		}
+	}
+	pages, err := collect(t, context.Background(), p, Options{})
+	if err != nil || pages[0].DPI != 300 || pages[0].Image.Bounds().Dx() != 600 {
+		t.Errorf("without ImageDPI: %+v %v", pages[0], err)
+	}
+	img, err := RenderPage(context.Background(), p, 1, Options{})
+	if err != nil || img.Bounds().Dx() != 600 || img.Bounds().Dy() != 300 {
+		t.Errorf("RenderPage: %v %v", img.Bounds(), err)
+	}
+	if _, err := RenderPage(context.Background(), p, 3, Options{}); err == nil || !strings.Contains(err.Error(), "no page 3") {
+		t.Errorf("page 3 of 2: %v", err)
+	}
 }

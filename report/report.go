@@ -63,12 +63,20 @@ type LabelField struct {
 	Value     string
 }
 
-// Place names where a result stands: "line 4", "label 3 copy 2 field FN1".
+// Place names where a result stands: "line 4", "label 3 copy 2 field FN1",
+// "label 3" (a malformed label, no copy of which prints), "outside any
+// label" (a label file's fault between its labels).
 func (r Result) Place() string {
 	if r.Label == 0 {
+		if r.Line == 0 {
+			return "outside any label"
+		}
 		return "line " + strconv.Itoa(r.Line)
 	}
-	p := fmt.Sprintf("label %d copy %d", r.Label, r.Copy)
+	p := "label " + strconv.Itoa(r.Label)
+	if r.Copy > 0 {
+		p += " copy " + strconv.Itoa(r.Copy)
+	}
 	if r.Field != "" {
 		p += " field " + Name(r.Field)
 	}
@@ -221,7 +229,7 @@ func (o *textWriter) Result(r Result) error {
 	var err error
 	v := r.Verdict
 	where := Name(r.File) + ":" + strconv.Itoa(r.Line)
-	if r.Label > 0 {
+	if r.Label > 0 || r.Line == 0 {
 		where = Name(r.File) + ": " + r.Place()
 		if r.Symbology != "" {
 			where += " " + string(r.Symbology)
@@ -311,14 +319,17 @@ func (o *csvWriter) Result(r Result) error {
 		pos = strconv.Itoa(v.Pos)
 	}
 	line := ""
-	if r.Label == 0 {
+	if r.Label == 0 && r.Line > 0 {
 		line = strconv.Itoa(r.Line)
 	}
 	row := []string{Cell(r.File), line, Cell(v.Serial), Cell(Models(v)), strconv.FormatBool(v.OK), Cell(v.Message), v.Reason.String(), pos}
 	if o.labels {
 		label, cp := "", ""
 		if r.Label > 0 {
-			label, cp = strconv.Itoa(r.Label), strconv.Itoa(r.Copy)
+			label = strconv.Itoa(r.Label)
+		}
+		if r.Copy > 0 {
+			cp = strconv.Itoa(r.Copy)
 		}
 		row = append(row, label, cp, Cell(r.Field), string(r.Symbology), Cell(r.Value))
 	}

@@ -84,6 +84,7 @@ func BenchmarkValidatePDF100(b *testing.B) {
 		b.Fatalf("assemble the PDF: %v: %s", err, out)
 	}
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		var out, errb bytes.Buffer
 		code := Main(context.Background(), []string{"validate", "--rules", labelRules, "--model", "smart_plug_s2", "--summary", pdf}, nil, &out, &errb)
@@ -96,6 +97,7 @@ func BenchmarkValidatePDF100(b *testing.B) {
 			b.Logf("not every page read: %s", strings.TrimSpace(out.String()))
 		}
 	}
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // writeSerialPNG draws a 4x6 inch label at 203 dpi with one Code 128.

@@ -355,3 +355,76 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("csv: %d %q", code, out)
 	}
 }
+
+// TestValidateMalformedLabel: a malformed label is a rejected row naming
+// the file, the label and the byte offset of its fault, in its place among
+// the others, as a serial list's over-long line is; every other label is
+// still checked and the run exits 1, not 2. The offsets are counted by
+// hand in the files.
+func TestValidateMalformedLabel(t *testing.T) {
+	type row struct {
+		label, copy int
+		ok          bool
+		code, text  string // text: held by the reason
+	}
+	for _, c := range []struct {
+		file string
+		want []row
+	}{
+		{"malformed.zpl", []row{
+			{1, 1, true, "", ""},
+			// ^BC's sixth parameter, the mode, is N, U, A or D.
+			{2, 0, false, "malformed_label", "malformed.zpl: offset 55: label 2: ^BC: unknown code 128 mode"},
+			// ^BE takes digits only.
+			{3, 0, false, "malformed_label", "malformed.zpl: offset 107: label 3: EAN-13 data"},
+			{4, 1, true, "", ""},
+			// Copy 1 is a good EAN-13 (check digit 4) carrying no serial;
+			// the ^SF letter mask puts a letter into copy 2.
+			{5, 1, false, "no_match", ""},
+			{5, 2, false, "malformed_label", "offset 187: label 5: copy 2: EAN-13 data \"12345678901A\" is not all digits"},
+			{0, 0, false, "malformed_label", "offset 221: ^FD outside a label"},
+		}},
+		{"malformed.epl", []row{
+			{1, 1, true, "", ""},
+			{2, 0, false, "malformed_label", "malformed.epl: offset 37: label 2: B: string not closed"},
+			{3, 1, true, "", ""},
+		}},
+		{"malformed.tspl", []row{
+			{1, 1, true, "", ""},
+			{2, 0, false, "malformed_label", "malformed.tspl: offset 75: label 2: BARCODE: counter @9 has no value"},
+			{3, 1, true, "", ""},
+		}},
+	} {
+		code, lines, errs := validateJSONL(t, labelDir+c.file)
+		if code != exitInvalid || errs != "" {
+			t.Errorf("%s: exit %d, stderr %q, want 1 and nothing", c.file, code, errs)
+		}
+		if len(lines) != len(c.want) {
+			t.Fatalf("%s: %d rows, want %d: %+v", c.file, len(lines), len(c.want), lines)
+		}
+		for i, w := range c.want {
+			l := lines[i]
+			if l.Label != w.label || l.Copy != w.copy || l.OK != w.ok || l.Code != w.code || !strings.Contains(l.Reason, w.text) {
+				t.Errorf("%s row %d: %+v, want %+v", c.file, i+1, l, w)
+			}
+		}
+	}
+	// The other formats place the row by its label.
+	code, out, _ := run(t, "", "validate", "--rules", labelRules, "--format", "csv", labelDir+"malformed.zpl")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || code != exitInvalid || len(rows) != 8 {
+		t.Fatalf("csv: exit %d, %v, %q", code, err, rows)
+	}
+	if r := rows[2]; r[1] != "" || r[8] != "2" || r[9] != "" || r[6] != "malformed_label" {
+		t.Errorf("csv row %q", r)
+	}
+	code, out, _ = run(t, "", "validate", "--rules", labelRules, labelDir+"malformed.zpl")
+	if code != exitInvalid || !strings.Contains(out, "malformed.zpl: label 2: REJECT") ||
+		!strings.Contains(out, "malformed.zpl: outside any label: REJECT") {
+		t.Errorf("text: exit %d %q", code, out)
+	}
+	code, out, _ = run(t, "", "validate", "--rules", labelRules, "--summary", labelDir+"malformed.zpl")
+	if code != exitInvalid || out != "7 checked, 2 valid, 5 invalid\n" {
+		t.Errorf("summary: exit %d %q", code, out)
+	}
+}

@@ -82,6 +82,9 @@ func runLabels(e *env, args []string) int {
 			if n++; n%4096 == 0 && e.ctx.Err() != nil {
 				return e.ctx.Err()
 			}
+			if fd.Err != nil {
+				return nil // a value the printer cannot print: reported with the job's faults below
+			}
 			if *format == "jsonl" {
 				return enc.Encode(toLabelJSON(name, fd))
 			}
@@ -159,8 +162,10 @@ const maxRendered = 4096
 
 // labelFile checks every label a print file would print: one verdict per
 // printed copy, placed by label, copy and the field the serial was taken
-// from. A fault in the file (a malformed label) is reported and the rest
-// are checked; the run then exits 2.
+// from. A malformed label is a rejected row naming the file, the label and
+// the byte offset of the fault, in its place among the others, as a serial
+// list's over-long line is; the other labels are all checked. Only a read
+// error, the --max-labels cap or a failing output ends the file early.
 func (v *validator) labelFile(e *env, name string) error {
 	var r io.Reader
 	display := name
@@ -180,6 +185,22 @@ func (v *validator) labelFile(e *env, name string) error {
 	}
 	job.MaxLabels = v.maxLabels
 	v.progress.begin(display, min(job.Count(), v.maxLabels))
+	faults := job.Errors
+	// malformed reports the faults that come before label n in the file
+	// (all of them when n is 0), in file order.
+	malformed := func(n int, offset int64) error {
+		for len(faults) > 0 {
+			pe := faults[0]
+			if n > 0 && (pe.Label > n || pe.Label == n || pe.Label == 0 && pe.Offset > offset) {
+				return nil
+			}
+			faults = faults[1:]
+			if err := v.result(malformedResult(display, pe)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var copyFields []labels.Field
 	n := 0
 	flush := func() error {
@@ -194,10 +215,16 @@ func (v *validator) labelFile(e *env, name string) error {
 		copyFields = copyFields[:0]
 		return err
 	}
+	var stop error // why the expansion was stopped, when it was
 	eachErr := job.Each(func(f labels.Field) error {
 		if len(copyFields) > 0 && (copyFields[0].Label != f.Label || copyFields[0].Copy != f.Copy) {
-			if err := flush(); err != nil {
-				return err
+			if stop = flush(); stop != nil {
+				return stop
+			}
+		}
+		if len(copyFields) == 0 && f.Copy == 1 {
+			if stop = malformed(f.Label, f.Offset); stop != nil {
+				return stop
 			}
 		}
 		copyFields = append(copyFields, f)
@@ -206,23 +233,44 @@ func (v *validator) labelFile(e *env, name string) error {
 	if e.ctx.Err() != nil {
 		return e.ctx.Err()
 	}
-	if ferr := flush(); ferr != nil && eachErr == nil {
-		eachErr = ferr
+	if stop != nil {
+		return stop
 	}
-	var errs []error
-	for _, pe := range job.Errors {
-		errs = append(errs, pe)
+	if err := flush(); err != nil {
+		return err
 	}
-	if eachErr != nil {
-		errs = append(errs, eachErr)
+	if err := malformed(0, 0); err != nil {
+		return err
 	}
-	return errors.Join(errs...)
+	if errors.Is(eachErr, labels.ErrTooManyLabels) {
+		return eachErr
+	}
+	// Each's other faults are copies whose fields carried them: each was
+	// a rejected row already.
+	return nil
+}
+
+// malformedResult is the rejected row of a label the file spoils (or of a
+// fault outside any label, Label 0).
+func malformedResult(file string, pe *labels.ParseError) report.Result {
+	return report.Result{File: file, Label: pe.Label, Verdict: serialgate.Verdict{OK: false,
+		Reason: serialgate.ReasonMalformed, Message: "malformed label: " + pe.Error()}}
 }
 
 // checkCopy gives the verdict on one printed copy of a label: picks its
 // serial, checks it, looks for it earlier in the run and in the store, and
 // with --render-check draws each barcode and reads it back.
 func (v *validator) checkCopy(e *env, file string, fields []labels.Field) error {
+	for _, f := range fields {
+		if f.Err != nil {
+			// A serialized value its symbology cannot carry: this copy
+			// would not print as meant.
+			res := malformedResult(file, f.Err)
+			res.Copy, res.Field, res.Symbology = f.Copy, f.Field, f.Symbology
+			res.Fields = labelFields(fields)
+			return v.result(res)
+		}
+	}
 	res := v.pickSerial(fields)
 	res.File = file
 	res.Label, res.Copy = fields[0].Label, fields[0].Copy

@@ -19,6 +19,7 @@ import (
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/decode"
 	"github.com/serialgate/serialgate/labels"
+	"github.com/serialgate/serialgate/raster"
 	"github.com/serialgate/serialgate/record"
 	"github.com/serialgate/serialgate/report"
 	"github.com/serialgate/serialgate/serials"
@@ -385,12 +386,44 @@ func (v *validator) label(e *env, name string) error {
 		opts.Formats = v.model.Symbologies
 	}
 	dec := decode.New(opts)
-	return eachPage(e.ctx, name, 0, func(page, _ int, img image.Image) error {
+	check := func(page int, img image.Image) (serialgate.Verdict, error) {
 		found, err := dec.Image(img)
 		if err != nil {
-			return fmt.Errorf("%s page %d: %w", name, page, err)
+			return serialgate.Verdict{}, fmt.Errorf("%s page %d: %w", name, page, err)
 		}
-		return v.write(name, page, v.set.CheckLabel(decode.Barcodes(found), v.model))
+		return v.set.CheckLabel(decode.Barcodes(found), v.model), nil
+	}
+	if !strings.EqualFold(filepath.Ext(name), ".pdf") {
+		return eachPage(e.ctx, name, 0, func(page, _ int, img image.Image) error {
+			vd, err := check(page, img)
+			if err != nil {
+				return err
+			}
+			return v.write(name, page, vd)
+		})
+	}
+	// A page that is a picture renders at the picture's resolution, which
+	// reads most labels at a fraction of the cost; a page that gives no
+	// valid serial that way is looked at again at full resolution before
+	// it is rejected, so a coarse look never costs a verdict.
+	return raster.PDF(e.ctx, name, raster.Options{ImageDPI: true}, func(p raster.Page) error {
+		if p.Err != nil {
+			return p.Err
+		}
+		vd, err := check(p.N, p.Image)
+		if err != nil {
+			return err
+		}
+		if !vd.OK && p.DPI < raster.DefaultDPI {
+			img, err := raster.RenderPage(e.ctx, name, p.N, raster.Options{})
+			if err != nil {
+				return err
+			}
+			if vd, err = check(p.N, img); err != nil {
+				return err
+			}
+		}
+		return v.write(name, p.N, vd)
 	})
 }
 

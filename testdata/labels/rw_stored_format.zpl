@@ -1,0 +1,24 @@
+^XA
+^DFE:SHIPLBL.ZPL^FS
+^CF0,28
+^FO30,30^FN1"Model"^FS
+^FO30,70^A0N,24,24^FDFixed: Acme Devices^FS
+^FO30,110^BY2^BCN,80,Y,N,N^FN2"Serial"^FS
+^FO30,240^BXN,5,200^FN3^FDdefault-dm^FS
+^XZ
+^XA
+^XFE:SHIPLBL.ZPL^FS
+^FN1^FDSmart Plug S2^FS
+^FN2^FDASP2-0000000111^FS
+^XZ
+^xa
+^xfshiplbl^fs
+^fn1^fdSmart Plug S2^fs
+^fn2^snASP2-0000000120,5,Y^fs
+^fn3^fvASP2-DM^fs
+^pq3
+^xz
+^XA
+^XFR:SHIPLBL.ZPL^FS
+^FN1^FDMissing^FS
+^XZ
