@@ -1,0 +1,128 @@
+// Package microqr finds and reads Micro QR Code symbols (ISO/IEC 18004,
+// versions M1 to M4) in gray images, in pure Go: the single finder pattern
+// and the timing patterns along the top and left edges give the symbol's
+// place, orientation and size; the format information, the data mask, the
+// codeword placement, Reed–Solomon correction and the segment modes follow
+// the standard.
+package microqr
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Symbol is one Micro QR Code read from an image.
+type Symbol struct {
+	Text     string
+	Raw      []byte // the symbol's bytes, when they differ from Text
+	Segments []Segment
+	Version  int      // 1 to 4 for M1 to M4
+	Level    byte     // 'L', 'M' or 'Q'; '-' for M1, which only detects errors
+	Corners  [4]Point // top left, top right, bottom right, bottom left of the symbol
+	Mirrored bool
+	Errors   int // codewords corrected
+}
+
+// Name is the version and level as the standard writes them: "M1", "M3-L".
+func (s Symbol) Name() string {
+	if s.Level == '-' {
+		return fmt.Sprintf("M%d", s.Version)
+	}
+	return fmt.Sprintf("M%d-%c", s.Version, s.Level)
+}
+
+// maxFinders bounds the finder candidates tried per image: a textured
+// photo yields many, and each costs a few samplings.
+const maxFinders = 24
+
+// Read finds every Micro QR Code in im. An image without one gives no
+// symbols and no error; only a malformed Image is an error.
+func Read(im Image) ([]Symbol, error) {
+	if !im.valid() {
+		return nil, fmt.Errorf("micro qr: bad gray image %dx%d stride %d with %d bytes", im.Width, im.Height, im.Stride, len(im.Pix))
+	}
+	f := newField()
+	r := max(8, min(im.Width, im.Height)/8)
+	out := readBitmap(localThreshold(im, r), f)
+	if len(out) == 0 {
+		out = readBitmap(globalThreshold(im), f)
+	}
+	return out, nil
+}
+
+func readBitmap(b *bitmap, f *field) []Symbol {
+	var out []Symbol
+	for _, fd := range findFinders(b, maxFinders) {
+		cs, ok := b.finderCorners(fd)
+		if !ok {
+			continue
+		}
+		s, err := b.readAt(cs, f)
+		if err != nil {
+			continue
+		}
+		dup := false
+		for _, o := range out {
+			if o.Text == s.Text && math.Hypot(o.Corners[0].X-s.Corners[0].X, o.Corners[0].Y-s.Corners[0].Y) < 4*fd.module {
+				dup = true
+			}
+		}
+		if !dup {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// errNoSymbol is a finder pattern with no readable symbol around it.
+var errNoSymbol = errors.New("micro qr: no symbol at the finder pattern")
+
+// readAt tries each placement of a symbol on the finder with corners cs.
+func (b *bitmap) readAt(cs [4]Point, f *field) (Symbol, error) {
+	err := errNoSymbol
+	for _, p := range b.placements(cs) {
+		g := b.sample(p)
+		// The fixed patterns must be there: a few modules may be wrong, not more.
+		if g.patternErrors() > 4+p.n/4 {
+			continue
+		}
+		for _, mirrored := range []bool{false, true} {
+			gg := g
+			if mirrored {
+				gg = g.transposed()
+			}
+			d, e := readGrid(gg, f, 3)
+			if e != nil {
+				err = e
+				continue
+			}
+			s, e := symbolOf(d)
+			if e != nil {
+				err = e
+				continue
+			}
+			s.Mirrored = mirrored
+			n := float64(p.n)
+			s.Corners = [4]Point{p.h.apply(0, 0), p.h.apply(n, 0), p.h.apply(n, n), p.h.apply(0, n)}
+			if mirrored {
+				s.Corners[1], s.Corners[3] = s.Corners[3], s.Corners[1]
+			}
+			return s, nil
+		}
+	}
+	return Symbol{}, err
+}
+
+// symbolOf decodes the corrected data codewords.
+func symbolOf(d decoded) (Symbol, error) {
+	segs, err := DecodeBits(d.data, d.info.version, d.info.dataBits())
+	if err != nil {
+		return Symbol{}, err
+	}
+	text, raw, err := Text(segs)
+	if err != nil {
+		return Symbol{}, err
+	}
+	return Symbol{Text: text, Raw: raw, Segments: segs, Version: d.info.version, Level: byte(d.info.level), Errors: d.errors}, nil
+}
