@@ -112,3 +112,64 @@ func globalThreshold(im Image) *bitmap {
 	}
 	return b
 }
+
+// midThreshold binarizes at the middle between the darkest and the
+// lightest gray around each pixel: the minimum and maximum of 3×3-smoothed
+// pixels over blocks, spread over the blocks around. Blur spreads an edge
+// evenly to both sides of that middle, so dark modules keep their width
+// where a mean-based threshold, pulled up by a light quiet zone, would
+// widen them. Where the gray hardly varies the pixels are light.
+func midThreshold(im Image, block int) *bitmap {
+	w, h := im.Width, im.Height
+	smooth := make([]uint8, w*h)
+	for y := range h {
+		for x := range w {
+			s, n := 0, 0
+			for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
+				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+					s += int(im.Pix[yy*im.Stride+xx])
+					n++
+				}
+			}
+			smooth[y*w+x] = uint8(s / n)
+		}
+	}
+	bw, bh := (w+block-1)/block, (h+block-1)/block
+	lo, hi := make([]uint8, bw*bh), make([]uint8, bw*bh)
+	for by := range bh {
+		for bx := range bw {
+			mn, mx := uint8(255), uint8(0)
+			for y := by * block; y < min(h, (by+1)*block); y++ {
+				for x := bx * block; x < min(w, (bx+1)*block); x++ {
+					v := smooth[y*w+x]
+					mn, mx = min(mn, v), max(mx, v)
+				}
+			}
+			lo[by*bw+bx], hi[by*bw+bx] = mn, mx
+		}
+	}
+	const spread, minContrast = 2, 32
+	thr := make([]int, bw*bh)
+	for by := range bh {
+		for bx := range bw {
+			mn, mx := uint8(255), uint8(0)
+			for y := max(0, by-spread); y <= min(bh-1, by+spread); y++ {
+				for x := max(0, bx-spread); x <= min(bw-1, bx+spread); x++ {
+					mn, mx = min(mn, lo[y*bw+x]), max(mx, hi[y*bw+x])
+				}
+			}
+			if int(mx)-int(mn) < minContrast {
+				thr[by*bw+bx] = -1
+			} else {
+				thr[by*bw+bx] = (int(mn) + int(mx) + 1) / 2
+			}
+		}
+	}
+	b := &bitmap{w: w, h: h, dark: make([]bool, w*h)}
+	for y := range h {
+		for x := range w {
+			b.dark[y*w+x] = int(im.Pix[y*im.Stride+x]) < thr[(y/block)*bw+x/block]
+		}
+	}
+	return b
+}

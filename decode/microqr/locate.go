@@ -1,6 +1,9 @@
 package microqr
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // finderCorners finds the four outer corners of the finder pattern around
 // f, in order around the square: it fills the dark ring that surrounds the
@@ -103,114 +106,139 @@ func (b *bitmap) finderCorners(f finder) ([4]Point, bool) {
 	return cs, true
 }
 
-// timing follows a timing pattern from the finder's edge: along v = 0.5
-// (or u = 0.5 when down is true) in the module space of h, it expects the
-// light separator, then dark and light modules in turn, then the quiet
-// zone. It returns the module count the pattern gives and the image
-// points of the edges between its modules, with their module coordinates.
-func (b *bitmap) timing(h homography, down bool) (n int, img, mod []Point, ok bool) {
-	const step = 0.125
-	at := func(t float64) Point {
-		if down {
-			return h.apply(0.5, t)
-		}
-		return h.apply(t, 0.5)
-	}
-	type run struct {
-		dark       bool
-		start, end float64
-	}
-	var runs []run
-	for t := 7.0 + step/2; t < 21; t += step {
-		d := b.atf(at(t))
-		if len(runs) == 0 || runs[len(runs)-1].dark != d {
-			runs = append(runs, run{d, t - step/2, t + step/2})
-		} else {
-			runs[len(runs)-1].end = t + step/2
-		}
-	}
-	if len(runs) < 4 || runs[0].dark {
-		return 0, nil, nil, false
-	}
-	short := func(r run) bool { l := r.end - r.start; return l > 0.35 && l < 1.8 }
-	if !short(runs[0]) {
-		return 0, nil, nil, false
-	}
-	darks := 0
-	i := 1
-	for ; i < len(runs); i++ {
-		r := runs[i]
-		if r.dark {
-			if !short(r) {
-				return 0, nil, nil, false
-			}
-			darks++
-			continue
-		}
-		if !short(r) {
-			break // the quiet zone
-		}
-	}
-	if i == len(runs) || darks < 2 || darks > 5 {
-		return 0, nil, nil, false
-	}
-	// The edges between the runs: module boundaries 8, 9, … 7+2·darks.
-	for k := 1; k <= 2*darks; k++ {
-		t := runs[k].start
-		u := float64(7 + k)
-		img = append(img, at(t))
-		if down {
-			mod = append(mod, Point{0.5, u})
-		} else {
-			mod = append(mod, Point{u, 0.5})
-		}
-	}
-	return 7 + 2*darks, img, mod, true
-}
-
 // placement is one way of laying the symbol's module grid on the image.
 type placement struct {
-	h homography
-	n int
+	h      homography
+	n      int
+	finder [4]Point // the finder's corners at module (0,0), (7,0), (7,7), (0,7)
 }
 
-// placements finds the ways the symbol around finder corners cs may lie:
-// the corner from which timing patterns run along both sides is the
-// symbol's, and the timing patterns give its size.
-func (b *bitmap) placements(cs [4]Point) []placement {
-	var out []placement
+// orientations lists the ways the finder with corners cs may stand, best
+// first: each corner of the finder taken as the symbol's, in both
+// handednesses, whose format information (read with the finder's own
+// geometry) decodes to a symbol, with the timing patterns starting as they
+// must beside it.
+func (b *bitmap) orientations(cs [4]Point) []placement {
+	type cand struct {
+		p     placement
+		score int
+	}
+	var cands []cand
+	unit := []Point{{0, 0}, {7, 0}, {7, 7}, {0, 7}}
 	for k := range 4 {
 		c, a, d, e := cs[k], cs[(k+1)%4], cs[(k+2)%4], cs[(k+3)%4]
-		// a is along the top when turning from a to e is clockwise on the
-		// image (y down); else swap them.
-		if (a.X-c.X)*(e.Y-c.Y)-(a.Y-c.Y)*(e.X-c.X) < 0 {
+		for range 2 {
 			a, e = e, a
+			h0, ok := fitHomography(unit, []Point{c, a, d, e})
+			if !ok {
+				continue
+			}
+			raw := 0
+			for col := 1; col <= 8; col++ {
+				raw = raw<<1 | b2i(b.atf(h0.apply(float64(col)+0.5, 8.5)))
+			}
+			for row := 7; row >= 1; row-- {
+				raw = raw<<1 | b2i(b.atf(h0.apply(8.5, float64(row)+0.5)))
+			}
+			num, _, wrong, ok := readFormat(raw, 3)
+			if !ok {
+				continue
+			}
+			// The separator and the first timing modules on both sides.
+			bad := wrong
+			for i, want := range []bool{false, true, false, true} {
+				t := 7.5 + float64(i)
+				bad += b2i(b.atf(h0.apply(t, 0.5)) != want) + b2i(b.atf(h0.apply(0.5, t)) != want)
+			}
+			if bad > 4 {
+				continue
+			}
+			cands = append(cands, cand{placement{h0, symbols[num].size(), [4]Point{c, a, d, e}}, bad})
 		}
-		unit := []Point{{0, 0}, {7, 0}, {7, 7}, {0, 7}}
-		h0, ok := fitHomography(unit, []Point{c, a, d, e})
-		if !ok {
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score < cands[j].score })
+	out := make([]placement, len(cands))
+	for i, c := range cands {
+		out[i] = c.p
+	}
+	return out
+}
+
+// refine fits the grid of p again to what the image shows beyond the
+// finder: the edges between the timing modules along the top and left,
+// and the symbol's right and bottom edges where their modules are dark.
+func (b *bitmap) refine(p placement, edges bool) (placement, bool) {
+	n := float64(p.n)
+	src := []Point{{0, 0}, {7, 0}, {7, 7}, {0, 7}}
+	dst := append([]Point{}, p.finder[:]...)
+	const step = 0.0625
+	for _, down := range []bool{false, true} {
+		at := func(t, s float64) Point {
+			if down {
+				return p.h.apply(s, t)
+			}
+			return p.h.apply(t, s)
+		}
+		// Timing: each edge between modules j-1 and j (j = 8 … n) lies
+		// where the colour changes nearest to j.
+		for j := 8; j <= p.n; j++ {
+			wantDark := j%2 == 1 // module j-1 is dark when j-1 is even
+			best := math.Inf(1)
+			for t := float64(j) - 0.5; t <= float64(j)+0.5; t += step {
+				if b.atf(at(t-step/2, 0.5)) == wantDark && b.atf(at(t+step/2, 0.5)) != wantDark {
+					if math.Abs(t-float64(j)) < math.Abs(best-float64(j)) {
+						best = t
+					}
+				}
+			}
+			if !math.IsInf(best, 1) {
+				src = append(src, mod(down, float64(j), 0.5))
+				dst = append(dst, at(best, 0.5))
+			}
+		}
+		if !edges {
 			continue
 		}
-		nTop, imgTop, modTop, okTop := b.timing(h0, false)
-		nLeft, imgLeft, modLeft, okLeft := b.timing(h0, true)
-		if !okTop && !okLeft {
-			continue
+		// The far edge, seen from outside: where a module of the last
+		// row or column is dark, its outer side is the symbol's edge.
+		type hit struct {
+			s, t float64
 		}
-		src := append(append([]Point{}, unit...), append(modTop, modLeft...)...)
-		dst := append([]Point{c, a, d, e}, append(imgTop, imgLeft...)...)
-		h, ok := fitHomography(src, dst)
-		if !ok {
-			h = h0
+		var hits []hit
+		for i := 1; i < p.n; i++ {
+			s := float64(i) + 0.5
+			for t := n + 1.5; t > n-0.75; t -= step {
+				if b.atf(at(s, t)) && b.atf(at(s, t-0.25)) && b.atf(at(s, t-0.5)) {
+					hits = append(hits, hit{s, t + step/2})
+					break
+				}
+			}
 		}
-		sizes := map[int]bool{}
-		for _, n := range []int{nTop, nLeft} {
-			if n != 0 && !sizes[n] {
-				sizes[n] = true
-				out = append(out, placement{h, n})
+		far := math.Inf(-1)
+		for _, h := range hits {
+			far = max(far, h.t)
+		}
+		for _, h := range hits {
+			if h.t > far-0.5 {
+				src = append(src, mod(down, h.s, n))
+				dst = append(dst, at(h.s, h.t))
 			}
 		}
 	}
-	return out
+	h, ok := fitHomography(src, dst)
+	if !ok {
+		return p, false
+	}
+	return placement{h, p.n, p.finder}, true
+}
+
+// mod is the module-space point at t along a timing pattern and s across
+// it: along the top (u = t, v = s), or down the left (u = s, v = t).
+func mod(down bool, t, s float64) Point {
+	if down {
+		return Point{s, t}
+	}
+	return Point{t, s}
 }
 
 // sample reads the n×n grid of module centres.

@@ -43,12 +43,12 @@ func Read(im Image) ([]Symbol, error) {
 		return nil, fmt.Errorf("micro qr: bad gray image %dx%d stride %d with %d bytes", im.Width, im.Height, im.Stride, len(im.Pix))
 	}
 	f := newField()
-	r := max(8, min(im.Width, im.Height)/8)
-	out := readBitmap(localThreshold(im, r), f)
-	if len(out) == 0 {
-		out = readBitmap(globalThreshold(im), f)
+	for _, bin := range binarizers {
+		if out := readBitmap(bin(im), f); len(out) > 0 {
+			return out, nil
+		}
 	}
-	return out, nil
+	return nil, nil
 }
 
 func readBitmap(b *bitmap, f *field) []Symbol {
@@ -75,24 +75,40 @@ func readBitmap(b *bitmap, f *field) []Symbol {
 	return out
 }
 
+// binarizers are tried in turn until one gives a symbol.
+var binarizers = []func(Image) *bitmap{
+	func(im Image) *bitmap { return midThreshold(im, 8) },
+	func(im Image) *bitmap { return localThreshold(im, max(8, min(im.Width, im.Height)/8)) },
+	globalThreshold,
+}
+
 // errNoSymbol is a finder pattern with no readable symbol around it.
 var errNoSymbol = errors.New("micro qr: no symbol at the finder pattern")
 
-// readAt tries each placement of a symbol on the finder with corners cs.
+// readAt tries each orientation of a symbol on the finder with corners
+// cs, sampling the grid as fitted to the timing patterns and the far edges,
+// then to the timing patterns alone, then to the finder alone.
 func (b *bitmap) readAt(cs [4]Point, f *field) (Symbol, error) {
 	err := errNoSymbol
-	for _, p := range b.placements(cs) {
-		g := b.sample(p)
-		// The fixed patterns must be there: a few modules may be wrong, not more.
-		if g.patternErrors() > 4+p.n/4 {
-			continue
-		}
-		for _, mirrored := range []bool{false, true} {
-			gg := g
-			if mirrored {
-				gg = g.transposed()
+	for _, p0 := range b.orientations(cs) {
+		tries := []placement{p0}
+		if p1, ok := b.refine(p0, false); ok {
+			tries = append(tries, p1)
+			if p2, ok := b.refine(p1, true); ok {
+				if p3, ok := b.refine(p2, true); ok {
+					tries = append(tries, p3)
+				}
+				tries = append(tries, p2)
 			}
-			d, e := readGrid(gg, f, 3)
+		}
+		for i := len(tries) - 1; i >= 0; i-- {
+			p := tries[i]
+			g := b.sample(p)
+			// The fixed patterns must be there: a few modules may be wrong, not more.
+			if g.patternErrors() > 4+p.n/4 {
+				continue
+			}
+			d, e := readGrid(g, f, 3)
 			if e != nil {
 				err = e
 				continue
@@ -102,12 +118,10 @@ func (b *bitmap) readAt(cs [4]Point, f *field) (Symbol, error) {
 				err = e
 				continue
 			}
-			s.Mirrored = mirrored
 			n := float64(p.n)
 			s.Corners = [4]Point{p.h.apply(0, 0), p.h.apply(n, 0), p.h.apply(n, n), p.h.apply(0, n)}
-			if mirrored {
-				s.Corners[1], s.Corners[3] = s.Corners[3], s.Corners[1]
-			}
+			o, x, y := s.Corners[0], s.Corners[1], s.Corners[3]
+			s.Mirrored = (x.X-o.X)*(y.Y-o.Y)-(x.Y-o.Y)*(y.X-o.X) < 0
 			return s, nil
 		}
 	}
