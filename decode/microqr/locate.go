@@ -94,16 +94,75 @@ func (b *bitmap) finderCorners(f finder) ([4]Point, bool) {
 	if d2 := math.Hypot(c2.X-c4.X, c2.Y-c4.Y); d2 < diag*0.6 || d2 > diag/0.6 {
 		return [4]Point{}, false
 	}
-	// Each extreme pixel's centre lies half a pixel inside the corner.
 	cs := [4]Point{c1, c2, c3, c4}
-	for i, c := range cs {
-		dx, dy := c.X-mx, c.Y-my
-		d := math.Hypot(dx, dy)
-		if d > 0 {
-			cs[i] = Point{c.X + 0.7*dx/d, c.Y + 0.7*dy/d}
+	// Each side is fitted as a line through the ring's outer boundary
+	// pixels between two rough corners, and the corners are taken again
+	// where the lines meet.
+	var lines [4][3]float64 // a·x + b·y = c, (a, b) pointing outwards
+	for i := range 4 {
+		p, q := cs[i], cs[(i+1)%4]
+		var sx, sy, sxx, syy, sxy, n float64
+		for _, px := range pts {
+			if !b.outerEdge(px, f) {
+				continue
+			}
+			pp := pt(px)
+			// along the side, away from its ends
+			dx, dy := q.X-p.X, q.Y-p.Y
+			l2 := dx*dx + dy*dy
+			tpos := ((pp.X-p.X)*dx + (pp.Y-p.Y)*dy) / l2
+			dist := math.Abs((pp.X-p.X)*dy-(pp.Y-p.Y)*dx) / math.Sqrt(l2)
+			if tpos < 0.15 || tpos > 0.85 || dist > 1.5 {
+				continue
+			}
+			sx += pp.X
+			sy += pp.Y
+			sxx += pp.X * pp.X
+			syy += pp.Y * pp.Y
+			sxy += pp.X * pp.Y
+			n++
 		}
+		if n < 3 {
+			return [4]Point{}, false
+		}
+		mx, my := sx/n, sy/n
+		cxx, cyy, cxy := sxx/n-mx*mx, syy/n-my*my, sxy/n-mx*my
+		// the line's direction is the principal axis of the points
+		theta := 0.5 * math.Atan2(2*cxy, cxx-cyy)
+		a, b := -math.Sin(theta), math.Cos(theta)
+		mid := Point{(p.X + q.X) / 2, (p.Y + q.Y) / 2}
+		if a*(mid.X-f.x)+b*(mid.Y-f.y) < 0 {
+			a, b = -a, -b
+		}
+		// boundary pixel centres lie half a pixel inside the edge
+		lines[i] = [3]float64{a, b, a*mx + b*my + 0.5}
+	}
+	for i := range 4 {
+		l1, l2 := lines[(i+3)%4], lines[i]
+		det := l1[0]*l2[1] - l1[1]*l2[0]
+		if math.Abs(det) < 0.1 {
+			return [4]Point{}, false
+		}
+		c := Point{(l1[2]*l2[1] - l1[1]*l2[2]) / det, (l1[0]*l2[2] - l1[2]*l2[0]) / det}
+		if math.Hypot(c.X-cs[i].X, c.Y-cs[i].Y) > 2*f.module+2 {
+			return [4]Point{}, false
+		}
+		cs[i] = c
 	}
 	return cs, true
+}
+
+// outerEdge tells whether the dark pixel px has a light 4-neighbour
+// farther from the finder's centre than itself.
+func (b *bitmap) outerEdge(px [2]int, f finder) bool {
+	d0 := math.Hypot(float64(px[0])+0.5-f.x, float64(px[1])+0.5-f.y)
+	for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+		x, y := px[0]+d[0], px[1]+d[1]
+		if !b.at(x, y) && math.Hypot(float64(x)+0.5-f.x, float64(y)+0.5-f.y) > d0 {
+			return true
+		}
+	}
+	return false
 }
 
 // placement is one way of laying the symbol's module grid on the image.

@@ -87,22 +87,24 @@ var errNoSymbol = errors.New("micro qr: no symbol at the finder pattern")
 
 // readAt tries each orientation of a symbol on the finder with corners
 // cs, sampling the grid as fitted to the timing patterns and the far edges,
-// then to the timing patterns alone, then to the finder alone.
+// then to the timing patterns alone, then to the finder alone, and last
+// with the far corner moved about: it is the point the finder and timing
+// patterns pin down least.
 func (b *bitmap) readAt(cs [4]Point, f *field) (Symbol, error) {
 	err := errNoSymbol
 	for _, p0 := range b.orientations(cs) {
 		tries := []placement{p0}
 		if p1, ok := b.refine(p0, false); ok {
-			tries = append(tries, p1)
+			tries = append([]placement{p1}, tries...)
 			if p2, ok := b.refine(p1, true); ok {
+				tries = append([]placement{p2}, tries...)
 				if p3, ok := b.refine(p2, true); ok {
-					tries = append(tries, p3)
+					tries = append([]placement{p3}, tries...)
 				}
-				tries = append(tries, p2)
 			}
 		}
-		for i := len(tries) - 1; i >= 0; i-- {
-			p := tries[i]
+		tries = append(tries, jitter(tries[0])...)
+		for _, p := range tries {
 			g := b.sample(p)
 			// The fixed patterns must be there: a few modules may be wrong, not more.
 			if g.patternErrors() > 4+p.n/4 {
@@ -126,6 +128,21 @@ func (b *bitmap) readAt(cs [4]Point, f *field) (Symbol, error) {
 		}
 	}
 	return Symbol{}, err
+}
+
+// jitter returns placements with p's far corner, module (n, n), moved by
+// up to half a module, the other three corners kept.
+func jitter(p placement) []placement {
+	n := float64(p.n)
+	src := []Point{{0, 0}, {n, 0}, {n, n}, {0, n}}
+	var out []placement
+	for _, d := range [][2]float64{{-0.5, 0}, {0.5, 0}, {0, -0.5}, {0, 0.5}, {-0.5, -0.5}, {0.5, 0.5}, {-0.5, 0.5}, {0.5, -0.5}} {
+		dst := []Point{p.h.apply(0, 0), p.h.apply(n, 0), p.h.apply(n+d[0], n+d[1]), p.h.apply(0, n)}
+		if h, ok := fitHomography(src, dst); ok {
+			out = append(out, placement{h, p.n, p.finder})
+		}
+	}
+	return out
 }
 
 // symbolOf decodes the corrected data codewords.
