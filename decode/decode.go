@@ -36,7 +36,7 @@ import (
 // Is1D tells whether s is a linear symbology.
 func Is1D(s serialgate.Symbology) bool {
 	switch s {
-	case serialgate.Aztec, serialgate.DataMatrix, serialgate.QRCode:
+	case serialgate.Aztec, serialgate.DataMatrix, serialgate.QRCode, serialgate.MicroQR:
 		return false
 	}
 	return true
@@ -980,7 +980,7 @@ func matrixVariants(g Gray) []variant {
 // The variants run as many at a time as there are cores, and the first in
 // order that finds a code is taken, as if they had run one by one.
 func (d *Decoder) matrix(g Gray, vs []variant) []Barcode {
-	if !d.want[serialgate.QRCode] && !d.want[serialgate.DataMatrix] && !d.want[serialgate.Aztec] {
+	if !d.want[serialgate.QRCode] && !d.want[serialgate.DataMatrix] && !d.want[serialgate.Aztec] && !d.want[serialgate.MicroQR] {
 		return nil
 	}
 	batch := max(1, min(runtime.GOMAXPROCS(0), 4))
@@ -1069,6 +1069,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	bitmap := func(g Gray) *gozxing.BinaryBitmap { return binarize(g, v.global) }
 	// The binarized image is computed once and shared by the readers.
 	whole := bitmap(g)
+	out = append(out, d.microQR(g, v)...)
 	if d.want[serialgate.QRCode] && whole != nil {
 		// The multi-code QR detector tries every triple of finder-pattern
 		// candidates, which on a textured camera frame can be thousands:
