@@ -71,7 +71,8 @@ type Barcode struct {
 	Angle     int     // degrees the code is turned, counterclockwise: 0, 90, 180 or 270
 	ScanLines int     // for 1D codes, how many scan lines read it
 
-	unread bool // decoded, but its text cannot be trusted: left out
+	unread bool   // decoded, but its text cannot be trusted: left out
+	addOn  string // an EAN/UPC add-on read on this scan line
 }
 
 // Sequence places a symbol in a structured-append series.
@@ -498,8 +499,9 @@ var pureHints = map[gozxing.DecodeHintType]interface{}{
 
 // scanHit gathers the scan lines that read one code.
 type scanHit struct {
-	b     Barcode
-	lines map[int]bool
+	b      Barcode
+	lines  map[int]bool
+	addOns addOnVotes
 }
 
 // linear reads 1D codes on horizontal scan lines, and on vertical ones
@@ -626,12 +628,13 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 		key := string(b.Symbology) + "\x00" + b.Text
 		h := hits[key]
 		if h == nil {
-			h = &scanHit{b: b, lines: map[int]bool{}}
+			h = &scanHit{b: b, lines: map[int]bool{}, addOns: addOnVotes{}}
 			h.b.Corners = nil
 			hits[key] = h
 			order = append(order, key)
 		}
 		h.lines[r.y] = true
+		h.addOns.add(b.addOn, r.y)
 		h.b.Corners = append(h.b.Corners, b.Corners...)
 	}
 	settled = len(order) > 0
@@ -641,7 +644,8 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 			settled = false
 			continue
 		}
-		b := h.b
+		b := h.addOns.apply(h.b, d.minLines(h.b.Symbology))
+		b.addOn = ""
 		b.ScanLines = len(h.lines)
 		b.Corners = outline(b.Corners)
 		b.Angle = (b.Angle + angle) % 360
@@ -709,6 +713,7 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 				if !quietZones(row, b) {
 					continue
 				}
+				b.addOn = readAddOn(row, b)
 				if attempt == 1 {
 					b.Angle = (b.Angle + 180) % 360
 					for i := range b.Corners {
