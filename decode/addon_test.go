@@ -3,6 +3,7 @@ package decode
 import (
 	"image"
 	"image/draw"
+	"strings"
 	"testing"
 
 	"github.com/serialgate/serialgate"
@@ -85,4 +86,25 @@ func TestAddOnQuietZone(t *testing.T) {
 	if got := read(); got != "4006381333931" {
 		t.Errorf("a bar in the add-on's quiet zone: read %q, want the main code alone", got)
 	}
+}
+
+// FuzzAddOn runs the add-on decoder on any element widths: no panic, and
+// what it reads is digits of the length asked for.
+func FuzzAddOn(f *testing.F) {
+	f.Add([]byte{1, 1, 2, 2, 2, 2, 1, 1, 1, 2, 1, 2, 2, 9}, true)
+	f.Add([]byte{1, 1, 2, 2, 2, 2, 1, 1, 1, 2, 1, 2, 2, 1, 1, 1, 2, 3, 1, 1, 1, 3, 2, 1, 1, 1, 1, 1, 2, 3, 1, 9}, false)
+	f.Fuzz(func(t *testing.T, widths []byte, two bool) {
+		runs := make([]int, len(widths))
+		for i, w := range widths {
+			runs[i] = int(w)
+		}
+		digits := 5
+		if two {
+			digits = 2
+		}
+		s, ok := decodeAddOn(runs, digits, 1)
+		if ok != (s != "") || ok && (len(s) != digits || strings.Trim(s, "0123456789") != "") {
+			t.Fatalf("read %q, %v", s, ok)
+		}
+	})
 }
