@@ -126,24 +126,21 @@ func blur(in []float64, w, h int, sigma float64) []float64 {
 	for i := range k {
 		k[i] /= sum
 	}
-	tmp := make([]float64, len(in))
-	for y := range h {
-		for x := range w {
-			var v float64
-			for i, kv := range k {
-				xx := min(max(x+i-r, 0), w-1)
-				v += in[y*w+xx] * kv
-			}
-			tmp[y*w+x] = v
-		}
-	}
+	return convolve(convolve(in, w, h, k, 1, 0), w, h, k, 0, 1)
+}
+
+// convolve applies the kernel k along (dx, dy): rows for (1, 0), columns
+// for (0, 1).
+func convolve(in []float64, w, h int, k []float64, dx, dy int) []float64 {
+	r := len(k) / 2
 	out := make([]float64, len(in))
 	for y := range h {
 		for x := range w {
 			var v float64
 			for i, kv := range k {
-				yy := min(max(y+i-r, 0), h-1)
-				v += tmp[yy*w+x] * kv
+				xx := min(max(x+(i-r)*dx, 0), w-1)
+				yy := min(max(y+(i-r)*dy, 0), h-1)
+				v += in[yy*w+xx] * kv
 			}
 			out[y*w+x] = v
 		}
