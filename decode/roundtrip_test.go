@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/serialgate/serialgate"
-	shoot "github.com/serialgate/serialgate/decode/internal/photo"
+	shoot "github.com/serialgate/serialgate/internal/photo"
 	"github.com/serialgate/serialgate/internal/testenv"
 )
 

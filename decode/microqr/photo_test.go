@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/serialgate/serialgate/decode/internal/photo"
+	"github.com/serialgate/serialgate/internal/photo"
 )
 
 // photoCase is a symbol drawn by qrencode and photographed.
