@@ -9,15 +9,14 @@ import (
 
 // microQR reads the Micro QR Codes of one variant of the image, in the
 // variant's coordinates. The reader finds the symbol at any angle and in
-// either handedness itself: of the variants it takes only those that
-// change what the pixels say (inverted, upscaled), not the turned or
-// re-binarized ones.
+// either handedness, and binarizes in its own ways: of the variants it
+// takes the plain image and the inverted one (light modules on dark).
 func (d *Decoder) microQR(g Gray, v variant) []Barcode {
 	if !d.want[serialgate.MicroQR] {
 		return nil
 	}
 	switch v.name {
-	case "plain", "inverted", "upscaled", "half":
+	case "plain", "inverted":
 	default:
 		return nil
 	}

@@ -37,41 +37,6 @@ func (b *bitmap) atf(p Point) bool {
 	return b.at(int(math.Floor(p.X)), int(math.Floor(p.Y)))
 }
 
-// localThreshold binarizes with Sauvola's rule over a square window of
-// radius r: a pixel is dark below mean·(1 + k(σ/128 − 1)), which follows
-// shadows and keeps flat areas light.
-func localThreshold(im Image, r int) *bitmap {
-	w, h := im.Width, im.Height
-	sum := make([]int64, (w+1)*(h+1))
-	sq := make([]int64, (w+1)*(h+1))
-	for y := range h {
-		var rs, rq int64
-		row := im.Pix[y*im.Stride : y*im.Stride+w]
-		for x, v := range row {
-			rs += int64(v)
-			rq += int64(v) * int64(v)
-			sum[(y+1)*(w+1)+x+1] = sum[y*(w+1)+x+1] + rs
-			sq[(y+1)*(w+1)+x+1] = sq[y*(w+1)+x+1] + rq
-		}
-	}
-	b := &bitmap{w: w, h: h, dark: make([]bool, w*h)}
-	const k = 0.2
-	for y := range h {
-		y0, y1 := max(0, y-r), min(h, y+r+1)
-		for x := range w {
-			x0, x1 := max(0, x-r), min(w, x+r+1)
-			n := float64((y1 - y0) * (x1 - x0))
-			s := float64(sum[y1*(w+1)+x1] - sum[y0*(w+1)+x1] - sum[y1*(w+1)+x0] + sum[y0*(w+1)+x0])
-			q := float64(sq[y1*(w+1)+x1] - sq[y0*(w+1)+x1] - sq[y1*(w+1)+x0] + sq[y0*(w+1)+x0])
-			mean := s / n
-			sd := math.Sqrt(max(0, q/n-mean*mean))
-			t := mean * (1 + k*(sd/128-1))
-			b.dark[y*w+x] = float64(im.Pix[y*im.Stride+x]) < t
-		}
-	}
-	return b
-}
-
 // globalThreshold binarizes with one threshold, Otsu's: the split of the
 // histogram with the largest variance between its two classes.
 func globalThreshold(im Image) *bitmap {
@@ -113,63 +78,122 @@ func globalThreshold(im Image) *bitmap {
 	return b
 }
 
+// smooth3 returns the image averaged over 3×3 pixels (fewer at the
+// edges), compact (stride = width): a box filter, rows then columns.
+func smooth3(im Image) []uint8 {
+	w, h := im.Width, im.Height
+	rows := make([]uint16, w*h)
+	for y := range h {
+		p := im.Pix[y*im.Stride : y*im.Stride+w]
+		for x := range w {
+			s := uint16(p[x])
+			if x > 0 {
+				s += uint16(p[x-1])
+			}
+			if x+1 < w {
+				s += uint16(p[x+1])
+			}
+			rows[y*w+x] = s
+		}
+	}
+	out := make([]uint8, w*h)
+	for y := range h {
+		y0, y1 := max(0, y-1), min(h-1, y+1)
+		ny := y1 - y0 + 1
+		for x := range w {
+			nx := min(w-1, x+1) - max(0, x-1) + 1
+			s := 0
+			for yy := y0; yy <= y1; yy++ {
+				s += int(rows[yy*w+x])
+			}
+			out[y*w+x] = uint8(s / (nx * ny))
+		}
+	}
+	return out
+}
+
 // midThreshold binarizes at the middle between the darkest and the
 // lightest gray around each pixel: the minimum and maximum of 3×3-smoothed
 // pixels over blocks, spread over the blocks around. Blur spreads an edge
 // evenly to both sides of that middle, so dark modules keep their width
 // where a mean-based threshold, pulled up by a light quiet zone, would
 // widen them. Where the gray hardly varies the pixels are light.
-func midThreshold(im Image, block int) *bitmap {
+func midThreshold(im Image, smooth []uint8, block int) *bitmap {
 	w, h := im.Width, im.Height
-	smooth := make([]uint8, w*h)
-	for y := range h {
-		for x := range w {
-			s, n := 0, 0
-			for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
-				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
-					s += int(im.Pix[yy*im.Stride+xx])
-					n++
-				}
-			}
-			smooth[y*w+x] = uint8(s / n)
-		}
-	}
 	bw, bh := (w+block-1)/block, (h+block-1)/block
 	lo, hi := make([]uint8, bw*bh), make([]uint8, bw*bh)
-	for by := range bh {
+	for i := range lo {
+		lo[i] = 255
+	}
+	for y := range h {
+		row := smooth[y*w : y*w+w]
+		bl, bhi := lo[(y/block)*bw:], hi[(y/block)*bw:]
 		for bx := range bw {
-			mn, mx := uint8(255), uint8(0)
-			for y := by * block; y < min(h, (by+1)*block); y++ {
-				for x := bx * block; x < min(w, (bx+1)*block); x++ {
-					v := smooth[y*w+x]
-					mn, mx = min(mn, v), max(mx, v)
-				}
+			mn, mx := bl[bx], bhi[bx]
+			for _, v := range row[bx*block : min(w, (bx+1)*block)] {
+				mn, mx = min(mn, v), max(mx, v)
 			}
-			lo[by*bw+bx], hi[by*bw+bx] = mn, mx
+			bl[bx], bhi[bx] = mn, mx
 		}
 	}
+	// The extremes over the 5×5 blocks around each block: along rows, then
+	// along columns.
 	const spread, minContrast = 2, 32
-	thr := make([]int, bw*bh)
-	for by := range bh {
-		for bx := range bw {
-			mn, mx := uint8(255), uint8(0)
-			for y := max(0, by-spread); y <= min(bh-1, by+spread); y++ {
-				for x := max(0, bx-spread); x <= min(bw-1, bx+spread); x++ {
-					mn, mx = min(mn, lo[y*bw+x]), max(mx, hi[y*bw+x])
-				}
-			}
-			if int(mx)-int(mn) < minContrast {
-				thr[by*bw+bx] = -1
-			} else {
-				thr[by*bw+bx] = (int(mn) + int(mx) + 1) / 2
-			}
+	lo = spreadOut(lo, bw, bh, spread, false)
+	hi = spreadOut(hi, bw, bh, spread, true)
+	thr := make([]int16, bw*bh)
+	for i := range thr {
+		if int(hi[i])-int(lo[i]) < minContrast {
+			thr[i] = -1 // flat: light
+		} else {
+			thr[i] = int16((int(lo[i]) + int(hi[i]) + 1) / 2)
 		}
 	}
 	b := &bitmap{w: w, h: h, dark: make([]bool, w*h)}
 	for y := range h {
-		for x := range w {
-			b.dark[y*w+x] = int(im.Pix[y*im.Stride+x]) < thr[(y/block)*bw+x/block]
+		row := im.Pix[y*im.Stride : y*im.Stride+w]
+		dark := b.dark[y*w : y*w+w]
+		t := thr[(y/block)*bw:]
+		for bx := range bw {
+			tv := t[bx]
+			for x := bx * block; x < min(w, (bx+1)*block); x++ {
+				dark[x] = int16(row[x]) < tv
+			}
 		}
 	}
 	return b
+}
+
+// spreadOut returns, for each block of the bw×bh grid v, the minimum (or
+// the maximum) of v over the blocks within r of it: along rows, then along
+// columns.
+func spreadOut(v []uint8, bw, bh, r int, takeMax bool) []uint8 {
+	pick := func(a, b uint8) uint8 {
+		if takeMax == (b > a) {
+			return b
+		}
+		return a
+	}
+	tmp := make([]uint8, len(v))
+	for by := range bh {
+		row := v[by*bw : by*bw+bw]
+		for bx := range bw {
+			m := row[bx]
+			for _, o := range row[max(0, bx-r):min(bw, bx+r+1)] {
+				m = pick(m, o)
+			}
+			tmp[by*bw+bx] = m
+		}
+	}
+	out := make([]uint8, len(v))
+	for by := range bh {
+		for bx := range bw {
+			m := tmp[by*bw+bx]
+			for y := max(0, by-r); y <= min(bh-1, by+r); y++ {
+				m = pick(m, tmp[y*bw+bx])
+			}
+			out[by*bw+bx] = m
+		}
+	}
+	return out
 }

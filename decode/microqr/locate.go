@@ -21,9 +21,16 @@ func (b *bitmap) finderCorners(f finder) ([4]Point, bool) {
 		return [4]Point{}, false
 	}
 	x0, y0, x1, y1 := cx-reach, cy-reach, cx+reach, cy+reach
-	seen := map[int]bool{}
+	side := x1 - x0 + 1
+	seen := make([]bool, side*side) // the box around the finder, from (x0, y0)
+	mark := func(x, y int) bool {
+		k := (y-y0)*side + x - x0
+		was := seen[k]
+		seen[k] = true
+		return was
+	}
 	stack := [][2]int{{x, cy}}
-	seen[cy*b.w+x] = true
+	mark(x, cy)
 	var pts [][2]int
 	maxPix := int(40*f.module*f.module) + 64
 	for len(stack) > 0 {
@@ -42,16 +49,14 @@ func (b *bitmap) finderCorners(f finder) ([4]Point, bool) {
 					}
 					continue
 				}
-				k := ny*b.w + nx
-				if nx < 0 || ny < 0 || nx >= b.w || ny >= b.h || seen[k] || !b.dark[k] {
+				if !b.at(nx, ny) || mark(nx, ny) {
 					continue
 				}
-				seen[k] = true
 				stack = append(stack, [2]int{nx, ny})
 			}
 		}
 	}
-	if seen[cy*b.w+cx] || len(pts) < 12 {
+	if mark(cx, cy) || len(pts) < 12 {
 		return [4]Point{}, false // the centre block joins the ring: no ring
 	}
 	var mx, my float64

@@ -43,12 +43,15 @@ func Read(im Image) ([]Symbol, error) {
 		return nil, fmt.Errorf("micro qr: bad gray image %dx%d stride %d with %d bytes", im.Width, im.Height, im.Stride, len(im.Pix))
 	}
 	f := newField()
-	for _, bin := range binarizers {
-		if out := readBitmap(bin(im), f); len(out) > 0 {
+	// Two local thresholds (see midThreshold) over blocks of 8 and 4
+	// pixels, then one global threshold, until one gives a symbol.
+	smooth := smooth3(im)
+	for _, block := range []int{8, 4} {
+		if out := readBitmap(midThreshold(im, smooth, block), f); len(out) > 0 {
 			return out, nil
 		}
 	}
-	return nil, nil
+	return readBitmap(globalThreshold(im), f), nil
 }
 
 func readBitmap(b *bitmap, f *field) []Symbol {
@@ -73,13 +76,6 @@ func readBitmap(b *bitmap, f *field) []Symbol {
 		}
 	}
 	return out
-}
-
-// binarizers are tried in turn until one gives a symbol.
-var binarizers = []func(Image) *bitmap{
-	func(im Image) *bitmap { return midThreshold(im, 8) },
-	func(im Image) *bitmap { return localThreshold(im, max(8, min(im.Width, im.Height)/8)) },
-	globalThreshold,
 }
 
 // errNoSymbol is a finder pattern with no readable symbol around it.
