@@ -29,3 +29,16 @@ func TestMicroQRNoFalsePositives(t *testing.T) {
 	}
 	t.Logf("%d photos", n)
 }
+
+// TestMicroQRInverted reads a Micro QR Code printed light on dark, which
+// the standard allows, through the decoder's inverted view.
+func TestMicroQRInverted(t *testing.T) {
+	c := roundTrip{name: "microqr-inverted", sym: serialgate.MicroQR, tool: "qrencode", args: []string{"-M", "-v", "2", "-s", "4", "-m", "3", "--foreground=FFFFFF", "--background=000000", "SN4711"}}
+	got, err := New(Options{}).Image(c.encode(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Text != "SN4711" || got[0].Symbology != serialgate.MicroQR || got[0].AIM != "]Q1" {
+		t.Errorf("read %+v", got)
+	}
+}

@@ -89,3 +89,31 @@ func TestQrencodeSymbols(t *testing.T) {
 		}
 	}
 }
+
+// TestMirrored reads a symbol seen from behind (mirrored left to right)
+// and one turned a quarter, and says which is mirrored.
+func TestMirrored(t *testing.T) {
+	im := qrencodeSymbol(t, "sg-0042", 3, "L", 3, 2)
+	flipped := Image{Pix: make([]byte, len(im.Pix)), Width: im.Width, Height: im.Height, Stride: im.Stride}
+	turned := Image{Pix: make([]byte, im.Width*im.Height), Width: im.Height, Height: im.Width, Stride: im.Height}
+	for y := range im.Height {
+		for x := range im.Width {
+			v := im.Pix[y*im.Stride+x]
+			flipped.Pix[y*im.Stride+im.Width-1-x] = v
+			turned.Pix[(im.Width-1-x)*turned.Stride+y] = v // a quarter turn counterclockwise
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		im       Image
+		mirrored bool
+	}{{"plain", im, false}, {"mirrored", flipped, true}, {"turned", turned, false}} {
+		got, err := Read(c.im)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Text != "sg-0042" || got[0].Mirrored != c.mirrored {
+			t.Errorf("%s: read %+v", c.name, got)
+		}
+	}
+}
