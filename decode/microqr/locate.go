@@ -99,7 +99,21 @@ func (b *bitmap) finderCorners(f finder) ([4]Point, bool) {
 	if d2 := math.Hypot(c2.X-c4.X, c2.Y-c4.Y); d2 < diag*0.6 || d2 > diag/0.6 {
 		return [4]Point{}, false
 	}
-	cs := [4]Point{c1, c2, c3, c4}
+	// Blur rounds the corners, pulling the rough ones inwards: sides are
+	// fitted to the pixels near the line between them, then, if that
+	// fails, to those a little farther.
+	rough := [4]Point{c1, c2, c3, c4}
+	if cs, ok := b.fitSides(pts, rough, f, 1.5); ok {
+		return cs, true
+	}
+	return b.fitSides(pts, rough, f, max(1.5, 0.6*f.module))
+}
+
+// fitSides fits each side of the finder as a line through the ring's
+// outer boundary pixels pts lying within tol pixels of the line between
+// two rough corners, and returns the corners where the lines meet.
+func (b *bitmap) fitSides(pts [][2]int, cs [4]Point, f finder, tol float64) ([4]Point, bool) {
+	pt := func(p [2]int) Point { return Point{float64(p[0]) + 0.5, float64(p[1]) + 0.5} }
 	// Each side is fitted as a line through the ring's outer boundary
 	// pixels between two rough corners, and the corners are taken again
 	// where the lines meet.
@@ -117,7 +131,7 @@ func (b *bitmap) finderCorners(f finder) ([4]Point, bool) {
 			l2 := dx*dx + dy*dy
 			tpos := ((pp.X-p.X)*dx + (pp.Y-p.Y)*dy) / l2
 			dist := math.Abs((pp.X-p.X)*dy-(pp.Y-p.Y)*dx) / math.Sqrt(l2)
-			if tpos < 0.15 || tpos > 0.85 || dist > 1.5 {
+			if tpos < 0.15 || tpos > 0.85 || dist > tol {
 				continue
 			}
 			sx += pp.X
