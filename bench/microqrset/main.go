@@ -77,18 +77,8 @@ func write(dir string, n int, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	for i := range n {
 		k := i % len(syms)
-		// qrencode draws 1 pixel a module, zint (scale 0.5) 1 too.
-		module := 2.5 + rng.Float64()*5.5
-		p := photo.Params{
-			Angle:  rng.Float64() * 360,
-			Scale:  module,
-			Tilt:   [2]float64{(rng.Float64() - 0.5) * 0.3, (rng.Float64() - 0.5) * 0.3},
-			Blur:   rng.Float64() * 0.3 * module,
-			Noise:  rng.Float64() * 14,
-			Shade:  rng.Float64() * 0.4,
-			Margin: 10 + rng.IntN(50),
-			Seed:   uint64(i),
-		}
+		// qrencode and zint (scale 0.5) draw 1 pixel a module.
+		p := photo.Random(rng, uint64(i))
 		img := photo.Render(drawn[k], p)
 		name := filepath.Join(dir, fmt.Sprintf("%03d", i))
 		var buf bytes.Buffer

@@ -32,17 +32,7 @@ func photoCases(n int, seed uint64) []photoCase {
 	var out []photoCase
 	for i := range n {
 		tx := texts[i%len(texts)]
-		module := 2.5 + rng.Float64()*5.5
-		out = append(out, photoCase{tx.text, tx.version, tx.level, photo.Params{
-			Angle:  rng.Float64() * 360,
-			Scale:  module,
-			Tilt:   [2]float64{(rng.Float64() - 0.5) * 0.3, (rng.Float64() - 0.5) * 0.3},
-			Blur:   rng.Float64() * 0.3 * module,
-			Noise:  rng.Float64() * 14,
-			Shade:  rng.Float64() * 0.4,
-			Margin: 10 + rng.IntN(50),
-			Seed:   uint64(i),
-		}})
+		out = append(out, photoCase{tx.text, tx.version, tx.level, photo.Random(rng, uint64(i))})
 	}
 	return out
 }

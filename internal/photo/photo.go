@@ -147,3 +147,21 @@ func convolve(in []float64, w, h int, k []float64, dx, dy int) []float64 {
 	}
 	return out
 }
+
+// Random draws the parameters of a photo of a symbol drawn one pixel per
+// module: modules of 2.5 to 8 pixels, any angle, a perspective tilt up to
+// 0.15, blur up to 0.3 modules, noise up to 14 gray levels, shading up to
+// 0.4 and a margin of 10 to 60 pixels. seed seeds the noise.
+func Random(rng *rand.Rand, seed uint64) Params {
+	module := 2.5 + rng.Float64()*5.5
+	return Params{
+		Angle:  rng.Float64() * 360,
+		Scale:  module,
+		Tilt:   [2]float64{(rng.Float64() - 0.5) * 0.3, (rng.Float64() - 0.5) * 0.3},
+		Blur:   rng.Float64() * 0.3 * module,
+		Noise:  rng.Float64() * 14,
+		Shade:  rng.Float64() * 0.4,
+		Margin: 10 + rng.IntN(50),
+		Seed:   seed,
+	}
+}
