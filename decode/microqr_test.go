@@ -42,3 +42,33 @@ func TestMicroQRInverted(t *testing.T) {
 		t.Errorf("read %+v", got)
 	}
 }
+
+// TestMicroQRLabel reads a label with a Micro QR Code beside a QR code and
+// a Code 128, all drawn by zint: each is read once, as what it is.
+func TestMicroQRLabel(t *testing.T) {
+	page := canvas(800, 500)
+	for _, c := range []struct {
+		rt   roundTrip
+		x, y int
+	}{
+		{zintCase("qr", serialgate.QRCode, 58, "SG-0042", "", "", "--scale=2"), 40, 40},
+		{zintCase("microqr", serialgate.MicroQR, 97, "SN4711", "", "", "--scale=2"), 300, 60},
+		{zintCase("code128", serialgate.Code128, 20, "AC2000000001", "", ""), 40, 300},
+	} {
+		paste(page, GrayOf(c.rt.encode(t)), c.x, c.y)
+	}
+	got, err := New(Options{}).Gray(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[serialgate.Symbology]string{serialgate.QRCode: "SG-0042", serialgate.MicroQR: "SN4711", serialgate.Code128: "AC2000000001"}
+	for _, b := range got {
+		if want[b.Symbology] != b.Text {
+			t.Errorf("read %s %q", b.Symbology, b.Text)
+		}
+		delete(want, b.Symbology)
+	}
+	for s, text := range want {
+		t.Errorf("%s %q not read", s, text)
+	}
+}
