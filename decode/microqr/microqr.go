@@ -43,24 +43,31 @@ func Read(im Image) ([]Symbol, error) {
 		return nil, fmt.Errorf("micro qr: bad gray image %dx%d stride %d with %d bytes", im.Width, im.Height, im.Stride, len(im.Pix))
 	}
 	f := newField()
-	// Two local thresholds (see midThreshold) over blocks of 8 and 4
-	// pixels, then one global threshold, until one gives a symbol.
+	// A local threshold (see midThreshold) over blocks of 8 pixels, and
+	// where that shows a finder pattern but no symbol, one over blocks of
+	// 4 pixels, then a global threshold. An image without anything like a
+	// finder pattern costs one binarization.
 	smooth := smooth3(im)
-	for _, block := range []int{8, 4} {
-		if out := readBitmap(midThreshold(im, smooth, block), f); len(out) > 0 {
-			return out, nil
-		}
+	out, finders := readBitmap(midThreshold(im, smooth, 8), f)
+	if len(out) > 0 || finders == 0 {
+		return out, nil
 	}
-	return readBitmap(globalThreshold(im), f), nil
+	if out, _ = readBitmap(midThreshold(im, smooth, 4), f); len(out) > 0 {
+		return out, nil
+	}
+	out, _ = readBitmap(globalThreshold(im), f)
+	return out, nil
 }
 
-func readBitmap(b *bitmap, f *field) []Symbol {
-	var out []Symbol
+// readBitmap reads the symbols of b; finders counts the finder patterns
+// whose outline it found, read or not.
+func readBitmap(b *bitmap, f *field) (out []Symbol, finders int) {
 	for _, fd := range findFinders(b, maxFinders) {
 		cs, ok := b.finderCorners(fd)
 		if !ok {
 			continue
 		}
+		finders++
 		s, err := b.readAt(cs, f)
 		if err != nil {
 			continue
@@ -75,7 +82,7 @@ func readBitmap(b *bitmap, f *field) []Symbol {
 			out = append(out, s)
 		}
 	}
-	return out
+	return out, finders
 }
 
 // errNoSymbol is a finder pattern with no readable symbol around it.
