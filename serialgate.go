@@ -30,6 +30,7 @@ const (
 	EAN13      Symbology = "EAN_13"
 	ITF        Symbology = "ITF"
 	MicroQR    Symbology = "MICRO_QR_CODE" // zxing-cpp's MicroQRCode
+	PDF417     Symbology = "PDF_417"
 	QRCode     Symbology = "QR_CODE"
 	RSS14      Symbology = "RSS_14"
 	UPCA       Symbology = "UPC_A"
@@ -37,7 +38,7 @@ const (
 )
 
 // Symbologies lists every symbology serialgate reads.
-var Symbologies = []Symbology{Aztec, Codabar, Code39, Code93, Code128, DataMatrix, EAN8, EAN13, ITF, MicroQR, QRCode, RSS14, UPCA, UPCE}
+var Symbologies = []Symbology{Aztec, Codabar, Code39, Code93, Code128, DataMatrix, EAN8, EAN13, ITF, MicroQR, PDF417, QRCode, RSS14, UPCA, UPCE}
 
 // ParseSymbology reads a symbology name, accepting zxing's names and
 // common spellings: code128, QRCode, ean-13, qr, databar, datamatrix.
@@ -67,6 +68,13 @@ type Scan struct {
 	Text   string // the data, without framing
 	AIM    string // AIM symbology identifier such as "]C0", when known
 	Raw    []byte // the bytes as received, framing included, when known
+	// Picture names the picture of a label this scan was read from (a
+	// camera frame, an image file); Label then holds every barcode read
+	// off it, and the station picks the serial among them. A picture in
+	// which nothing was read has an empty Label. Both are empty for a hand
+	// scanner's scan, which is one barcode.
+	Picture string
+	Label   []Barcode
 }
 
 // Barcode is one symbol read from a label: found in an image by the decoder,
@@ -83,13 +91,13 @@ type Barcode struct {
 
 // Sequence places a symbol in a structured-append series.
 type Sequence struct {
-	Index, Count int    // symbol Index of Count, from 1
-	ID           string // the series' identity: Aztec's file ID, QR Code's parity byte
+	Index, Count int    // symbol Index of Count, from 1; Count 0 when the symbol does not say (Macro PDF417)
+	ID           string // the series' identity: Aztec's and Macro PDF417's file ID, QR Code's parity byte
 }
 
 // Partial tells whether b is one symbol of a series of several, so that its
 // text is not the whole message.
-func (b Barcode) Partial() bool { return b.Sequence != nil && b.Sequence.Count > 1 }
+func (b Barcode) Partial() bool { return b.Sequence != nil && b.Sequence.Count != 1 }
 
 // Reason is the machine-readable cause of a rejected serial. Programs
 // compare reasons; people read a Verdict's Message.
@@ -218,6 +226,8 @@ func SymbologyOfAIM(aim string) Symbology {
 		return Code93
 	case 'I':
 		return ITF
+	case 'L':
+		return PDF417
 	case 'Q':
 		return QRCode
 	case 'z':

@@ -36,7 +36,7 @@ import (
 // Is1D tells whether s is a linear symbology.
 func Is1D(s serialgate.Symbology) bool {
 	switch s {
-	case serialgate.Aztec, serialgate.DataMatrix, serialgate.QRCode, serialgate.MicroQR:
+	case serialgate.Aztec, serialgate.DataMatrix, serialgate.MicroQR, serialgate.PDF417, serialgate.QRCode:
 		return false
 	}
 	return true
@@ -134,6 +134,9 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				lin = d.linear(g, local)
 			} else {
 				mat = d.matrix(g, vs)
+				if !local {
+					mat = append(mat, d.pdf417(g)...)
+				}
 			}
 		})
 	}
@@ -252,8 +255,12 @@ func inside(b, o Barcode, frac float64) bool {
 		ob = ob.Inset(-1)
 	}
 	gx, gy := float64(ob.Dx())*frac+4, float64(ob.Dy())*frac+4
-	if Is1D(o.Symbology) {
-		gy = math.Max(gy, float64(ob.Dx())*0.5) // a scan line's box has no height
+	if Is1D(o.Symbology) && ob.Dy() < ob.Dx()/10 {
+		// A code read on one scan line, or a few close ones, has a box
+		// of almost no height: grow it by a bar height's worth, not by
+		// half its width, which would take in the codes printed above
+		// and below it on a box label.
+		gy = math.Max(gy, float64(ob.Dx())*0.15)
 	}
 	for _, p := range b.Corners {
 		if p.X < float64(ob.Min.X)-gx || p.X > float64(ob.Max.X)+gx || p.Y < float64(ob.Min.Y)-gy || p.Y > float64(ob.Max.Y)+gy {

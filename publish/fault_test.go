@@ -15,6 +15,7 @@ import (
 
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/drs"
+	"github.com/serialgate/serialgate/internal/testenv"
 )
 
 // receiver is a manufacturer's SNS endpoint: it decodes each post as SNS
@@ -132,25 +133,12 @@ func serveAt(t testing.TB, addr string, h http.Handler) *httptest.Server {
 	return srv
 }
 
-func freeAddr(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freeAddr(t testing.TB) string { return testenv.FreeAddr(t) }
 
 // eventually polls cond until it holds, failing the test after timeout.
 func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, timeout)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, timeout, what, cond)
 }
 
 // startRelay runs r and returns its stop function, which cancels it and

@@ -108,23 +108,25 @@ func (o *memOutbox) find(sink, id string) *row {
 	return r
 }
 
-func (o *memOutbox) MarkSent(ctx context.Context, sink, id string, at time.Time) error {
-	o.mu.Lock()
-	r := o.find(sink, id)
-	if r != nil {
-		r.sent++
-		r.leased = time.Time{}
-		if r.sent == 1 {
-			o.sinks[sink].sent++
+func (o *memOutbox) MarkSent(ctx context.Context, sink string, ids []string, at time.Time) error {
+	for _, id := range ids {
+		o.mu.Lock()
+		r := o.find(sink, id)
+		if r != nil {
+			r.sent++
+			r.leased = time.Time{}
+			if r.sent == 1 {
+				o.sinks[sink].sent++
+			}
+			if r.sent > 1 {
+				o.t.Errorf("%s: event %s marked sent %d times", sink, id, r.sent)
+			}
 		}
-		if r.sent > 1 {
-			o.t.Errorf("%s: event %s marked sent %d times", sink, id, r.sent)
+		f := o.onSent
+		o.mu.Unlock()
+		if f != nil {
+			f(sink, id)
 		}
-	}
-	f := o.onSent
-	o.mu.Unlock()
-	if f != nil {
-		f(sink, id)
 	}
 	return nil
 }

@@ -19,8 +19,10 @@ type Outbox interface {
 	// failed and due again at now, in event order, leased to the caller so
 	// that no other relay takes them meanwhile.
 	Due(ctx context.Context, sink string, now time.Time, limit int) ([]serialgate.Delivery, error)
-	// MarkSent records that the sink acknowledged the event.
-	MarkSent(ctx context.Context, sink, eventID string, at time.Time) error
+	// MarkSent records that the sink acknowledged the events: the relay
+	// marks a batch's acknowledged events together, so that a store syncs
+	// to disk once a batch rather than once an event.
+	MarkSent(ctx context.Context, sink string, eventIDs []string, at time.Time) error
 	// MarkFailed records a failed attempt and when the next one is due.
 	MarkFailed(ctx context.Context, sink, eventID, errText string, next time.Time) error
 }
@@ -236,6 +238,7 @@ func (l *loop) deliver(ctx context.Context, ds []serialgate.Delivery) (sent, fai
 		next     int
 		firstErr string
 		wg       sync.WaitGroup
+		acked    []string
 	)
 	take := func() (serialgate.Delivery, bool) {
 		mu.Lock()
@@ -254,6 +257,7 @@ func (l *loop) deliver(ctx context.Context, ds []serialgate.Delivery) (sent, fai
 				switch {
 				case ok:
 					sent++
+					acked = append(acked, d.Event.ID)
 				case errText != "":
 					failed++
 					if firstErr == "" {
@@ -265,28 +269,32 @@ func (l *loop) deliver(ctx context.Context, ds []serialgate.Delivery) (sent, fai
 		})
 	}
 	wg.Wait()
+	if len(acked) > 0 {
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+		if err := l.outbox.MarkSent(mctx, l.sink, acked, l.now()); err != nil {
+			// They will be delivered again; the receiver drops them.
+			l.log.Error("mark sent", "events", len(acked), "err", redact(err.Error()))
+		}
+		cancel()
+	}
 	if failed > 0 {
 		l.log.Warn("deliveries failed", "failed", failed, "sent", sent, "first_err", firstErr)
 	}
 	return sent, failed
 }
 
-// one publishes a delivery and marks it. It reports whether the sink
-// acknowledged it, and the error text of a failed attempt; both are zero
-// when ctx ended first.
+// one publishes a delivery and marks a failure (deliver marks the batch's
+// successes together). It reports whether the sink acknowledged it, and the
+// error text of a failed attempt; both are zero when ctx ended first.
 func (l *loop) one(ctx context.Context, d serialgate.Delivery) (errText string, ok bool) {
 	pctx, cancel := context.WithTimeout(ctx, l.timeout)
 	err := l.pub.Publish(pctx, d.Event)
 	cancel()
-	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
-	defer cancel()
 	if err == nil {
-		if err := l.outbox.MarkSent(mctx, l.sink, d.Event.ID, l.now()); err != nil {
-			// The event will be delivered again; the receiver drops it.
-			l.log.Error("mark sent", "event", d.Event.ID, "err", redact(err.Error()))
-		}
 		return "", true
 	}
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	defer cancel()
 	if ctx.Err() != nil {
 		return "", false // stopped, not failed: the lease runs out and it is delivered again
 	}

@@ -43,6 +43,12 @@ type signer struct {
 
 func newSigner(t *testing.T) *signer {
 	t.Helper()
+	return newSignerUntil(t, time.Now().Add(time.Hour))
+}
+
+// newSignerUntil issues a signing certificate valid until notAfter.
+func newSignerUntil(t *testing.T, notAfter time.Time) *signer {
+	t.Helper()
 	caKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +66,7 @@ func newSigner(t *testing.T) *signer {
 		t.Fatal(err)
 	}
 	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "sns.us-east-1.amazonaws.com"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
+		NotBefore: notAfter.Add(-2 * time.Hour), NotAfter: notAfter, KeyUsage: x509.KeyUsageDigitalSignature}
 	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
 	if err != nil {
 		t.Fatal(err)
@@ -326,6 +332,23 @@ func TestSecurity(t *testing.T) {
 	s.signV2(t, bad)
 	if code, _ := deliver(t, srv2.URL, bad); code != 400 {
 		t.Errorf("not a notification: %d", code)
+	}
+}
+
+// A signing certificate past its dates still verifies, as goaws's does
+// seconds after it starts: its trust comes from the allow-listed origin.
+func TestExpiredSigningCertificate(t *testing.T) {
+	s := newSignerUntil(t, time.Now().Add(-time.Minute))
+	rc := newReceiver(t, s, "")
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	e := notification(t, "device-registered.json", "expired-cert")
+	s.signV1(t, e)
+	if code, body := deliver(t, srv.URL, e); code != 200 {
+		t.Fatalf("signed with an expired certificate: %d %s", code, body)
+	}
+	if !rc.Journal.Seen("expired-cert") {
+		t.Error("not journaled")
 	}
 }
 

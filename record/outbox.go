@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -125,31 +126,74 @@ func (s *Store) Due(ctx context.Context, sink string, now time.Time, limit int) 
 	return out, nil
 }
 
-// MarkSent records that sink acknowledged the event. Marking a sent
-// delivery again changes nothing.
-func (s *Store) MarkSent(ctx context.Context, sink, eventID string, at time.Time) error {
+// MarkSent records that sink acknowledged the events, in one transaction
+// (one sync to disk for a relay's whole batch). Marking a sent delivery
+// again changes nothing; an id with no delivery to the sink is
+// ErrNoDelivery, after the others are marked.
+func (s *Store) MarkSent(ctx context.Context, sink string, eventIDs []string, at time.Time) error {
+	if len(eventIDs) == 0 {
+		return nil
+	}
 	if at.IsZero() {
 		at = s.now()
 	}
+	eventIDs = slices.Compact(slices.Sorted(slices.Values(eventIDs)))
+	const chunk = 500 // bound the statement's parameters
+	unknown := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.q(`UPDATE deliveries SET state = 'sent', sent_at = ?, lease_until = NULL, next_at = NULL
-			WHERE sink = ? AND event_seq = (SELECT seq FROM events WHERE id = ?) AND state <> 'sent'`),
-			s.d.t(at), sink, eventID)
-		if err != nil {
-			return err
+		unknown = false
+		marked := 0
+		for i := 0; i < len(eventIDs); i += chunk {
+			ids := eventIDs[i:min(i+chunk, len(eventIDs))]
+			args := []any{s.d.t(at), sink}
+			for _, id := range ids {
+				args = append(args, id)
+			}
+			res, err := tx.ExecContext(ctx, s.d.q(`UPDATE deliveries SET state = 'sent', sent_at = ?, lease_until = NULL, next_at = NULL
+				WHERE sink = ? AND event_seq IN (SELECT seq FROM events WHERE id IN (`+placeholders(len(ids))+`)) AND state <> 'sent'`), args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			marked += int(n)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return s.deliveryExists(ctx, tx, sink, eventID)
+		if marked > 0 {
+			if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE sinks SET sent = sent + ?,
+				last_success = CASE WHEN last_success IS NULL OR last_success < ? THEN ? ELSE last_success END
+				WHERE name = ?`), marked, s.d.t(at), s.d.t(at), sink); err != nil {
+				return err
+			}
 		}
-		_, err = tx.ExecContext(ctx, s.d.q(`UPDATE sinks SET sent = sent + 1,
-			last_success = CASE WHEN last_success IS NULL OR last_success < ? THEN ? ELSE last_success END
-			WHERE name = ?`), s.d.t(at), s.d.t(at), sink)
-		return err
+		if marked < len(eventIDs) {
+			// Some were sent already (by another relay, say), or are not
+			// deliveries to this sink at all: only the latter is an error.
+			var have int
+			args := []any{sink}
+			for _, id := range eventIDs {
+				args = append(args, id)
+			}
+			if len(eventIDs) <= chunk {
+				if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM deliveries d JOIN events e ON e.seq = d.event_seq
+					WHERE d.sink = ? AND e.id IN (`+placeholders(len(eventIDs))+`)`), args...).Scan(&have); err != nil {
+					return err
+				}
+				unknown = have < len(eventIDs)
+			}
+		}
+		return nil
 	})
+	if err == nil && unknown {
+		err = ErrNoDelivery
+	}
 	if err != nil {
-		return fmt.Errorf("mark event %s sent to %s: %w", eventID, sink, err)
+		what := eventIDs[0]
+		if len(eventIDs) > 1 {
+			what = fmt.Sprintf("%s and %d more", eventIDs[0], len(eventIDs)-1)
+		}
+		return fmt.Errorf("mark event %s sent to %s: %w", what, sink, err)
 	}
 	return nil
 }

@@ -75,10 +75,10 @@ func TestOutbox(t *testing.T) {
 
 		// e1 sent, e2 failed twice with a backoff, e3 left leased.
 		sentAt := now.Add(31 * time.Second)
-		if err := s.MarkSent(ctx, "a", "e1", sentAt); err != nil {
+		if err := s.MarkSent(ctx, "a", []string{"e1"}, sentAt); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MarkSent(ctx, "a", "e1", sentAt.Add(time.Hour)); err != nil {
+		if err := s.MarkSent(ctx, "a", []string{"e1"}, sentAt.Add(time.Hour)); err != nil {
 			t.Errorf("second MarkSent: %v", err)
 		}
 		next := now.Add(10 * time.Minute)
@@ -130,8 +130,13 @@ func TestOutbox(t *testing.T) {
 			t.Errorf("Backlog = %+v\nwant %+v", hs, wantHealth)
 		}
 
-		if err := s.MarkSent(ctx, "a", "no-such-event", now); !errors.Is(err, ErrNoDelivery) {
+		if err := s.MarkSent(ctx, "a", []string{"e3", "no-such-event"}, now); !errors.Is(err, ErrNoDelivery) {
 			t.Errorf("MarkSent of an unknown event: %v, want ErrNoDelivery", err)
+		}
+		// The known event of that batch was marked all the same, once.
+		hs, err = s.Backlog(ctx)
+		if err != nil || len(hs) == 0 || hs[0].Sink != "a" || hs[0].Sent != 2 || hs[0].Pending != 1 {
+			t.Errorf("Backlog after a batch with an unknown event = %+v, %v; want a: 2 sent, 1 pending", hs, err)
 		}
 		if err := s.MarkFailed(ctx, "nobody", "e1", "x", now); !errors.Is(err, ErrNoDelivery) {
 			t.Errorf("MarkFailed to an unknown sink: %v, want ErrNoDelivery", err)

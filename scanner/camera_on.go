@@ -24,5 +24,16 @@ func openCamera(sp spec, _ *slog.Logger) (*Opened, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Opened{c, c.Close}, nil
+	return &Opened{cameraFrames{c}, c.Close}, nil
+}
+
+// cameraFrames shows a camera's latest frame as a Framer.
+type cameraFrames struct{ *camera.Source }
+
+func (c cameraFrames) Frame() (Frame, bool) {
+	img, codes, at, ok := c.Source.Frame()
+	if !ok {
+		return Frame{}, false
+	}
+	return Frame{Name: fmt.Sprintf("camera frame %s", at.Format("15:04:05.000")), Image: img, Codes: codes, Time: at}, true
 }

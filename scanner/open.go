@@ -32,7 +32,11 @@ const SpecHelp = `source specs:
   replay:FILE[?speed=1]
                       a capture file played back (speed 0: as fast as possible)
   sim:FILE[?rate=10&loop=1]
-                      a list of barcodes delivered at rate scans per second`
+                      a list of barcodes delivered at rate scans per second
+  images:PATH[?rate=1&loop=1]
+                      pictures of labels (a file, a folder's PNG/JPEG/... files, or a glob), each
+                      decoded as a camera frame and judged as one label, at rate pictures per second
+                      (0: as fast as they decode); the screen previews them as it would a camera's`
 
 // spec is a parsed source spec.
 type spec struct {
@@ -60,7 +64,7 @@ func parseSpec(s string) (spec, error) {
 	switch kind {
 	case "tty":
 		return spec{kind: kind, q: q}, nil
-	case "serial", "evdev", "camera", "replay", "sim":
+	case "serial", "evdev", "camera", "replay", "sim", "images":
 		if path == "" {
 			return spec{}, fmt.Errorf("source %q: no path after %s:", s, kind)
 		}
@@ -124,6 +128,8 @@ func (sp spec) check() error {
 		_, err = sp.layout()
 	case "sim":
 		_, err = sp.float("rate", 10, 0.001, 100_000, false)
+	case "images":
+		_, err = sp.float("rate", 1, 0.001, 1000, true)
 	case "replay":
 		if _, err = sp.float("speed", 1, 0.001, 1_000_000, true); err == nil && sp.hasFraming() {
 			_, err = sp.framing()
@@ -268,6 +274,17 @@ func Open(spec string, opt OpenOptions) (*Opened, error) {
 			return nil, err
 		}
 		return &Opened{sim, sim.Close}, nil
+	case "images":
+		rate, err := sp.float("rate", 1, 0.001, 1000, true)
+		if err != nil {
+			return nil, err
+		}
+		files, err := PictureFiles(sp.path)
+		if err != nil {
+			return nil, err
+		}
+		p := NewPictures("images:"+sp.path, FilePictures(files, sp.bool("loop")), rate, nil)
+		return &Opened{p, p.Close}, nil
 	}
 	return nil, fmt.Errorf("unknown source %q", s)
 }

@@ -50,6 +50,8 @@ targets=(
   "decode/microqr FuzzDecodeBits 50"
   "decode/microqr FuzzGrid 20"
   "decode/microqr FuzzRead 5"
+  "decode/pdf417 FuzzDecodeData 50"
+  "decode/pdf417 FuzzDecodeImage 10"
   "scanner/framing FuzzSplit 20"
   "scanner FuzzReadCapture 50"
   "scanner/evdev FuzzEvents 50"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -59,20 +60,23 @@ type Eventer func(r serialgate.Registration) (serialgate.Event, error)
 // Result is a scan's outcome as the operator screen, the JSON lines output
 // and the API show it: the verdict once durable.
 type Result struct {
-	Time     time.Time          `json:"time"`
-	Station  string             `json:"station"`
-	Source   string             `json:"source"`
-	Serial   string             `json:"serial"`
-	Model    string             `json:"model,omitempty"`
-	OK       bool               `json:"ok"`
-	Verdict  string             `json:"verdict"` // pass, fail, wrong_model, unknown, duplicate, over_scanned, no_order, timed_out, store_failed; model, order for line scans
-	Code     serialgate.Reason  `json:"reason_code"`
-	Reason   string             `json:"reason,omitempty"`
-	Next     string             `json:"next,omitempty"`
-	RecordID int64              `json:"record_id,omitempty"`
-	EventID  string             `json:"event_id,omitempty"`
-	Order    *Progress          `json:"order,omitempty"`
-	Barcode  serialgate.Barcode `json:"-"`
+	Time     time.Time         `json:"time"`
+	Station  string            `json:"station"`
+	Source   string            `json:"source"`
+	Serial   string            `json:"serial"`
+	Model    string            `json:"model,omitempty"`
+	OK       bool              `json:"ok"`
+	Verdict  string            `json:"verdict"` // pass, fail, wrong_model, unknown, duplicate, over_scanned, no_order, timed_out, store_failed; model, order for line scans
+	Code     serialgate.Reason `json:"reason_code"`
+	Reason   string            `json:"reason,omitempty"`
+	Next     string            `json:"next,omitempty"`
+	RecordID int64             `json:"record_id,omitempty"`
+	EventID  string            `json:"event_id,omitempty"`
+	Order    *Progress         `json:"order,omitempty"`
+	// Picture names the picture of the label the scan came from (a camera
+	// frame, an image file), when it came from one.
+	Picture string             `json:"picture,omitempty"`
+	Barcode serialgate.Barcode `json:"-"` // the barcode judged: for a picture, the one picked among its barcodes
 }
 
 // verdictName is the one-word verdict the screen and scripts key on.
@@ -131,6 +135,7 @@ type Station struct {
 	model  string
 	order  *Progress
 	orders []Progress
+	models []string
 
 	ctlOnce sync.Once
 	ctl     chan func()
@@ -191,7 +196,10 @@ func (s *Station) Run(ctx context.Context, sources map[string]Source) error {
 			for {
 				sc, err := src.Next(ctx)
 				if err != nil {
-					if ctx.Err() == nil {
+					switch {
+					case errors.Is(err, io.EOF):
+						s.Log.Info("source ended", "source", name)
+					case ctx.Err() == nil:
 						s.Log.Error("source stopped", "source", name, "err", err)
 					}
 					return
@@ -242,8 +250,17 @@ func (s *Station) Handle(ctx context.Context, sc serialgate.Scan) Result {
 			return res
 		}
 	}
-	d := s.Line.Decide(b)
-	res := Result{Time: sc.Time, Station: s.ID, Source: sc.Source, Serial: d.Verdict.Serial, Next: d.Next, Barcode: b}
+	var d Decision
+	if sc.Picture != "" {
+		d = s.Line.DecideLabel(sc.Label)
+		b = serialgate.Barcode{}
+		if d.Barcode >= 0 && d.Barcode < len(sc.Label) {
+			b = sc.Label[d.Barcode]
+		}
+	} else {
+		d = s.Line.Decide(b)
+	}
+	res := Result{Time: sc.Time, Station: s.ID, Source: sc.Source, Serial: d.Verdict.Serial, Next: d.Next, Barcode: b, Picture: sc.Picture}
 	if res.Time.IsZero() {
 		res.Time = s.Now()
 	}
@@ -378,6 +395,8 @@ type Snapshot struct {
 	Counts   Counts     `json:"counts"`
 	Recent   []Result   `json:"recent"`
 	Orders   []Progress `json:"orders,omitempty"`
+	// Models are the models a verify line can be switched to.
+	Models []string `json:"models,omitempty"`
 }
 
 // State returns the station's current state, as of its last result. It is
@@ -386,11 +405,20 @@ func (s *Station) State() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return Snapshot{Station: s.ID, Line: s.LineID, Workflow: s.Line.Workflow, Model: s.model, Order: s.order,
-		Orders: append([]Progress(nil), s.orders...), Counts: s.counts, Recent: append([]Result(nil), s.recent...)}
+		Orders: append([]Progress(nil), s.orders...), Counts: s.counts, Recent: append([]Result(nil), s.recent...), Models: s.models}
 }
 
 // Start records the line's initial state for State, before Run.
 func (s *Station) Start() {
+	if s.Line.Workflow == Verify && s.Line.Rules != nil {
+		var names []string
+		for _, m := range s.Line.Rules.Models {
+			names = append(names, m.Model.Model)
+		}
+		s.mu.Lock()
+		s.models = names
+		s.mu.Unlock()
+	}
 	s.publishState()
 }
 

@@ -46,6 +46,10 @@ type Decision struct {
 	Registration *serialgate.Registration
 	// Next tells the operator what to do now, in plain words.
 	Next string
+	// Barcode is, for a picture of a label, the index of the barcode the
+	// decision is about (the serial, model or order picked among them);
+	// -1 when none was.
+	Barcode int
 }
 
 // Line is a station's workflow state: the current model or order and each
@@ -153,10 +157,7 @@ func (l *Line) Orders() []Progress {
 // Decide makes a decision on one scanned barcode. Nothing changes until the
 // decision is committed, after the verdict was recorded.
 func (l *Line) Decide(b serialgate.Barcode) Decision {
-	text := b.Text
-	if _, rest, ok := payload.SplitAIM(text); ok {
-		text = rest
-	}
+	text := plain(b.Text)
 	switch l.Workflow {
 	case Prereg:
 		if o, ok := l.orders[strings.TrimSpace(text)]; ok {
@@ -164,43 +165,59 @@ func (l *Line) Decide(b serialgate.Barcode) Decision {
 				Next: fmt.Sprintf("scan the %d device(s) of order %s", o.Quantity-o.scanned, o.ID)}
 		}
 		if l.order == nil {
-			v := serialgate.Verdict{Serial: b.Text, Reason: serialgate.ReasonNoOrder, Message: "no order selected: scan the order's barcode first"}
-			return Decision{Kind: KindSerial, Verdict: v, Next: "scan the order's barcode, then its devices"}
+			return noOrder(b.Text)
 		}
 		m := l.Rules.ByASIN(l.order.ASIN)
-		d := l.serial(b, m)
-		d.Order = &l.order.Order
-		if d.Verdict.OK && l.order.scanned >= l.order.Quantity {
-			d.Verdict.OK = false
-			d.Verdict.Reason = serialgate.ReasonOverScanned
-			d.Verdict.Message = fmt.Sprintf("over-scanned: order %s holds %d device(s), all scanned", l.order.ID, l.order.Quantity)
-			d.Next = "put this box aside: the order is complete"
-			return d
-		}
-		if d.Verdict.OK {
-			name, client := "", ""
-			if l.Manufacturer != nil {
-				name, client = l.Manufacturer(m)
-			}
-			d.Registration = &serialgate.Registration{Serial: d.Verdict.Serial, Model: m.Model.Model, ASIN: l.order.ASIN,
-				OrderID: l.order.ID, CustomerID: l.order.CustomerID, Manufacturer: name, LWAClientID: client, Time: l.Now().UTC()}
-			if left := l.order.Quantity - l.order.scanned - 1; left > 0 {
-				d.Next = fmt.Sprintf("scan the next device: %d left in order %s", left, l.order.ID)
-			} else {
-				d.Next = fmt.Sprintf("order %s complete: scan the next order", l.order.ID)
-			}
-		}
-		return d
+		return l.forOrder(l.serial(b, m), m)
 	}
 	// Verify: a model number, ASIN or GTIN switches the line's model.
 	if m := l.modelFor(text, b); m != nil {
 		return Decision{Kind: KindModel, Model: m, Next: fmt.Sprintf("scan the boxes of %s", m.Model.Model)}
 	}
 	if l.model == nil {
-		v := serialgate.Verdict{Serial: b.Text, Reason: serialgate.ReasonUnknownModel, Message: "no model set for the line: scan the product's model, ASIN or GTIN first"}
-		return Decision{Kind: KindSerial, Verdict: v, Next: "scan the product's model, ASIN or GTIN barcode"}
+		return l.noModel(b.Text)
 	}
 	return l.serial(b, l.model)
+}
+
+// noOrder is the decision on a serial scanned before any order.
+func noOrder(serial string) Decision {
+	v := serialgate.Verdict{Serial: serial, Reason: serialgate.ReasonNoOrder, Message: "no order selected: scan the order's barcode first"}
+	return Decision{Kind: KindSerial, Verdict: v, Next: "scan the order's barcode, then its devices", Barcode: -1}
+}
+
+// noModel is the decision on a serial scanned on a verify line with no
+// model set.
+func (l *Line) noModel(serial string) Decision {
+	v := serialgate.Verdict{Serial: serial, Reason: serialgate.ReasonUnknownModel, Message: "no model set for the line: scan the product's model, ASIN or GTIN first"}
+	return Decision{Kind: KindSerial, Verdict: v, Next: "scan the product's model, ASIN or GTIN barcode", Barcode: -1}
+}
+
+// forOrder completes the decision on a serial of the current order: an
+// over-scan is refused, a valid serial becomes a registration.
+func (l *Line) forOrder(d Decision, m *validate.Model) Decision {
+	d.Order = &l.order.Order
+	if d.Verdict.OK && l.order.scanned >= l.order.Quantity {
+		d.Verdict.OK = false
+		d.Verdict.Reason = serialgate.ReasonOverScanned
+		d.Verdict.Message = fmt.Sprintf("over-scanned: order %s holds %d device(s), all scanned", l.order.ID, l.order.Quantity)
+		d.Next = "put this box aside: the order is complete"
+		return d
+	}
+	if d.Verdict.OK {
+		name, client := "", ""
+		if l.Manufacturer != nil {
+			name, client = l.Manufacturer(m)
+		}
+		d.Registration = &serialgate.Registration{Serial: d.Verdict.Serial, Model: m.Model.Model, ASIN: l.order.ASIN,
+			OrderID: l.order.ID, CustomerID: l.order.CustomerID, Manufacturer: name, LWAClientID: client, Time: l.Now().UTC()}
+		if left := l.order.Quantity - l.order.scanned - 1; left > 0 {
+			d.Next = fmt.Sprintf("scan the next device: %d left in order %s", left, l.order.ID)
+		} else {
+			d.Next = fmt.Sprintf("order %s complete: scan the next order", l.order.ID)
+		}
+	}
+	return d
 }
 
 // modelFor finds the model a scanned code names: its model number, an ASIN
@@ -229,16 +246,94 @@ func (l *Line) serial(b serialgate.Barcode, m *validate.Model) Decision {
 			v.Serial = b.Text
 		}
 	}
-	d := Decision{Kind: KindSerial, Verdict: v, Model: m}
+	return Decision{Kind: KindSerial, Verdict: v, Model: m, Next: next(v)}
+}
+
+// next tells the operator what to do with a box after its verdict.
+func next(v serialgate.Verdict) string {
 	switch {
 	case v.OK:
-		d.Next = "ship the box"
+		return "ship the box"
 	case v.Reason == serialgate.ReasonWrongModel:
-		d.Next = "pull the box: it is another model"
-	default:
-		d.Next = "pull the box and check its label"
+		return "pull the box: it is another model"
+	case v.Reason == serialgate.ReasonAmbiguous:
+		return "pull the box: its label carries more than one serial"
+	case v.Reason == serialgate.ReasonNoBarcode:
+		return "turn the box so its label faces the camera, or scan the serial by hand"
 	}
-	return d
+	return "pull the box and check its label"
+}
+
+// DecideLabel makes a decision on a picture of a label from every barcode
+// read off it. On a prereg line an order's barcode among them selects the
+// order, as it would scanned alone; otherwise the serial is picked among
+// the barcodes for the line's model (or the order's), so that the label's
+// other barcodes (product GTIN, model number, URL) are not judged as
+// serials. A model number on a box label does not switch the line's model:
+// a box of another model is a wrong-model verdict.
+func (l *Line) DecideLabel(codes []serialgate.Barcode) Decision {
+	if len(codes) == 0 {
+		v := serialgate.Verdict{Reason: serialgate.ReasonNoBarcode, Message: "no barcode read in the picture"}
+		return Decision{Kind: KindSerial, Verdict: v, Model: l.model, Next: next(v), Barcode: -1}
+	}
+	if l.Workflow == Prereg {
+		for i, c := range codes {
+			if o, ok := l.orders[strings.TrimSpace(plain(c.Text))]; ok {
+				return Decision{Kind: KindOrder, Order: &o.Order, Barcode: i,
+					Next: fmt.Sprintf("scan the %d device(s) of order %s", o.Quantity-o.scanned, o.ID)}
+			}
+		}
+		if l.order == nil {
+			return noOrder("")
+		}
+		m := l.Rules.ByASIN(l.order.ASIN)
+		return l.forOrder(l.label(codes, m), m)
+	}
+	if l.model == nil {
+		for i, c := range codes {
+			if m := l.modelFor(plain(c.Text), c); m != nil {
+				return Decision{Kind: KindModel, Model: m, Barcode: i, Next: fmt.Sprintf("scan the boxes of %s", m.Model.Model)}
+			}
+		}
+		return l.noModel("")
+	}
+	return l.label(codes, l.model)
+}
+
+// label picks and checks the serial among a label's barcodes for model m;
+// a label whose only serial is another model's is the wrong model.
+func (l *Line) label(codes []serialgate.Barcode, m *validate.Model) Decision {
+	p := l.Rules.Pick(codes, m)
+	v, at := p.Verdict, p.Barcode
+	if !p.OK() && v.Reason == serialgate.ReasonNoSerial {
+		if other := l.Rules.Pick(codes, nil); other.OK() {
+			v, at = l.Rules.Check(m, other.Serial), other.Barcode
+		} else {
+			// One barcode that is nothing else a label carries (no GTIN,
+			// model number, URL or GS1 data) is the serial, and the
+			// operator is told what is wrong with it.
+			var unknown []int
+			for _, o := range p.Others {
+				if o.Role == "other" {
+					unknown = append(unknown, o.Barcode)
+				}
+			}
+			if len(unknown) == 1 {
+				d := l.serial(codes[unknown[0]], m)
+				d.Barcode = unknown[0]
+				return d
+			}
+		}
+	}
+	return Decision{Kind: KindSerial, Verdict: v, Model: m, Next: next(v), Barcode: at}
+}
+
+// plain is a barcode's text without an AIM identifier in front.
+func plain(text string) string {
+	if _, rest, ok := payload.SplitAIM(text); ok {
+		return rest
+	}
+	return text
 }
 
 // Commit applies a decision once its verdict is durable (or at once for a

@@ -118,3 +118,64 @@ func TestPrereg(t *testing.T) {
 		t.Error("unknown ASIN accepted")
 	}
 }
+
+// A picture of a box label holds several barcodes: the serial is picked
+// among them for the line's model, the others are not judged as serials,
+// and a model number printed on the box does not switch the line.
+func TestDecideLabel(t *testing.T) {
+	_, set := sampleRules(t)
+	l, err := NewLine(Verify, set, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ean := serialgate.Barcode{Text: "4006381333931", Symbology: serialgate.EAN13}
+	// No model set: the label's model barcode sets it.
+	d := l.DecideLabel([]serialgate.Barcode{ean, code("ACME_PURIFIER_200"), code("AC2000000001")})
+	if d.Kind != KindModel || d.Model.Model.Model != "ACME_PURIFIER_200" || d.Barcode != 1 {
+		t.Fatalf("model from a label: %+v", d)
+	}
+	l.Commit(d)
+	for _, tc := range []struct {
+		name   string
+		codes  []serialgate.Barcode
+		ok     bool
+		reason serialgate.Reason
+		at     int
+		serial string
+	}{
+		{"serial among others", []serialgate.Barcode{ean, code("ACME_PURIFIER_200"), code("AC2000000001")}, true, serialgate.ReasonNone, 2, "AC2000000001"},
+		{"other model's label", []serialgate.Barcode{code("KW_BREW_KETTLE"), code("BK2024W0112345"), ean}, false, serialgate.ReasonWrongModel, 1, "BK2024W0112345"},
+		{"two serials", []serialgate.Barcode{code("AC2000000001"), code("AC2000000002")}, false, serialgate.ReasonAmbiguous, -1, ""},
+		{"one unknown code is the serial", []serialgate.Barcode{ean, code("AC2-00000001")}, false, serialgate.ReasonUnexpected, 1, "AC2-00000001"},
+		{"no serial", []serialgate.Barcode{ean, code("hello"), code("world")}, false, serialgate.ReasonNoSerial, -1, ""},
+		{"nothing read", []serialgate.Barcode{}, false, serialgate.ReasonNoBarcode, -1, ""},
+	} {
+		d := l.DecideLabel(tc.codes)
+		if d.Kind != KindSerial || d.Verdict.OK != tc.ok || d.Verdict.Reason != tc.reason || d.Barcode != tc.at || d.Verdict.Serial != tc.serial || d.Next == "" {
+			t.Errorf("%s: %+v", tc.name, d)
+		}
+		l.Commit(d)
+		if l.Model().Model.Model != "ACME_PURIFIER_200" {
+			t.Fatalf("%s: the line's model became %s", tc.name, l.Model().Model.Model)
+		}
+	}
+
+	// Prereg: the order slip's barcode selects the order; a device label's
+	// serial becomes its registration.
+	p, err := NewLine(Prereg, set, nil, []Order{{ID: "114-7", ASIN: "B0ACME0200", Quantity: 1, CustomerID: "amzn1.account.A7"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := p.DecideLabel([]serialgate.Barcode{ean, code("AC2000000009")}); d.Verdict.Reason != serialgate.ReasonNoOrder {
+		t.Fatalf("label before the order: %+v", d)
+	}
+	d = p.DecideLabel([]serialgate.Barcode{code("SHIP-TO"), code("114-7")})
+	if d.Kind != KindOrder || d.Order.ID != "114-7" || d.Barcode != 1 {
+		t.Fatalf("order slip: %+v", d)
+	}
+	p.Commit(d)
+	d = p.DecideLabel([]serialgate.Barcode{ean, code("AC2000000009"), code("B0ACME0200")})
+	if !d.Verdict.OK || d.Registration == nil || d.Registration.Serial != "AC2000000009" || d.Barcode != 1 {
+		t.Fatalf("device label: %+v", d)
+	}
+}

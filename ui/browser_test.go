@@ -428,13 +428,17 @@ func TestBrowserPreview(t *testing.T) {
 	jpeg.Encode(&buf, img, nil)
 	r := newRig(t, "", ui.Options{Preview: func(context.Context) (ui.Frame, error) {
 		return ui.Frame{JPEG: buf.Bytes(), Width: 320, Height: 240,
-			Boxes: []ui.Box{{Text: "<b>AC2000000001</b>", Points: []image.Point{{60, 90}, {260, 90}, {260, 150}, {60, 150}}}}}, nil
+			Boxes: []ui.Box{{Text: "<b>AC2000000001</b>", Points: []image.Point{{60, 90}, {260, 90}, {260, 150}, {60, 150}}, Chosen: true},
+				{Text: "4006381333931", Points: []image.Point{{60, 170}, {200, 170}, {200, 210}, {60, 210}}}}}, nil
 	}})
 	srv := serve(t, r.screen)
 	open(t, ctx, srv.URL)
-	waitJS(t, ctx, "preview", `!document.getElementById('preview').hidden && document.querySelectorAll('#preview-boxes polygon').length === 1 && document.getElementById('preview-img').naturalWidth === 320`)
-	if got := eval[string](t, ctx, `document.querySelector('#preview-boxes text').textContent`); got != "<b>AC2000000001</b>" {
-		t.Errorf("box label %q", got)
+	waitJS(t, ctx, "preview", `!document.getElementById('preview').hidden && document.querySelectorAll('#preview-boxes polygon').length === 2 && document.getElementById('preview-img').naturalWidth === 320`)
+	if got := eval[string](t, ctx, `document.querySelector('#preview-boxes text.chosen').textContent`); got != "\u2605 SERIAL: <b>AC2000000001</b>" {
+		t.Errorf("the judged barcode's label %q", got)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#preview-boxes polygon.chosen').length`); n != 1 {
+		t.Errorf("%d outlines marked as the serial, want 1", n)
 	}
 	shot(t, ctx, dir, "preview.png")
 }
@@ -474,4 +478,41 @@ func TestBrowserLatency(t *testing.T) {
 	line := fmt.Sprintf("ui latency: scans %d painted p50 %.1f ms p99 %.1f ms max %.1f ms; received p50 %.1f ms p99 %.1f ms max %.1f ms", n, p50, p99, mx, r50, r99, rmx)
 	t.Log(line)
 	fmt.Println(line)
+}
+
+// The model picker: a supervisor switches the line's model on the screen
+// with the PIN; a wrong PIN changes nothing.
+func TestBrowserModelPicker(t *testing.T) {
+	ctx, _ := browser(t)
+	dir := artifacts(t)
+	r := newRig(t, "", ui.Options{PIN: "2468"})
+	srv := serve(t, r.screen)
+	open(t, ctx, srv.URL)
+	waitJS(t, ctx, "the button", `!document.getElementById('change-model').hidden`)
+	click := func(sel string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.JSPath(sel))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	click(`document.getElementById('change-model')`)
+	waitJS(t, ctx, "the picker", `!document.getElementById('models').hidden && !document.getElementById('model-pin').hidden`)
+	kettle := `[...document.querySelectorAll("#model-list button")].find(b => b.textContent === "KW_BREW_KETTLE")`
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("model-pin"), "1111")); err != nil {
+		t.Fatal(err)
+	}
+	click(kettle)
+	waitJS(t, ctx, "refused", `document.getElementById('model-error').textContent.includes('PIN')`)
+	if m := r.st.State().Model; m != "ACME_PURIFIER_200" {
+		t.Fatalf("a wrong PIN changed the model to %s", m)
+	}
+	shot(t, ctx, dir, "model-picker.png")
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("model-pin"), "2468")); err != nil {
+		t.Fatal(err)
+	}
+	click(kettle)
+	waitJS(t, ctx, "changed", `document.getElementById('models').hidden && document.getElementById('target-value').textContent === 'KW_BREW_KETTLE'`)
+	if m := r.st.State().Model; m != "KW_BREW_KETTLE" {
+		t.Errorf("the station's model is %s", m)
+	}
 }

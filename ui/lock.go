@@ -86,6 +86,16 @@ func (l *locker) observe(r station.Result, now time.Time) {
 // compared as hashes in constant time, so neither their content nor their
 // length shows in the timing.
 func (l *locker) unlock(pin string, now time.Time) error {
+	if err := l.check(pin, now); err != nil {
+		return err
+	}
+	l.lock = Lock{}
+	return nil
+}
+
+// check tells whether pin is the supervisor's, in constant time; too many
+// wrong tries in a row make it refuse every try for a while.
+func (l *locker) check(pin string, now time.Time) error {
 	if now.Before(l.waitTill) {
 		return ErrTooMany
 	}
@@ -99,6 +109,5 @@ func (l *locker) unlock(pin string, now time.Time) error {
 		return ErrWrongPIN
 	}
 	l.wrong = 0
-	l.lock = Lock{}
 	return nil
 }

@@ -20,6 +20,9 @@ type Frame struct {
 type Box struct {
 	Text   string        `json:"text"`
 	Points []image.Point `json:"points"`
+	// Chosen marks the barcode the station judged: the serial picked
+	// among the label's barcodes.
+	Chosen bool `json:"chosen,omitempty"`
 }
 
 // Preview returns the camera's latest frame.

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime"
@@ -121,6 +122,8 @@ type Status struct {
 	Camera       bool           `json:"camera"`
 	BacklogAlarm int            `json:"backlog_alarm"`
 	Token        bool           `json:"token"` // a token is required
+	// ModelPIN tells that changing the line's model needs the PIN.
+	ModelPIN bool `json:"model_pin"`
 }
 
 // LockPolicy says when the screen locks.
@@ -140,7 +143,7 @@ func (s *Screen) Status() Status {
 	now := s.opts.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Status{Lock: s.lock.lock, Camera: s.opts.Preview != nil, BacklogAlarm: s.opts.BacklogAlarm, Token: s.api.Token != "",
+	st := Status{Lock: s.lock.lock, Camera: s.opts.Preview != nil, BacklogAlarm: s.opts.BacklogAlarm, Token: s.api.Token != "", ModelPIN: s.opts.PIN != "",
 		LockPolicy: LockPolicy{Duplicate: s.opts.LockOnDuplicate, AfterFails: s.opts.LockAfterFails}}
 	at := now.Unix() / 60
 	for _, m := range s.hour {
@@ -215,6 +218,8 @@ func (s *Screen) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.unlock(w, r)
 	case p == "/ui/scan" && r.Method == http.MethodPost:
 		s.scan(w, r)
+	case p == "/ui/model" && r.Method == http.MethodPost:
+		s.setModel(w, r)
 	case p == "/ui/preview.json" && r.Method == http.MethodGet:
 		s.previewJSON(w, r)
 	case p == "/ui/preview.jpg" && r.Method == http.MethodGet:
@@ -297,6 +302,53 @@ func (s *Screen) unlock(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusOK, s.Status())
 	}
+}
+
+// setModel switches a verify line to another model, the operator's pick
+// on the screen. Where a supervisor PIN is set, a model change needs it:
+// the model decides which boxes ship.
+func (s *Screen) setModel(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Model string `json:"model"`
+		PIN   string `json:"pin"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<12)).Decode(&req); err != nil {
+		writeJSON(w, http.StatusBadRequest, problem{"bad request: " + err.Error()})
+		return
+	}
+	if s.opts.PIN != "" {
+		now := s.opts.Now()
+		s.mu.Lock()
+		err := s.lock.check(req.PIN, now)
+		s.mu.Unlock()
+		switch {
+		case errors.Is(err, ErrTooMany):
+			writeJSON(w, http.StatusTooManyRequests, problem{err.Error()})
+			return
+		case err != nil:
+			writeJSON(w, http.StatusForbidden, problem{"a supervisor's PIN is needed to change the model: " + err.Error()})
+			return
+		}
+	}
+	err := s.api.Station.Do(r.Context(), func(l *station.Line) error {
+		if l.Workflow != station.Verify {
+			return errors.New("a pre-registration line takes each order's model from its manifest")
+		}
+		m := l.Rules.ByModel(req.Model)
+		if m == nil {
+			m = l.Rules.ByASIN(req.Model)
+		}
+		if m == nil {
+			return fmt.Errorf("model %q is not in the rules", req.Model)
+		}
+		l.SetModel(m)
+		return nil
+	})
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, problem{err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, s.api.Station.State())
 }
 
 // scanRequest is a keyboard-wedge scan: the text typed and the gaps

@@ -455,3 +455,51 @@ func TestFrozenBrowser(t *testing.T) {
 	}
 	t.Logf("recorded %v", time.Since(start))
 }
+
+// The operator picks the line's model on the screen: only a model of the
+// rules, only on a verify line, only with the supervisor's PIN where one is
+// set, and only with the access token where one is required.
+func TestModelPicker(t *testing.T) {
+	r := newRig(t, "tok", ui.Options{PIN: "2468"})
+	srv := serve(t, r.screen)
+	if st := status(t, srv.URL, "tok"); !st.ModelPIN {
+		t.Errorf("status does not say the PIN is needed: %+v", st)
+	}
+	snap := r.st.State()
+	if len(snap.Models) < 2 || snap.Model != "ACME_PURIFIER_200" {
+		t.Fatalf("state: models %q, model %q", snap.Models, snap.Model)
+	}
+	post := func(token, body string) (int, string) {
+		return do(t, "POST", srv.URL+"/ui/model", token, "application/json", body)
+	}
+	for _, tc := range []struct {
+		token, body string
+		code        int
+	}{
+		{"", `{"model":"KW_BREW_KETTLE","pin":"2468"}`, 401},
+		{"tok", `{"model":"KW_BREW_KETTLE"}`, 403},
+		{"tok", `{"model":"KW_BREW_KETTLE","pin":"1111"}`, 403},
+		{"tok", `{"model":"NO_SUCH_MODEL","pin":"2468"}`, 422},
+		{"tok", `{"model":`, 400},
+	} {
+		if code, body := post(tc.token, tc.body); code != tc.code {
+			t.Errorf("%s with token %q: %d %s, want %d", tc.body, tc.token, code, body, tc.code)
+		}
+	}
+	if m := r.st.State().Model; m != "ACME_PURIFIER_200" {
+		t.Fatalf("a refused change changed the model to %s", m)
+	}
+	code, body := post("tok", `{"model":"KW_BREW_KETTLE","pin":"2468"}`)
+	if code != 200 || !strings.Contains(body, `"model":"KW_BREW_KETTLE"`) {
+		t.Fatalf("change: %d %s", code, body)
+	}
+	if res := r.scan(t, "BK2024W0112345"); !res.OK || res.Model != "KW_BREW_KETTLE" {
+		t.Errorf("a kettle serial after the change: %+v", res)
+	}
+
+	p := newPreregRig(t)
+	psrv := serve(t, p.screen)
+	if code, body := do(t, "POST", psrv.URL+"/ui/model", "", "application/json", `{"model":"KW_BREW_KETTLE"}`); code != 422 || !strings.Contains(body, "manifest") {
+		t.Errorf("prereg line: %d %s", code, body)
+	}
+}

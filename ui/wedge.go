@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -32,8 +33,10 @@ type Wedge struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
-	once sync.Once
-	c    chan serialgate.Scan
+	once    sync.Once
+	c       chan serialgate.Scan
+	ended   chan struct{}
+	endOnce sync.Once
 }
 
 var (
@@ -56,8 +59,16 @@ const maxWedgeText = 8192
 const wedgeQueue = 16
 
 func (w *Wedge) queue() chan serialgate.Scan {
-	w.once.Do(func() { w.c = make(chan serialgate.Scan, wedgeQueue) })
+	w.once.Do(func() { w.c, w.ended = make(chan serialgate.Scan, wedgeQueue), make(chan struct{}) })
 	return w.c
+}
+
+// End stops the wedge as a source: once the scans queued are taken, Next
+// returns io.EOF, so that a station whose other sources have ended stops
+// (the demo's --scans).
+func (w *Wedge) End() {
+	w.queue()
+	w.endOnce.Do(func() { close(w.ended) })
 }
 
 func (w *Wedge) maxGap() time.Duration {
@@ -128,9 +139,17 @@ func (w *Wedge) Offer(text string, gaps []time.Duration) error {
 
 // Next returns the next scan typed into the screen.
 func (w *Wedge) Next(ctx context.Context) (serialgate.Scan, error) {
+	q := w.queue()
 	select {
-	case sc := <-w.queue():
+	case sc := <-q:
 		return sc, nil
+	case <-w.ended:
+		select {
+		case sc := <-q:
+			return sc, nil
+		default:
+			return serialgate.Scan{}, io.EOF
+		}
 	case <-ctx.Done():
 		return serialgate.Scan{}, ctx.Err()
 	}

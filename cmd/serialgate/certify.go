@@ -49,7 +49,10 @@ func runCertify(e *env, args []string) int {
 			"the token exchange (pull flow, JSON and form, refresh) → the three documented errors.\n"+
 			"By default everything runs in this process on loopback with a temporary SQLite store.\n"+
 			"With --sandbox, the token steps run against that endpoint (it must read --store);\n"+
-			"with --receiver, the SNS stand-in delivers there (allow-list the origin certify prints).\n"+
+			"with --receiver, the SNS stand-in delivers there (allow-list the origin certify prints);\n"+
+			"with --sns, the event goes through that SNS emulator (goaws): certify creates its topic there,\n"+
+			"subscribes the local receiver over HTTP, and the station publishes with its SNS sink\n"+
+			"(AWS credentials from the environment; goaws takes any).\n"+
 			"Exit 0 only when every step passes.")
 	sandboxURL := fl.String("sandbox", "", "token endpoint to certify instead of a local sandbox (…/auth/o2/token)")
 	receiverURL := fl.String("receiver", "", "SNS endpoint to certify instead of a local receiver")
@@ -58,11 +61,22 @@ func runCertify(e *env, args []string) int {
 	clientSecret := fl.String("client-secret", "", "its secret (default: random, for the local sandbox; else $"+clientSecretEnv+")")
 	serial := fl.String("serial", "", "serial to scan (default: a random AC2 serial of "+certifyModel+")")
 	snsListen := fl.String("sns-listen", "127.0.0.1:0", "address of the SNS stand-in (its certificate and SubscribeURL origin)")
+	snsEndpoint := fl.String("sns", "", "SNS emulator endpoint (e.g. goaws at http://127.0.0.1:4100) to run the SNS leg through instead of the stand-in")
+	signingHosts := fl.String("signing-hosts", "", "with --sns: the origins of its signing certificates and SubscribeURLs (default: the --sns origin)")
 	verbose := fl.Bool("v", false, "log every component to standard error")
 	if code, ok := parse(fl, args, nil); !ok {
 		return code
 	}
-	c := &certifyRun{e: e, out: e.stdout, clientID: *clientID, secret: *clientSecret, serial: *serial, sandboxURL: *sandboxURL, receiverURL: *receiverURL, store: *store}
+	c := &certifyRun{e: e, out: e.stdout, clientID: *clientID, secret: *clientSecret, serial: *serial, sandboxURL: *sandboxURL, receiverURL: *receiverURL, store: *store,
+		snsEndpoint: *snsEndpoint, signingHosts: *signingHosts}
+	if c.snsEndpoint != "" && c.receiverURL != "" {
+		fmt.Fprintln(e.stderr, "serialgate certify: --sns runs its own receiver: subscribe yours to the emulator's topic instead of --receiver")
+		return exitUsage
+	}
+	if c.signingHosts != "" && c.snsEndpoint == "" {
+		fmt.Fprintln(e.stderr, "serialgate certify: --signing-hosts goes with --sns")
+		return exitUsage
+	}
 	c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if *verbose {
 		c.log = slog.New(slog.NewTextHandler(e.stderr, nil))
@@ -91,9 +105,11 @@ type certifyRun struct {
 	store    string
 
 	sandboxURL, receiverURL string
+	snsEndpoint             string
+	signingHosts            string
 	dir                     string
 	journal                 string
-	sns                     *snsStandIn
+	sns                     snsLeg
 	lwaHTTP                 *recorder
 	closers                 []func()
 	passed, total           int
@@ -163,30 +179,67 @@ func (c *certifyRun) setup(snsListen string) error {
 		c.sandboxURL = base + sandbox.TokenPath
 	}
 	c.lwaHTTP = &recorder{secrets: []string{c.secret, sandbox.TestClientSecret}}
-	if c.sns, err = newSNSStandIn(certifyTopic); err != nil {
-		return err
+	if c.snsEndpoint != "" {
+		return c.setupEmulator()
 	}
-	snsBase, err := c.serve(snsListen, c.sns)
+	sns, err := newSNSStandIn(certifyTopic)
 	if err != nil {
 		return err
 	}
-	c.sns.base = snsBase
+	c.sns = sns
+	if sns.base, err = c.serve(snsListen, sns); err != nil {
+		return err
+	}
 	if c.receiverURL == "" {
-		c.journal = filepath.Join(c.dir, "notifications.jsonl")
-		rc, err := buildReceiver(receiveOptions{Topics: []string{certifyTopic}, SigningHosts: snsBase, Out: c.journal,
-			TokenEndpoint: c.sandboxURL, ClientID: c.clientID, ClientSecret: c.secret}, c.log)
+		rc, err := c.receiver(certifyTopic, sns.base)
 		if err != nil {
-			return fmt.Errorf("receiver: %w", err)
+			return err
 		}
-		c.closers = append(c.closers, func() { rc.Journal.Close() })
 		if c.receiverURL, err = c.serve("127.0.0.1:0", rc); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(c.out, "SNS stand-in: %s (allow-list it: --signing-hosts %s --topic %s)\n", snsBase, snsBase, certifyTopic)
+		fmt.Fprintf(c.out, "SNS stand-in: %s (allow-list it: --signing-hosts %s --topic %s)\n", sns.base, sns.base, certifyTopic)
 	}
-	c.sns.target = c.receiverURL
+	sns.target = c.receiverURL
 	return nil
+}
+
+// setupEmulator makes the SNS leg go through an SNS emulator: the topic
+// created there, the local receiver behind a tap that keeps deliveries.
+func (c *certifyRun) setupEmulator() error {
+	em, err := newSNSEmulator(c.e.ctx, c.snsEndpoint, certifyTopic[strings.LastIndexByte(certifyTopic, ':')+1:])
+	if err != nil {
+		return err
+	}
+	c.sns = em
+	hosts := c.signingHosts
+	if hosts == "" {
+		hosts = em.origin()
+	}
+	rc, err := c.receiver(em.topic, hosts)
+	if err != nil {
+		return err
+	}
+	em.next, em.journal = rc, c.journal
+	if em.target, err = c.serve("127.0.0.1:0", em); err != nil {
+		return err
+	}
+	c.receiverURL = em.target + "/"
+	em.target = c.receiverURL
+	return nil
+}
+
+// receiver builds the local SNS endpoint with its journal and push flow.
+func (c *certifyRun) receiver(topic, signingHosts string) (*receiver.Receiver, error) {
+	c.journal = filepath.Join(c.dir, "notifications.jsonl")
+	rc, err := buildReceiver(receiveOptions{Topics: []string{topic}, SigningHosts: signingHosts, Out: c.journal,
+		TokenEndpoint: c.sandboxURL, ClientID: c.clientID, ClientSecret: c.secret}, c.log)
+	if err != nil {
+		return nil, fmt.Errorf("receiver: %w", err)
+	}
+	c.closers = append(c.closers, func() { rc.Journal.Close() })
+	return rc, nil
 }
 
 // check prints one checklist line; on failure, the evidence.
@@ -208,7 +261,7 @@ func (c *certifyRun) check(name string, err error, evidence ...string) bool {
 
 func (c *certifyRun) steps() {
 	ctx := c.e.ctx
-	fmt.Fprintf(c.out, "certify: device %s / %s, client %s\n  token endpoint %s\n  SNS endpoint %s\n\n", certifyModel, c.serial, c.clientID, c.sandboxURL, c.receiverURL)
+	fmt.Fprintf(c.out, "certify: device %s / %s, client %s\n  token endpoint %s\n  SNS leg: %s\n  SNS endpoint %s\n\n", certifyModel, c.serial, c.clientID, c.sandboxURL, c.sns, c.receiverURL)
 
 	// 1. The subscription is confirmed.
 	req, resp, err := c.sns.subscribe(ctx)
@@ -225,7 +278,7 @@ func (c *certifyRun) steps() {
 	os.WriteFile(scans, []byte(order+"\n"+c.serial+"\n"), 0o600)
 	var sout, serr bytes.Buffer
 	code := Main(ctx, []string{"station", "--station", "certify", "--workflow", "prereg", "--manifest", manifest,
-		"--source", "sim:" + scans + "?rate=1000", "--store", c.store, "--sink", c.sns.base + "/publish", "--format", "jsonl"},
+		"--source", "sim:" + scans + "?rate=1000", "--store", c.store, "--sink", c.sns.sink(), "--format", "jsonl"},
 		strings.NewReader(""), &sout, &serr)
 	var eventID string
 	err = nil
@@ -256,14 +309,14 @@ func (c *certifyRun) steps() {
 	c.check("station scan recorded with its DeviceRegisteredNotification event", err, "station output: "+sout.String(), "station log: "+lastLines(serr.String(), 8))
 
 	// 3. The event reached the SNS stand-in and the receiver took it.
-	d, ok := c.sns.delivery(eventID)
+	d, ok := c.sns.delivery(ctx, eventID)
 	err = nil
 	if !ok {
 		err = errors.New("the station's event never reached SNS")
 	} else if d.status != http.StatusOK {
 		err = fmt.Errorf("the SNS endpoint answered %d", d.status)
 	}
-	c.check("event delivered: station → SNS (signed, SignatureVersion 2) → SNS endpoint 200", err, d.request, d.response)
+	c.check(fmt.Sprintf("event delivered: station → %s → SNS endpoint 200", c.sns), err, d.request, d.response)
 
 	if c.journal != "" {
 		// 4. The receiver verified, parsed and journaled it, once.
@@ -407,14 +460,17 @@ type recorder struct {
 
 var tokenRE = regexp.MustCompile(`Atz[ar]\|[A-Za-z0-9_\-]+`)
 
-func (r *recorder) mask(s string) string {
-	for _, sec := range r.secrets {
+// maskSecrets replaces the secrets and anything shaped like an LWA token.
+func maskSecrets(s string, secrets []string) string {
+	for _, sec := range secrets {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, "…")
 		}
 	}
 	return tokenRE.ReplaceAllString(s, "Atz…")
 }
+
+func (r *recorder) mask(s string) string { return maskSecrets(s, r.secrets) }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	dump, _ := httputil.DumpRequestOut(req, true)
@@ -524,11 +580,19 @@ func (s *snsStandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// post delivers an envelope to the SNS endpoint as SNS does.
+func (s *snsStandIn) String() string { return "SNS stand-in (signed, SignatureVersion 2)" }
+
+func (s *snsStandIn) sink() string { return s.base + "/publish" }
+
 func (s *snsStandIn) post(ctx context.Context, body []byte) (int, string) {
+	return deliverSNS(ctx, s.client, s.target, body)
+}
+
+// deliverSNS posts an envelope to an SNS endpoint as SNS does.
+func deliverSNS(ctx context.Context, client *http.Client, target string, body []byte) (int, string) {
 	var env drs.Envelope
 	json.Unmarshal(body, &env)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.target, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return 0, err.Error()
 	}
@@ -536,7 +600,7 @@ func (s *snsStandIn) post(ctx context.Context, body []byte) (int, string) {
 	req.Header.Set(drs.HeaderMessageType, env.Type)
 	req.Header.Set(drs.HeaderMessageID, env.MessageID)
 	req.Header.Set(drs.HeaderTopicARN, env.TopicARN)
-	resp, err := s.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return http.StatusBadGateway, err.Error()
 	}
@@ -569,7 +633,7 @@ func (s *snsStandIn) confirmed() bool {
 	return s.confirms > 0
 }
 
-func (s *snsStandIn) delivery(id string) (snsDelivery, bool) {
+func (s *snsStandIn) delivery(_ context.Context, id string) (snsDelivery, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, ok := s.deliveries[id]

@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/internal/yamlfile"
 	"github.com/serialgate/serialgate/scanner"
 )
@@ -29,6 +30,9 @@ type stationConfig struct {
 	Duplicates duplicateConfig
 	Sinks      []sinkConfig
 	Lock       lockConfig
+
+	// extra are sources a command builds itself (the demo's), by name.
+	extra map[string]serialgate.Source
 }
 
 // lockConfig is when the station locks for a supervisor.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,7 +178,7 @@ func TestSIGTERM(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond) // let it reach the open
+	waitFIFOOpen(t, cmd.Process.Pid)
 	start := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
@@ -191,4 +192,22 @@ func TestSIGTERM(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("still running 10 s after SIGTERM")
 	}
+}
+
+// waitFIFOOpen waits until process pid is blocked opening a FIFO (its
+// signal handlers are in place by then), as the kernel's wchan of one of
+// its threads tells; where wchan says nothing, it waits two seconds.
+func waitFIFOOpen(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/wchan", pid))
+		for _, w := range tasks {
+			if b, err := os.ReadFile(w); err == nil && (strings.Contains(string(b), "fifo") || strings.Contains(string(b), "wait_for_partner")) {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Log("wchan never showed the FIFO open; going on anyway")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/serialgate/serialgate/internal/testenv"
+	"github.com/serialgate/serialgate/receiver"
 )
 
 // syncBuf is a buffer a running command writes to while the test reads.
@@ -23,15 +27,7 @@ type syncBuf struct {
 func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func loopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func loopbackAddr(t *testing.T) string { return testenv.FreeAddr(t) }
 
 // start runs a serving command until the test ends and waits for addr.
 func start(t *testing.T, addr string, args ...string) *syncBuf {
@@ -132,6 +128,8 @@ func TestReceiveFlagErrors(t *testing.T) {
 		{[]string{"receive", "--topic", "arn:x", "--signing-hosts", "ftp://x"}, "signing host pattern"},
 		{[]string{"receive", "--topic", "arn:x", "--token-endpoint", "http://127.0.0.1:1/"}, "--client-id"},
 		{[]string{"receive", "--topic", "arn:x", "--tls-cert", "c.pem"}, "--tls-key"},
+		{[]string{"receive", "--topic", "arn:x", "--forward", "http://127.0.0.1:1/", "--forward-cmd", "cat"}, "choose one"},
+		{[]string{"receive", "--topic", "arn:x", "--forward-cmd", "cat", "--forward-timeout", "0s"}, "--forward-timeout"},
 	} {
 		code, _, errs := run(t, "", tc.args...)
 		if code != exitUsage || !strings.Contains(errs, tc.want) {
@@ -169,4 +167,20 @@ func TestCertifyShowsFailingExchange(t *testing.T) {
 	if strings.Contains(out, "certify-secret-xyz") {
 		t.Errorf("output shows the secret:\n%s", out)
 	}
+}
+
+// journalCount counts a notification's entries in the journal.
+func journalCount(t *testing.T, path, id string) int {
+	t.Helper()
+	entries, err := readJournalFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Kind == receiver.KindNotification && e.NotificationID == id {
+			n++
+		}
+	}
+	return n
 }

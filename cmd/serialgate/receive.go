@@ -26,6 +26,8 @@ type receiveOptions struct {
 	SigningHosts  string
 	Out           string
 	Forward       string
+	ForwardCmd    string
+	ForwardWait   time.Duration // for one run of ForwardCmd
 	TokenEndpoint string
 	ClientID      string
 	ClientSecret  string
@@ -38,15 +40,18 @@ func runReceive(e *env, args []string) int {
 			"the --topic ARNs only, verifies each message's signature (SignatureVersion 1 and 2) with a\n"+
 			"certificate fetched from --signing-hosts only, parses every DRS notification type and version,\n"+
 			"drops redeliveries by notificationId (remembered in --out across restarts), appends each\n"+
-			"notification to --out as a JSON line (synced), and optionally forwards it (--forward) and,\n"+
-			"for a DeviceRegisteredNotification, exchanges the device for tokens (push flow;\n"+
-			"the secret from $"+clientSecretEnv+" or --client-secret), journaling only their SHA-256 hashes.")
+			"notification to --out as a JSON line (synced), optionally forwards it (--forward to a URL or\n"+
+			"--forward-cmd to a command) and, for a DeviceRegisteredNotification, exchanges the device\n"+
+			"for tokens (push flow; the secret from $"+clientSecretEnv+" or --client-secret),\n"+
+			"journaling only their SHA-256 hashes.")
 	listen := fl.String("listen", "127.0.0.1:8641", "address to serve on")
 	var topics stringList
 	fl.Var(&topics, "topic", "topic ARN to accept and confirm (repeatable; at least one)")
 	hosts := fl.String("signing-hosts", receiver.DefaultAllowList, "origins (scheme://host[:port], * a single DNS label) of signing certificates and SubscribeURLs, comma-separated; for goaws: http://localhost:4100")
 	out := fl.String("out", "notifications.jsonl", "journal of accepted messages (JSONL); also remembers the notification IDs seen")
 	forward := fl.String("forward", "", "POST each new notification's journal line to this URL; a non-2xx answer makes SNS deliver again")
+	forwardCmd := fl.String("forward-cmd", "", "run this command line (/bin/sh -c) for each new notification, its journal line on standard input;\na non-zero exit or a timeout makes SNS deliver again")
+	forwardTimeout := fl.Duration("forward-timeout", 10*time.Second, "how long one --forward-cmd run may take")
 	tokenEndpoint := fl.String("token-endpoint", "", "push flow: the token endpoint (e.g. http://127.0.0.1:8640/auth/o2/token)")
 	clientID := fl.String("client-id", "", "push flow: the LWA client ID")
 	clientSecret := fl.String("client-secret", "", "push flow: the LWA client secret (prefer $"+clientSecretEnv+")")
@@ -55,7 +60,7 @@ func runReceive(e *env, args []string) int {
 	if code, ok := parse(fl, args, nil); !ok {
 		return code
 	}
-	o := receiveOptions{Topics: topics, SigningHosts: *hosts, Out: *out, Forward: *forward,
+	o := receiveOptions{Topics: topics, SigningHosts: *hosts, Out: *out, Forward: *forward, ForwardCmd: *forwardCmd, ForwardWait: *forwardTimeout,
 		TokenEndpoint: *tokenEndpoint, ClientID: *clientID, ClientSecret: *clientSecret}
 	if o.ClientSecret == "" {
 		o.ClientSecret = os.Getenv(clientSecretEnv)
@@ -106,6 +111,16 @@ func buildReceiver(o receiveOptions, log *slog.Logger) (*receiver.Receiver, erro
 			}
 			return receiver.TokenResult{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, ExpiresIn: tok.ExpiresIn, Status: http.StatusOK}
 		}
+	}
+	if o.Forward != "" && o.ForwardCmd != "" {
+		return nil, errors.New("--forward and --forward-cmd: choose one")
+	}
+	if o.ForwardCmd != "" {
+		if o.ForwardWait <= 0 {
+			return nil, fmt.Errorf("--forward-timeout %v: want a positive duration", o.ForwardWait)
+		}
+		f := &commandForwarder{line: o.ForwardCmd, timeout: o.ForwardWait, secrets: []string{o.ClientSecret}, log: log}
+		rc.Forward = f.forward
 	}
 	if o.Forward != "" {
 		target := o.Forward

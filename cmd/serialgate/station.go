@@ -182,6 +182,7 @@ type stationRun struct {
 	// verdicts mirror results to each MQTT sink's verdict and reject topics.
 	verdicts []*publish.Verdicts
 	screen   *ui.Screen
+	preview  *preview // the pictures of the camera and image sources
 	tty      *tty.Screen
 	wedge    *ui.Wedge
 	out      io.Writer
@@ -284,11 +285,16 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 			return nil, fmt.Errorf("source %s: %w", spec, err)
 		}
 		r.closers = append(r.closers, o.Close)
+		r.showPictures(o.Source)
 		name := spec
 		if len(c.Sources) > 1 {
 			name = fmt.Sprintf("%d:%s", i+1, spec)
 		}
 		r.sources[name] = r.health.watch(name, o)
+	}
+	for name, src := range c.extra {
+		r.showPictures(src)
+		r.sources[name] = r.health.watch(name, src)
 	}
 	if c.Listen != "" {
 		// The screen's page takes keyboard-wedge scans: a station needs no
@@ -313,7 +319,11 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 	}
 	if c.Listen != "" {
 		api := &station.API{Station: r.station, Token: c.Token, Health: r.healthReport}
-		if r.screen, err = ui.New(api, ui.Options{PIN: c.Lock.PIN, LockOnDuplicate: c.Lock.OnDuplicate, LockAfterFails: c.Lock.AfterFails, Wedge: r.wedge}); err != nil {
+		opts := ui.Options{PIN: c.Lock.PIN, LockOnDuplicate: c.Lock.OnDuplicate, LockAfterFails: c.Lock.AfterFails, Wedge: r.wedge}
+		if r.preview != nil {
+			opts.Preview = r.preview.frame
+		}
+		if r.screen, err = ui.New(api, opts); err != nil {
 			return nil, err
 		}
 		r.station.Hold = func() string {
@@ -324,6 +334,17 @@ func newStation(e *env, c *stationConfig, format string) (_ *stationRun, err err
 		}
 	}
 	return r, nil
+}
+
+// showPictures puts a source's pictures (a camera's, an image folder's) on
+// the screen's preview.
+func (r *stationRun) showPictures(src serialgate.Source) {
+	if f, ok := src.(scanner.Framer); ok {
+		if r.preview == nil {
+			r.preview = &preview{}
+		}
+		r.preview.framers = append(r.preview.framers, f)
+	}
 }
 
 func duplicatePolicy(d duplicateConfig) (record.Policy, error) {
@@ -455,6 +476,9 @@ func (r *stationRun) server() (*http.Server, net.Listener, error) {
 func (r *stationRun) print(res station.Result) {
 	if res.EventID != "" {
 		r.relay.Kick()
+	}
+	if r.preview != nil {
+		r.preview.observe(res)
 	}
 	if r.screen != nil {
 		r.screen.Observe(res)

@@ -176,6 +176,9 @@ func TestStationPrereg(t *testing.T) {
 }
 
 func TestStationFlagErrors(t *testing.T) {
+	// A station refused after its store was opened must not leave the
+	// default store (serialgate.db) in the package's folder.
+	t.Chdir(t.TempDir())
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -9,6 +9,7 @@ package camera
 import (
 	"context"
 	"fmt"
+	"image"
 	"io"
 	"strconv"
 	"strings"
@@ -60,6 +61,14 @@ type Source struct {
 	mu    sync.Mutex
 	stats Stats
 	once  sync.Once
+
+	// The latest frame, for a preview: its gray pixels (a buffer reused
+	// frame after frame) and what was read in it.
+	last      []byte
+	lastW     int
+	lastH     int
+	lastCodes []decode.Barcode
+	lastTime  time.Time
 }
 
 var _ serialgate.Source = (*Source)(nil)
@@ -100,6 +109,7 @@ func (s *Source) run() {
 	_, live := strconv.Atoi(s.cfg.Device)
 	fromFile := live != nil && !strings.HasPrefix(s.cfg.Device, "/dev/")
 	base := time.Now()
+	frameNo := 0
 	for {
 		select {
 		case <-s.stop:
@@ -110,6 +120,7 @@ func (s *Source) run() {
 			s.pipe.End(io.EOF)
 			return
 		}
+		frameNo++
 		start := time.Now()
 		found, err := s.decodeFrame(frame, &gray)
 		el := time.Since(start)
@@ -117,6 +128,9 @@ func (s *Source) run() {
 		s.stats.Frames++
 		s.stats.Decoding += el
 		s.stats.Last = el
+		if err == nil {
+			s.keep(gray, found, start)
+		}
 		s.mu.Unlock()
 		if err != nil {
 			s.pipe.End(fmt.Errorf("read %s: %w", name, err))
@@ -132,8 +146,13 @@ func (s *Source) run() {
 		if fromFile {
 			at = base.Add(time.Duration(s.cap.Get(gocv.VideoCapturePosMsec) * float64(time.Millisecond)))
 		}
-		for _, t := range s.cfg.HoldOff.Frame(at, texts) {
-			if !s.pipe.Send(serialgate.Scan{Time: start, Source: name, Text: t, AIM: aims[t]}, s.stop) {
+		// A frame in which a code came into view is one picture of a
+		// label: one scan carrying every code read in it, so the station
+		// picks the serial among them rather than judging each.
+		if fresh := s.cfg.HoldOff.Frame(at, texts); len(fresh) > 0 {
+			sc := serialgate.Scan{Time: start, Source: name, Text: fresh[0], AIM: aims[fresh[0]],
+				Picture: fmt.Sprintf("%s frame %d", name, frameNo), Label: decode.Barcodes(found)}
+			if !s.pipe.Send(sc, s.stop) {
 				return
 			}
 		}
@@ -153,6 +172,37 @@ func (s *Source) decodeFrame(frame gocv.Mat, gray *gocv.Mat) ([]decode.Barcode, 
 		return nil, fmt.Errorf("camera frame: %w", err)
 	}
 	return s.cfg.Decoder.Gray(decode.Gray{Pix: pix, Width: gray.Cols(), Height: gray.Rows(), Stride: gray.Step()})
+}
+
+// keep copies the gray frame for Frame. s.mu is held.
+func (s *Source) keep(gray gocv.Mat, found []decode.Barcode, at time.Time) {
+	w, h := gray.Cols(), gray.Rows()
+	pix, err := gray.DataPtrUint8()
+	if err != nil || len(pix) < w*h {
+		return
+	}
+	step := gray.Step()
+	if cap(s.last) < w*h {
+		s.last = make([]byte, w*h)
+	}
+	s.last = s.last[:w*h]
+	for y := range h {
+		copy(s.last[y*w:(y+1)*w], pix[y*step:y*step+w])
+	}
+	s.lastW, s.lastH, s.lastCodes, s.lastTime = w, h, found, at
+}
+
+// Frame returns a copy of the latest frame decoded, gray, with the
+// barcodes read in it; false before the first.
+func (s *Source) Frame() (*image.Gray, []decode.Barcode, time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lastW == 0 {
+		return nil, nil, time.Time{}, false
+	}
+	img := image.NewGray(image.Rect(0, 0, s.lastW, s.lastH))
+	copy(img.Pix, s.last)
+	return img, s.lastCodes, s.lastTime, true
 }
 
 // Next returns the next scan; io.EOF when a video file ends, and

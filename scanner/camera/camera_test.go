@@ -101,7 +101,15 @@ func TestVideoFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		got = append(got, sc.Text)
+		if sc.Picture == "" || len(sc.Label) != 1 || sc.Label[0].Text != sc.Text {
+			t.Errorf("scan %q: picture %q, label %+v: want the frame's one code", sc.Text, sc.Picture, sc.Label)
+		}
 	}
+	img, codes, _, ok := src.Frame()
+	if !ok || img.Bounds().Dx() != 1280 || img.Bounds().Dy() != 720 {
+		t.Errorf("Frame: %v %v", ok, img)
+	}
+	t.Logf("last frame: %d codes", len(codes))
 	st := src.Stats()
 	if st.Frames != 50 {
 		t.Errorf("read %d frames, want 50", st.Frames)

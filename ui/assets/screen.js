@@ -134,6 +134,7 @@
   }
 
   function setTarget() {
+    showModelButton();
     const o = snap.order;
     if (o) {
       $('target-label').textContent = 'Order';
@@ -147,6 +148,41 @@
       $('target-value').textContent = snap.model || (snap.workflow === 'prereg' ? 'scan an order' : 'scan a model, ASIN or GTIN');
       $('progress').hidden = true;
     }
+  }
+
+  // The model picker: a verify line's operator picks the model on the
+  // screen (a supervisor's PIN where one is set) instead of scanning it.
+  function showModelButton() {
+    const can = snap.workflow === 'verify' && (snap.models || []).length > 0;
+    $('change-model').hidden = !can;
+  }
+  $('change-model').addEventListener('click', () => {
+    const list = $('model-list');
+    list.replaceChildren(...(snap.models || []).map((name) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = name; // data, never markup
+      if (name === snap.model) b.className = 'current';
+      b.addEventListener('click', () => pickModel(name));
+      return b;
+    }));
+    $('model-pin').hidden = !(status && status.model_pin);
+    $('model-pin').value = '';
+    $('model-error').textContent = '';
+    $('models').hidden = false;
+  });
+  $('models-cancel').addEventListener('click', () => { $('models').hidden = true; });
+  async function pickModel(name) {
+    const res = await postJSON('/ui/model', { model: name, pin: $('model-pin').value });
+    $('model-pin').value = '';
+    if (!res.ok) {
+      $('model-error').textContent = (res.data && res.data.error) || ('model not changed (' + res.status + ')');
+      return;
+    }
+    snap.model = res.data.model;
+    $('models').hidden = true;
+    setTarget();
+    toast('Line model: ' + (snap.model || ''));
   }
 
   function setCounts() {
@@ -342,10 +378,12 @@
         const pts = (b.points || []).map((p) => p.X + ',' + p.Y).join(' ');
         const poly = document.createElementNS(NS, 'polygon');
         poly.setAttribute('points', pts);
+        if (b.chosen) poly.setAttribute('class', 'chosen');
         const label = document.createElementNS(NS, 'text');
         const p0 = (b.points || [])[0] || { X: 0, Y: 0 };
         label.setAttribute('x', p0.X); label.setAttribute('y', Math.max(20, p0.Y - 6));
-        label.textContent = b.text || '';
+        if (b.chosen) label.setAttribute('class', 'chosen');
+        label.textContent = (b.chosen ? '\u2605 SERIAL: ' : '') + (b.text || '');
         return [poly, label];
       }));
     } catch (e) { /* the next tick tries again */ }
@@ -367,7 +405,7 @@
   let keys = [];
   addEventListener('keydown', (e) => {
     if (!status || !status.wedge) return;
-    if (!$('lock').hidden) return;
+    if (!$('lock').hidden || !$('models').hidden) return;
     const tgt = e.target;
     if (tgt && (tgt.tagName === 'INPUT' || tgt.tagName === 'TEXTAREA' || tgt.isContentEditable)) return;
     if (e.ctrlKey || e.altKey || e.metaKey) return;

@@ -1,0 +1,295 @@
+package pdf417
+
+import (
+	"math"
+	"sort"
+)
+
+// A PDF417 symbol is framed by a start pattern (bar, space, ... of 8 1 1 1
+// 1 1 1 3 modules) on the left of every row and a stop pattern (7 1 1 3 1
+// 1 1 2 1) on the right. A scan line across the symbol at any angle under
+// about 60° from its rows crosses both whole, with every element widened by
+// the same factor, so the patterns are found by their ratios on the rows
+// of the image, and on its columns for symbols standing on end.
+
+// edgeKind tells which pattern a hit is and which way it was crossed.
+type edgeKind int
+
+const (
+	startFwd edgeKind = iota // start pattern read left to right
+	startRev                 // start pattern read right to left (symbol turned half)
+	stopFwd
+	stopRev
+)
+
+// framing patterns, each from its first element on the scan line;
+// firstDark tells the first element's colour.
+var framing = [4]struct {
+	widths    []int
+	firstDark bool
+}{
+	startFwd: {[]int{8, 1, 1, 1, 1, 1, 1, 3}, true},
+	startRev: {[]int{3, 1, 1, 1, 1, 1, 1, 8}, false},
+	stopFwd:  {[]int{7, 1, 1, 3, 1, 1, 1, 2, 1}, true},
+	stopRev:  {[]int{1, 2, 1, 1, 1, 3, 1, 1, 7}, true},
+}
+
+// hit is one crossing of a framing pattern on a scan line: x of its edge
+// away from the data (outer) and of its edge on the data's side (inner).
+type hit struct {
+	line         int
+	outer, inner float64
+	module       float64
+}
+
+// edge is a framing pattern found on consecutive scan lines, with the lines
+// fitted through its outer and inner edges: x = a + b·line.
+type edge struct {
+	kind       edgeKind
+	hits       []hit
+	first      int // first and last scan line
+	last       int
+	outA, outB float64
+	inA, inB   float64
+	module     float64
+}
+
+func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
+func (e *edge) outer(line float64) float64 { return e.outA + e.outB*line }
+
+// findHits scans every step-th row of b for the framing patterns.
+func findHits(b *bitmap, step int) [4][]hit {
+	var out [4][]hit
+	runs := make([]int, 0, 256)
+	for y := 0; y < b.h; y += step {
+		row := b.pix[y*b.w : (y+1)*b.w]
+		runs = runs[:0]
+		n := 0
+		for x := range row {
+			if x > 0 && row[x] != row[x-1] {
+				runs = append(runs, n)
+				n = 0
+			}
+			n++
+		}
+		runs = append(runs, n)
+		firstDark := row[0] == 1
+		pos := 0
+		for i := range runs {
+			dark := firstDark == (i%2 == 0)
+			for k, f := range framing {
+				if dark != f.firstDark || i+len(f.widths) > len(runs) {
+					continue
+				}
+				m, ok := matches(runs[i:i+len(f.widths)], f.widths)
+				if !ok {
+					continue
+				}
+				end := pos
+				for _, r := range runs[i : i+len(f.widths)] {
+					end += r
+				}
+				h := hit{line: y, module: m}
+				switch edgeKind(k) {
+				case startFwd, stopFwd:
+					h.outer, h.inner = float64(pos), float64(end)
+					if edgeKind(k) == stopFwd {
+						h.outer, h.inner = float64(end), float64(pos)
+					}
+				case startRev, stopRev:
+					h.outer, h.inner = float64(end), float64(pos)
+					if edgeKind(k) == stopRev {
+						h.outer, h.inner = float64(pos), float64(end)
+					}
+				}
+				out[k] = append(out[k], h)
+			}
+			pos += runs[i]
+		}
+	}
+	return out
+}
+
+// matches tells whether runs have the proportions of widths, and returns
+// the module width.
+func matches(runs, widths []int) (float64, bool) {
+	total, modules := 0, 0
+	for i, r := range runs {
+		total += r
+		modules += widths[i]
+	}
+	m := float64(total) / float64(modules)
+	if m < 0.8 {
+		return 0, false
+	}
+	tol := 0.5*m + 0.6
+	for i, r := range runs {
+		if math.Abs(float64(r)-float64(widths[i])*m) > tol {
+			return 0, false
+		}
+	}
+	return m, true
+}
+
+// groupHits chains the hits of one kind on nearby scan lines into edges.
+func groupHits(kind edgeKind, hits []hit, step int) []*edge {
+	var open, done []*edge
+	for _, h := range hits {
+		var best *edge
+		bestD := math.Inf(1)
+		for _, e := range open {
+			last := e.hits[len(e.hits)-1]
+			dl := h.line - last.line
+			if dl <= 0 || dl > 4*step+2 {
+				continue
+			}
+			d := math.Abs(h.outer - last.outer)
+			if d <= 2*last.module+1.5*float64(dl) && d < bestD && math.Abs(h.module-last.module) <= 0.5*last.module+1 {
+				best, bestD = e, d
+			}
+		}
+		if best == nil {
+			best = &edge{kind: kind}
+			open = append(open, best)
+		}
+		best.hits = append(best.hits, h)
+		// Edges whose last hit is far behind are closed.
+		kept := open[:0]
+		for _, e := range open {
+			if h.line-e.hits[len(e.hits)-1].line > 4*step+2 {
+				done = append(done, e)
+			} else {
+				kept = append(kept, e)
+			}
+		}
+		open = kept
+	}
+	done = append(done, open...)
+	var out []*edge
+	for _, e := range done {
+		if len(e.hits) < 3 {
+			continue
+		}
+		e.fit()
+		out = append(out, e)
+	}
+	return out
+}
+
+// fit fits the edge's lines through its hits and measures its module.
+func (e *edge) fit() {
+	e.first, e.last = e.hits[0].line, e.hits[len(e.hits)-1].line
+	var ms []float64
+	for _, h := range e.hits {
+		ms = append(ms, h.module)
+	}
+	e.module = median(ms)
+	e.outA, e.outB = fitLine(e.hits, func(h hit) float64 { return h.outer })
+	e.inA, e.inB = fitLine(e.hits, func(h hit) float64 { return h.inner })
+}
+
+// fitLine fits x = a + b·line through the hits by least squares,
+// leaving out the hits farthest off, which a stray pattern puts there.
+func fitLine(hits []hit, x func(hit) float64) (a, b float64) {
+	ls, xs := make([]float64, len(hits)), make([]float64, len(hits))
+	for i, h := range hits {
+		ls[i], xs[i] = float64(h.line), x(h)
+	}
+	return fit(ls, xs)
+}
+
+// fit fits y = a + b·x by least squares, then again without the points
+// farther off than twice the median distance.
+func fit(xs, ys []float64) (a, b float64) {
+	use := make([]int, len(xs))
+	for i := range use {
+		use[i] = i
+	}
+	for range 3 {
+		var sx, sy, sxx, sxy float64
+		n := float64(len(use))
+		for _, i := range use {
+			sx, sy, sxx, sxy = sx+xs[i], sy+ys[i], sxx+xs[i]*xs[i], sxy+xs[i]*ys[i]
+		}
+		den := n*sxx - sx*sx
+		if den == 0 {
+			return sy / n, 0
+		}
+		b = (n*sxy - sx*sy) / den
+		a = (sy - b*sx) / n
+		dev := make([]float64, len(use))
+		for k, i := range use {
+			dev[k] = math.Abs(ys[i] - a - b*xs[i])
+		}
+		cut := 2*median(dev) + 0.5
+		var kept []int
+		for k, i := range use {
+			if dev[k] <= cut {
+				kept = append(kept, i)
+			}
+		}
+		if len(kept) < 3 || len(kept) == len(use) {
+			break
+		}
+		use = kept
+	}
+	return a, b
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// frame is a start edge and a stop edge that face each other across a
+// symbol's rows.
+type frame struct {
+	start, stop *edge
+	cols        int // data columns, as estimated from the distance between them
+}
+
+// pairEdges matches start edges with the stop edges on their data side.
+func pairEdges(edges [4][]*edge) []frame {
+	var out []frame
+	for _, pair := range [2][2]edgeKind{{startFwd, stopFwd}, {startRev, stopRev}} {
+		for _, s := range edges[pair[0]] {
+			var best frame
+			bestScore := math.Inf(1)
+			for _, p := range edges[pair[1]] {
+				lo, hi := max(s.first, p.first), min(s.last, p.last)
+				span := min(s.last-s.first, p.last-p.first)
+				if hi-lo < span/3 || hi <= lo {
+					continue
+				}
+				ratio := p.module / s.module
+				if ratio < 0.6 || ratio > 1.6 {
+					continue
+				}
+				mid := float64(lo+hi) / 2
+				dist := p.inner(mid) - s.inner(mid)
+				if pair[0] == startRev {
+					dist = -dist
+				}
+				m := (s.module + p.module) / 2
+				c := dist/(17*m) - 2
+				if c < 0.5 || c > 30.5 {
+					continue
+				}
+				// The nearest stop edge with the most overlap.
+				score := dist / float64(hi-lo+1)
+				if score < bestScore {
+					bestScore = score
+					best = frame{start: s, stop: p, cols: int(math.Round(c))}
+				}
+			}
+			if best.start != nil {
+				out = append(out, best)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,319 @@
+package pdf417
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"math"
+)
+
+// Decode finds and reads the PDF417 symbols in img, at any rotation and
+// upside down. A symbol whose codewords cannot be corrected is left out.
+func Decode(img *image.Gray) ([]Symbol, error) {
+	if img == nil {
+		return nil, errors.New("pdf417: no image")
+	}
+	r := img.Bounds()
+	if r.Dx() > 0 && r.Dy() > 0 && (img.Stride < r.Dx() || len(img.Pix) < img.PixOffset(r.Max.X-1, r.Max.Y-1)+1) {
+		return nil, fmt.Errorf("pdf417: bad gray image %dx%d stride %d with %d bytes", r.Dx(), r.Dy(), img.Stride, len(img.Pix))
+	}
+	if r.Dx() < 20 || r.Dy() < 3 {
+		return nil, nil
+	}
+	b := binarize(img)
+	var out []Symbol
+	for _, turned := range []bool{false, true} {
+		sb := b
+		if turned {
+			sb = b.transpose()
+		}
+		for _, s := range decodeBitmap(sb) {
+			if turned {
+				for i, p := range s.Corners {
+					s.Corners[i] = Point{p.Y, p.X}
+				}
+			}
+			if !seen(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+// seen tells whether s was found already, by another scan of the image.
+func seen(found []Symbol, s Symbol) bool {
+	c := center(s.Corners)
+	for _, o := range found {
+		oc := center(o.Corners)
+		if string(o.Bytes()) == string(s.Bytes()) && math.Hypot(c.X-oc.X, c.Y-oc.Y) < 20 {
+			return true
+		}
+	}
+	return false
+}
+
+func center(ps [4]Point) Point {
+	var c Point
+	for _, p := range ps {
+		c.X, c.Y = c.X+p.X/4, c.Y+p.Y/4
+	}
+	return c
+}
+
+// decodeBitmap reads the symbols whose rows run along b's rows (within
+// about 60°), in b's coordinates.
+func decodeBitmap(b *bitmap) []Symbol {
+	step := max(1, b.h/500)
+	hits := findHits(b, step)
+	var edges [4][]*edge
+	for k := range hits {
+		edges[k] = groupHits(edgeKind(k), hits[k], step)
+	}
+	var out []Symbol
+	for _, f := range pairEdges(edges) {
+		s, err := f.decode(b)
+		if err == nil {
+			out = append(out, *s)
+		}
+	}
+	return out
+}
+
+// indicatorVotes gathers what the row indicators say.
+type indicatorVotes struct {
+	rowsDiv3, levelRows, cols map[int]int
+}
+
+func best(votes map[int]int) (int, bool) {
+	v, n := most(votes)
+	return v, n > 0
+}
+
+// most returns the value with the most votes and its votes.
+func most(votes map[int]int) (v, n int) {
+	for k, c := range votes {
+		if c > n || (c == n && k < v) {
+			v, n = k, c
+		}
+	}
+	return v, n
+}
+
+// decode reads the symbol in the frame.
+func (f frame) decode(b *bitmap) (*Symbol, error) {
+	cols := f.cols
+	var reads []read
+	for try := 0; try < 2; try++ {
+		reads = f.scan(b, cols)
+		iv := indicatorVotes{map[int]int{}, map[int]int{}, map[int]int{}}
+		for _, r := range reads {
+			info := r.value % 30
+			switch {
+			case r.col == 0 && r.clu == 2, r.col == cols+1 && r.clu == 0:
+				iv.cols[info]++
+			}
+		}
+		c, ok := best(iv.cols)
+		if !ok || c+1 == cols || c+1 > 30 {
+			break
+		}
+		cols = c + 1 // the indicators know better than the distance
+	}
+	iv := indicatorVotes{map[int]int{}, map[int]int{}, map[int]int{}}
+	var lt, lr, rt, rr []float64 // t and row of the left and right indicators
+	for _, r := range reads {
+		if r.col != 0 && r.col != cols+1 {
+			continue
+		}
+		info := r.value % 30
+		row := 3*(r.value/30) + r.clu
+		left := r.col == 0
+		switch {
+		case left && r.clu == 0, !left && r.clu == 1:
+			iv.rowsDiv3[info]++
+		case left && r.clu == 1, !left && r.clu == 2:
+			iv.levelRows[info]++
+		default:
+			iv.cols[info]++
+		}
+		if left {
+			lt, lr = append(lt, r.t), append(lr, float64(row))
+		} else {
+			rt, rr = append(rt, r.t), append(rr, float64(row))
+		}
+	}
+	d3, ok1 := best(iv.rowsDiv3)
+	lv, ok2 := best(iv.levelRows)
+	c, ok3 := best(iv.cols)
+	if !ok1 || !ok2 || !ok3 || c+1 != cols {
+		return nil, ErrSize
+	}
+	rows, level := 3*d3+lv%3+1, lv/3
+	if rows < 3 || rows > 90 || level > 8 {
+		return nil, ErrSize
+	}
+	// Rows against the place of the line, on each side.
+	if len(lt) < 3 && len(rt) < 3 {
+		return nil, ErrSize
+	}
+	var la, lb, ra, rb float64
+	if len(lt) >= 3 {
+		la, lb = fit(lt, lr)
+	}
+	if len(rt) >= 3 {
+		ra, rb = fit(rt, rr)
+	}
+	if len(lt) < 3 {
+		la, lb = ra, rb
+	}
+	if len(rt) < 3 {
+		ra, rb = la, lb
+	}
+	if math.Abs(lb) < 1e-6 || math.Abs(rb) < 1e-6 {
+		return nil, ErrSize
+	}
+	g := newGrid(rows, cols)
+	vals, clus := make([]int, cols+2), make([]int, cols+2)
+	for i := 0; i < len(reads); {
+		// The reads of one line.
+		k := i
+		for k < len(reads) && reads[k].t == reads[i].t {
+			k++
+		}
+		for j := range vals {
+			vals[j] = -1
+		}
+		for _, r := range reads[i:k] {
+			vals[r.col], clus[r.col] = r.value, r.clu
+		}
+		g.voteLine(vals, clus, la+lb*reads[i].t, ra+rb*reads[i].t, 1)
+		i = k
+	}
+	// A second pass along each row as the indicators place it.
+	for row := range rows {
+		for _, off := range []float64{-0.25, 0, 0.25} {
+			y := float64(row) + off
+			t, u := (y-la)/lb, (y-ra)/rb
+			readLine(b, f.frameLine(t, u), cols, vals, clus)
+			g.voteLine(vals, clus, y, y, 2)
+		}
+	}
+	cw, erasures, weak := g.codewords()
+	s, err := decodeMatrix(cw, rows, cols, level, erasures)
+	if err != nil && len(weak) > 0 {
+		// Doubtful codewords, taken as erasures, cost half an error each.
+		cw, erasures, _ = g.codewords()
+		s, err = decodeMatrix(cw, rows, cols, level, append(erasures, weak...))
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The corners: the outer edges at the top of row 0 and the bottom of
+	// the last row.
+	corner := func(e *edge, a, b, row float64) Point {
+		t := (row - a) / b
+		l := float64(e.first) + t*float64(e.last-e.first)
+		return Point{e.outer(l), l}
+	}
+	s.Corners = [4]Point{
+		corner(f.start, la, lb, -0.5), corner(f.stop, ra, rb, -0.5),
+		corner(f.stop, ra, rb, float64(rows)-0.5), corner(f.start, la, lb, float64(rows)-0.5),
+	}
+	return s, nil
+}
+
+// scan reads codewords on lines across the frame, from a little before
+// its first scan line to a little after its last.
+func (f frame) scan(b *bitmap, cols int) []read {
+	span := max(f.start.last-f.start.first, f.stop.last-f.stop.first)
+	n := min(800, max(12, span*6/5+1))
+	vals, clus := make([]int, cols+2), make([]int, cols+2)
+	var out []read
+	for i := range n {
+		t := -0.1 + 1.2*float64(i)/float64(n-1)
+		readLine(b, f.frameLine(t, t), cols, vals, clus)
+		for j := range cols + 2 {
+			if vals[j] >= 0 {
+				out = append(out, read{t: t, col: j, value: vals[j], clu: clus[j]})
+			}
+		}
+	}
+	return out
+}
+
+// grid collects the votes for each codeword of the symbol.
+type grid struct {
+	rows, cols int
+	votes      []map[int]int // by row·(cols+2) + column
+}
+
+func newGrid(rows, cols int) *grid {
+	return &grid{rows: rows, cols: cols, votes: make([]map[int]int, rows*(cols+2))}
+}
+
+func (g *grid) add(row, col, value, weight int) {
+	i := row*(g.cols+2) + col
+	if g.votes[i] == nil {
+		g.votes[i] = map[int]int{}
+	}
+	g.votes[i][value] += weight
+}
+
+// voteLine places the codewords read on one line, whose ends lie at rows
+// left and right as the fitted indicators put them; an indicator read on
+// the line itself places its end better, unless it is far off the fit.
+// Each codeword goes to the row of its cluster nearest the line's height
+// at its column.
+func (g *grid) voteLine(vals, clus []int, left, right float64, weight int) {
+	n := g.cols + 2
+	if v := vals[0]; v >= 0 {
+		if r := float64(3*(v/30) + clus[0]); math.Abs(r-left) <= 2 {
+			left = r
+		}
+	}
+	if v := vals[n-1]; v >= 0 {
+		if r := float64(3*(v/30) + clus[n-1]); math.Abs(r-right) <= 2 {
+			right = r
+		}
+	}
+	for col := range n {
+		if vals[col] < 0 {
+			continue
+		}
+		y := left + (right-left)*(float64(col)+0.5)/float64(n)
+		row, bestD := -1, 2.0
+		for c := int(math.Floor(y)) - 1; c <= int(math.Floor(y))+2; c++ {
+			if (c%3+3)%3 == clus[col] && math.Abs(float64(c)-y) < bestD {
+				row, bestD = c, math.Abs(float64(c)-y)
+			}
+		}
+		if bestD > 1.2 || row < 0 || row >= g.rows {
+			continue
+		}
+		g.add(row, col, vals[col], weight)
+	}
+}
+
+// codewords returns the data codewords, row by row, with the indexes of
+// those never read (erasures) and of those read with doubt (weak).
+func (g *grid) codewords() (cw, erasures, weak []int) {
+	for row := range g.rows {
+		for col := 1; col <= g.cols; col++ {
+			i := len(cw)
+			v, n := most(g.votes[row*(g.cols+2)+col])
+			total := 0
+			for _, c := range g.votes[row*(g.cols+2)+col] {
+				total += c
+			}
+			switch {
+			case n == 0:
+				erasures = append(erasures, i)
+			case 2*n < total+1:
+				weak = append(weak, i)
+			}
+			cw = append(cw, v)
+		}
+	}
+	return cw, erasures, weak
+}
