@@ -29,6 +29,7 @@ const (
 	EAN8       Symbology = "EAN_8"
 	EAN13      Symbology = "EAN_13"
 	ITF        Symbology = "ITF"
+	MicroQR    Symbology = "MICRO_QR_CODE" // zxing-cpp's MicroQRCode
 	PDF417     Symbology = "PDF_417"
 	QRCode     Symbology = "QR_CODE"
 	RSS14      Symbology = "RSS_14"
@@ -37,7 +38,7 @@ const (
 )
 
 // Symbologies lists every symbology serialgate reads.
-var Symbologies = []Symbology{Aztec, Codabar, Code39, Code93, Code128, DataMatrix, EAN8, EAN13, ITF, PDF417, QRCode, RSS14, UPCA, UPCE}
+var Symbologies = []Symbology{Aztec, Codabar, Code39, Code93, Code128, DataMatrix, EAN8, EAN13, ITF, MicroQR, PDF417, QRCode, RSS14, UPCA, UPCE}
 
 // ParseSymbology reads a symbology name, accepting zxing's names and
 // common spellings: code128, QRCode, ean-13, qr, databar, datamatrix.
@@ -48,6 +49,8 @@ func ParseSymbology(name string) (Symbology, error) {
 		return QRCode, nil
 	case "DATABAR":
 		return RSS14, nil
+	case "MICROQR":
+		return MicroQR, nil
 	}
 	for _, s := range Symbologies {
 		if strings.ReplaceAll(string(s), "_", "") == key {

@@ -36,7 +36,7 @@ import (
 // Is1D tells whether s is a linear symbology.
 func Is1D(s serialgate.Symbology) bool {
 	switch s {
-	case serialgate.Aztec, serialgate.DataMatrix, serialgate.PDF417, serialgate.QRCode:
+	case serialgate.Aztec, serialgate.DataMatrix, serialgate.MicroQR, serialgate.PDF417, serialgate.QRCode:
 		return false
 	}
 	return true
@@ -71,7 +71,8 @@ type Barcode struct {
 	Angle     int     // degrees the code is turned, counterclockwise: 0, 90, 180 or 270
 	ScanLines int     // for 1D codes, how many scan lines read it
 
-	unread bool // decoded, but its text cannot be trusted: left out
+	unread bool   // decoded, but its text cannot be trusted: left out
+	addOn  string // an EAN/UPC add-on read on this scan line
 }
 
 // Sequence places a symbol in a structured-append series.
@@ -514,8 +515,9 @@ var pureHints = map[gozxing.DecodeHintType]interface{}{
 
 // scanHit gathers the scan lines that read one code.
 type scanHit struct {
-	b     Barcode
-	lines map[int]bool
+	b      Barcode
+	lines  map[int]bool
+	addOns addOnVotes
 }
 
 // linear reads 1D codes on horizontal scan lines, and on vertical ones
@@ -642,12 +644,13 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 		key := string(b.Symbology) + "\x00" + b.Text
 		h := hits[key]
 		if h == nil {
-			h = &scanHit{b: b, lines: map[int]bool{}}
+			h = &scanHit{b: b, lines: map[int]bool{}, addOns: addOnVotes{}}
 			h.b.Corners = nil
 			hits[key] = h
 			order = append(order, key)
 		}
 		h.lines[r.y] = true
+		h.addOns.add(b.addOn, r.y)
 		h.b.Corners = append(h.b.Corners, b.Corners...)
 	}
 	settled = len(order) > 0
@@ -657,7 +660,8 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 			settled = false
 			continue
 		}
-		b := h.b
+		b := h.addOns.apply(h.b, d.minLines(h.b.Symbology))
+		b.addOn = ""
 		b.ScanLines = len(h.lines)
 		b.Corners = outline(b.Corners)
 		b.Angle = (b.Angle + angle) % 360
@@ -725,6 +729,7 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 				if !quietZones(row, b) {
 					continue
 				}
+				b.addOn = readAddOn(row, b)
 				if attempt == 1 {
 					b.Angle = (b.Angle + 180) % 360
 					for i := range b.Corners {
@@ -996,7 +1001,7 @@ func matrixVariants(g Gray) []variant {
 // The variants run as many at a time as there are cores, and the first in
 // order that finds a code is taken, as if they had run one by one.
 func (d *Decoder) matrix(g Gray, vs []variant) []Barcode {
-	if !d.want[serialgate.QRCode] && !d.want[serialgate.DataMatrix] && !d.want[serialgate.Aztec] {
+	if !d.want[serialgate.QRCode] && !d.want[serialgate.DataMatrix] && !d.want[serialgate.Aztec] && !d.want[serialgate.MicroQR] {
 		return nil
 	}
 	batch := max(1, min(runtime.GOMAXPROCS(0), 4))
@@ -1085,6 +1090,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	bitmap := func(g Gray) *gozxing.BinaryBitmap { return binarize(g, v.global) }
 	// The binarized image is computed once and shared by the readers.
 	whole := bitmap(g)
+	out = append(out, d.microQR(g, v)...)
 	if d.want[serialgate.QRCode] && whole != nil {
 		// The multi-code QR detector tries every triple of finder-pattern
 		// candidates, which on a textured camera frame can be thousands:

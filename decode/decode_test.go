@@ -210,8 +210,11 @@ func TestSamples(t *testing.T) {
 }
 
 // sameText compares under the sample folders' conventions (UPC-A and UPC-E
-// written as EAN-13).
+// written as EAN-13, add-ons left out).
 func sameText(b Barcode, want string) bool {
+	if main, addOn, ok := strings.Cut(b.Text, " "); ok && family(b.Symbology) == serialgate.EAN13 && (len(addOn) == 2 || len(addOn) == 5) {
+		b.Text = main
+	}
 	switch {
 	case b.Text == want:
 		return true

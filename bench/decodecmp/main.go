@@ -176,7 +176,7 @@ func load(dir, tmp string) ([]sample, error) {
 
 // matches compares a decoded code with the expectation under the
 // folder's conventions: UPC-A and UPC-E in their 13-digit EAN-13 form,
-// GS1 data without a leading GS.
+// GS1 data without a leading GS, EAN/UPC add-ons (" 12", " 51995") left out.
 func matches(got []byte, format string, s sample) bool {
 	g := string(bytes.TrimPrefix(got, []byte{0x1d}))
 	want := string(s.want)
@@ -190,6 +190,11 @@ func matches(got []byte, format string, s sample) bool {
 		return true
 	}
 	f := strings.ToUpper(strings.NewReplacer("-", "", "_", "").Replace(format))
+	if main, addOn, ok := strings.Cut(g, " "); ok && (strings.HasPrefix(f, "EAN") || strings.HasPrefix(f, "UPC")) {
+		if len(addOn) == 2 || len(addOn) == 5 {
+			return matches([]byte(main), format, s)
+		}
+	}
 	switch {
 	case (f == "UPCA") && len(g) == 12:
 		return "0"+g == want
@@ -287,6 +292,8 @@ func zbarTool(path string) ([][]byte, []string, error) {
 // group names the symbology group of a folder.
 func group(folder string) string {
 	switch {
+	case strings.HasPrefix(folder, "microqr"):
+		return "Micro QR"
 	case strings.HasPrefix(folder, "qrcode"):
 		return "QR"
 	case strings.HasPrefix(folder, "datamatrix"):

@@ -1,0 +1,199 @@
+package microqr
+
+import "math"
+
+// Image is 8-bit gray pixels, row after row, Stride bytes apart.
+type Image struct {
+	Pix           []byte
+	Width, Height int
+	Stride        int
+}
+
+func (im Image) valid() bool {
+	if im.Width <= 0 || im.Height <= 0 || im.Stride < im.Width {
+		return false
+	}
+	return len(im.Pix) >= (im.Height-1)*im.Stride+im.Width
+}
+
+// bitmap is a binarized image: true for dark.
+type bitmap struct {
+	w, h int
+	dark []bool
+}
+
+func (b *bitmap) at(x, y int) bool {
+	if x < 0 || y < 0 || x >= b.w || y >= b.h {
+		return false // outside is light, as a quiet zone
+	}
+	return b.dark[y*b.w+x]
+}
+
+// atf samples the pixel holding the point.
+func (b *bitmap) atf(p Point) bool {
+	if math.IsNaN(p.X) || math.IsNaN(p.Y) || math.Abs(p.X) > 1e6 || math.Abs(p.Y) > 1e6 {
+		return false
+	}
+	return b.at(int(math.Floor(p.X)), int(math.Floor(p.Y)))
+}
+
+// globalThreshold binarizes with one threshold, Otsu's: the split of the
+// histogram with the largest variance between its two classes.
+func globalThreshold(im Image) *bitmap {
+	var hist [256]int
+	for y := range im.Height {
+		for _, v := range im.Pix[y*im.Stride : y*im.Stride+im.Width] {
+			hist[v]++
+		}
+	}
+	total := im.Width * im.Height
+	var all float64
+	for v, c := range hist {
+		all += float64(v * c)
+	}
+	var sumB float64
+	wB, best, t := 0, -1.0, 128
+	for v, c := range hist {
+		wB += c
+		if wB == 0 {
+			continue
+		}
+		wF := total - wB
+		if wF == 0 {
+			break
+		}
+		sumB += float64(v * c)
+		mB, mF := sumB/float64(wB), (all-sumB)/float64(wF)
+		between := float64(wB) * float64(wF) * (mB - mF) * (mB - mF)
+		if between > best {
+			best, t = between, v
+		}
+	}
+	b := &bitmap{w: im.Width, h: im.Height, dark: make([]bool, total)}
+	for y := range im.Height {
+		for x, v := range im.Pix[y*im.Stride : y*im.Stride+im.Width] {
+			b.dark[y*im.Width+x] = int(v) <= t
+		}
+	}
+	return b
+}
+
+// smooth3 returns the image averaged over 3×3 pixels (fewer at the
+// edges), compact (stride = width): a box filter, rows then columns.
+func smooth3(im Image) []uint8 {
+	w, h := im.Width, im.Height
+	rows := make([]uint16, w*h)
+	for y := range h {
+		p := im.Pix[y*im.Stride : y*im.Stride+w]
+		for x := range w {
+			s := uint16(p[x])
+			if x > 0 {
+				s += uint16(p[x-1])
+			}
+			if x+1 < w {
+				s += uint16(p[x+1])
+			}
+			rows[y*w+x] = s
+		}
+	}
+	out := make([]uint8, w*h)
+	for y := range h {
+		y0, y1 := max(0, y-1), min(h-1, y+1)
+		ny := y1 - y0 + 1
+		for x := range w {
+			nx := min(w-1, x+1) - max(0, x-1) + 1
+			s := 0
+			for yy := y0; yy <= y1; yy++ {
+				s += int(rows[yy*w+x])
+			}
+			out[y*w+x] = uint8(s / (nx * ny))
+		}
+	}
+	return out
+}
+
+// midThreshold binarizes at the middle between the darkest and the
+// lightest gray around each pixel: the minimum and maximum of 3×3-smoothed
+// pixels over blocks, spread over the blocks around. Blur spreads an edge
+// evenly to both sides of that middle, so dark modules keep their width
+// where a mean-based threshold, pulled up by a light quiet zone, would
+// widen them. Where the gray hardly varies the pixels are light.
+func midThreshold(im Image, smooth []uint8, block int) *bitmap {
+	w, h := im.Width, im.Height
+	bw, bh := (w+block-1)/block, (h+block-1)/block
+	lo, hi := make([]uint8, bw*bh), make([]uint8, bw*bh)
+	for i := range lo {
+		lo[i] = 255
+	}
+	for y := range h {
+		row := smooth[y*w : y*w+w]
+		bl, bhi := lo[(y/block)*bw:], hi[(y/block)*bw:]
+		for bx := range bw {
+			mn, mx := bl[bx], bhi[bx]
+			for _, v := range row[bx*block : min(w, (bx+1)*block)] {
+				mn, mx = min(mn, v), max(mx, v)
+			}
+			bl[bx], bhi[bx] = mn, mx
+		}
+	}
+	// The extremes over the 5×5 blocks around each block: along rows, then
+	// along columns.
+	const spread, minContrast = 2, 32
+	lo = spreadOut(lo, bw, bh, spread, false)
+	hi = spreadOut(hi, bw, bh, spread, true)
+	thr := make([]int16, bw*bh)
+	for i := range thr {
+		if int(hi[i])-int(lo[i]) < minContrast {
+			thr[i] = -1 // flat: light
+		} else {
+			thr[i] = int16((int(lo[i]) + int(hi[i]) + 1) / 2)
+		}
+	}
+	b := &bitmap{w: w, h: h, dark: make([]bool, w*h)}
+	for y := range h {
+		row := im.Pix[y*im.Stride : y*im.Stride+w]
+		dark := b.dark[y*w : y*w+w]
+		t := thr[(y/block)*bw:]
+		for bx := range bw {
+			tv := t[bx]
+			for x := bx * block; x < min(w, (bx+1)*block); x++ {
+				dark[x] = int16(row[x]) < tv
+			}
+		}
+	}
+	return b
+}
+
+// spreadOut returns, for each block of the bw×bh grid v, the minimum (or
+// the maximum) of v over the blocks within r of it: along rows, then along
+// columns.
+func spreadOut(v []uint8, bw, bh, r int, takeMax bool) []uint8 {
+	pick := func(a, b uint8) uint8 {
+		if takeMax == (b > a) {
+			return b
+		}
+		return a
+	}
+	tmp := make([]uint8, len(v))
+	for by := range bh {
+		row := v[by*bw : by*bw+bw]
+		for bx := range bw {
+			m := row[bx]
+			for _, o := range row[max(0, bx-r):min(bw, bx+r+1)] {
+				m = pick(m, o)
+			}
+			tmp[by*bw+bx] = m
+		}
+	}
+	out := make([]uint8, len(v))
+	for by := range bh {
+		for bx := range bw {
+			m := tmp[by*bw+bx]
+			for y := max(0, by-r); y <= min(bh-1, by+r); y++ {
+				m = pick(m, tmp[y*bw+bx])
+			}
+			out[by*bw+bx] = m
+		}
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+package microqr
+
+import (
+	"math"
+	"sort"
+)
+
+// finder is a candidate finder pattern: its centre and module size.
+type finder struct {
+	x, y   float64
+	module float64
+	hits   int
+}
+
+// ratioOK tells whether five run lengths, dark first, look like the finder
+// pattern's 1:1:3:1:1 and returns the module size they give.
+func ratioOK(r [5]int) (float64, bool) {
+	total := 0
+	for _, v := range r {
+		if v == 0 {
+			return 0, false
+		}
+		total += v
+	}
+	if total < 7 {
+		return 0, false
+	}
+	m := float64(total) / 7
+	tol := m * 0.7
+	for i, v := range r {
+		want := m
+		if i == 2 {
+			want, tol = 3*m, 1.5*m
+		} else {
+			tol = max(m*0.7, 1)
+		}
+		if math.Abs(float64(v)-want) > tol {
+			return 0, false
+		}
+	}
+	return m, true
+}
+
+// crossRuns measures the runs through (x, y) along the direction (dx, dy):
+// the dark centre, then light, dark and light again on each side. It
+// returns the five runs dark-light-dark-light-dark across the pattern and
+// the offset of the centre run's middle from (x, y), in steps.
+func (b *bitmap) crossRuns(x, y, dx, dy, limit int) ([5]int, float64, bool) {
+	if !b.at(x, y) {
+		return [5]int{}, 0, false
+	}
+	// side walks from the centre outwards and returns the lengths of the
+	// dark centre part, the light ring and the dark ring.
+	side := func(sx, sy int) (c, l, d int, ok bool) {
+		i := 1
+		for ; i <= limit && b.at(x+i*sx, y+i*sy); i++ {
+			c++
+		}
+		for ; i <= limit && !b.at(x+i*sx, y+i*sy); i++ {
+			l++
+		}
+		for ; i <= limit && b.at(x+i*sx, y+i*sy); i++ {
+			d++
+		}
+		return c, l, d, i <= limit && l > 0 && d > 0
+	}
+	c1, l1, d1, ok1 := side(dx, dy)
+	c2, l2, d2, ok2 := side(-dx, -dy)
+	if !ok1 || !ok2 {
+		return [5]int{}, 0, false
+	}
+	return [5]int{d2, l2, c1 + c2 + 1, l1, d1}, float64(c1-c2) / 2, true
+}
+
+// findFinders scans the rows for the finder pattern's 1:1:3:1:1 runs, checks
+// each hit across the column and both diagonals, and merges hits of one
+// pattern.
+func findFinders(b *bitmap, maxFinders int) []finder {
+	var cands []finder
+	limit := max(b.w, b.h)
+	var runs []int
+	// The finder's centre block is 3 modules high: on large images every
+	// row need not be read.
+	step := max(1, min(b.w, b.h)/320)
+	for y := 0; y < b.h; y += step {
+		runs = runs[:0]
+		start := 0
+		// Runs of the row, the first one dark (a leading light run is dropped).
+		x := 0
+		for x < b.w && !b.at(x, y) {
+			x++
+		}
+		start = x
+		for x < b.w {
+			v := b.at(x, y)
+			n := 0
+			for x < b.w && b.at(x, y) == v {
+				x++
+				n++
+			}
+			runs = append(runs, n)
+		}
+		pos := start
+		for i := 0; i+4 < len(runs); i += 2 {
+			r := [5]int{runs[i], runs[i+1], runs[i+2], runs[i+3], runs[i+4]}
+			if _, ok := ratioOK(r); ok {
+				cx := pos + r[0] + r[1] + r[2]/2
+				if f, ok := b.confirm(cx, y, limit); ok {
+					cands = append(cands, f)
+				}
+			}
+			pos += runs[i] + runs[i+1]
+		}
+	}
+	return mergeFinders(cands, maxFinders)
+}
+
+// confirm checks a row hit in the column and on both diagonals through its
+// centre, and re-centres it.
+func (b *bitmap) confirm(x, y, limit int) (finder, bool) {
+	v, off, ok := b.crossRuns(x, y, 0, 1, limit)
+	if !ok {
+		return finder{}, false
+	}
+	mv, ok := ratioOK(v)
+	if !ok {
+		return finder{}, false
+	}
+	cy := int(math.Round(float64(y) + off))
+	h, offx, ok := b.crossRuns(x, cy, 1, 0, limit)
+	if !ok {
+		return finder{}, false
+	}
+	mh, ok := ratioOK(h)
+	if !ok || mh > 2*mv || mv > 2*mh {
+		return finder{}, false
+	}
+	cx := float64(x) + offx
+	ix := int(math.Round(cx))
+	for _, d := range [2][2]int{{1, 1}, {1, -1}} {
+		r, _, ok := b.crossRuns(ix, cy, d[0], d[1], limit)
+		if !ok {
+			return finder{}, false
+		}
+		if md, ok := ratioOK(r); !ok || md > 3*mh || 3*md < mh {
+			return finder{}, false
+		}
+	}
+	return finder{x: cx + 0.5, y: float64(cy) + 0.5, module: (mh + mv) / 2, hits: 1}, true
+}
+
+// mergeFinders joins the hits of one pattern and keeps the best supported.
+func mergeFinders(cands []finder, keep int) []finder {
+	var out []finder
+	for _, c := range cands {
+		merged := false
+		for i := range out {
+			o := &out[i]
+			if math.Hypot(o.x-c.x, o.y-c.y) < 2*o.module && c.module < 2*o.module && o.module < 2*c.module {
+				n := float64(o.hits)
+				o.x = (o.x*n + c.x) / (n + 1)
+				o.y = (o.y*n + c.y) / (n + 1)
+				o.module = (o.module*n + c.module) / (n + 1)
+				o.hits++
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].hits > out[j].hits })
+	if len(out) > keep {
+		out = out[:keep]
+	}
+	return out
+}

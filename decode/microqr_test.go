@@ -1,0 +1,74 @@
+package decode
+
+import (
+	"testing"
+
+	"github.com/serialgate/serialgate"
+)
+
+// TestMicroQRNoFalsePositives reads shared sample photos without a Micro
+// QR Code, looking for Micro QR only: they must give nothing.
+func TestMicroQRNoFalsePositives(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads every shared photo")
+	}
+	// Regular QR codes, whose finder patterns look alike, and the photos
+	// without any code.
+	folders := []string{"falsepositives-1", "qrcode-2", "qrcode-5"}
+	d := New(Options{Formats: []serialgate.Symbology{serialgate.MicroQR}})
+	n := 0
+	for _, p := range loadPhotos(t, folders...) {
+		n++
+		got, err := d.Gray(p.g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range got {
+			t.Errorf("%s/%s: read a Micro QR Code %q where there is none", p.folder, p.name, b.Text)
+		}
+	}
+	t.Logf("%d photos", n)
+}
+
+// TestMicroQRInverted reads a Micro QR Code printed light on dark, which
+// the standard allows, through the decoder's inverted view.
+func TestMicroQRInverted(t *testing.T) {
+	c := roundTrip{name: "microqr-inverted", sym: serialgate.MicroQR, tool: "qrencode", args: []string{"-M", "-v", "2", "-s", "4", "-m", "3", "--foreground=FFFFFF", "--background=000000", "SN4711"}}
+	got, err := New(Options{}).Image(c.encode(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Text != "SN4711" || got[0].Symbology != serialgate.MicroQR || got[0].AIM != "]Q1" {
+		t.Errorf("read %+v", got)
+	}
+}
+
+// TestMicroQRLabel reads a label with a Micro QR Code beside a QR code and
+// a Code 128, all drawn by zint: each is read once, as what it is.
+func TestMicroQRLabel(t *testing.T) {
+	page := canvas(800, 500)
+	for _, c := range []struct {
+		rt   roundTrip
+		x, y int
+	}{
+		{zintCase("qr", serialgate.QRCode, 58, "SG-0042", "", "", "--scale=2"), 40, 40},
+		{zintCase("microqr", serialgate.MicroQR, 97, "SN4711", "", "", "--scale=2"), 300, 60},
+		{zintCase("code128", serialgate.Code128, 20, "AC2000000001", "", ""), 40, 300},
+	} {
+		paste(page, GrayOf(c.rt.encode(t)), c.x, c.y)
+	}
+	got, err := New(Options{}).Gray(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[serialgate.Symbology]string{serialgate.QRCode: "SG-0042", serialgate.MicroQR: "SN4711", serialgate.Code128: "AC2000000001"}
+	for _, b := range got {
+		if want[b.Symbology] != b.Text {
+			t.Errorf("read %s %q", b.Symbology, b.Text)
+		}
+		delete(want, b.Symbology)
+	}
+	for s, text := range want {
+		t.Errorf("%s %q not read", s, text)
+	}
+}
