@@ -306,7 +306,7 @@ func (p *eplParser) print(off int64, line string) {
 		p.err = nil
 	} else {
 		p.job.Labels = append(p.job.Labels, Label{N: p.labels, Offset: off, Count: int64(sets) * int64(copies),
-			Group: int64(copies), fields: fs})
+			Group: int64(copies), fields: fs, prints: true})
 	}
 	// The counters go on from where this print left them.
 	for _, c := range p.counters {

@@ -34,12 +34,19 @@ type Kind uint8
 const (
 	Barcode Kind = iota
 	Text
+	// Blank stands for a printed copy that carries no data field at all
+	// (graphics and lines only): Each gives one per copy, so that a label
+	// without a barcode is still seen.
+	Blank
 )
 
-// String returns "barcode" or "text".
+// String returns "barcode", "text" or "blank".
 func (k Kind) String() string {
-	if k == Text {
+	switch k {
+	case Text:
 		return "text"
+	case Blank:
+		return "blank"
 	}
 	return "barcode"
 }
@@ -110,6 +117,10 @@ type Label struct {
 	// overlay: the label prints over the last copy of the label before
 	// it, which the printer kept in its bitmap (ZPL ^MCN).
 	overlay bool
+	// prints: a copy feeds a label even with no data field (a graphic
+	// is drawn, or, in EPL and TSPL, the print command prints the buffer);
+	// a ZPL format of printer settings alone prints nothing.
+	prints bool
 }
 
 // Fields returns the number of data fields on each copy of l.
@@ -257,6 +268,11 @@ func (j *Job) Each(fn func(Field) error) error {
 					kept = append(kept, k)
 				}
 				if err := fn(f); err != nil {
+					return err
+				}
+			}
+			if len(l.fields) == 0 && len(under) == 0 && l.prints {
+				if err := fn(Field{Label: l.N, Copy: int(c + 1), Kind: Blank, Offset: l.Offset}); err != nil {
 					return err
 				}
 			}

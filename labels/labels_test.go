@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -282,5 +283,24 @@ func TestZPLPrinterState(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// A label that prints only graphics is still seen: one Blank field a copy.
+func TestBlankLabel(t *testing.T) {
+	job, err := labels.Parse("g.zpl", strings.NewReader("^XA^FO50,50^GB100,100,3^FS^PQ2^XZ\n^XA^FO10,10^BCN,80^FDAC2000000001^FS^XZ\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := job.Each(func(f labels.Field) error {
+		got = append(got, fmt.Sprintf("%d.%d %s %q", f.Label, f.Copy, f.Kind, f.Value))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`1.1 blank ""`, `1.2 blank ""`, `2.1 barcode "AC2000000001"`}
+	if !slices.Equal(got, want) {
+		t.Errorf("fields %q, want %q", got, want)
 	}
 }

@@ -113,7 +113,7 @@ func (p *tsplParser) print(off int64, rest string) {
 		fs[i].field = strconv.Itoa(i + 1)
 	}
 	p.job.Labels = append(p.job.Labels, Label{N: p.labels, Offset: off, Count: int64(sets) * int64(copies),
-		Group: int64(copies), fields: fs})
+		Group: int64(copies), fields: fs, prints: true})
 	// The fields still in the buffer print again on the next PRINT, with
 	// the counters advanced by the sets just printed.
 	for i := range p.fields {

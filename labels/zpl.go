@@ -71,6 +71,7 @@ type zplLabel struct {
 	f      zplField
 	err    *ParseError
 	index  int
+	drawn  bool // a graphic (box, circle, line, image) is drawn: the label prints even with no field
 }
 
 type zplField struct {
@@ -263,6 +264,10 @@ func (p *zplParser) command(off int64, name, params string) {
 	}
 	f := &l.f
 	ps := p.split(params)
+	switch name {
+	case "GB", "GC", "GD", "GE", "GF", "GS", "XG", "IM":
+		l.drawn = true
+	}
 	switch name {
 	case "XZ":
 		if f.hasData || f.bc != "" {
@@ -629,5 +634,5 @@ func (p *zplParser) endLabel(off int64) {
 		fields = append(fields, t)
 	}
 	p.job.Labels = append(p.job.Labels, Label{N: l.n, Offset: l.offset, Count: l.q, Group: l.r + 1, fields: fields,
-		overlay: overlay})
+		overlay: overlay, prints: l.drawn})
 }

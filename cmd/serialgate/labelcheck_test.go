@@ -428,3 +428,18 @@ func TestValidateMalformedLabel(t *testing.T) {
 		t.Errorf("summary: exit %d %q", code, out)
 	}
 }
+
+// A label that prints only graphics is a rejected row, not a silent skip;
+// a format of printer settings alone prints nothing and is no row.
+func TestValidateGraphicOnlyLabel(t *testing.T) {
+	f := write(t, "g.zpl", "^XA^MMT^PW812^XZ\n^XA^FO50,50^GB300,200,4^FS^XZ\n^XA^FO10,10^BCN,80^FDAC2000000001^FS^XZ\n")
+	code, out, errs := run(t, "", "validate", "--format", "jsonl", f)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"label":2`) || !strings.Contains(lines[0], "prints no barcode") ||
+		!strings.Contains(lines[1], `"label":3`) || !strings.Contains(lines[1], `"ok":true`) {
+		t.Errorf("rows:\n%s", out)
+	}
+}

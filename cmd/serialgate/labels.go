@@ -82,6 +82,9 @@ func runLabels(e *env, args []string) int {
 			if n++; n%4096 == 0 && e.ctx.Err() != nil {
 				return e.ctx.Err()
 			}
+			if fd.Kind == labels.Blank {
+				return nil // a copy with no field: nothing to list
+			}
 			if fd.Err != nil {
 				return nil // a value the printer cannot print: reported with the job's faults below
 			}
@@ -369,9 +372,11 @@ func (v *validator) result(r report.Result) error {
 }
 
 func labelFields(fields []labels.Field) []report.LabelField {
-	out := make([]report.LabelField, len(fields))
-	for i, f := range fields {
-		out[i] = report.LabelField{Field: f.Field, Kind: f.Kind.String(), Symbology: f.Symbology, Value: f.Value}
+	out := make([]report.LabelField, 0, len(fields))
+	for _, f := range fields {
+		if f.Kind != labels.Blank {
+			out = append(out, report.LabelField{Field: f.Field, Kind: f.Kind.String(), Symbology: f.Symbology, Value: f.Value})
+		}
 	}
 	return out
 }
