@@ -71,7 +71,8 @@ type Barcode struct {
 	Angle     int     // degrees the code is turned, counterclockwise: 0, 90, 180 or 270
 	ScanLines int     // for 1D codes, how many scan lines read it
 
-	unread bool // decoded, but its text cannot be trusted: left out
+	unread   bool // decoded, but its text cannot be trusted: left out
+	oriented bool // Corners are the rectangle of the scan lines across the bars that read it
 }
 
 // Sequence places a symbol in a structured-append series.
@@ -131,6 +132,9 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 		inParallel(2, func(i int) {
 			if i == 0 {
 				lin = d.linear(g, local)
+				if !local {
+					lin = append(lin, d.oriented(g)...)
+				}
 			} else {
 				mat = d.matrix(g, vs)
 			}
@@ -297,8 +301,19 @@ func fromResult(r *gozxing.Result) Barcode {
 	if o, ok := md[gozxing.ResultMetadataType_ORIENTATION].(int); ok {
 		b.Angle = o
 	}
-	if b.Symbology == serialgate.Code128 && strings.HasPrefix(b.Text, "]C1") {
-		b.Text = b.Text[3:] // the GS1 hint writes the identifier into the text
+	if b.Symbology == serialgate.Code128 {
+		// gozxing's Code 128 reader interprets the check character as
+		// data when its value means FNC1 (102): a GS the symbol does not
+		// carry ends the text. The text is made again from the symbol's
+		// values without it.
+		if raw := r.GetRawBytes(); len(raw) >= 3 {
+			values := make([]int, len(raw)-2) // no check character, no stop
+			for i := range values {
+				values[i] = int(raw[i])
+			}
+			text, aim, err := code128Text(values)
+			b.Text, b.AIM, b.unread = text, aim, err != nil
+		}
 	}
 	switch b.AIM {
 	case "]d2", "]Q3", "]z1", "]C1":

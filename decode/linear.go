@@ -1,0 +1,443 @@
+package decode
+
+import (
+	"math"
+	"sort"
+
+	"github.com/serialgate/serialgate"
+)
+
+// This file reads 1D codes at any angle. Bars make the image's gradient
+// point the same way over the whole code, which printed text, 2D codes and
+// cardboard do not: the structure tensor of the gradient, summed over small
+// cells, finds the codes and the direction across their bars. Scan lines
+// then cross each region along that direction; each line's profile is
+// sampled between pixels, its edges placed where the profile's slope is
+// steepest (which blur moves less than it moves a threshold crossing), and
+// the bar and space widths decoded by their edge-to-edge distances. A code
+// counts when several lines read the same text and no other text was read
+// as often where it stands.
+
+// cellPow sets the cells of the gradient statistics: 8×8 pixels.
+const (
+	cellPow  = 3
+	cellSize = 1 << cellPow
+)
+
+// region is a place where the gradient is strong and points one way: one
+// or more 1D codes with their bars across (ux, uy).
+type region struct {
+	cx, cy       float64 // centre
+	ux, uy       float64 // unit vector across the bars
+	halfU, halfV float64 // half extents across and along the bars
+	cells        int
+}
+
+// tensor is the structure tensor summed over a cell.
+type tensor struct{ xx, yy, xy float64 }
+
+// Region thresholds: the mean squared gradient a cell needs (a code of
+// low contrast under blur still has several times that of noisy
+// cardboard), the coherence (1 where every gradient points the same way),
+// the largest difference in angle between neighbouring cells of one
+// region, and the fewest cells a region has.
+const (
+	minEnergy    = 200
+	minCoherence = 0.6
+	maxTurn      = 12 * math.Pi / 180
+	minCells     = 10
+)
+
+// findRegions finds the regions of g that may hold 1D codes, the largest
+// first.
+func findRegions(g Gray) []region {
+	cw, ch := g.Width>>cellPow, g.Height>>cellPow
+	if cw < 3 || ch < 3 {
+		return nil
+	}
+	cells := make([]tensor, cw*ch)
+	// Every other row: the cells still see every edge, in half the time.
+	for y := 1; y < ch*cellSize-1 && y < g.Height-1; y += 2 {
+		up, row, down := g.row(y-1), g.row(y), g.row(y+1)
+		crow := cells[(y>>cellPow)*cw:]
+		for cx := range cw {
+			var xx, yy, xy int32
+			x0 := max(cx*cellSize, 1)
+			x1 := min(cx*cellSize+cellSize, g.Width-1)
+			for x := x0; x < x1; x++ {
+				gx := int32(row[x+1]) - int32(row[x-1])
+				gy := int32(down[x]) - int32(up[x])
+				xx += gx * gx
+				yy += gy * gy
+				xy += gx * gy
+			}
+			c := &crow[cx]
+			c.xx += float64(xx)
+			c.yy += float64(yy)
+			c.xy += float64(xy)
+		}
+	}
+	// Each cell's tensor summed with its eight neighbours'.
+	smooth := make([]tensor, cw*ch)
+	angle := make([]float64, cw*ch)
+	good := make([]bool, cw*ch)
+	samples := float64(9 * cellSize * cellSize / 2)
+	for cy := 1; cy < ch-1; cy++ {
+		for cx := 1; cx < cw-1; cx++ {
+			var s tensor
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					c := cells[(cy+dy)*cw+cx+dx]
+					s.xx, s.yy, s.xy = s.xx+c.xx, s.yy+c.yy, s.xy+c.xy
+				}
+			}
+			i := cy*cw + cx
+			smooth[i] = s
+			e := s.xx + s.yy
+			if e < minEnergy*samples {
+				continue
+			}
+			coh := math.Hypot(s.xx-s.yy, 2*s.xy) / e
+			if coh < minCoherence {
+				continue
+			}
+			good[i] = true
+			angle[i] = math.Atan2(2*s.xy, s.xx-s.yy) // twice the gradient's angle
+		}
+	}
+	// Regions: cells joined to neighbours whose direction is close.
+	seen := make([]bool, cw*ch)
+	var out []region
+	var stack, member []int
+	for start := range good {
+		if !good[start] || seen[start] {
+			continue
+		}
+		seen[start] = true
+		stack = append(stack[:0], start)
+		member = member[:0]
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			member = append(member, i)
+			cx, cy := i%cw, i/cw
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					x, y := cx+dx, cy+dy
+					if x < 0 || y < 0 || x >= cw || y >= ch {
+						continue
+					}
+					j := y*cw + x
+					if !good[j] || seen[j] {
+						continue
+					}
+					d := math.Abs(math.Remainder(angle[j]-angle[i], 2*math.Pi))
+					if d > 2*maxTurn {
+						continue
+					}
+					seen[j] = true
+					stack = append(stack, j)
+				}
+			}
+		}
+		if len(member) < minCells {
+			continue
+		}
+		var s tensor
+		var mx, my float64
+		for _, i := range member {
+			c := cells[i]
+			s.xx, s.yy, s.xy = s.xx+c.xx, s.yy+c.yy, s.xy+c.xy
+			mx += float64(i%cw*cellSize + cellSize/2)
+			my += float64(i/cw*cellSize + cellSize/2)
+		}
+		mx /= float64(len(member))
+		my /= float64(len(member))
+		th := math.Atan2(2*s.xy, s.xx-s.yy) / 2
+		r := region{ux: math.Cos(th), uy: math.Sin(th), cells: len(member)}
+		uMin, uMax, vMin, vMax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+		for _, i := range member {
+			px := float64(i%cw*cellSize+cellSize/2) - mx
+			py := float64(i/cw*cellSize+cellSize/2) - my
+			u := px*r.ux + py*r.uy
+			v := -px*r.uy + py*r.ux
+			uMin, uMax = math.Min(uMin, u), math.Max(uMax, u)
+			vMin, vMax = math.Min(vMin, v), math.Max(vMax, v)
+		}
+		if uMax-uMin < 4*cellSize {
+			continue // too short for any code
+		}
+		uc, vc := (uMin+uMax)/2, (vMin+vMax)/2
+		r.cx = mx + uc*r.ux - vc*r.uy
+		r.cy = my + uc*r.uy + vc*r.ux
+		r.halfU = (uMax-uMin)/2 + cellSize
+		r.halfV = (vMax-vMin)/2 + cellSize/2
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
+	return out
+}
+
+// Scan-line geometry: the step between samples along a line and between
+// lines, in pixels, how far a line reaches beyond its region (for the
+// quiet zones), and how far to either side of the line the profile
+// averages the pixels, along the bars.
+const (
+	sampleStep = 0.5
+	lineGap    = 4.0
+	lineMargin = 40.0
+	lineSpread = 1.0
+	maxLines   = 64
+)
+
+// profile samples g along the line from (x0, y0) in steps of (dx, dy),
+// averaging three points spread along (sx, sy), with bilinear
+// interpolation; points outside the image read as white.
+func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []float32 {
+	out = out[:0]
+	for i := range n {
+		x, y := x0+float64(i)*dx, y0+float64(i)*dy
+		v := bilinear(g, x-sx, y-sy) + bilinear(g, x, y) + bilinear(g, x+sx, y+sy)
+		out = append(out, v/3)
+	}
+	return out
+}
+
+func bilinear(g Gray, x, y float64) float32 {
+	if x < 0 || y < 0 || x >= float64(g.Width-1) || y >= float64(g.Height-1) {
+		return 255
+	}
+	ix, iy := int(x), int(y)
+	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
+	p := g.Pix[iy*g.Stride+ix:]
+	q := g.Pix[(iy+1)*g.Stride+ix:]
+	top := float32(p[0]) + fx*(float32(p[1])-float32(p[0]))
+	bot := float32(q[0]) + fx*(float32(q[1])-float32(q[0]))
+	return top + fy*(bot-top)
+}
+
+// Edge thresholds: the least slope an edge has, in gray levels over one
+// pixel, and the least fraction of the steepest slope nearby.
+const (
+	minSlope      = 6
+	relSlope      = 0.12
+	slopeWindow   = 32 // samples either side for "nearby"
+	slopeBlockPow = 4
+)
+
+// edges finds the edges of profile p, sampled every step pixels, and
+// returns them as runs: an edge is a local extreme of the slope, steep
+// enough, and edges alternate between falling (into a bar) and rising;
+// of two neighbouring extremes of one sign, the steeper counts.
+func edges(p []float32, step float64, d []float32, x []float64) (runs, []float32) {
+	n := len(p)
+	d = d[:0]
+	d = append(d, 0)
+	for i := 1; i < n-1; i++ {
+		d = append(d, p[i+1]-p[i-1])
+	}
+	d = append(d, 0)
+	// The steepest slope in blocks of 16 samples, for the local threshold.
+	nb := (n >> slopeBlockPow) + 1
+	var blocks [256]float32
+	bmax := blocks[:0]
+	if nb > len(blocks) {
+		bmax = make([]float32, 0, nb)
+	}
+	for b := range nb {
+		m := float32(0)
+		for i := b << slopeBlockPow; i < min(n, (b+1)<<slopeBlockPow); i++ {
+			m = max(m, abs32(d[i]))
+		}
+		bmax = append(bmax, m)
+	}
+	x = append(x[:0], 0)
+	dark0 := false
+	lastSign := 0
+	lastMag := float32(0)
+	for i := 1; i < n-1; i++ {
+		v := d[i]
+		sign := 1
+		if v < 0 {
+			sign = -1
+		}
+		a := abs32(v)
+		// d is over two samples: the slope per pixel is a/(2*step).
+		if a < float32(2*step*minSlope) {
+			continue
+		}
+		if (sign > 0 && (v < d[i-1] || v <= d[i+1])) || (sign < 0 && (v > d[i-1] || v >= d[i+1])) {
+			continue
+		}
+		b := i >> slopeBlockPow
+		local := bmax[b]
+		if b > 0 {
+			local = max(local, bmax[b-1])
+		}
+		if b+1 < len(bmax) {
+			local = max(local, bmax[b+1])
+		}
+		if a < relSlope*local {
+			continue
+		}
+		// The vertex of the parabola through the three slopes.
+		off := 0.0
+		if den := float64(d[i-1] - 2*v + d[i+1]); den != 0 {
+			off = math.Max(-0.5, math.Min(0.5, 0.5*float64(d[i-1]-d[i+1])/den))
+		}
+		pos := (float64(i) + off) * step
+		if sign == lastSign {
+			if a > lastMag {
+				x[len(x)-1], lastMag = pos, a
+			}
+			continue
+		}
+		if lastSign == 0 {
+			dark0 = sign > 0 // the first element ends with a rise: it is dark
+		}
+		x = append(x, pos)
+		lastSign, lastMag = sign, a
+	}
+	x = append(x, float64(n-1)*step)
+	return runs{x: x, dark0: dark0}, d
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// regionRead is a code read on some scan lines of a region.
+type regionRead struct {
+	lineRead
+	lines          map[int]bool
+	uMin, uMax     float64 // along the lines, from the region's centre
+	vMin, vMax     float64 // the lines' offsets
+	forward, total int
+}
+
+// readRegion reads the 1D codes of one region on scan lines across it.
+func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
+	half := r.halfU + lineMargin
+	n := int(2 * half / sampleStep)
+	nLines := min(maxLines, int(2*r.halfV/lineGap)+1)
+	gap := 0.0
+	if nLines > 1 {
+		gap = 2 * r.halfV / float64(nLines-1)
+	}
+	// Along the bars, (vx, vy).
+	vx, vy := -r.uy, r.ux
+	var p, dv []float32
+	var xs, rev []float64
+	var found []lineRead
+	reads := map[string]*regionRead{}
+	var order []string
+	wantC128 := d.want[serialgate.Code128]
+	wantEAN := d.want[serialgate.EAN13] || d.want[serialgate.UPCA]
+	for li := range nLines {
+		v := -r.halfV + float64(li)*gap
+		if nLines == 1 {
+			v = 0
+		}
+		x0 := r.cx - half*r.ux + v*vx
+		y0 := r.cy - half*r.uy + v*vy
+		p = profile(g, x0, y0, sampleStep*r.ux, sampleStep*r.uy, lineSpread*vx, lineSpread*vy, n, p)
+		var rs runs
+		rs, dv = edges(p, sampleStep, dv, xs)
+		xs = rs.x
+		if rs.n() < 20 {
+			continue
+		}
+		found = found[:0]
+		for dir := range 2 {
+			cur := rs
+			if dir == 1 {
+				cur = rs.reversed(rev)
+				rev = cur.x
+			}
+			at := len(found)
+			if wantC128 {
+				found = readCode128(cur, found)
+			}
+			if wantEAN {
+				found = readEAN13(cur, found)
+			}
+			if dir == 1 {
+				total := 2 * half
+				for i := at; i < len(found); i++ {
+					f := &found[i]
+					f.from, f.to, f.reversed = total-f.to, total-f.from, true
+				}
+			}
+		}
+		for _, f := range found {
+			key := string(f.sym) + "\x00" + f.text
+			h := reads[key]
+			if h == nil {
+				h = &regionRead{lineRead: f, lines: map[int]bool{}, uMin: math.Inf(1), uMax: math.Inf(-1), vMin: math.Inf(1), vMax: math.Inf(-1)}
+				reads[key] = h
+				order = append(order, key)
+			}
+			h.lines[li] = true
+			h.uMin, h.uMax = math.Min(h.uMin, f.from-half), math.Max(h.uMax, f.to-half)
+			h.vMin, h.vMax = math.Min(h.vMin, v), math.Max(h.vMax, v)
+			h.total++
+			if !f.reversed {
+				h.forward++
+			}
+		}
+	}
+	var out []Barcode
+	for _, key := range order {
+		h := reads[key]
+		if len(h.lines) < minLines || rivalled(h, reads) {
+			continue
+		}
+		b := Barcode{Barcode: serialgate.Barcode{Text: h.text, Symbology: h.sym, AIM: h.aim}, ScanLines: len(h.lines), oriented: true}
+		for _, c := range [][2]float64{{h.uMin, h.vMin}, {h.uMax, h.vMin}, {h.uMax, h.vMax}, {h.uMin, h.vMax}} {
+			b.Corners = append(b.Corners, Point{X: r.cx + c[0]*r.ux + c[1]*vx, Y: r.cy + c[0]*r.uy + c[1]*vy})
+		}
+		// The reading direction, counterclockwise from the image's x axis
+		// (y points down), to the nearest quarter turn.
+		deg := math.Atan2(-r.uy, r.ux) * 180 / math.Pi
+		if 2*h.forward < h.total {
+			deg += 180
+			b.Corners = []Point{b.Corners[2], b.Corners[3], b.Corners[0], b.Corners[1]}
+		}
+		b.Angle = (int(math.Round(deg/90))*90%360 + 360) % 360
+		out = append(out, b)
+	}
+	return out
+}
+
+// rivalled tells whether another text of the same family was read where
+// h stands on at least half as many lines: then neither reading can be
+// trusted over the other.
+func rivalled(h *regionRead, reads map[string]*regionRead) bool {
+	for _, o := range reads {
+		if o == h || family(o.sym) != family(h.sym) {
+			continue
+		}
+		if o.uMax < h.uMin || h.uMax < o.uMin || o.vMax < h.vMin-lineGap || h.vMax < o.vMin-lineGap {
+			continue
+		}
+		if 2*len(o.lines) >= len(h.lines) {
+			return true
+		}
+	}
+	return false
+}
+
+// oriented reads the Code 128, EAN-13 and UPC-A codes of g at any angle.
+func (d *Decoder) oriented(g Gray) []Barcode {
+	if !d.want[serialgate.Code128] && !d.want[serialgate.EAN13] && !d.want[serialgate.UPCA] {
+		return nil
+	}
+	var out []Barcode
+	for _, r := range findRegions(g) {
+		out = append(out, d.readRegion(g, r, 2)...)
+	}
+	return out
+}
