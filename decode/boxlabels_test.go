@@ -63,10 +63,10 @@ func readBoxTruth(t testing.TB, dir string) []boxTruth {
 // boxScore is what a decoder read on a set of box-label photos.
 type boxScore struct {
 	images, serialImages, serialRead int
-	barcodes, barcodesRead          int
-	misreads                        []string // "file: text" of each code reported that the photo does not carry
-	missed                          []string // files whose serial was not read
-	ms                              []float64
+	barcodes, barcodesRead           int
+	misreads                         []string // "file: text" of each code reported that the photo does not carry
+	missed                           []string // files whose serial was not read
+	ms                               []float64
 }
 
 // matchesTruth tells whether the code b is the barcode placed with the text

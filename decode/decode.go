@@ -203,22 +203,28 @@ func (d *Decoder) any1D() bool {
 // finish removes duplicates and fragments and orders the codes top to
 // bottom, left to right.
 func (d *Decoder) finish(found []Barcode) []Barcode {
-	var out []Barcode
+	// Fragments first, then duplicates among the rest: a code read by two
+	// readers, one of which took it for a fragment, stays.
+	var whole []Barcode
 	for i, b := range found {
 		if !d.want[b.Symbology] || b.unread {
 			continue
 		}
-		dup := false
+		frag := false
 		for j, o := range found {
-			if i == j || !d.want[o.Symbology] {
-				continue
+			if i != j && d.want[o.Symbology] && !o.unread && Is1D(b.Symbology) && fragmentOf(b, o) {
+				frag = true
 			}
-			if o.Symbology == b.Symbology && o.Text == b.Text && (j < i) {
-				dup = true
-			}
-			if Is1D(b.Symbology) && fragmentOf(b, o) {
-				dup = true
-			}
+		}
+		if !frag {
+			whole = append(whole, b)
+		}
+	}
+	var out []Barcode
+	for i, b := range whole {
+		dup := false
+		for _, o := range whole[:i] {
+			dup = dup || (o.Symbology == b.Symbology && o.Text == b.Text)
 		}
 		if !dup {
 			out = append(out, b)
@@ -243,6 +249,9 @@ func fragmentOf(b, o Barcode) bool {
 	}
 	if len(b.Text) >= len(o.Text) || (b.Symbology == o.Symbology && b.Text == o.Text) {
 		return false
+	}
+	if b.oriented || o.oriented {
+		return insideRect(b, o)
 	}
 	return inside(b, o, 0.1)
 }

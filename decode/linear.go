@@ -44,7 +44,7 @@ type tensor struct{ xx, yy, xy float64 }
 const (
 	minEnergy    = 200
 	minCoherence = 0.6
-	maxTurn      = 12 * math.Pi / 180
+	maxTurn      = 8 * math.Pi / 180
 	minCells     = 10
 )
 
@@ -93,6 +93,11 @@ func findRegions(g Gray) []region {
 			}
 			i := cy*cw + cx
 			smooth[i] = s
+			// The cell itself has a code's gradient too: the smoothing
+			// alone would join codes across the text between them.
+			if c := cells[i]; c.xx+c.yy < minEnergy*samples/9 || math.Hypot(c.xx-c.yy, 2*c.xy) < minCoherence*(c.xx+c.yy) {
+				continue
+			}
 			e := s.xx + s.yy
 			if e < minEnergy*samples {
 				continue
@@ -318,9 +323,29 @@ type regionRead struct {
 	forward, total int
 }
 
+// scanTurns are the turns, from the direction across the bars, of the
+// scan lines across a region. Seen in perspective, a code's bars are not
+// square to its length: a line square to the bars can leave a long code
+// through its top before it reaches its end, where one turned a few
+// degrees runs along it.
+var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
+
 // readRegion reads the 1D codes of one region on scan lines across it.
 func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
-	half := r.halfU + lineMargin
+	reads := map[string]*regionRead{}
+	var order []string
+	for ti, turn := range scanTurns {
+		order = d.scanRegion(g, r, turn, ti*maxLines, reads, order)
+	}
+	return d.voteRegion(r, reads, order, minLines)
+}
+
+// scanRegion reads the lines across r turned by turn radians, numbered from
+// first, into reads.
+func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string) []string {
+	sin, cos := math.Sin(turn), math.Cos(turn)
+	ux, uy := r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
+	half := r.halfU + lineMargin + r.halfV*math.Abs(sin)
 	n := int(2 * half / sampleStep)
 	nLines := min(maxLines, int(2*r.halfV/lineGap)+1)
 	gap := 0.0
@@ -332,8 +357,6 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 	var p, dv []float32
 	var xs, rev []float64
 	var found []lineRead
-	reads := map[string]*regionRead{}
-	var order []string
 	wantC128 := d.want[serialgate.Code128]
 	wantEAN := d.want[serialgate.EAN13] || d.want[serialgate.UPCA]
 	for li := range nLines {
@@ -341,9 +364,9 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 		if nLines == 1 {
 			v = 0
 		}
-		x0 := r.cx - half*r.ux + v*vx
-		y0 := r.cy - half*r.uy + v*vy
-		p = profile(g, x0, y0, sampleStep*r.ux, sampleStep*r.uy, lineSpread*vx, lineSpread*vy, n, p)
+		x0 := r.cx - half*ux + v*vx
+		y0 := r.cy - half*uy + v*vy
+		p = profile(g, x0, y0, sampleStep*ux, sampleStep*uy, lineSpread*vx, lineSpread*vy, n, p)
 		var rs runs
 		rs, dv = edges(p, sampleStep, dv, xs)
 		xs = rs.x
@@ -380,7 +403,7 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 				reads[key] = h
 				order = append(order, key)
 			}
-			h.lines[li] = true
+			h.lines[first+li] = true
 			h.uMin, h.uMax = math.Min(h.uMin, f.from-half), math.Max(h.uMax, f.to-half)
 			h.vMin, h.vMax = math.Min(h.vMin, v), math.Max(h.vMax, v)
 			h.total++
@@ -389,6 +412,12 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 			}
 		}
 	}
+	return order
+}
+
+// voteRegion turns the readings of a region's lines into codes.
+func (d *Decoder) voteRegion(r region, reads map[string]*regionRead, order []string, minLines int) []Barcode {
+	vx, vy := -r.uy, r.ux
 	var out []Barcode
 	for _, key := range order {
 		h := reads[key]
@@ -440,4 +469,33 @@ func (d *Decoder) oriented(g Gray) []Barcode {
 		out = append(out, d.readRegion(g, r, 2)...)
 	}
 	return out
+}
+
+// insideRect tells whether b's outline lies within the rectangle of o's four
+// corners (first edge along the code), grown by a tenth of its size and a
+// few pixels: a code read across the bars at any angle has a true outline,
+// which a code stacked next to it does not enter.
+func insideRect(b, o Barcode) bool {
+	if len(o.Corners) != 4 || len(b.Corners) == 0 {
+		return false
+	}
+	c0 := o.Corners[0]
+	ux, uy := o.Corners[1].X-c0.X, o.Corners[1].Y-c0.Y
+	vx, vy := o.Corners[3].X-c0.X, o.Corners[3].Y-c0.Y
+	lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
+	gu, gv := 0.1*lu+4, 0.1*lv+2*lineGap
+	for _, p := range b.Corners {
+		px, py := p.X-c0.X, p.Y-c0.Y
+		u, v := 0.0, 0.0
+		if lu > 0 {
+			u = (px*ux + py*uy) / lu
+		}
+		if lv > 0 {
+			v = (px*vx + py*vy) / lv
+		}
+		if u < -gu || u > lu+gu || v < -gv || v > lv+gv {
+			return false
+		}
+	}
+	return true
 }

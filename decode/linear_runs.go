@@ -16,10 +16,10 @@ type runs struct {
 	dark0 bool
 }
 
-func (r runs) n() int                 { return len(r.x) - 1 }
-func (r runs) w(i int) float64        { return r.x[i+1] - r.x[i] }
-func (r runs) dark(i int) bool        { return (i%2 == 0) == r.dark0 }
-func (r runs) span(i, j int) float64  { return r.x[j] - r.x[i] } // elements i to j-1
+func (r runs) n() int                { return len(r.x) - 1 }
+func (r runs) w(i int) float64       { return r.x[i+1] - r.x[i] }
+func (r runs) dark(i int) bool       { return (i%2 == 0) == r.dark0 }
+func (r runs) span(i, j int) float64 { return r.x[j] - r.x[i] } // elements i to j-1
 func (r runs) widths(i, k int, out []float64) []float64 {
 	out = out[:0]
 	for j := i; j < i+k; j++ {
@@ -55,42 +55,73 @@ type lineRead struct {
 // (EAN/UPC), and labels printed tight still leave about half of that.
 const quietModules = 5
 
+// pattern is a symbol character's element widths, in modules.
+type pattern struct {
+	w [6]float64
+	k int // elements
+}
+
+// patterns turns digit-string widths into patterns.
+func patterns(ps []string) []pattern {
+	out := make([]pattern, len(ps))
+	for i, p := range ps {
+		out[i].k = len(p)
+		for j := range p {
+			out[i].w[j] = float64(p[j] - '0')
+		}
+	}
+	return out
+}
+
+var (
+	c128Patterns = patterns(code128Widths[:])
+	c128Starts   = c128Patterns[c128StartA : c128StartC+1]
+	eanLeftPats  = patterns(eanLeft)
+	eanRightPats = patterns(eanA)
+)
+
 // fitPattern measures how well the normalized widths n (summing to the
-// pattern's modules) fit pattern p, given as a string of digit widths, and
-// returns the squared error of the sums of neighbouring elements (the
-// edge-to-edge distances, which a uniform growth of the bars leaves
-// alone) plus half the squared error of the widths once that growth is
-// taken out. firstDark tells whether n[0] is a bar.
-func fitPattern(n []float64, p string, firstDark bool) float64 {
+// pattern's modules) fit pattern p: the squared error of the sums of
+// neighbouring elements (the edge-to-edge distances, which a uniform
+// growth of the bars leaves alone) plus half the squared error of the
+// widths once that growth is taken out. firstDark tells whether n[0] is a
+// bar. It stops early, returning a value above bound, once the error
+// exceeds bound.
+func fitPattern(n []float64, p *pattern, firstDark bool, bound float64) float64 {
+	var edge float64
+	for i := 0; i+1 < len(n); i++ {
+		e := n[i] + n[i+1] - p.w[i] - p.w[i+1]
+		edge += e * e
+	}
+	if edge > bound {
+		return edge
+	}
 	var grow float64 // mean excess of the bars' widths over the pattern's
 	for i := range n {
-		d := n[i] - float64(p[i]-'0')
+		d := n[i] - p.w[i]
 		if (i%2 == 0) != firstDark {
 			d = -d
 		}
 		grow += d
 	}
 	grow /= float64(len(n))
-	var edge, width float64
+	var width float64
 	for i := range n {
-		d := n[i] - float64(p[i]-'0')
-		if i+1 < len(n) {
-			e := d + n[i+1] - float64(p[i+1]-'0')
-			edge += e * e
-		}
-		s := grow
+		d := n[i] - p.w[i]
 		if (i%2 == 0) != firstDark {
-			s = -grow
+			d += grow
+		} else {
+			d -= grow
 		}
-		width += (d - s) * (d - s)
+		width += d * d
 	}
 	return edge + width/2
 }
 
-// bestPattern finds which of pats the k widths w fit best; it reports the
-// index, the module size and whether the fit is close and clearly better
-// than the next best.
-func bestPattern(w []float64, modules int, pats []string, firstDark bool, limit, margin float64) (int, float64, bool) {
+// bestPattern finds which of pats the widths w fit best; it reports the
+// index, the module size and whether the fit is within limit and the next
+// best at least margin worse.
+func bestPattern(w []float64, modules int, pats []pattern, firstDark bool, limit, margin float64) (int, float64, bool) {
 	var total float64
 	for _, v := range w {
 		total += v
@@ -104,8 +135,8 @@ func bestPattern(w []float64, modules int, pats []string, firstDark bool, limit,
 	}
 	best, second := math.Inf(1), math.Inf(1)
 	at := -1
-	for i, p := range pats {
-		c := fitPattern(n[:len(w)], p, firstDark)
+	for i := range pats {
+		c := fitPattern(n[:len(w)], &pats[i], firstDark, math.Min(second, limit+margin))
 		if c < best {
 			best, second, at = c, best, i
 		} else if c < second {
@@ -130,15 +161,21 @@ func readCode128(r runs, out []lineRead) []lineRead {
 		if !r.dark(k) {
 			continue
 		}
-		v, m, ok := bestPattern(r.widths(k, 6, buf[:0]), 11, code128Widths[:], true, c128Limit, c128Margin)
-		if !ok || v < c128StartA || v > c128StartC || r.w(k-1) < quietModules*m {
+		// A start character, then the quiet zone before it, then whether
+		// it is clearly a start character among all.
+		w := r.widths(k, 6, buf[:0])
+		if _, m, ok := bestPattern(w, 11, c128Starts, true, c128Limit, 0); !ok || r.w(k-1) < quietModules*m {
+			continue
+		}
+		v, m, ok := bestPattern(w, 11, c128Patterns, true, c128Limit, c128Margin)
+		if !ok || v < c128StartA || v > c128StartC {
 			continue
 		}
 		values = append(values[:0], v)
 		j, prev := k+6, m
 		end := -1
 		for j+7 <= r.n() {
-			v, m, ok := bestPattern(r.widths(j, 6, buf[:0]), 11, code128Widths[:], true, c128Limit, c128Margin)
+			v, m, ok := bestPattern(r.widths(j, 6, buf[:0]), 11, c128Patterns, true, c128Limit, c128Margin)
 			if !ok || m < prev*0.8 || m > prev*1.25 {
 				break
 			}
@@ -210,9 +247,9 @@ func readEAN13(r runs, out []lineRead) []lineRead {
 		parity, ok := 0, true
 		for i := 0; i < 12 && ok; i++ {
 			at := k + 3 + 4*i
-			pats, dark := eanLeft, false
+			pats, dark := eanLeftPats, false
 			if i >= 6 {
-				at, pats, dark = at+5, eanA, true
+				at, pats, dark = at+5, eanRightPats, true
 			}
 			v, dm, fit := bestPattern(r.widths(at, 4, buf[:0]), 7, pats, dark, eanLimit, eanMargin)
 			ok = fit && dm > 0.75*m && dm < 1.33*m
