@@ -2,6 +2,7 @@ package decode
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/serialgate/serialgate"
@@ -335,14 +336,43 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 	reads := map[string]*regionRead{}
 	var order []string
 	for ti, turn := range scanTurns {
-		order = d.scanRegion(g, r, turn, ti*maxLines, reads, order)
+		order = d.scanRegion(g, r, turn, ti*maxLines, reads, order, nil)
+	}
+	out := d.voteRegion(r, reads, order, minLines)
+	if !d.want[serialgate.Code128] {
+		return out
+	}
+	// Where no line read a code, the lines are read again as blurred
+	// Code 128, every other one: the slow reading, for what is left.
+	var covered [][2]float64
+	for _, h := range reads {
+		if len(h.lines) >= minLines {
+			covered = append(covered, [2]float64{h.vMin - lineGap, h.vMax + lineGap})
+		}
+	}
+	blurReads := map[string]*regionRead{}
+	if covered == nil {
+		covered = [][2]float64{} // not nil: the blurred reading
+	}
+	blurOrder := d.scanRegion(g, r, 0, len(scanTurns)*maxLines, blurReads, nil, covered)
+	if len(blurOrder) == 0 {
+		return out
+	}
+	for _, key := range blurOrder {
+		if reads[key] == nil {
+			order = append(order, key)
+			reads[key] = blurReads[key]
+		}
 	}
 	return d.voteRegion(r, reads, order, minLines)
 }
 
 // scanRegion reads the lines across r turned by turn radians, numbered from
 // first, into reads.
-func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string) []string {
+//
+// With blur set (not nil), it reads every other line, those outside the
+// ranges of offsets blur lists, as blurred Code 128 only.
+func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, blur [][2]float64) []string {
 	sin, cos := math.Sin(turn), math.Cos(turn)
 	ux, uy := r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
 	half := r.halfU + lineMargin + r.halfV*math.Abs(sin)
@@ -354,7 +384,7 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 	}
 	// Along the bars, (vx, vy).
 	vx, vy := -r.uy, r.ux
-	var p, dv []float32
+	var p, rp, dv []float32
 	var xs, rev []float64
 	var found []lineRead
 	wantC128 := d.want[serialgate.Code128]
@@ -363,6 +393,9 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 		v := -r.halfV + float64(li)*gap
 		if nLines == 1 {
 			v = 0
+		}
+		if blur != nil && (li%2 == 1 || slices.ContainsFunc(blur, func(c [2]float64) bool { return v >= c[0] && v <= c[1] })) {
+			continue
 		}
 		x0 := r.cx - half*ux + v*vx
 		y0 := r.cy - half*uy + v*vy
@@ -381,11 +414,20 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 				rev = cur.x
 			}
 			at := len(found)
-			if wantC128 {
+			if wantC128 && blur == nil {
 				found = readCode128(cur, found)
 			}
-			if wantEAN {
+			if wantEAN && blur == nil {
 				found = readEAN13(cur, found)
+			}
+			if blur != nil && wantC128 && len(found) == at {
+				cp := p
+				if dir == 1 {
+					rp = append(rp[:0], p...)
+					slices.Reverse(rp)
+					cp = rp
+				}
+				found = readCode128Blurred(cp, sampleStep, cur, found)
 			}
 			if dir == 1 {
 				total := 2 * half
