@@ -66,8 +66,11 @@ func findRegions(g Gray) []region {
 			x0 := max(cx*cellSize, 1)
 			x1 := min(cx*cellSize+cellSize, g.Width-1)
 			for x := x0; x < x1; x++ {
-				gx := int32(row[x+1]) - int32(row[x-1])
-				gy := int32(down[x]) - int32(up[x])
+				// Scharr's kernel: the plain difference of neighbours
+				// turns the angle of sharp edges towards the diagonal.
+				gx := 10*(int32(row[x+1])-int32(row[x-1])) + 3*(int32(up[x+1])-int32(up[x-1])+int32(down[x+1])-int32(down[x-1]))
+				gy := 10*(int32(down[x])-int32(up[x])) + 3*(int32(down[x-1])-int32(up[x-1])+int32(down[x+1])-int32(up[x+1]))
+				gx, gy = gx>>4, gy>>4
 				xx += gx * gx
 				yy += gy * gy
 				xy += gx * gy

@@ -61,6 +61,14 @@ type pattern struct {
 	k int // elements
 }
 
+// patternSet is a symbology's characters, with the most, in modules, by
+// which its bars read may be wider (or narrower) than printed without
+// counting as a misfit.
+type patternSet struct {
+	pats    []pattern
+	maxGrow float64
+}
+
 // patterns turns digit-string widths into patterns.
 func patterns(ps []string) []pattern {
 	out := make([]pattern, len(ps))
@@ -73,21 +81,24 @@ func patterns(ps []string) []pattern {
 	return out
 }
 
+// Ink spread and the slope of blurred edges grow the bars by a part of a
+// module. EAN digits 1 and 7, and 2 and 8, differ only by a module taken
+// from the bars: their growth is held closer.
 var (
-	c128Patterns = patterns(code128Widths[:])
-	c128Starts   = c128Patterns[c128StartA : c128StartC+1]
-	eanLeftPats  = patterns(eanLeft)
-	eanRightPats = patterns(eanA)
+	c128Patterns = patternSet{patterns(code128Widths[:]), 0.5}
+	c128Starts   = patternSet{c128Patterns.pats[c128StartA : c128StartC+1], 0.5}
+	eanLeftPats  = patternSet{patterns(eanLeft), 0.35}
+	eanRightPats = patternSet{patterns(eanA), 0.35}
 )
 
 // fitPattern measures how well the normalized widths n (summing to the
 // pattern's modules) fit pattern p: the squared error of the sums of
 // neighbouring elements (the edge-to-edge distances, which a uniform
 // growth of the bars leaves alone) plus half the squared error of the
-// widths once that growth is taken out. firstDark tells whether n[0] is a
+// widths once that growth, up to maxGrow, is taken out. firstDark tells whether n[0] is a
 // bar. It stops early, returning a value above bound, once the error
 // exceeds bound.
-func fitPattern(n []float64, p *pattern, firstDark bool, bound float64) float64 {
+func fitPattern(n []float64, p *pattern, firstDark bool, maxGrow, bound float64) float64 {
 	var edge float64
 	for i := 0; i+1 < len(n); i++ {
 		e := n[i] + n[i+1] - p.w[i] - p.w[i+1]
@@ -104,7 +115,7 @@ func fitPattern(n []float64, p *pattern, firstDark bool, bound float64) float64 
 		}
 		grow += d
 	}
-	grow /= float64(len(n))
+	grow = math.Max(-maxGrow, math.Min(maxGrow, grow/float64(len(n))))
 	var width float64
 	for i := range n {
 		d := n[i] - p.w[i]
@@ -121,7 +132,7 @@ func fitPattern(n []float64, p *pattern, firstDark bool, bound float64) float64 
 // bestPattern finds which of pats the widths w fit best; it reports the
 // index, the module size and whether the fit is within limit and the next
 // best at least margin worse.
-func bestPattern(w []float64, modules int, pats []pattern, firstDark bool, limit, margin float64) (int, float64, bool) {
+func bestPattern(w []float64, modules int, set patternSet, firstDark bool, limit, margin float64) (int, float64, bool) {
 	var total float64
 	for _, v := range w {
 		total += v
@@ -135,8 +146,8 @@ func bestPattern(w []float64, modules int, pats []pattern, firstDark bool, limit
 	}
 	best, second := math.Inf(1), math.Inf(1)
 	at := -1
-	for i := range pats {
-		c := fitPattern(n[:len(w)], &pats[i], firstDark, math.Min(second, limit+margin))
+	for i := range set.pats {
+		c := fitPattern(n[:len(w)], &set.pats[i], firstDark, set.maxGrow, math.Min(second, limit+margin))
 		if c < best {
 			best, second, at = c, best, i
 		} else if c < second {
