@@ -183,8 +183,55 @@ func findRegions(g Gray) []region {
 		r.halfV = (vMax-vMin)/2 + cellSize/2
 		out = append(out, r)
 	}
+	out = mergeRegions(out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
 	return out
+}
+
+// mergeRegions joins regions that are pieces of one code: a wide bar or
+// space has no gradient inside and can cut a code of large modules in
+// two. Pieces stand the same way, one after the other along the
+// direction across their bars, side by side in the other.
+func mergeRegions(rs []region) []region {
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(rs) && !merged; i++ {
+			for j := i + 1; j < len(rs); j++ {
+				if m, ok := joined(rs[i], rs[j]); ok {
+					rs[i] = m
+					rs = append(rs[:j], rs[j+1:]...)
+					merged = true
+					break
+				}
+			}
+		}
+	}
+	return rs
+}
+
+// joined returns the region covering a and b when they are pieces of one
+// code.
+func joined(a, b region) (region, bool) {
+	if math.Abs(a.ux*b.uy-a.uy*b.ux) > math.Sin(maxTurn) {
+		return region{}, false
+	}
+	// b's extent in a's frame.
+	du, dv := (b.cx-a.cx)*a.ux+(b.cy-a.cy)*a.uy, -(b.cx-a.cx)*a.uy+(b.cy-a.cy)*a.ux
+	bu, bv := b.halfU, b.halfV
+	uMin, uMax := math.Min(-a.halfU, du-bu), math.Max(a.halfU, du+bu)
+	vLo, vHi := math.Max(-a.halfV, dv-bv), math.Min(a.halfV, dv+bv)
+	gap := math.Abs(du) - a.halfU - bu
+	if gap > 6*cellSize || vHi-vLo < math.Min(a.halfV, bv) {
+		return region{}, false
+	}
+	vMin, vMax := math.Min(-a.halfV, dv-bv), math.Max(a.halfV, dv+bv)
+	uc, vc := (uMin+uMax)/2, (vMin+vMax)/2
+	return region{
+		cx: a.cx + uc*a.ux - vc*a.uy, cy: a.cy + uc*a.uy + vc*a.ux,
+		ux: a.ux, uy: a.uy,
+		halfU: (uMax - uMin) / 2, halfV: (vMax - vMin) / 2,
+		cells: a.cells + b.cells,
+	}, true
 }
 
 // Scan-line geometry: the step between samples along a line and between
@@ -194,7 +241,7 @@ func findRegions(g Gray) []region {
 const (
 	sampleStep = 0.5
 	lineGap    = 4.0
-	lineMargin = 40.0
+	lineMargin = 48.0
 	lineSpread = 1.0
 	maxLines   = 64
 )
