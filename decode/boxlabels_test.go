@@ -210,3 +210,32 @@ func TestBoxLabels(t *testing.T) {
 		t.Errorf("%d barcodes read, want at least %d", s.barcodesRead, minBarcodes)
 	}
 }
+
+// BenchmarkBoxLabels decodes the shared box-label photos, one per
+// iteration, on as many cores as -cpu gives.
+func BenchmarkBoxLabels(b *testing.B) {
+	if _, err := os.Stat(sharedBoxLabels); err != nil {
+		b.Skipf("the shared box-label set is absent (%v)", err)
+	}
+	truth := readBoxTruth(b, sharedBoxLabels)
+	var gs []Gray
+	for i, bt := range truth {
+		if i%6 != 0 { // 20 photos of every kind
+			continue
+		}
+		f, err := os.Open(filepath.Join(sharedBoxLabels, bt.File))
+		if err != nil {
+			b.Fatal(err)
+		}
+		img, err := ReadImage(f, bt.File)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		gs = append(gs, GrayOf(img))
+	}
+	d := New(Options{})
+	for i := 0; b.Loop(); i++ {
+		d.Gray(gs[i%len(gs)])
+	}
+}

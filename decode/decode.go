@@ -16,6 +16,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -126,25 +127,27 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	// more than one core they run side by side. The second round, with the
 	// local-threshold rows for 1D codes and the rescue variants for 2D
 	// codes, is for images where the first round read nothing.
+	// The reading of 1D codes at any angle (linear.go) runs beside them in
+	// the first round.
 	vs := matrixVariants(g)
-	var lin, mat []Barcode
+	var lin, mat, ori []Barcode
 	round := func(local bool, vs []variant) {
-		inParallel(2, func(i int) {
-			if i == 0 {
+		inParallel(3, func(i int) {
+			switch {
+			case i == 0:
 				lin = d.linear(g, local)
-				if !local {
-					lin = append(lin, d.oriented(g)...)
-				}
-			} else {
+			case i == 1 && !local:
+				ori = d.oriented(g)
+			case i == 2:
 				mat = d.matrix(g, vs)
 			}
 		})
 	}
 	round(false, vs[:1])
-	if len(lin) == 0 && len(mat) == 0 && !d.opts.Fast {
+	if len(lin) == 0 && len(mat) == 0 && len(ori) == 0 && !d.opts.Fast {
 		round(true, vs[1:])
 	}
-	return d.finish(append(lin, mat...)), nil
+	return d.finish(slices.Concat(lin, ori, mat)), nil
 }
 
 // inParallel runs f(0) … f(n-1) at the same time, the last on the calling

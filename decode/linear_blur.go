@@ -100,16 +100,18 @@ type blurLine struct {
 // less their mean); false when the points leave the profile.
 func (l *blurLine) sample(x, m float64, k int) ([]float32, float32, bool) {
 	o := l.buf[:k]
+	df := m / blurRes / l.step
+	f := x/l.step + df/2
+	if f < 0 || int(f+float64(k-1)*df)+1 >= len(l.p) {
+		return nil, 0, false
+	}
 	var sum float32
 	for j := range o {
-		f := (x + (float64(j)+0.5)*m/blurRes) / l.step
 		i := int(f)
-		if f < 0 || i+1 >= len(l.p) {
-			return nil, 0, false
-		}
 		a := float32(f - float64(i))
 		o[j] = l.p[i] + a*(l.p[i+1]-l.p[i])
 		sum += o[j]
+		f += df
 	}
 	mean := sum / float32(k)
 	var ss float32
@@ -147,8 +149,8 @@ func readCode128Blurred(p []float32, step float64, r runs, out []lineRead) []lin
 		// The start character, its module size, alignment and the blur:
 		// coarsely with the middle blur, then finely around the best.
 		st := blurStart{l: l, sets: sets}
-		for m := 0.45 * m0; m <= 1.4*m0; m *= 1.03 {
-			for sh := -0.4; sh <= 0.41; sh += 0.2 {
+		for m := 0.45 * m0; m <= 1.4*m0; m *= 1.04 {
+			for sh := -0.3; sh <= 0.31; sh += 0.3 {
 				st.try(r.x[k]+sh*m, m, 1)
 			}
 		}
