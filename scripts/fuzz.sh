@@ -46,6 +46,8 @@ targets=(
   "decode FuzzDMECI 50"
   "decode FuzzDMByShape 20"
   "decode FuzzLocalBinarizer 1"
+  "decode FuzzLinearRuns 15"
+  "decode FuzzCode128Text 40"
   "scanner/framing FuzzSplit 20"
   "scanner FuzzReadCapture 50"
   "scanner/evdev FuzzEvents 50"
