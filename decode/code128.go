@@ -159,3 +159,18 @@ func code128Check(values []int) int {
 	}
 	return sum % 103
 }
+
+// code128Message checks the values of a symbol read, from its start
+// character to its check character, and returns its text and AIM
+// identifier: false for a symbol without data or with a wrong check.
+func code128Message(values []int) (text, aim string, ok bool) {
+	if len(values) < 3 {
+		return "", "", false
+	}
+	last := len(values) - 1
+	if code128Check(values[:last]) != values[last] {
+		return "", "", false
+	}
+	text, aim, err := code128Text(values[:last])
+	return text, aim, err == nil
+}

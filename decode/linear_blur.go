@@ -217,15 +217,8 @@ func readCode128Blurred(p []float32, step float64, r runs, out []lineRead) []lin
 			values = append(values, bv)
 			x = bx + 11*m
 		}
-		if end < 0 || len(values) < 3 {
-			continue
-		}
-		last := len(values) - 1
-		if code128Check(values[:last]) != values[last] {
-			continue
-		}
-		text, aim, err := code128Text(values[:last])
-		if err != nil {
+		text, aim, ok := code128Message(values)
+		if end < 0 || !ok {
 			continue
 		}
 		out = append(out, lineRead{sym: serialgate.Code128, text: text, aim: aim, from: bestX, to: end, module: m})

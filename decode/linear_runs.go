@@ -203,15 +203,8 @@ func readCode128(r runs, out []lineRead) []lineRead {
 			values = append(values, v)
 			j, prev = j+6, m
 		}
-		if end < 0 || len(values) < 3 {
-			continue
-		}
-		last := len(values) - 1
-		if code128Check(values[:last]) != values[last] {
-			continue
-		}
-		text, aim, err := code128Text(values[:last])
-		if err != nil {
+		text, aim, ok := code128Message(values)
+		if end < 0 || !ok {
 			continue
 		}
 		out = append(out, lineRead{sym: serialgate.Code128, text: text, aim: aim,
