@@ -250,7 +250,7 @@ const (
 
 // profile samples g along the line from (x0, y0) in steps of (dx, dy),
 // averaging three points spread along (sx, sy), with bilinear
-// interpolation; points outside the image read as white.
+// interpolation; points outside the image read as its nearest edge.
 func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []float32 {
 	out = out[:0]
 	for i := range n {
@@ -262,9 +262,9 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 }
 
 func bilinear(g Gray, x, y float64) float32 {
-	if x < 0 || y < 0 || x >= float64(g.Width-1) || y >= float64(g.Height-1) {
-		return 255
-	}
+	// Beyond the image, its edge: a code cut close has no edge there.
+	x = math.Max(0, math.Min(x, float64(g.Width-1)-1e-3))
+	y = math.Max(0, math.Min(y, float64(g.Height-1)-1e-3))
 	ix, iy := int(x), int(y)
 	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
 	p := g.Pix[iy*g.Stride+ix:]
