@@ -360,6 +360,76 @@ func edges(p []float32, step float64, d []float32, x []float64) (runs, []float32
 	return runs{x: x, dark0: dark0}, d
 }
 
+// bumpDepth is how deep, as a part of the contrast around it, an element
+// must stand out from its neighbours to count: less is a bump in a wide
+// bar (a sharpened photo rings there) or noise in a quiet zone.
+const bumpDepth = 0.2
+
+// dropBumps merges into their neighbours the elements of r that do not
+// stand out from them: a light element no lighter than the lighter of the
+// dark ones beside it by bumpDepth of the contrast nearby, or the same
+// for a dark one.
+func dropBumps(p []float32, step float64, r runs) runs {
+	// ext[i]: the lightest sample of a light element, the darkest of a
+	// dark one.
+	n := r.n()
+	if n < 5 {
+		return r
+	}
+	ext := make([]float32, n)
+	for i := range n {
+		a, b := int(math.Ceil(r.x[i]/step)), int(r.x[i+1]/step)
+		a, b = max(0, min(a, len(p)-1)), max(0, min(b, len(p)-1))
+		v := p[a]
+		for _, q := range p[a : b+1] {
+			if r.dark(i) {
+				v = min(v, q)
+			} else {
+				v = max(v, q)
+			}
+		}
+		ext[i] = v
+	}
+	x := r.x[:1]
+	keep := ext[:0:0]
+	var kept []bool // dark, per element kept
+	for i := range n {
+		x = append(x, r.x[i+1])
+		keep = append(keep, ext[i])
+		kept = append(kept, r.dark(i))
+		k := len(keep)
+		if k < 3 || i == n-1 {
+			continue
+		}
+		// The element before the last, between two of the other kind.
+		mid := k - 2
+		lo, hi := keep[mid], keep[mid]
+		for j := max(0, mid-6); j < min(k, mid+7); j++ {
+			lo, hi = min(lo, keep[j]), max(hi, keep[j])
+		}
+		var depth float32
+		if kept[mid] {
+			depth = min(keep[mid-1], keep[mid+1]) - keep[mid]
+		} else {
+			depth = keep[mid] - max(keep[mid-1], keep[mid+1])
+		}
+		if depth >= bumpDepth*(hi-lo) {
+			continue
+		}
+		// Merge the three into one of the outer kind.
+		merged := keep[mid-1]
+		if kept[mid-1] {
+			merged = min(merged, keep[mid+1])
+		} else {
+			merged = max(merged, keep[mid+1])
+		}
+		x = append(x[:mid], x[mid+2:]...)
+		keep = append(keep[:mid-1], merged)
+		kept = kept[:mid]
+	}
+	return runs{x: x, dark0: r.dark0}
+}
+
 func abs32(v float32) float32 {
 	if v < 0 {
 		return -v
@@ -445,24 +515,8 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 	var found []lineRead
 	wantC128 := d.want[serialgate.Code128]
 	wantEAN := d.want[serialgate.EAN13] || d.want[serialgate.UPCA]
-	for li := range nLines {
-		v := -r.halfV + float64(li)*gap
-		if nLines == 1 {
-			v = 0
-		}
-		if blur != nil && (li%2 == 1 || slices.ContainsFunc(blur, func(c [2]float64) bool { return v >= c[0] && v <= c[1] })) {
-			continue
-		}
-		x0 := r.cx - half*ux + v*vx
-		y0 := r.cy - half*uy + v*vy
-		p = profile(g, x0, y0, sampleStep*ux, sampleStep*uy, lineSpread*vx, lineSpread*vy, n, p)
-		var rs runs
-		rs, dv = edges(p, sampleStep, dv, xs)
-		xs = rs.x
-		if rs.n() < 20 {
-			continue
-		}
-		found = found[:0]
+	// readBoth reads the line's runs rs, of profile p, both ways.
+	readBoth := func(rs runs, found []lineRead) []lineRead {
 		for dir := range 2 {
 			cur := rs
 			if dir == 1 {
@@ -486,11 +540,37 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 				found = readCode128Blurred(cp, sampleStep, cur, found)
 			}
 			if dir == 1 {
-				total := 2 * half
 				for i := at; i < len(found); i++ {
 					f := &found[i]
-					f.from, f.to, f.reversed = total-f.to, total-f.from, true
+					f.from, f.to, f.reversed = 2*half-f.to, 2*half-f.from, true
 				}
+			}
+		}
+		return found
+	}
+	for li := range nLines {
+		v := -r.halfV + float64(li)*gap
+		if nLines == 1 {
+			v = 0
+		}
+		if blur != nil && (li%2 == 1 || slices.ContainsFunc(blur, func(c [2]float64) bool { return v >= c[0] && v <= c[1] })) {
+			continue
+		}
+		x0 := r.cx - half*ux + v*vx
+		y0 := r.cy - half*uy + v*vy
+		p = profile(g, x0, y0, sampleStep*ux, sampleStep*uy, lineSpread*vx, lineSpread*vy, n, p)
+		var rs runs
+		rs, dv = edges(p, sampleStep, dv, xs)
+		xs = rs.x
+		if rs.n() < 20 {
+			continue
+		}
+		found = readBoth(rs, found[:0])
+		if len(found) == 0 && blur == nil {
+			// A sharpened photo rings inside wide bars; noise marks the
+			// quiet zones: the lines are read again without such bumps.
+			if smooth := dropBumps(p, sampleStep, rs); smooth.n() < rs.n() {
+				found = readBoth(smooth, found)
 			}
 		}
 		for _, f := range found {
