@@ -222,8 +222,13 @@ func joined(a, b region) (region, bool) {
 	bu, bv := b.halfU, b.halfV
 	uMin, uMax := math.Min(-a.halfU, du-bu), math.Max(a.halfU, du+bu)
 	vLo, vHi := math.Max(-a.halfV, dv-bv), math.Min(a.halfV, dv+bv)
-	gap := math.Abs(du) - a.halfU - bu
-	if gap > 6*cellSize || vHi-vLo < math.Min(a.halfV, bv) {
+	// Pieces in line may lie further apart: codes side by side on one
+	// line merged are read as well, on longer lines.
+	gap, most := math.Abs(du)-a.halfU-bu, 6.0*cellSize
+	if math.Abs(dv) < math.Min(a.halfV, bv)/2 {
+		most = 16 * cellSize
+	}
+	if gap > most || vHi-vLo < math.Min(a.halfV, bv) {
 		return region{}, false
 	}
 	vMin, vMax := math.Min(-a.halfV, dv-bv), math.Max(a.halfV, dv+bv)
