@@ -365,6 +365,57 @@ func edges(p []float32, step float64, d []float32, x []float64) (runs, []float32
 	return runs{x: x, dark0: dark0}, d
 }
 
+// crossings returns the runs of profile p, sampled every step pixels, cut
+// where it crosses the middle between its darkest and lightest samples
+// within about 12 samples either side (a threshold that follows shadows),
+// between samples by linear interpolation. Where the samples nearby
+// differ by less than minContrast, the profile counts as light.
+func crossings(p []float32, step float64, x []float64) runs {
+	const minContrast = 24
+	n := len(p)
+	nb := (n >> 3) + 1
+	lo, hi := make([]float32, nb), make([]float32, nb)
+	for b := range nb {
+		lo[b], hi[b] = 255, 0
+		for _, v := range p[b<<3 : min(n, (b+1)<<3)] {
+			lo[b], hi[b] = min(lo[b], v), max(hi[b], v)
+		}
+	}
+	threshold := func(i int) (float32, bool) {
+		b := i >> 3
+		l, h := lo[b], hi[b]
+		for _, k := range []int{b - 2, b - 1, b + 1, b + 2} {
+			if k >= 0 && k < nb {
+				l, h = min(l, lo[k]), max(h, hi[k])
+			}
+		}
+		return (l + h) / 2, h-l >= minContrast
+	}
+	x = append(x[:0], 0)
+	dark := func(i int) bool {
+		t, ok := threshold(i)
+		return ok && p[i] < t
+	}
+	dark0 := dark(0)
+	was := dark0
+	for i := 1; i < n; i++ {
+		d := dark(i)
+		if d == was {
+			continue
+		}
+		t, _ := threshold(i)
+		pos := float64(i)
+		if den := p[i] - p[i-1]; den != 0 {
+			f := float64((t - p[i-1]) / den)
+			pos = float64(i-1) + math.Max(0, math.Min(1, f))
+		}
+		x = append(x, pos*step)
+		was = d
+	}
+	x = append(x, float64(n-1)*step)
+	return runs{x: x, dark0: dark0}
+}
+
 // bumpDepth is how deep, as a part of the contrast around it, an element
 // must stand out from its neighbours to count: less is a bump in a wide
 // bar (a sharpened photo rings there) or noise in a quiet zone.
@@ -577,6 +628,11 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 			if smooth := dropBumps(p, sampleStep, rs); smooth.n() < rs.n() {
 				found = readBoth(smooth, found)
 			}
+		}
+		if len(found) == 0 && blur == nil {
+			// Last, the classic way: where the profile crosses the middle
+			// between the darkest and lightest samples nearby.
+			found = readBoth(crossings(p, sampleStep, nil), found)
 		}
 		for _, f := range found {
 			key := string(f.sym) + "\x00" + f.text
