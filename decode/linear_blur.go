@@ -143,8 +143,8 @@ func readCode128Blurred(p []float32, step float64, r runs, out []lineRead) []lin
 		// The first bar of a start character is two modules wide; blur
 		// and merged neighbours make its measure rough.
 		m0 := r.w(k) / 2
-		if m0 < 0.6 || r.w(k-1) < 4*m0 {
-			continue
+		if m0 < 0.6 || r.w(k-1) < 4*m0 || k+3 > r.n() || r.x[k+3] > r.x[k]+16*m0 {
+			continue // no start character: too few edges after the bar
 		}
 		// The start character, its module size, alignment and the blur:
 		// coarsely with the middle blur, then finely around the best.
