@@ -90,7 +90,7 @@ func TestOrientedAngles(t *testing.T) {
 func TestOrientedFindsAngle(t *testing.T) {
 	for _, deg := range []float64{0, 20, 45, 70, 100, 160} {
 		g := turnSmooth(render(t, encode(t, serialgate.Code128, "SN-0A415AF2"), 3), deg)
-		rs := findRegions(g)
+		rs := findRegions(g, 2)
 		if len(rs) == 0 {
 			t.Errorf("turned %.0f°: no region", deg)
 			continue
