@@ -4,7 +4,8 @@
 //
 // Beyond gozxing's readers it adds what a box label needs: several codes
 // in one image, 1D codes read on scan lines in both directions and at a
-// quarter turn, 2D codes retried inverted and at half scale, and
+// quarter turn, Code 128 and EAN/UPC found and read at any angle and
+// through blur (linear.go), 2D codes retried inverted and at half scale, and
 // false-positive control: a 1D code counts only when several scan lines
 // agree, and a code that lies inside a longer one of the same family is a
 // fragment, not a code.
