@@ -542,38 +542,28 @@ var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
 func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 	reads := map[string]*regionRead{}
 	var order []string
-	turns := scanTurns
+	order = d.scanRegion(g, r, 0, 0, reads, order, nil, false)
 	if d.opts.Fast {
-		turns = turns[:1] // a camera frame: the next frame is another try
+		// A camera frame: the next frame is another try.
+		return d.voteRegion(r, reads, order, minLines)
 	}
-	for ti, turn := range turns {
-		order = d.scanRegion(g, r, turn, ti*maxLines, reads, order, nil)
-	}
-	out := d.voteRegion(r, reads, order, minLines)
-	if !d.want[serialgate.Code128] || d.opts.Fast {
+	// The turned lines and then the blurred reading (every other line,
+	// the slow reading) only where no line has read a code yet.
+	covered := func() [][2]float64 {
+		out := [][2]float64{}
+		for _, h := range reads {
+			if len(h.lines) >= minLines {
+				out = append(out, [2]float64{h.vMin - lineGap, h.vMax + lineGap})
+			}
+		}
 		return out
 	}
-	// Where no line read a code, the lines are read again as blurred
-	// Code 128, every other one: the slow reading, for what is left.
-	var covered [][2]float64
-	for _, h := range reads {
-		if len(h.lines) >= minLines {
-			covered = append(covered, [2]float64{h.vMin - lineGap, h.vMax + lineGap})
-		}
+	skip := covered()
+	for ti, turn := range scanTurns[1:] {
+		order = d.scanRegion(g, r, turn, (ti+1)*maxLines, reads, order, skip, false)
 	}
-	blurReads := map[string]*regionRead{}
-	if covered == nil {
-		covered = [][2]float64{} // not nil: the blurred reading
-	}
-	blurOrder := d.scanRegion(g, r, 0, len(scanTurns)*maxLines, blurReads, nil, covered)
-	if len(blurOrder) == 0 {
-		return out
-	}
-	for _, key := range blurOrder {
-		if reads[key] == nil {
-			order = append(order, key)
-			reads[key] = blurReads[key]
-		}
+	if d.want[serialgate.Code128] {
+		order = d.scanRegion(g, r, 0, len(scanTurns)*maxLines, reads, order, covered(), true)
 	}
 	return d.voteRegion(r, reads, order, minLines)
 }
@@ -581,9 +571,9 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 // scanRegion reads the lines across r turned by turn radians, numbered from
 // first, into reads.
 //
-// With blur set (not nil), it reads every other line, those outside the
-// ranges of offsets blur lists, as blurred Code 128 only.
-func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, blur [][2]float64) []string {
+// It skips the lines whose offsets lie in a range of skip. With blur set,
+// it reads every other line, as blurred Code 128 only.
+func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, skip [][2]float64, blur bool) []string {
 	sin, cos := math.Sin(turn), math.Cos(turn)
 	ux, uy := r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
 	half := r.halfU + lineMargin + r.halfV*math.Abs(sin)
@@ -609,13 +599,13 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 				rev = cur.x
 			}
 			at := len(found)
-			if wantC128 && blur == nil {
+			if wantC128 && !blur {
 				found = readCode128(cur, found)
 			}
-			if wantEAN && blur == nil {
+			if wantEAN && !blur {
 				found = readEAN13(cur, found)
 			}
-			if blur != nil && wantC128 && len(found) == at {
+			if blur && wantC128 && len(found) == at {
 				cp := p
 				if dir == 1 {
 					rp = append(rp[:0], p...)
@@ -638,7 +628,7 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 		if nLines == 1 {
 			v = 0
 		}
-		if blur != nil && (li%2 == 1 || slices.ContainsFunc(blur, func(c [2]float64) bool { return v >= c[0] && v <= c[1] })) {
+		if (blur && li%2 == 1) || slices.ContainsFunc(skip, func(c [2]float64) bool { return v >= c[0] && v <= c[1] }) {
 			continue
 		}
 		x0 := r.cx - half*ux + v*vx
@@ -651,7 +641,7 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 			continue
 		}
 		found = readBoth(rs, found[:0])
-		retry := len(found) == 0 && blur == nil && !d.opts.Fast
+		retry := len(found) == 0 && !blur && !d.opts.Fast
 		if retry {
 			// A sharpened photo rings inside wide bars; noise marks the
 			// quiet zones: the lines are read again without such bumps.
