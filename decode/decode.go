@@ -4,7 +4,8 @@
 //
 // Beyond gozxing's readers it adds what a box label needs: several codes
 // in one image, 1D codes read on scan lines in both directions and at a
-// quarter turn, 2D codes retried inverted and at half scale, and
+// quarter turn, Code 128 and EAN/UPC found and read at any angle and
+// through blur (linear.go), 2D codes retried inverted and at half scale, and
 // false-positive control: a 1D code counts only when several scan lines
 // agree, and a code that lies inside a longer one of the same family is a
 // fragment, not a code.
@@ -16,6 +17,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,8 +73,9 @@ type Barcode struct {
 	Angle     int     // degrees the code is turned, counterclockwise: 0, 90, 180 or 270
 	ScanLines int     // for 1D codes, how many scan lines read it
 
-	unread bool   // decoded, but its text cannot be trusted: left out
-	addOn  string // an EAN/UPC add-on read on this scan line
+	unread   bool   // decoded, but its text cannot be trusted: left out
+	addOn    string // an EAN/UPC add-on read on this scan line
+	oriented bool   // Corners are the rectangle of the scan lines across the bars that read it
 }
 
 // Sequence places a symbol in a structured-append series.
@@ -126,13 +129,18 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	// more than one core they run side by side. The second round, with the
 	// local-threshold rows for 1D codes and the rescue variants for 2D
 	// codes, is for images where the first round read nothing.
+	// The reading of 1D codes at any angle (linear.go) runs beside them in
+	// the first round.
 	vs := matrixVariants(g)
-	var lin, mat []Barcode
+	var lin, mat, ori []Barcode
 	round := func(local bool, vs []variant) {
-		inParallel(2, func(i int) {
-			if i == 0 {
+		inParallel(3, func(i int) {
+			switch {
+			case i == 0:
 				lin = d.linear(g, local)
-			} else {
+			case i == 1 && !local:
+				ori = d.oriented(g)
+			case i == 2:
 				mat = d.matrix(g, vs)
 				if !local {
 					mat = append(mat, d.pdf417(g)...)
@@ -141,10 +149,10 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 		})
 	}
 	round(false, vs[:1])
-	if len(lin) == 0 && len(mat) == 0 && !d.opts.Fast {
+	if len(lin) == 0 && len(mat) == 0 && len(ori) == 0 && !d.opts.Fast {
 		round(true, vs[1:])
 	}
-	return d.finish(append(lin, mat...)), nil
+	return d.finish(slices.Concat(lin, ori, mat)), nil
 }
 
 // inParallel runs f(0) … f(n-1) at the same time, the last on the calling
@@ -203,22 +211,28 @@ func (d *Decoder) any1D() bool {
 // finish removes duplicates and fragments and orders the codes top to
 // bottom, left to right.
 func (d *Decoder) finish(found []Barcode) []Barcode {
-	var out []Barcode
+	// Fragments first, then duplicates among the rest: a code read by two
+	// readers, one of which took it for a fragment, stays.
+	var whole []Barcode
 	for i, b := range found {
 		if !d.want[b.Symbology] || b.unread {
 			continue
 		}
-		dup := false
+		frag := false
 		for j, o := range found {
-			if i == j || !d.want[o.Symbology] {
-				continue
+			if i != j && d.want[o.Symbology] && !o.unread && Is1D(b.Symbology) && fragmentOf(b, o) {
+				frag = true
 			}
-			if o.Symbology == b.Symbology && o.Text == b.Text && (j < i) {
-				dup = true
-			}
-			if Is1D(b.Symbology) && fragmentOf(b, o) {
-				dup = true
-			}
+		}
+		if !frag {
+			whole = append(whole, b)
+		}
+	}
+	var out []Barcode
+	for i, b := range whole {
+		dup := false
+		for _, o := range whole[:i] {
+			dup = dup || (o.Symbology == b.Symbology && o.Text == b.Text)
 		}
 		if !dup {
 			out = append(out, b)
@@ -243,6 +257,9 @@ func fragmentOf(b, o Barcode) bool {
 	}
 	if len(b.Text) >= len(o.Text) || (b.Symbology == o.Symbology && b.Text == o.Text) {
 		return false
+	}
+	if b.oriented || o.oriented {
+		return insideRect(b, o)
 	}
 	return inside(b, o, 0.1)
 }
@@ -305,8 +322,19 @@ func fromResult(r *gozxing.Result) Barcode {
 	if o, ok := md[gozxing.ResultMetadataType_ORIENTATION].(int); ok {
 		b.Angle = o
 	}
-	if b.Symbology == serialgate.Code128 && strings.HasPrefix(b.Text, "]C1") {
-		b.Text = b.Text[3:] // the GS1 hint writes the identifier into the text
+	if b.Symbology == serialgate.Code128 {
+		// gozxing's Code 128 reader interprets the check character as
+		// data when its value means FNC1 (102): a GS the symbol does not
+		// carry ends the text. The text is made again from the symbol's
+		// values without it.
+		if raw := r.GetRawBytes(); len(raw) >= 3 {
+			values := make([]int, len(raw)-2) // no check character, no stop
+			for i := range values {
+				values[i] = int(raw[i])
+			}
+			text, aim, err := code128Text(values)
+			b.Text, b.AIM, b.unread = text, aim, err != nil
+		}
 	}
 	if raw := r.GetRawBytes(); b.Symbology == serialgate.Code128 && len(raw) >= 2 && raw[len(raw)-2] == 102 &&
 		strings.HasSuffix(b.Text, "\x1d") {

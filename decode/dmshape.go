@@ -450,7 +450,11 @@ func sampleDM(m *gozxing.BitMatrix, tl, bl, br, tr pt) (Barcode, bool) {
 			if r := (width / float64(cols)) / (height / float64(rows)); r < 0.75 || r > 1.33 || width/float64(cols) < 1.5 {
 				continue
 			}
-			if !clockAlternates(m, tl, tr, bl, cols, rows) {
+			// The top clock track must alternate; for the small sizes,
+			// whose few check codewords a wrong grid over a larger
+			// symbol can satisfy by chance, the right one too.
+			small := rows*cols <= 144
+			if !clockAlternates(m, tl, tr, bl, cols, rows) || (small && !clockAlternates(m, br, tr, bl, rows, cols)) {
 				continue
 			}
 			bits, err := zxing("grid sampler", func() (*gozxing.BitMatrix, error) {
@@ -484,9 +488,12 @@ func sampleDM(m *gozxing.BitMatrix, tl, bl, br, tr pt) (Barcode, bool) {
 	return Barcode{}, false
 }
 
-// clockAlternates checks, before sampling and decoding, that the top row
-// of a cols × rows symbol with these corners alternates dark and light as
-// the clock pattern does, in at least four modules of five.
+// clockAlternates checks, before sampling and decoding, that the clock
+// track from tl to tr, the first of a cols × rows grid whose next track
+// lies towards bl, alternates dark and light, starting dark, in at least
+// four modules of five. The top row is such a track read from the
+// top-left corner, and so is the right column read from the bottom-right
+// corner.
 func clockAlternates(m *gozxing.BitMatrix, tl, tr, bl pt, cols, rows int) bool {
 	down := pt{(bl.x - tl.x) / float64(rows), (bl.y - tl.y) / float64(rows)}
 	agree := 0

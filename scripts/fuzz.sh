@@ -52,6 +52,8 @@ targets=(
   "decode/microqr FuzzRead 5"
   "decode/pdf417 FuzzDecodeData 50"
   "decode/pdf417 FuzzDecodeImage 10"
+  "decode FuzzLinearRuns 15"
+  "decode FuzzCode128Text 40"
   "scanner/framing FuzzSplit 20"
   "scanner FuzzReadCapture 50"
   "scanner/evdev FuzzEvents 50"

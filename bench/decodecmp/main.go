@@ -2,13 +2,17 @@
 // over a folder of barcode images with expected texts, one process per
 // image and tool, and prints per folder and per symbology group how many
 // images each read correctly, its false positives and its median time per
-// image as a ratio to ZXingReader's.
+// image as a ratio to ZXingReader's. With -boxlabels it does the same for
+// the box-label photos, whose truth lists every barcode on each: serials
+// read, barcodes read, misreads and median time, with ratios.
 //
 //	go run ./bench/decodecmp -serialgate bin/serialgate ../shared/testdata/barcodes
+//	go run ./bench/decodecmp -serialgate bin/serialgate -boxlabels ../shared/testdata/boxlabels
 package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
@@ -45,38 +49,63 @@ type tool struct {
 func main() {
 	sgBin := flag.String("serialgate", "bin/serialgate", "serialgate binary")
 	only := flag.String("tools", "serialgate,zxing-cpp,zbar", "the tools to run, comma-separated")
+	boxDir := flag.String("boxlabels", "", "also the box-label photos in `DIR` (with truth.jsonl)")
+	verbose := flag.Bool("v", false, "list what serialgate missed and every misread")
 	flag.Parse()
-	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: decodecmp [-serialgate BIN] BARCODES_DIR")
+	if flag.NArg() > 1 || (flag.NArg() == 0 && *boxDir == "") {
+		fmt.Fprintln(os.Stderr, "usage: decodecmp [-serialgate BIN] [-boxlabels DIR] [BARCODES_DIR]")
 		os.Exit(2)
 	}
-	tmp, err := os.MkdirTemp("", "decodecmp-")
-	if err != nil {
-		fatal(err)
-	}
-	defer os.RemoveAll(tmp)
-	samples, err := load(flag.Arg(0), tmp)
-	if err != nil {
-		fatal(err)
-	}
-	tools := []tool{{"serialgate", serialgateTool(*sgBin)}}
+	// Each tool twice: as the sample folders compare (texts and bytes),
+	// and with one exact text per code, for the box labels' misreads.
+	tools := []tool{{"serialgate", serialgateTool(*sgBin, false)}}
+	exact := []tool{{"serialgate", serialgateTool(*sgBin, true)}}
 	if _, err := exec.LookPath("ZXingReader"); err == nil {
 		tools = append(tools, tool{"zxing-cpp", zxingTool})
+		exact = append(exact, tool{"zxing-cpp", zxingExact})
 	} else {
 		fmt.Fprintln(os.Stderr, "ZXingReader not found (Debian zxing-cpp-tools): left out")
 	}
 	if _, err := exec.LookPath("zbarimg"); err == nil {
 		tools = append(tools, tool{"zbar", zbarTool})
+		exact = append(exact, tool{"zbar", zbarTool})
 	} else {
 		fmt.Fprintln(os.Stderr, "zbarimg not found (Debian zbar-tools): left out")
 	}
-	var kept []tool
-	for _, t := range tools {
-		if slices.Contains(strings.Split(*only, ","), t.name) {
-			kept = append(kept, t)
+	keep := func(ts []tool) []tool {
+		var kept []tool
+		for _, t := range ts {
+			if slices.Contains(strings.Split(*only, ","), t.name) {
+				kept = append(kept, t)
+			}
+		}
+		return kept
+	}
+	tools, exact = keep(tools), keep(exact)
+	if len(tools) == 0 {
+		fatal(fmt.Errorf("no tool to run among %q", *only))
+	}
+	if flag.NArg() == 1 {
+		samples(flag.Arg(0), tools, *verbose)
+	}
+	if *boxDir != "" {
+		if err := runBoxLabels(*boxDir, exact, *verbose); err != nil {
+			fatal(err)
 		}
 	}
-	tools = kept
+}
+
+// samples compares the tools on the sample folders of dir.
+func samples(dir string, tools []tool, verbose bool) {
+	tmp, err := os.MkdirTemp("", "decodecmp-")
+	if err != nil {
+		fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	samples, err := load(dir, tmp)
+	if err != nil {
+		fatal(err)
+	}
 	results := make([][]outcome, len(tools))
 	var failures []string
 	for ti, t := range tools {
@@ -117,7 +146,7 @@ func main() {
 		}
 	}
 	report(samples, tools, results)
-	if os.Getenv("DECODECMP_VERBOSE") != "" {
+	if verbose || os.Getenv("DECODECMP_VERBOSE") != "" {
 		fmt.Println("\nserialgate missed:")
 		for _, f := range failures {
 			fmt.Println("  " + f)
@@ -206,7 +235,9 @@ func matches(got []byte, format string, s sample) bool {
 	return false
 }
 
-func serialgateTool(bin string) func(string) ([][]byte, []string, error) {
+// serialgateTool runs serialgate decode; exact leaves out the bytes given
+// beside a text.
+func serialgateTool(bin string, exact bool) func(string) ([][]byte, []string, error) {
 	return func(path string) ([][]byte, []string, error) {
 		out, err := exec.Command(bin, "decode", "--format", "jsonl", path).Output()
 		var rec struct {
@@ -224,7 +255,7 @@ func serialgateTool(bin string) func(string) ([][]byte, []string, error) {
 		for _, b := range rec.Barcodes {
 			texts = append(texts, []byte(b.Text))
 			formats = append(formats, b.Format)
-			if b.RawHex != "" { // binary expectations compare with the symbol's bytes
+			if b.RawHex != "" && !exact { // binary expectations compare with the symbol's bytes
 				raw, _ := hex.DecodeString(b.RawHex)
 				texts = append(texts, raw)
 				formats = append(formats, b.Format)
@@ -266,12 +297,36 @@ func zxingTool(path string) ([][]byte, []string, error) {
 	return texts, formats, nil
 }
 
+// zxingExact runs ZXingReader and gives each code's exact text, from its
+// bytes where it prints them.
+func zxingExact(path string) ([][]byte, []string, error) {
+	out, _ := exec.Command("ZXingReader", path).Output()
+	var texts [][]byte
+	var formats []string
+	for _, rec := range strings.Split("\n"+string(out), "\nText:") {
+		if !strings.Contains(rec, "Format:") {
+			continue
+		}
+		text, ok := textOf(rec)
+		if !ok {
+			text = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(strings.SplitN(rec, "\n", 2)[0]), `"`), `"`)
+		}
+		i := strings.Index(rec, "Format:")
+		texts = append(texts, []byte(text))
+		formats = append(formats, strings.TrimSpace(strings.SplitN(rec[i+7:], "\n", 2)[0]))
+	}
+	return texts, formats, nil
+}
+
 func zbarTool(path string) ([][]byte, []string, error) {
-	out, _ := exec.Command("zbarimg", "-q", "--xml", path).Output()
+	out, _ := exec.Command("zbarimg", "-q", "--nodbus", "--xml", path).Output()
 	var doc struct {
 		Symbols []struct {
 			Type string `xml:"type,attr"`
-			Data string `xml:"data"`
+			Data struct {
+				Format string `xml:"format,attr"`
+				Text   string `xml:",chardata"`
+			} `xml:"data"`
 		} `xml:"source>index>symbol"`
 	}
 	if len(bytes.TrimSpace(out)) == 0 {
@@ -283,7 +338,15 @@ func zbarTool(path string) ([][]byte, []string, error) {
 	var texts [][]byte
 	var formats []string
 	for _, s := range doc.Symbols {
-		texts = append(texts, []byte(s.Data))
+		data := []byte(s.Data.Text)
+		if s.Data.Format == "base64" { // zbar's form for data with control characters
+			b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s.Data.Text))
+			if err != nil {
+				return nil, nil, err
+			}
+			data = b
+		}
+		texts = append(texts, data)
 		formats = append(formats, s.Type)
 	}
 	return texts, formats, nil

@@ -1,0 +1,773 @@
+package decode
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+
+	"github.com/serialgate/serialgate"
+)
+
+// This file reads 1D codes at any angle. Bars make the image's gradient
+// point the same way over the whole code, which printed text, 2D codes and
+// cardboard do not: the structure tensor of the gradient, summed over small
+// cells, finds the codes and the direction across their bars. Scan lines
+// then cross each region along that direction; each line's profile is
+// sampled between pixels, its edges placed where the profile's slope is
+// steepest (which blur moves less than it moves a threshold crossing), and
+// the bar and space widths decoded by their edge-to-edge distances. A code
+// counts when several lines read the same text and no other text was read
+// as often where it stands.
+
+// cellPow sets the cells of the gradient statistics: 8×8 pixels.
+const (
+	cellPow  = 3
+	cellSize = 1 << cellPow
+)
+
+// region is a place where the gradient is strong and points one way: one
+// or more 1D codes with their bars across (ux, uy).
+type region struct {
+	cx, cy       float64 // centre
+	ux, uy       float64 // unit vector across the bars
+	halfU, halfV float64 // half extents across and along the bars
+	cells        int
+}
+
+// tensor is the structure tensor summed over a cell.
+type tensor struct{ xx, yy, xy float64 }
+
+// Region thresholds: the mean squared gradient a cell needs (a code of
+// low contrast under blur still has several times that of noisy
+// cardboard), the coherence (1 where every gradient points the same way),
+// the largest difference in angle between neighbouring cells of one
+// region, and the fewest cells a region has.
+const (
+	minEnergy    = 200
+	minCoherence = 0.6
+	maxTurn      = 8 * math.Pi / 180
+	minCells     = 10
+)
+
+// findRegions finds the regions of g that may hold 1D codes, the largest
+// first.
+//
+// rowStep is the step between the rows whose gradients are summed: 2, or 4
+// where time is short.
+func findRegions(g Gray, rowStep int) []region {
+	cw, ch := g.Width>>cellPow, g.Height>>cellPow
+	if cw < 3 || ch < 3 {
+		return nil
+	}
+	cells := make([]tensor, cw*ch)
+	// Every other column and every rowStep-th row: the cells still see
+	// every edge, in a fraction of the time.
+	for y := 1; y < ch*cellSize-1 && y < g.Height-1; y += rowStep {
+		up, row, down := g.row(y-1), g.row(y), g.row(y+1)
+		crow := cells[(y>>cellPow)*cw:]
+		for cx := range cw {
+			var xx, yy, xy int32
+			x0 := max(cx*cellSize, 1)
+			x1 := min(cx*cellSize+cellSize, g.Width-1)
+			for x := x0; x < x1; x += 2 {
+				// Scharr's kernel: the plain difference of neighbours
+				// turns the angle of sharp edges towards the diagonal.
+				gx := 10*(int32(row[x+1])-int32(row[x-1])) + 3*(int32(up[x+1])-int32(up[x-1])+int32(down[x+1])-int32(down[x-1]))
+				gy := 10*(int32(down[x])-int32(up[x])) + 3*(int32(down[x-1])-int32(up[x-1])+int32(down[x+1])-int32(up[x+1]))
+				gx, gy = gx>>4, gy>>4
+				xx += gx * gx
+				yy += gy * gy
+				xy += gx * gy
+			}
+			c := &crow[cx]
+			c.xx += float64(xx)
+			c.yy += float64(yy)
+			c.xy += float64(xy)
+		}
+	}
+	// Each cell's tensor summed with its eight neighbours'.
+	smooth := make([]tensor, cw*ch)
+	angle := make([]float64, cw*ch)
+	good := make([]bool, cw*ch)
+	samples := float64(9 * cellSize * cellSize / (2 * rowStep))
+	for cy := 1; cy < ch-1; cy++ {
+		for cx := 1; cx < cw-1; cx++ {
+			var s tensor
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					c := cells[(cy+dy)*cw+cx+dx]
+					s.xx, s.yy, s.xy = s.xx+c.xx, s.yy+c.yy, s.xy+c.xy
+				}
+			}
+			i := cy*cw + cx
+			smooth[i] = s
+			// The cell itself has a code's gradient too: the smoothing
+			// alone would join codes across the text between them.
+			if c := cells[i]; c.xx+c.yy < minEnergy*samples/9 || math.Hypot(c.xx-c.yy, 2*c.xy) < minCoherence*(c.xx+c.yy) {
+				continue
+			}
+			e := s.xx + s.yy
+			if e < minEnergy*samples {
+				continue
+			}
+			coh := math.Hypot(s.xx-s.yy, 2*s.xy) / e
+			if coh < minCoherence {
+				continue
+			}
+			good[i] = true
+			angle[i] = math.Atan2(2*s.xy, s.xx-s.yy) // twice the gradient's angle
+		}
+	}
+	// Regions: cells joined to neighbours whose direction is close.
+	seen := make([]bool, cw*ch)
+	var out []region
+	var stack, member []int
+	for start := range good {
+		if !good[start] || seen[start] {
+			continue
+		}
+		seen[start] = true
+		stack = append(stack[:0], start)
+		member = member[:0]
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			member = append(member, i)
+			cx, cy := i%cw, i/cw
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					x, y := cx+dx, cy+dy
+					if x < 0 || y < 0 || x >= cw || y >= ch {
+						continue
+					}
+					j := y*cw + x
+					if !good[j] || seen[j] {
+						continue
+					}
+					d := math.Abs(math.Remainder(angle[j]-angle[i], 2*math.Pi))
+					if d > 2*maxTurn {
+						continue
+					}
+					seen[j] = true
+					stack = append(stack, j)
+				}
+			}
+		}
+		if len(member) < minCells {
+			continue
+		}
+		var s tensor
+		var mx, my float64
+		for _, i := range member {
+			c := cells[i]
+			s.xx, s.yy, s.xy = s.xx+c.xx, s.yy+c.yy, s.xy+c.xy
+			mx += float64(i%cw*cellSize + cellSize/2)
+			my += float64(i/cw*cellSize + cellSize/2)
+		}
+		mx /= float64(len(member))
+		my /= float64(len(member))
+		th := math.Atan2(2*s.xy, s.xx-s.yy) / 2
+		r := region{ux: math.Cos(th), uy: math.Sin(th), cells: len(member)}
+		uMin, uMax, vMin, vMax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+		for _, i := range member {
+			px := float64(i%cw*cellSize+cellSize/2) - mx
+			py := float64(i/cw*cellSize+cellSize/2) - my
+			u := px*r.ux + py*r.uy
+			v := -px*r.uy + py*r.ux
+			uMin, uMax = math.Min(uMin, u), math.Max(uMax, u)
+			vMin, vMax = math.Min(vMin, v), math.Max(vMax, v)
+		}
+		if uMax-uMin < 4*cellSize {
+			continue // too short for any code
+		}
+		uc, vc := (uMin+uMax)/2, (vMin+vMax)/2
+		r.cx = mx + uc*r.ux - vc*r.uy
+		r.cy = my + uc*r.uy + vc*r.ux
+		r.halfU = (uMax-uMin)/2 + cellSize
+		r.halfV = (vMax-vMin)/2 + cellSize/2
+		out = append(out, r)
+	}
+	out = mergeRegions(out)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
+	return out
+}
+
+// mergeRegions joins regions that are pieces of one code: a wide bar or
+// space has no gradient inside and can cut a code of large modules in
+// two. Pieces stand the same way, one after the other along the
+// direction across their bars, side by side in the other.
+func mergeRegions(rs []region) []region {
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(rs) && !merged; i++ {
+			for j := i + 1; j < len(rs); j++ {
+				if m, ok := joined(rs[i], rs[j]); ok {
+					rs[i] = m
+					rs = append(rs[:j], rs[j+1:]...)
+					merged = true
+					break
+				}
+			}
+		}
+	}
+	return rs
+}
+
+// joined returns the region covering a and b when they are pieces of one
+// code.
+func joined(a, b region) (region, bool) {
+	if math.Abs(a.ux*b.uy-a.uy*b.ux) > math.Sin(maxTurn) {
+		return region{}, false
+	}
+	// b's extent in a's frame.
+	du, dv := (b.cx-a.cx)*a.ux+(b.cy-a.cy)*a.uy, -(b.cx-a.cx)*a.uy+(b.cy-a.cy)*a.ux
+	bu, bv := b.halfU, b.halfV
+	uMin, uMax := math.Min(-a.halfU, du-bu), math.Max(a.halfU, du+bu)
+	vLo, vHi := math.Max(-a.halfV, dv-bv), math.Min(a.halfV, dv+bv)
+	// Pieces in line may lie further apart: codes side by side on one
+	// line merged are read as well, on longer lines.
+	gap, most := math.Abs(du)-a.halfU-bu, 6.0*cellSize
+	if math.Abs(dv) < math.Min(a.halfV, bv)/2 {
+		most = 16 * cellSize
+	}
+	if gap > most || vHi-vLo < math.Min(a.halfV, bv) {
+		return region{}, false
+	}
+	vMin, vMax := math.Min(-a.halfV, dv-bv), math.Max(a.halfV, dv+bv)
+	uc, vc := (uMin+uMax)/2, (vMin+vMax)/2
+	return region{
+		cx: a.cx + uc*a.ux - vc*a.uy, cy: a.cy + uc*a.uy + vc*a.ux,
+		ux: a.ux, uy: a.uy,
+		halfU: (uMax - uMin) / 2, halfV: (vMax - vMin) / 2,
+		cells: a.cells + b.cells,
+	}, true
+}
+
+// Scan-line geometry: the step between samples along a line and between
+// lines, in pixels, how far a line reaches beyond its region (for the
+// quiet zones), and how far to either side of the line the profile
+// averages the pixels, along the bars.
+const (
+	sampleStep = 0.5
+	lineGap    = 4.0
+	lineMargin = 48.0
+	lineSpread = 1.0
+	maxLines   = 64
+)
+
+// profile samples g along the line from (x0, y0) in steps of (dx, dy),
+// averaging three points spread along (sx, sy), with bilinear
+// interpolation; points outside the image read as its nearest edge.
+func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []float32 {
+	out = out[:0]
+	if n <= 0 {
+		return out
+	}
+	// Lines wholly inside the image take the fast way, without the
+	// clamping at the edges.
+	in := func(x, y float64) bool { return x >= 0 && y >= 0 && x < float64(g.Width-1) && y < float64(g.Height-1) }
+	xe, ye := x0+float64(n-1)*dx, y0+float64(n-1)*dy
+	if in(x0-sx, y0-sy) && in(x0+sx, y0+sy) && in(xe-sx, ye-sy) && in(xe+sx, ye+sy) {
+		for i := range n {
+			x, y := x0+float64(i)*dx, y0+float64(i)*dy
+			out = append(out, (lerp2(g, x-sx, y-sy)+lerp2(g, x, y)+lerp2(g, x+sx, y+sy))/3)
+		}
+		return out
+	}
+	for i := range n {
+		x, y := x0+float64(i)*dx, y0+float64(i)*dy
+		v := bilinear(g, x-sx, y-sy) + bilinear(g, x, y) + bilinear(g, x+sx, y+sy)
+		out = append(out, v/3)
+	}
+	return out
+}
+
+// lerp2 is bilinear for a point inside the image, less one pixel at the
+// right and bottom.
+func lerp2(g Gray, x, y float64) float32 {
+	ix, iy := int(x), int(y)
+	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
+	i := iy*g.Stride + ix
+	p00, p01 := float32(g.Pix[i]), float32(g.Pix[i+1])
+	p10, p11 := float32(g.Pix[i+g.Stride]), float32(g.Pix[i+g.Stride+1])
+	top := p00 + fx*(p01-p00)
+	return top + fy*(p10+fx*(p11-p10)-top)
+}
+
+func bilinear(g Gray, x, y float64) float32 {
+	// Beyond the image, its edge: a code cut close has no edge there.
+	x = math.Max(0, math.Min(x, float64(g.Width-1)-1e-3))
+	y = math.Max(0, math.Min(y, float64(g.Height-1)-1e-3))
+	ix, iy := int(x), int(y)
+	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
+	p := g.Pix[iy*g.Stride+ix:]
+	q := g.Pix[(iy+1)*g.Stride+ix:]
+	top := float32(p[0]) + fx*(float32(p[1])-float32(p[0]))
+	bot := float32(q[0]) + fx*(float32(q[1])-float32(q[0]))
+	return top + fy*(bot-top)
+}
+
+// Edge thresholds: the least slope an edge has, in gray levels over one
+// pixel, and the least fraction of the steepest slope nearby.
+const (
+	minSlope      = 6
+	relSlope      = 0.12
+	slopeWindow   = 32 // samples either side for "nearby"
+	slopeBlockPow = 4
+)
+
+// edges finds the edges of profile p, sampled every step pixels, and
+// returns them as runs: an edge is a local extreme of the slope, steep
+// enough, and edges alternate between falling (into a bar) and rising;
+// of two neighbouring extremes of one sign, the steeper counts.
+func edges(p []float32, step float64, d []float32, x []float64) (runs, []float32) {
+	n := len(p)
+	d = d[:0]
+	d = append(d, 0)
+	for i := 1; i < n-1; i++ {
+		d = append(d, p[i+1]-p[i-1])
+	}
+	d = append(d, 0)
+	// The steepest slope in blocks of 16 samples, for the local threshold.
+	nb := (n >> slopeBlockPow) + 1
+	var blocks [256]float32
+	bmax := blocks[:0]
+	if nb > len(blocks) {
+		bmax = make([]float32, 0, nb)
+	}
+	for b := range nb {
+		m := float32(0)
+		for i := b << slopeBlockPow; i < min(n, (b+1)<<slopeBlockPow); i++ {
+			m = max(m, abs32(d[i]))
+		}
+		bmax = append(bmax, m)
+	}
+	x = append(x[:0], 0)
+	dark0 := false
+	lastSign := 0
+	lastMag := float32(0)
+	for i := 1; i < n-1; i++ {
+		v := d[i]
+		sign := 1
+		if v < 0 {
+			sign = -1
+		}
+		a := abs32(v)
+		// d is over two samples: the slope per pixel is a/(2*step).
+		if a < float32(2*step*minSlope) {
+			continue
+		}
+		if (sign > 0 && (v < d[i-1] || v <= d[i+1])) || (sign < 0 && (v > d[i-1] || v >= d[i+1])) {
+			continue
+		}
+		b := i >> slopeBlockPow
+		local := bmax[b]
+		if b > 0 {
+			local = max(local, bmax[b-1])
+		}
+		if b+1 < len(bmax) {
+			local = max(local, bmax[b+1])
+		}
+		if a < relSlope*local {
+			continue
+		}
+		// The vertex of the parabola through the three slopes.
+		off := 0.0
+		if den := float64(d[i-1] - 2*v + d[i+1]); den != 0 {
+			off = math.Max(-0.5, math.Min(0.5, 0.5*float64(d[i-1]-d[i+1])/den))
+		}
+		pos := (float64(i) + off) * step
+		if sign == lastSign {
+			if a > lastMag {
+				x[len(x)-1], lastMag = pos, a
+			}
+			continue
+		}
+		if lastSign == 0 {
+			dark0 = sign > 0 // the first element ends with a rise: it is dark
+		}
+		x = append(x, pos)
+		lastSign, lastMag = sign, a
+	}
+	x = append(x, float64(n-1)*step)
+	return runs{x: x, dark0: dark0}, d
+}
+
+// crossings returns the runs of profile p, sampled every step pixels, cut
+// where it crosses the middle between its darkest and lightest samples
+// within about 12 samples either side (a threshold that follows shadows),
+// between samples by linear interpolation. Where the samples nearby
+// differ by less than minContrast, the profile counts as light.
+func crossings(p []float32, step float64, x []float64) runs {
+	const minContrast = 24
+	n := len(p)
+	nb := (n >> 3) + 1
+	lo, hi := make([]float32, nb), make([]float32, nb)
+	for b := range nb {
+		lo[b], hi[b] = 255, 0
+		for _, v := range p[b<<3 : min(n, (b+1)<<3)] {
+			lo[b], hi[b] = min(lo[b], v), max(hi[b], v)
+		}
+	}
+	threshold := func(i int) (float32, bool) {
+		b := i >> 3
+		l, h := lo[b], hi[b]
+		for _, k := range []int{b - 2, b - 1, b + 1, b + 2} {
+			if k >= 0 && k < nb {
+				l, h = min(l, lo[k]), max(h, hi[k])
+			}
+		}
+		return (l + h) / 2, h-l >= minContrast
+	}
+	x = append(x[:0], 0)
+	dark := func(i int) bool {
+		t, ok := threshold(i)
+		return ok && p[i] < t
+	}
+	dark0 := dark(0)
+	was := dark0
+	for i := 1; i < n; i++ {
+		d := dark(i)
+		if d == was {
+			continue
+		}
+		t, _ := threshold(i)
+		pos := float64(i)
+		if den := p[i] - p[i-1]; den != 0 {
+			f := float64((t - p[i-1]) / den)
+			pos = float64(i-1) + math.Max(0, math.Min(1, f))
+		}
+		x = append(x, pos*step)
+		was = d
+	}
+	x = append(x, float64(n-1)*step)
+	return runs{x: x, dark0: dark0}
+}
+
+// bumpDepth is how deep, as a part of the contrast around it, an element
+// must stand out from its neighbours to count: less is a bump in a wide
+// bar (a sharpened photo rings there) or noise in a quiet zone.
+const bumpDepth = 0.2
+
+// dropBumps merges into their neighbours the elements of r that do not
+// stand out from them: a light element no lighter than the lighter of the
+// dark ones beside it by bumpDepth of the contrast nearby, or the same
+// for a dark one.
+func dropBumps(p []float32, step float64, r runs) runs {
+	// ext[i]: the lightest sample of a light element, the darkest of a
+	// dark one.
+	n := r.n()
+	if n < 5 {
+		return r
+	}
+	ext := make([]float32, n)
+	for i := range n {
+		a, b := int(math.Ceil(r.x[i]/step)), int(r.x[i+1]/step)
+		a, b = max(0, min(a, len(p)-1)), max(0, min(b, len(p)-1))
+		v := p[a]
+		for _, q := range p[a : b+1] {
+			if r.dark(i) {
+				v = min(v, q)
+			} else {
+				v = max(v, q)
+			}
+		}
+		ext[i] = v
+	}
+	x := r.x[:1]
+	keep := ext[:0:0]
+	var kept []bool // dark, per element kept
+	for i := range n {
+		x = append(x, r.x[i+1])
+		keep = append(keep, ext[i])
+		kept = append(kept, r.dark(i))
+		k := len(keep)
+		if k < 3 || i == n-1 {
+			continue
+		}
+		// The element before the last, between two of the other kind.
+		mid := k - 2
+		lo, hi := keep[mid], keep[mid]
+		for j := max(0, mid-6); j < min(k, mid+7); j++ {
+			lo, hi = min(lo, keep[j]), max(hi, keep[j])
+		}
+		var depth float32
+		if kept[mid] {
+			depth = min(keep[mid-1], keep[mid+1]) - keep[mid]
+		} else {
+			depth = keep[mid] - max(keep[mid-1], keep[mid+1])
+		}
+		if depth >= bumpDepth*(hi-lo) {
+			continue
+		}
+		// Merge the three into one of the outer kind.
+		merged := keep[mid-1]
+		if kept[mid-1] {
+			merged = min(merged, keep[mid+1])
+		} else {
+			merged = max(merged, keep[mid+1])
+		}
+		x = append(x[:mid], x[mid+2:]...)
+		keep = append(keep[:mid-1], merged)
+		kept = kept[:mid]
+	}
+	return runs{x: x, dark0: r.dark0}
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// regionRead is a code read on some scan lines of a region.
+type regionRead struct {
+	lineRead
+	lines          map[int]bool
+	uMin, uMax     float64 // along the lines, from the region's centre
+	vMin, vMax     float64 // the lines' offsets
+	forward, total int
+}
+
+// scanTurns are the turns, from the direction across the bars, of the
+// scan lines across a region. Seen in perspective, a code's bars are not
+// square to its length: a line square to the bars can leave a long code
+// through its top before it reaches its end, where one turned a few
+// degrees runs along it.
+var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
+
+// readRegion reads the 1D codes of one region on scan lines across it.
+func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
+	reads := map[string]*regionRead{}
+	var order []string
+	order = d.scanRegion(g, r, 0, 0, reads, order, nil, false)
+	if d.opts.Fast {
+		// A camera frame: the next frame is another try.
+		return d.voteRegion(r, reads, order, minLines)
+	}
+	// The turned lines and then the blurred reading (every other line,
+	// the slow reading) only where no line has read a code yet.
+	covered := func() [][2]float64 {
+		out := [][2]float64{}
+		for _, h := range reads {
+			if len(h.lines) >= minLines {
+				out = append(out, [2]float64{h.vMin - lineGap, h.vMax + lineGap})
+			}
+		}
+		return out
+	}
+	skip := covered()
+	for ti, turn := range scanTurns[1:] {
+		order = d.scanRegion(g, r, turn, (ti+1)*maxLines, reads, order, skip, false)
+	}
+	if d.want[serialgate.Code128] {
+		order = d.scanRegion(g, r, 0, len(scanTurns)*maxLines, reads, order, covered(), true)
+	}
+	return d.voteRegion(r, reads, order, minLines)
+}
+
+// scanRegion reads the lines across r turned by turn radians, numbered from
+// first, into reads.
+//
+// It skips the lines whose offsets lie in a range of skip. With blur set,
+// it reads every other line, as blurred Code 128 only.
+func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, skip [][2]float64, blur bool) []string {
+	sin, cos := math.Sin(turn), math.Cos(turn)
+	ux, uy := r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
+	half := r.halfU + lineMargin + r.halfV*math.Abs(sin)
+	n := int(2 * half / sampleStep)
+	nLines := min(maxLines, int(2*r.halfV/lineGap)+1)
+	gap := 0.0
+	if nLines > 1 {
+		gap = 2 * r.halfV / float64(nLines-1)
+	}
+	// Along the bars, (vx, vy).
+	vx, vy := -r.uy, r.ux
+	var p, rp, dv []float32
+	var xs, rev []float64
+	var found []lineRead
+	wantC128 := d.want[serialgate.Code128]
+	wantEAN := d.want[serialgate.EAN13] || d.want[serialgate.UPCA]
+	// readBoth reads the line's runs rs, of profile p, both ways.
+	readBoth := func(rs runs, found []lineRead) []lineRead {
+		for dir := range 2 {
+			cur := rs
+			if dir == 1 {
+				cur = rs.reversed(rev)
+				rev = cur.x
+			}
+			at := len(found)
+			if wantC128 && !blur {
+				found = readCode128(cur, found)
+			}
+			if wantEAN && !blur {
+				found = readEAN13(cur, found)
+			}
+			if blur && wantC128 && len(found) == at {
+				cp := p
+				if dir == 1 {
+					rp = append(rp[:0], p...)
+					slices.Reverse(rp)
+					cp = rp
+				}
+				found = readCode128Blurred(cp, sampleStep, cur, found)
+			}
+			if dir == 1 {
+				for i := at; i < len(found); i++ {
+					f := &found[i]
+					f.from, f.to, f.reversed = 2*half-f.to, 2*half-f.from, true
+				}
+			}
+		}
+		return found
+	}
+	for li := range nLines {
+		v := -r.halfV + float64(li)*gap
+		if nLines == 1 {
+			v = 0
+		}
+		if (blur && li%2 == 1) || slices.ContainsFunc(skip, func(c [2]float64) bool { return v >= c[0] && v <= c[1] }) {
+			continue
+		}
+		x0 := r.cx - half*ux + v*vx
+		y0 := r.cy - half*uy + v*vy
+		p = profile(g, x0, y0, sampleStep*ux, sampleStep*uy, lineSpread*vx, lineSpread*vy, n, p)
+		var rs runs
+		rs, dv = edges(p, sampleStep, dv, xs)
+		xs = rs.x
+		if rs.n() < 20 {
+			continue
+		}
+		found = readBoth(rs, found[:0])
+		retry := len(found) == 0 && !blur && !d.opts.Fast
+		if retry {
+			// A sharpened photo rings inside wide bars; noise marks the
+			// quiet zones: the lines are read again without such bumps.
+			if smooth := dropBumps(p, sampleStep, rs); smooth.n() < rs.n() {
+				found = readBoth(smooth, found)
+			}
+		}
+		if retry && len(found) == 0 {
+			// Last, the classic way: where the profile crosses the middle
+			// between the darkest and lightest samples nearby.
+			found = readBoth(crossings(p, sampleStep, nil), found)
+		}
+		for _, f := range found {
+			key := string(f.sym) + "\x00" + f.text
+			h := reads[key]
+			if h == nil {
+				h = &regionRead{lineRead: f, lines: map[int]bool{}, uMin: math.Inf(1), uMax: math.Inf(-1), vMin: math.Inf(1), vMax: math.Inf(-1)}
+				reads[key] = h
+				order = append(order, key)
+			}
+			h.lines[first+li] = true
+			h.uMin, h.uMax = math.Min(h.uMin, f.from-half), math.Max(h.uMax, f.to-half)
+			h.vMin, h.vMax = math.Min(h.vMin, v), math.Max(h.vMax, v)
+			h.total++
+			if !f.reversed {
+				h.forward++
+			}
+		}
+	}
+	return order
+}
+
+// voteRegion turns the readings of a region's lines into codes.
+func (d *Decoder) voteRegion(r region, reads map[string]*regionRead, order []string, minLines int) []Barcode {
+	vx, vy := -r.uy, r.ux
+	var out []Barcode
+	for _, key := range order {
+		h := reads[key]
+		if len(h.lines) < minLines || rivalled(h, reads) {
+			continue
+		}
+		b := Barcode{Barcode: serialgate.Barcode{Text: h.text, Symbology: h.sym, AIM: h.aim}, ScanLines: len(h.lines), oriented: true}
+		for _, c := range [][2]float64{{h.uMin, h.vMin}, {h.uMax, h.vMin}, {h.uMax, h.vMax}, {h.uMin, h.vMax}} {
+			b.Corners = append(b.Corners, Point{X: r.cx + c[0]*r.ux + c[1]*vx, Y: r.cy + c[0]*r.uy + c[1]*vy})
+		}
+		// The reading direction, counterclockwise from the image's x axis
+		// (y points down), to the nearest quarter turn.
+		deg := math.Atan2(-r.uy, r.ux) * 180 / math.Pi
+		if 2*h.forward < h.total {
+			deg += 180
+			b.Corners = []Point{b.Corners[2], b.Corners[3], b.Corners[0], b.Corners[1]}
+		}
+		b.Angle = (int(math.Round(deg/90))*90%360 + 360) % 360
+		out = append(out, b)
+	}
+	return out
+}
+
+// rivalled tells whether another text of the same family was read where
+// h stands on at least half as many lines: then neither reading can be
+// trusted over the other.
+func rivalled(h *regionRead, reads map[string]*regionRead) bool {
+	for _, o := range reads {
+		if o == h || family(o.sym) != family(h.sym) {
+			continue
+		}
+		if o.uMax < h.uMin || h.uMax < o.uMin || o.vMax < h.vMin-lineGap || h.vMax < o.vMin-lineGap {
+			continue
+		}
+		if 2*len(o.lines) >= len(h.lines) {
+			return true
+		}
+	}
+	return false
+}
+
+// oriented reads the Code 128, EAN-13 and UPC-A codes of g at any angle.
+func (d *Decoder) oriented(g Gray) []Barcode {
+	if !d.want[serialgate.Code128] && !d.want[serialgate.EAN13] && !d.want[serialgate.UPCA] {
+		return nil
+	}
+	rowStep := 2
+	if d.opts.Fast {
+		rowStep = 4
+	}
+	rs := findRegions(g, rowStep)
+	// The regions are shared between two workers, unless the cores are
+	// a camera loop's (Fast).
+	workers := min(2, runtime.GOMAXPROCS(0), len(rs))
+	if d.opts.Fast || workers == 0 {
+		workers = 1
+	}
+	found := make([][]Barcode, workers)
+	inParallel(workers, func(w int) {
+		for i := w; i < len(rs); i += workers {
+			found[w] = append(found[w], d.readRegion(g, rs[i], 2)...)
+		}
+	})
+	return slices.Concat(found...)
+}
+
+// insideRect tells whether b's outline lies within the rectangle of o's four
+// corners (first edge along the code), grown by a tenth of its size and a
+// few pixels: a code read across the bars at any angle has a true outline,
+// which a code stacked next to it does not enter.
+func insideRect(b, o Barcode) bool {
+	if len(o.Corners) != 4 || len(b.Corners) == 0 {
+		return false
+	}
+	c0 := o.Corners[0]
+	ux, uy := o.Corners[1].X-c0.X, o.Corners[1].Y-c0.Y
+	vx, vy := o.Corners[3].X-c0.X, o.Corners[3].Y-c0.Y
+	lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
+	gu, gv := 0.1*lu+4, 0.1*lv+2*lineGap
+	for _, p := range b.Corners {
+		px, py := p.X-c0.X, p.Y-c0.Y
+		u, v := 0.0, 0.0
+		if lu > 0 {
+			u = (px*ux + py*uy) / lu
+		}
+		if lv > 0 {
+			v = (px*vx + py*vy) / lv
+		}
+		if u < -gu || u > lu+gu || v < -gv || v > lv+gv {
+			return false
+		}
+	}
+	return true
+}

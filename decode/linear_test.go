@@ -1,0 +1,184 @@
+package decode
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/serialgate/serialgate"
+)
+
+// label draws a Code 128 serial above an EAN-13 on a white page.
+func label(t testing.TB, scale int) Gray {
+	page := canvas(150*scale+80, 120*scale)
+	paste(page, render(t, encode(t, serialgate.Code128, "AC2000000001"), scale), 40, 10*scale)
+	paste(page, render(t, encode(t, serialgate.EAN13, "4006381333931"), scale), 40, 60*scale)
+	return page
+}
+
+// turnSmooth turns g by deg degrees counterclockwise (as seen, y pointing
+// down) about its centre onto a white page large enough to hold it,
+// interpolating between pixels as a camera's image would.
+func turnSmooth(g Gray, deg float64) Gray {
+	a := deg * math.Pi / 180
+	c, s := math.Cos(a), math.Sin(a)
+	size := int(math.Hypot(float64(g.Width), float64(g.Height))) + 40
+	out := canvas(size, size)
+	for y := range size {
+		for x := range size {
+			dx, dy := float64(x)-float64(size)/2, float64(y)-float64(size)/2
+			// The source point: the output point turned back.
+			sx, sy := c*dx-s*dy+float64(g.Width)/2, s*dx+c*dy+float64(g.Height)/2
+			if sx >= 0 && sy >= 0 && sx < float64(g.Width-1) && sy < float64(g.Height-1) {
+				out.Pix[y*size+x] = byte(bilinear(g, sx, sy) + 0.5)
+			}
+		}
+	}
+	return out
+}
+
+// boxBlur blurs g with a (2r+1)² box, rows then columns.
+func boxBlur(g Gray, r int) Gray {
+	out := Gray{Pix: make([]byte, g.Width*g.Height), Width: g.Width, Height: g.Height, Stride: g.Width}
+	tmp := make([]int, g.Width*g.Height)
+	for y := range g.Height {
+		for x := range g.Width {
+			s, n := 0, 0
+			for k := max(0, x-r); k <= min(g.Width-1, x+r); k++ {
+				s += int(g.Pix[y*g.Stride+k])
+				n++
+			}
+			tmp[y*g.Width+x] = s / n
+		}
+	}
+	for y := range g.Height {
+		for x := range g.Width {
+			s, n := 0, 0
+			for k := max(0, y-r); k <= min(g.Height-1, y+r); k++ {
+				s += tmp[k*g.Width+x]
+				n++
+			}
+			out.Pix[y*g.Width+x] = byte(s / n)
+		}
+	}
+	return out
+}
+
+// TestOrientedAngles reads a label turned to angles that are no quarter
+// turn: both codes, exactly, and nothing else.
+func TestOrientedAngles(t *testing.T) {
+	d := New(Options{})
+	for _, deg := range []float64{0, 12, 33, 45, 78, 131, 200, 305} {
+		g := turnSmooth(label(t, 3), deg)
+		got, err := d.Gray(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		for _, b := range got {
+			texts = append(texts, b.Text)
+		}
+		slices.Sort(texts)
+		if !slices.Equal(texts, []string{"4006381333931", "AC2000000001"}) {
+			t.Errorf("turned %.0f°: read %q", deg, texts)
+		}
+	}
+}
+
+// TestOrientedFindsAngle checks that the region found for a turned code
+// has the code's direction across its bars.
+func TestOrientedFindsAngle(t *testing.T) {
+	for _, deg := range []float64{0, 20, 45, 70, 100, 160} {
+		g := turnSmooth(render(t, encode(t, serialgate.Code128, "SN-0A415AF2"), 3), deg)
+		rs := findRegions(g, 2)
+		if len(rs) == 0 {
+			t.Errorf("turned %.0f°: no region", deg)
+			continue
+		}
+		got := math.Atan2(-rs[0].uy, rs[0].ux) * 180 / math.Pi
+		if diff := math.Abs(math.Remainder(got-deg, 180)); diff > 3 {
+			t.Errorf("turned %.0f°: region across the bars at %.1f°", deg, got)
+		}
+	}
+}
+
+// TestOrientedBlur reads a turned Code 128 of 2-pixel modules blurred until
+// its narrow elements run together, which the reading of blurred
+// profiles is for.
+func TestOrientedBlur(t *testing.T) {
+	d := New(Options{Formats: []serialgate.Symbology{serialgate.Code128}})
+	page := canvas(560, 180)
+	paste(page, render(t, encode(t, serialgate.Code128, "G0MYCA2PQRLPG23K"), 2), 40, 30)
+	g := boxBlur(boxBlur(turnSmooth(page, 23), 1), 1)
+	got, err := d.Gray(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Text != "G0MYCA2PQRLPG23K" {
+		t.Errorf("read %+v", got)
+	}
+}
+
+// TestInsideRect checks the fragment test on turned outlines: a code on
+// the lines of a longer one is inside it, one stacked beside it is not.
+func TestInsideRect(t *testing.T) {
+	rect := func(cx, cy, l, h, deg float64) []Point {
+		a := deg * math.Pi / 180
+		ux, uy, vx, vy := math.Cos(a), -math.Sin(a), math.Sin(a), math.Cos(a)
+		var ps []Point
+		for _, c := range [][2]float64{{-l / 2, -h / 2}, {l / 2, -h / 2}, {l / 2, h / 2}, {-l / 2, h / 2}} {
+			ps = append(ps, Point{cx + c[0]*ux + c[1]*vx, cy + c[0]*uy + c[1]*vy})
+		}
+		return ps
+	}
+	long := Barcode{Corners: rect(300, 300, 400, 60, 45), oriented: true}
+	on := Barcode{Corners: rect(300+50*math.Cos(math.Pi/4), 300-50*math.Sin(math.Pi/4), 200, 40, 45)}
+	beside := Barcode{Corners: rect(300+90*math.Sin(math.Pi/4), 300+90*math.Cos(math.Pi/4), 200, 40, 45)}
+	if !insideRect(on, long) {
+		t.Error("a code on the long one's lines is not inside it")
+	}
+	if insideRect(beside, long) {
+		t.Error("a code stacked beside the long one is inside it")
+	}
+}
+
+// FuzzLinearRuns feeds arbitrary element widths to the scan-line readers:
+// they never panic, and whatever they read has a plausible place and a
+// valid check digit.
+func FuzzLinearRuns(f *testing.F) {
+	f.Add([]byte{40, 4, 2, 2, 2, 4, 2, 2, 4, 2, 2, 6, 4, 40}, true)
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, false)
+	f.Fuzz(func(t *testing.T, widths []byte, dark0 bool) {
+		x := []float64{0}
+		for _, w := range widths {
+			x = append(x, x[len(x)-1]+float64(w)/4+0.05)
+		}
+		if len(x) < 2 {
+			return
+		}
+		r := runs{x: x, dark0: dark0}
+		var reads []lineRead
+		for _, cur := range []runs{r, r.reversed(nil)} {
+			reads = readCode128(cur, reads)
+			reads = readEAN13(cur, reads)
+			// A profile drawn from the runs, for the blurred reading.
+			p := make([]float32, int(cur.x[len(cur.x)-1]/0.5)+1)
+			for i := range p {
+				at, _ := slices.BinarySearch(cur.x, float64(i)*0.5)
+				p[i] = 200
+				if at > 0 && cur.dark(at-1) {
+					p[i] = 50
+				}
+			}
+			reads = readCode128Blurred(p, 0.5, cur, reads)
+		}
+		for _, rd := range reads {
+			if rd.text == "" || rd.from >= rd.to {
+				t.Errorf("read %v from %.1f to %.1f", rd, rd.from, rd.to)
+			}
+			if rd.sym == serialgate.EAN13 && !eanCheck([]byte(rd.text)) {
+				t.Errorf("EAN-13 %q with a wrong check digit", rd.text)
+			}
+		}
+	})
+}
