@@ -258,6 +258,11 @@ func fragmentOf(b, o Barcode) bool {
 	if len(b.Text) >= len(o.Text) || (b.Symbology == o.Symbology && b.Text == o.Text) {
 		return false
 	}
+	if b.Symbology == o.Symbology && strings.HasPrefix(o.Text, b.Text+" ") {
+		// The same EAN/UPC read with its add-on and without it (the
+		// any-angle reader reads none): one code where they overlap.
+		return bounds(b.Corners).Overlaps(bounds(o.Corners))
+	}
 	if b.oriented || o.oriented {
 		return insideRect(b, o)
 	}
