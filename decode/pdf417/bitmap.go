@@ -5,13 +5,14 @@ import (
 	"math"
 )
 
-// bitmap is a binarized image, one byte a pixel, 1 for dark, with the
-// gray image it comes from and the threshold of each 8×8 block, with which
+// bitmap is a gray image with the threshold of each 8×8 block, from
+// which scan lines are binarized on demand (a symbol-free image costs one
+// pass over its pixels and a scan of a fraction of its lines) and
 // codewords are measured to a fraction of a pixel. A transposed bitmap
-// reads the gray image with x and y swapped.
+// reads the gray image with x and y swapped: its lines are the image's
+// columns.
 type bitmap struct {
 	w, h       int
-	pix        []byte
 	gray       []byte
 	stride     int
 	thr        []byte // by block: (y/8)·bw + x/8 in the gray image
@@ -42,23 +43,38 @@ func (b *bitmap) sample(x, y float64) (v, thr float64) {
 	return top*(1-fy) + bot*fy, float64(b.thr[by*b.bw+bx]) - 0.5
 }
 
-func (b *bitmap) at(x, y int) byte {
-	if x < 0 || y < 0 || x >= b.w || y >= b.h {
-		return 0
+// runs appends to dst the lengths of the alternating dark and light runs
+// of line y (a row, or a column of the gray image when b is transposed),
+// and tells whether the first is dark.
+func (b *bitmap) runs(y int, dst []int) ([]int, bool) {
+	if y < 0 || y >= b.h || b.w == 0 {
+		return dst, false
 	}
-	return b.pix[y*b.w+x]
+	// The gray pixel and block threshold of x = 0, and the steps to the next.
+	at, step, thr, tstep := y, b.stride, b.thr[y/8:], b.bw
+	if !b.transposed {
+		at, step, thr, tstep = y*b.stride, 1, b.thr[(y/8)*b.bw:], 1
+	}
+	dark := b.gray[at] < thr[0]
+	first, n := dark, 0
+	for x := 0; x < b.w; x++ {
+		d := b.gray[at] < thr[(x>>3)*tstep]
+		if d != dark {
+			dst = append(dst, n)
+			n, dark = 0, d
+		}
+		n++
+		at += step
+	}
+	return append(dst, n), first
 }
 
-// transpose returns b mirrored on its diagonal: its columns become rows,
-// so that one row scanner finds the symbols standing on end too.
+// transpose returns b mirrored on its diagonal: its columns become lines,
+// so that one line scanner finds the symbols standing on end too.
 func (b *bitmap) transpose() *bitmap {
-	t := &bitmap{w: b.h, h: b.w, pix: make([]byte, len(b.pix)), gray: b.gray, stride: b.stride, thr: b.thr, bw: b.bw, transposed: !b.transposed}
-	for y := range b.h {
-		for x := range b.w {
-			t.pix[x*t.w+y] = b.pix[y*b.w+x]
-		}
-	}
-	return t
+	t := *b
+	t.w, t.h, t.transposed = b.h, b.w, !b.transposed
+	return &t
 }
 
 // binarize thresholds img block by block: each 8×8 block takes the middle
@@ -70,24 +86,22 @@ func binarize(img *image.Gray) *bitmap {
 	w, h := r.Dx(), r.Dy()
 	const bs = 8
 	bw, bh := (w+bs-1)/bs, (h+bs-1)/bs
-	out := &bitmap{w: w, h: h, pix: make([]byte, w*h), gray: img.Pix[img.PixOffset(r.Min.X, r.Min.Y):], stride: img.Stride, thr: make([]byte, bw*bh), bw: bw}
+	out := &bitmap{w: w, h: h, gray: img.Pix[img.PixOffset(r.Min.X, r.Min.Y):], stride: img.Stride, thr: make([]byte, bw*bh), bw: bw}
 	if w == 0 || h == 0 {
 		return out
 	}
 	lo, hi := make([]byte, bw*bh), make([]byte, bw*bh)
+	for i := range lo {
+		lo[i] = 255
+	}
 	var hist [256]int
-	for by := range bh {
-		for bx := range bw {
-			mn, mx := byte(255), byte(0)
-			for y := by * bs; y < min(h, by*bs+bs); y++ {
-				row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):]
-				for x := bx * bs; x < min(w, bx*bs+bs); x++ {
-					v := row[x]
-					mn, mx = min(mn, v), max(mx, v)
-					hist[v]++
-				}
-			}
-			lo[by*bw+bx], hi[by*bw+bx] = mn, mx
+	for y := range h {
+		row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):][:w]
+		blo, bhi := lo[(y/bs)*bw:][:bw], hi[(y/bs)*bw:][:bw]
+		for x, v := range row {
+			i := x / bs
+			blo[i], bhi[i] = min(blo[i], v), max(bhi[i], v)
+			hist[v]++
 		}
 	}
 	global := otsu(&hist, w*h)
@@ -121,15 +135,6 @@ func binarize(img *image.Gray) *bitmap {
 				t = (int(nlo[i]) + int(nhi[i]) + 1) / 2
 			}
 			out.thr[i] = byte(t)
-			for y := by * bs; y < min(h, by*bs+bs); y++ {
-				row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):]
-				o := out.pix[y*w:]
-				for x := bx * bs; x < min(w, bx*bs+bs); x++ {
-					if int(row[x]) < t {
-						o[x] = 1
-					}
-				}
-			}
 		}
 	}
 	return out

@@ -57,55 +57,87 @@ type edge struct {
 func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
 func (e *edge) outer(line float64) float64 { return e.outA + e.outB*line }
 
-// findHits scans every step-th row of b for the framing patterns.
-func findHits(b *bitmap, step int) [4][]hit {
-	var out [4][]hit
-	runs := make([]int, 0, 256)
-	for y := 0; y < b.h; y += step {
-		row := b.pix[y*b.w : (y+1)*b.w]
-		runs = runs[:0]
-		n := 0
-		for x := range row {
-			if x > 0 && row[x] != row[x-1] {
-				runs = append(runs, n)
-				n = 0
-			}
-			n++
-		}
-		runs = append(runs, n)
-		firstDark := row[0] == 1
+// findHits scans the lines of b from..to, every step-th, for the framing
+// patterns, adding what it finds to out.
+func findHits(b *bitmap, from, to, step int, out *[4][]hit) {
+	var runs []int
+	for y := max(0, from); y < min(b.h, to); y += step {
+		var firstDark bool
+		runs, firstDark = b.runs(y, runs[:0])
 		pos := 0
-		for i := range runs {
+		for i, r := range runs {
 			dark := firstDark == (i%2 == 0)
+			// Every pattern has a bar of 7 or 8 modules beside one of 1
+			// (at its start, or at its end read backwards); runs without
+			// one are passed over before any ratio is measured.
+			if !dark || (i+1 >= len(runs) || 2*r < 5*runs[i+1]) && (i == 0 || 2*r < 5*runs[i-1]) {
+				pos += r
+				continue
+			}
 			for k, f := range framing {
-				if dark != f.firstDark || i+len(f.widths) > len(runs) {
+				n := len(f.widths)
+				lo := i // the pattern's first run: the wide bar first or last
+				if f.widths[0] < 7 {
+					lo = i - n + 1
+				}
+				if lo < 0 || lo+n > len(runs) || (firstDark == (lo%2 == 0)) != f.firstDark {
 					continue
 				}
-				m, ok := matches(runs[i:i+len(f.widths)], f.widths)
+				m, ok := matches(runs[lo:lo+n], f.widths)
 				if !ok {
 					continue
 				}
-				end := pos
-				for _, r := range runs[i : i+len(f.widths)] {
+				begin := pos
+				for _, r := range runs[lo:i] {
+					begin -= r
+				}
+				end := begin
+				for _, r := range runs[lo : lo+n] {
 					end += r
 				}
 				h := hit{line: y, module: m}
 				switch edgeKind(k) {
-				case startFwd, stopFwd:
-					h.outer, h.inner = float64(pos), float64(end)
-					if edgeKind(k) == stopFwd {
-						h.outer, h.inner = float64(end), float64(pos)
-					}
-				case startRev, stopRev:
-					h.outer, h.inner = float64(end), float64(pos)
-					if edgeKind(k) == stopRev {
-						h.outer, h.inner = float64(pos), float64(end)
-					}
+				case startFwd, stopRev:
+					h.outer, h.inner = float64(begin), float64(end)
+				case startRev, stopFwd:
+					h.outer, h.inner = float64(end), float64(begin)
 				}
 				out[k] = append(out[k], h)
 			}
-			pos += runs[i]
+			pos += r
 		}
+	}
+}
+
+// scanHits finds the framing patterns on b's lines. A first pass reads
+// every fourth line; only near its hits are all lines read, so an image
+// without a symbol costs a quarter of its lines.
+func scanHits(b *bitmap) [4][]hit {
+	var out [4][]hit
+	step := max(1, b.h/500)
+	coarse := 4 * step
+	if b.h < 16*coarse {
+		findHits(b, 0, b.h, step, &out)
+		return out
+	}
+	var first [4][]hit
+	findHits(b, 0, b.h, coarse, &first)
+	var lines []int
+	for _, hs := range first {
+		for _, h := range hs {
+			lines = append(lines, h.line)
+		}
+	}
+	sort.Ints(lines)
+	// Bands of a coarse step either side of each hit, merged.
+	for i := 0; i < len(lines); {
+		from, to := lines[i]-coarse+step, lines[i]+coarse
+		for i++; i < len(lines) && lines[i]-coarse+step <= to; i++ {
+			to = lines[i] + coarse
+		}
+		// Keep the dense lines on the same grid as the coarse ones.
+		from -= (from%step + step) % step
+		findHits(b, from, to, step, &out)
 	}
 	return out
 }

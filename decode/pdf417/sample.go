@@ -38,7 +38,10 @@ func readLine(b *bitmap, ln line, cols int, vals, clus []int) {
 		return
 	}
 	m := length / float64(17*n) // module along the line
-	step := min(0.5, m/4)
+	// Four samples a module or more, and two a pixel where modules are
+	// small; an edge is placed between samples, so wide modules take
+	// fewer samples a pixel.
+	step := min(m/4, max(0.5, m/6))
 	ux, uy := dx/length*step, dy/length*step
 	// Sample the gray image from two modules before the start's inner
 	// edge to two after the stop's; an edge lies where the gray crosses

@@ -65,7 +65,7 @@ func center(ps [4]Point) Point {
 // about 60°), in b's coordinates.
 func decodeBitmap(b *bitmap) []Symbol {
 	step := max(1, b.h/500)
-	hits := findHits(b, step)
+	hits := scanHits(b)
 	var edges [4][]*edge
 	for k := range hits {
 		edges[k] = groupHits(edgeKind(k), hits[k], step)
@@ -226,8 +226,10 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 // scan reads codewords on lines across the frame, from a little before
 // its first scan line to a little after its last.
 func (f frame) scan(b *bitmap, cols int) []read {
-	span := max(f.start.last-f.start.first, f.stop.last-f.stop.first)
-	n := min(800, max(12, span*6/5+1))
+	// Lines half a module apart: a row is at least a module high.
+	span := float64(max(f.start.last-f.start.first, f.stop.last-f.stop.first))
+	gap := max(1, (f.start.module+f.stop.module)/4)
+	n := min(800, max(12, int(span*1.2/gap)+1))
 	vals, clus := make([]int, cols+2), make([]int, cols+2)
 	var out []read
 	for i := range n {
