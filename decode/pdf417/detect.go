@@ -42,20 +42,18 @@ type hit struct {
 	module       float64
 }
 
-// edge is a framing pattern found on consecutive scan lines, with the lines
-// fitted through its outer and inner edges: x = a + b·line.
+// edge is a framing pattern found on consecutive scan lines, with the line
+// fitted through its inner edge: x = a + b·line.
 type edge struct {
 	kind       edgeKind
 	hits       []hit
 	first      int // first and last scan line
 	last       int
-	outA, outB float64
 	inA, inB   float64
 	module     float64
 }
 
 func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
-func (e *edge) outer(line float64) float64 { return e.outA + e.outB*line }
 
 // findHits scans the lines of b from..to, every step-th, for the framing
 // patterns, adding what it finds to out.
@@ -216,7 +214,6 @@ func (e *edge) fit() {
 		ms = append(ms, h.module)
 	}
 	e.module = median(ms)
-	e.outA, e.outB = fitLine(e.hits, func(h hit) float64 { return h.outer })
 	e.inA, e.inB = fitLine(e.hits, func(h hit) float64 { return h.inner })
 }
 
@@ -278,50 +275,113 @@ func median(v []float64) float64 {
 }
 
 // frame is a start edge and a stop edge that face each other across a
-// symbol's rows.
+// symbol's rows. A compact frame (compact PDF417, whose rows end in a bar
+// of one module after the last data column, with no right row indicator)
+// has a stop edge made up from the start edge and the columns.
 type frame struct {
 	start, stop *edge
 	cols        int // data columns, as estimated from the distance between them
+	compact     bool
+}
+
+// axes returns, for a start edge, the unit vector along its inner edge
+// (downwards in line order) and the unit vector across it towards the
+// data, in scan coordinates (x along a scan line, y the line).
+func (e *edge) axes() (vx, vy, ux, uy float64) {
+	s := math.Hypot(1, e.inB)
+	vx, vy = e.inB/s, 1/s
+	ux, uy = 1/s, -e.inB/s
+	if e.kind == startRev || e.kind == stopFwd {
+		ux, uy = -ux, -uy
+	}
+	return vx, vy, ux, uy
 }
 
 // pairEdges matches start edges with the stop edges on their data side.
+// A scan line need not cross both: a short symbol turned a few degrees
+// has its stop pattern on other lines than its start pattern, so the
+// edges are paired by where they lie across and along the rows, which run
+// square to the start edge. A start edge left without a stop edge frames
+// a compact symbol.
 func pairEdges(edges [4][]*edge) []frame {
 	var out []frame
 	for _, pair := range [2][2]edgeKind{{startFwd, stopFwd}, {startRev, stopRev}} {
 		for _, s := range edges[pair[0]] {
+			// A scan line crossing the patterns nearly along their bars
+			// finds them stretched out; those symbols, more than 60° off
+			// these lines, are read on the other axis.
+			if math.Abs(s.inB) > 1.8 {
+				continue
+			}
+			vx, vy, ux, uy := s.axes()
+			ox, oy := s.inner(float64(s.first)), float64(s.first)
+			sLen := float64(s.last-s.first) * math.Hypot(1, s.inB)
+			// The true module, square to the edge.
+			ms := s.module / math.Hypot(1, s.inB)
 			var best frame
 			bestScore := math.Inf(1)
 			for _, p := range edges[pair[1]] {
-				lo, hi := max(s.first, p.first), min(s.last, p.last)
-				span := min(s.last-s.first, p.last-p.first)
+				if math.Abs(math.Atan(p.inB)-math.Atan(s.inB)) > 0.2 {
+					continue
+				}
+				// p's ends along s and across it.
+				x0, y0 := p.inner(float64(p.first))-ox, float64(p.first)-oy
+				x1, y1 := p.inner(float64(p.last))-ox, float64(p.last)-oy
+				a0, a1 := x0*vx+y0*vy, x1*vx+y1*vy
+				lo, hi := max(0, min(a0, a1)), min(sLen, max(a0, a1))
+				span := min(sLen, math.Abs(a1-a0))
 				if hi-lo < span/3 || hi <= lo {
 					continue
 				}
-				ratio := p.module / s.module
-				if ratio < 0.6 || ratio > 1.6 {
+				mp := p.module / math.Hypot(1, p.inB)
+				if ratio := mp / ms; ratio < 0.6 || ratio > 1.6 {
 					continue
 				}
-				mid := float64(lo+hi) / 2
-				dist := p.inner(mid) - s.inner(mid)
-				if pair[0] == startRev {
-					dist = -dist
-				}
-				m := (s.module + p.module) / 2
-				c := dist/(17*m) - 2
+				dist := ((x0+x1)*ux + (y0+y1)*uy) / 2
+				c := dist/(17*(ms+mp)/2) - 2
 				if c < 0.5 || c > 30.5 {
 					continue
 				}
 				// The nearest stop edge with the most overlap.
-				score := dist / float64(hi-lo+1)
+				score := dist / (hi - lo + 1)
 				if score < bestScore {
 					bestScore = score
 					best = frame{start: s, stop: p, cols: int(math.Round(c))}
 				}
 			}
-			if best.start != nil {
-				out = append(out, best)
+			if best.start == nil {
+				best = frame{start: s, compact: true}.withCols(1)
 			}
+			out = append(out, best)
 		}
 	}
 	return out
+}
+
+// withCols returns the frame for a symbol of cols data columns: a compact
+// frame's stop edge is put 17 modules past the last data column, square
+// to the start edge, where the right row indicator of a full symbol would
+// end.
+func (f frame) withCols(cols int) frame {
+	f.cols = cols
+	if !f.compact {
+		return f
+	}
+	s := f.start
+	_, _, ux, uy := s.axes()
+	m := s.module / math.Hypot(1, s.inB) // square to the edge
+	d := float64(17*(cols+2)) * m
+	dx, dy := d*ux, d*uy
+	shift := math.Round(dy)
+	kind := stopFwd
+	if s.kind == startRev {
+		kind = stopRev
+	}
+	// x = inA + inB·line on the start edge moves to the line line+dy.
+	inA := s.inA - s.inB*dy + dx
+	f.stop = &edge{
+		kind: kind, first: s.first + int(shift), last: s.last + int(shift),
+		inA: inA, inB: s.inB, module: s.module,
+	}
+	return f
 }

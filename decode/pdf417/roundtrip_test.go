@@ -105,22 +105,28 @@ func TestRoundTrip(t *testing.T) {
 	binary := randomBytes(rng, 120)
 	long := bytes.Repeat([]byte("SN AC2000000001 lot 42; "), 30)
 	type input struct {
-		name  string
-		data  string
-		cols  int
-		level int
-		extra []string
+		name    string
+		data    string
+		cols    int
+		level   int
+		extra   []string
+		compact bool
 	}
 	inputs := []input{
-		{"text", "This is PDF417", 2, 2, nil},
-		{"numeric", "0123456789012345678901234567890123456789", 3, 3, nil},
-		{"mixed", "SN: AC-2000-000001 qty 0001234567890123 lot ab/cd", 4, 1, nil},
-		{"binary", string(binary), 6, 4, []string{"--binary"}},
-		{"long", string(long), 10, 5, nil},
+		{"text", "This is PDF417", 2, 2, nil, false},
+		{"numeric", "0123456789012345678901234567890123456789", 3, 3, nil, false},
+		{"mixed", "SN: AC-2000-000001 qty 0001234567890123 lot ab/cd", 4, 1, nil, false},
+		{"binary", string(binary), 6, 4, []string{"--binary"}, false},
+		{"long", string(long), 10, 5, nil, false},
 	}
 	for level := range 9 {
-		inputs = append(inputs, input{fmt.Sprintf("level %d", level), "AC2000000001", 3, level, nil})
+		inputs = append(inputs, input{name: fmt.Sprintf("level %d", level), data: "AC2000000001", cols: 3, level: level})
 	}
+	inputs = append(inputs,
+		input{name: "compact text", data: "PDF-417", cols: 2, level: 2, compact: true},
+		input{name: "compact mixed", data: "SN: AC-2000-000001 qty 0001234567890123", cols: 4, level: 3, compact: true},
+		input{name: "compact binary", data: string(binary[:40]), cols: 5, level: 4, extra: []string{"--binary"}, compact: true},
+	)
 	drawings := []drawing{
 		{module: 3, rowH: 3, quiet: 4},
 		{module: 2, rowH: 3, quiet: 2, angle: 90},
@@ -134,7 +140,7 @@ func TestRoundTrip(t *testing.T) {
 		{module: 1.5, rowH: 1, quiet: 2},
 	}
 	for _, in := range inputs {
-		rows, _, err := zintDump(zint, in.cols, in.level, in.data, in.extra...)
+		rows, _, err := zintSymbol(zint, in.compact, in.cols, in.level, in.data, in.extra...)
 		if err != nil {
 			t.Fatalf("%s: zint: %v", in.name, err)
 		}
@@ -142,12 +148,11 @@ func TestRoundTrip(t *testing.T) {
 			if in.name == "long" && d.module < 2.5 && d.angle == 0 {
 				continue
 			}
-			// The level symbols are short and wide: each is drawn square
-			// to the image, turned and blurred. Turned a few degrees, a
-			// symbol lower than its width times the tangent has no scan
-			// line crossing both its start and stop patterns, which
-			// this reader needs (see the package's limits).
-			if strings.HasPrefix(in.name, "level") && (math.Mod(d.angle, 90) != 0 || d.module < 2) {
+			// The level symbols are short and wide: turned a few
+			// degrees, a symbol lower than its width times the tangent
+			// has no scan line crossing both its start and stop
+			// patterns, and its edges are paired by their place.
+			if strings.HasPrefix(in.name, "level") && d.module < 2 {
 				continue
 			}
 			name := fmt.Sprintf("%s/%+v", in.name, d)
@@ -162,6 +167,11 @@ func TestRoundTrip(t *testing.T) {
 			}
 			if !bytes.Equal(got[0].Bytes(), []byte(in.data)) {
 				t.Errorf("%s: read %q", name, got[0].Bytes())
+			}
+			// The drawing centres the symbol in the image.
+			c := center(got[0].Corners)
+			if dx, dy := c.X-float64(img.Rect.Dx())/2, c.Y-float64(img.Rect.Dy())/2; math.Hypot(dx, dy) > 2*d.module {
+				t.Errorf("%s: corners %v centred at %v, want the image's centre", name, got[0].Corners, c)
 			}
 			if got[0].Level != in.level {
 				t.Errorf("%s: level %d, want %d", name, got[0].Level, in.level)

@@ -105,6 +105,7 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 	cols := f.cols
 	var reads []read
 	for try := 0; try < 2; try++ {
+		f = f.withCols(cols)
 		reads = f.scan(b, cols)
 		iv := indicatorVotes{map[int]int{}, map[int]int{}, map[int]int{}}
 		for _, r := range reads {
@@ -196,6 +197,9 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 			y := float64(row) + off
 			t, u := (y-la)/lb, (y-ra)/rb
 			readLine(b, f.frameLine(t, u), cols, vals, clus)
+			if f.compact {
+				vals[cols+1] = -1
+			}
 			g.voteLine(vals, clus, y, y, 2)
 		}
 	}
@@ -209,16 +213,26 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The corners: the outer edges at the top of row 0 and the bottom of
-	// the last row.
-	corner := func(e *edge, a, b, row float64) Point {
+	// The corners: the outer sides of the start and stop patterns (17 and
+	// 18 modules wide, or the one-module bar 16 modules inside a compact
+	// frame's stop edge) at the top of row 0 and the bottom of the last
+	// row, stepped square to the edges: a scan line may cross a pattern
+	// anywhere from nearly square to 60° off.
+	corner := func(e *edge, a, b, row, out float64) Point {
 		t := (row - a) / b
 		l := float64(e.first) + t*float64(e.last-e.first)
-		return Point{e.outer(l), l}
+		_, _, ux, uy := e.axes()
+		m := e.module / math.Hypot(1, e.inB)
+		return Point{e.inner(l) - out*m*ux, l - out*m*uy}
 	}
+	stopOut := 18.0
+	if f.compact {
+		stopOut = -16
+	}
+	last := float64(rows) - 0.5
 	s.Corners = [4]Point{
-		corner(f.start, la, lb, -0.5), corner(f.stop, ra, rb, -0.5),
-		corner(f.stop, ra, rb, float64(rows)-0.5), corner(f.start, la, lb, float64(rows)-0.5),
+		corner(f.start, la, lb, -0.5, 17), corner(f.stop, ra, rb, -0.5, stopOut),
+		corner(f.stop, ra, rb, last, stopOut), corner(f.start, la, lb, last, 17),
 	}
 	return s, nil
 }
@@ -235,6 +249,9 @@ func (f frame) scan(b *bitmap, cols int) []read {
 	for i := range n {
 		t := -0.1 + 1.2*float64(i)/float64(n-1)
 		readLine(b, f.frameLine(t, t), cols, vals, clus)
+		if f.compact {
+			vals[cols+1] = -1
+		}
 		for j := range cols + 2 {
 			if vals[j] >= 0 {
 				out = append(out, read{t: t, col: j, value: vals[j], clu: clus[j]})

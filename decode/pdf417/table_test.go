@@ -212,11 +212,22 @@ func numericCodewords(digits string) []int {
 // and its number of data columns, which zint raises when the data needs
 // more than 90 rows.
 func zintDump(zint string, cols, level int, data string, extra ...string) ([][]byte, int, error) {
-	args := append([]string{"-b", "55", "--cols=" + strconv.Itoa(cols), "--secure=" + strconv.Itoa(level), "--dump"}, extra...)
+	return zintSymbol(zint, false, cols, level, data, extra...)
+}
+
+// zintSymbol is zintDump for a full symbol or, with compact, a compact
+// PDF417 symbol (zint's symbology 56), whose rows end after the last data
+// column in a bar of one module.
+func zintSymbol(zint string, compact bool, cols, level int, data string, extra ...string) ([][]byte, int, error) {
+	b, width := "55", func(c int) int { return 17*c + 69 }
+	if compact {
+		b, width = "56", func(c int) int { return 17*c + 35 }
+	}
+	args := append([]string{"-b", b, "--cols=" + strconv.Itoa(cols), "--secure=" + strconv.Itoa(level), "--dump"}, extra...)
 	// The data goes in a file, as an argument cannot hold a NUL byte,
 	// except with segments, which zint takes only as arguments.
 	if strings.Contains(strings.Join(extra, " "), "--seg") {
-		return zintRun(zint, cols, append(args, "-d", data))
+		return zintRun(zint, width, append(args, "-d", data))
 	}
 	f, err := os.CreateTemp("", "pdf417-*.dat")
 	if err != nil {
@@ -227,10 +238,10 @@ func zintDump(zint string, cols, level int, data string, extra ...string) ([][]b
 		return nil, 0, err
 	}
 	f.Close()
-	return zintRun(zint, cols, append(args, "-i", f.Name()))
+	return zintRun(zint, width, append(args, "-i", f.Name()))
 }
 
-func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
+func zintRun(zint string, width func(cols int) int, args []string) ([][]byte, int, error) {
 	var stderr bytes.Buffer
 	cmd := exec.Command(zint, args...)
 	cmd.Stderr = &stderr
@@ -244,8 +255,9 @@ func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
 	for _, f := range strings.Fields(first) {
 		bits += 4 * len(f)
 	}
+	cols := 0
 	for c := 1; c <= 30; c++ {
-		if w := 17*c + 69; w <= bits && bits < w+8 {
+		if w := width(c); w <= bits && bits < w+8 {
 			cols = c
 		}
 	}
@@ -261,7 +273,7 @@ func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
 				row = append(row, byte(v>>b&1))
 			}
 		}
-		w := 17*cols + 69
+		w := width(cols)
 		if len(row) < w {
 			return nil, 0, fmt.Errorf("dump line of %d modules, want %d", len(row), w)
 		}
