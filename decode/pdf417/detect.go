@@ -45,12 +45,12 @@ type hit struct {
 // edge is a framing pattern found on consecutive scan lines, with the line
 // fitted through its inner edge: x = a + b·line.
 type edge struct {
-	kind       edgeKind
-	hits       []hit
-	first      int // first and last scan line
-	last       int
-	inA, inB   float64
-	module     float64
+	kind     edgeKind
+	hits     []hit
+	first    int // first and last scan line
+	last     int
+	inA, inB float64
+	module   float64
 }
 
 func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
