@@ -206,6 +206,16 @@ func groupHits(kind edgeKind, hits []hit, step int) []*edge {
 	return out
 }
 
+// snap returns the place t (0 the edge's first scan line, 1 its last)
+// moved to the nearest whole scan line.
+func (e *edge) snap(t float64) float64 {
+	if e.last == e.first {
+		return t
+	}
+	n := float64(e.last - e.first)
+	return math.Round(t*n) / n
+}
+
 // fit fits the edge's lines through its hits and measures its module.
 func (e *edge) fit() {
 	e.first, e.last = e.hits[0].line, e.hits[len(e.hits)-1].line

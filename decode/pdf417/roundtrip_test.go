@@ -22,10 +22,13 @@ type drawing struct {
 	blur   float64 // box blur radius in pixels, 0 for none
 	noise  float64 // standard deviation of gray noise
 	seed   uint64
+	// aliased draws each pixel black or white by its centre alone, as
+	// a printer or a screenshot at about one pixel a module does.
+	aliased bool
 }
 
 // render draws the modules of a symbol (rows of 1 for a bar) as 8-bit gray,
-// each pixel the average of 4×4 samples.
+// each pixel the average of 4×4 samples, or of its centre when aliased.
 func render(rows [][]byte, d drawing) *image.Gray {
 	mw := float64(len(rows[0]))
 	mh := float64(len(rows)) * d.rowH
@@ -35,14 +38,17 @@ func render(rows [][]byte, d drawing) *image.Gray {
 	h := int(math.Abs(w0*sin)+math.Abs(h0*cos)) + 1
 	img := image.NewGray(image.Rect(0, 0, w, h))
 	cx, cy := float64(w)/2, float64(h)/2
-	const ss = 4
+	ss := 4
+	if d.aliased {
+		ss = 1
+	}
 	for y := range h {
 		for x := range w {
 			dark := 0
 			for sy := range ss {
 				for sx := range ss {
-					px := float64(x) + (float64(sx)+0.5)/ss - cx
-					py := float64(y) + (float64(sy)+0.5)/ss - cy
+					px := float64(x) + (float64(sx)+0.5)/float64(ss) - cx
+					py := float64(y) + (float64(sy)+0.5)/float64(ss) - cy
 					// Turn back into the symbol's frame (y down).
 					u := px*cos - py*sin
 					v := px*sin + py*cos
@@ -138,6 +144,8 @@ func TestRoundTrip(t *testing.T) {
 		{module: 2, rowH: 2, quiet: 2, flip: true},
 		{module: 3, rowH: 3, quiet: 4, blur: 1, noise: 12, seed: 3},
 		{module: 1.5, rowH: 1, quiet: 2},
+		{module: 1.2, rowH: 2, quiet: 2, aliased: true},
+		{module: 1.5, rowH: 2, quiet: 2, aliased: true},
 	}
 	for _, in := range inputs {
 		rows, _, err := zintSymbol(zint, in.compact, in.cols, in.level, in.data, in.extra...)
@@ -153,6 +161,11 @@ func TestRoundTrip(t *testing.T) {
 			// has no scan line crossing both its start and stop
 			// patterns, and its edges are paired by their place.
 			if strings.HasPrefix(in.name, "level") && d.module < 2 {
+				continue
+			}
+			// Compact symbols aliased at 1.2 pixels a module are not
+			// read yet: a known limit, not a check to keep.
+			if in.compact && d.aliased && d.module < 1.5 {
 				continue
 			}
 			name := fmt.Sprintf("%s/%+v", in.name, d)

@@ -21,7 +21,8 @@ type line struct{ ax, ay, bx, by float64 }
 func (f frame) frameLine(t, u float64) line {
 	sl := float64(f.start.first) + t*float64(f.start.last-f.start.first)
 	pl := float64(f.stop.first) + u*float64(f.stop.last-f.stop.first)
-	return line{f.start.inner(sl), sl, f.stop.inner(pl), pl}
+	// Scan line l runs through the middle of pixel row l.
+	return line{f.start.inner(sl), sl + 0.5, f.stop.inner(pl), pl + 0.5}
 }
 
 // readLine reads the cols+2 codewords between the start and stop patterns
@@ -96,7 +97,7 @@ func readLine(b *bitmap, ln line, cols int, vals, clus []int) {
 			expect += 17 * mod
 			continue
 		}
-		if v, c, ok := decodeRuns(runs, width); ok {
+		if v, c, ok := decodeRuns(runs, width, mod); ok {
 			vals[j], clus[j] = v, c
 			expect = starts[k+4]
 			k += 4
@@ -110,8 +111,10 @@ func readLine(b *bitmap, ln line, cols int, vals, clus []int) {
 // runs (any unit, width in all). Sums of a bar and the next space are
 // measured first, as ink spread does not change them; the first bar's
 // width, which they leave open, is the one that makes a codeword closest
-// to the measurements. Plain rounding of each element is the fallback.
-func decodeRuns(runs [8]float64, width float64) (value, cluster int, ok bool) {
+// to the measurements. Edges put on a grid of modules (the codeword's own
+// or the line's module), then each element rounded up or down, are the
+// fallbacks.
+func decodeRuns(runs [8]float64, width, module float64) (value, cluster int, ok bool) {
 	var e [8]float64
 	for i, r := range runs {
 		e[i] = r * 17 / width
@@ -149,34 +152,59 @@ func decodeRuns(runs [8]float64, width float64) (value, cluster int, ok bool) {
 			return value, cluster, true
 		}
 	}
-	var w [8]int
-	sum := 0
-	for i := range e {
-		w[i] = min(6, max(1, int(math.Round(e[i]))))
-		sum += w[i]
+	// Each edge placed on the nearest boundary of a grid of modules:
+	// where modules are about a pixel, each edge falls on a pixel
+	// boundary on its own, and an element takes a pixel more or less than
+	// its share. The grid's start is where the codeword's first edge is
+	// to half a module, so a few starts are tried.
+	bestErr := math.Inf(1)
+	for _, scale := range [2]float64{width / 17, module} {
+		for _, off := range [5]float64{0, -0.2, 0.2, -0.4, 0.4} {
+			var w [8]int
+			at, prev, err := -off, 0, math.Abs(off)
+			for i := range w {
+				at += runs[i] / scale
+				b := int(math.Round(at))
+				err += math.Abs(at - float64(b))
+				w[i], prev = b-prev, b
+			}
+			if prev != 17 || err >= bestErr || !widthsOK(w) {
+				continue
+			}
+			if v, c, found := lookup(w); found {
+				bestErr, value, cluster, ok = err, v, c, true
+			}
+		}
 	}
-	for sum != 17 {
-		// Move the element the rounding moved most.
-		best, bestD := -1, 0.0
+	if ok {
+		return value, cluster, true
+	}
+	// Each element rounded down or up, the codeword closest to the
+	// measurements.
+	for mask := range 256 {
+		var w [8]int
+		sum := 0
+		var err float64
 		for i := range w {
-			d := float64(w[i]) - e[i]
-			if sum > 17 && w[i] > 1 && (best < 0 || d > bestD) {
-				best, bestD = i, d
-			}
-			if sum < 17 && w[i] < 6 && (best < 0 || d < bestD) {
-				best, bestD = i, d
-			}
+			w[i] = int(e[i]) + mask>>i&1
+			sum += w[i]
+			err += math.Abs(float64(w[i]) - e[i])
 		}
-		if best < 0 {
-			return 0, 0, false
+		if sum != 17 || err >= bestErr || !widthsOK(w) {
+			continue
 		}
-		if sum > 17 {
-			w[best]--
-			sum--
-		} else {
-			w[best]++
-			sum++
+		if v, c, found := lookup(w); found {
+			bestErr, value, cluster, ok = err, v, c, true
 		}
 	}
-	return lookup(w)
+	return value, cluster, ok
+}
+
+func widthsOK(w [8]int) bool {
+	for _, n := range w {
+		if n < 1 || n > 6 {
+			return false
+		}
+	}
+	return true
 }

@@ -192,15 +192,23 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 		i = k
 	}
 	// A second pass along each row as the indicators place it.
+	// Where rows are under four pixels high, the lines are moved to the
+	// nearest pixel's middle at each end, as in the first pass.
+	snap := math.Abs(float64(f.start.last-f.start.first)/lb) < 4
 	for row := range rows {
 		for _, off := range []float64{-0.25, 0, 0.25} {
 			y := float64(row) + off
 			t, u := (y-la)/lb, (y-ra)/rb
+			yl, yr := y, y
+			if snap {
+				t, u = f.start.snap(t), f.stop.snap(u)
+				yl, yr = la+lb*t, ra+rb*u
+			}
 			readLine(b, f.frameLine(t, u), cols, vals, clus)
 			if f.compact {
 				vals[cols+1] = -1
 			}
-			g.voteLine(vals, clus, y, y, 2)
+			g.voteLine(vals, clus, yl, yr, 2)
 		}
 	}
 	cw, erasures, weak := g.codewords()
@@ -223,7 +231,7 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 		l := float64(e.first) + t*float64(e.last-e.first)
 		_, _, ux, uy := e.axes()
 		m := e.module / math.Hypot(1, e.inB)
-		return Point{e.inner(l) - out*m*ux, l - out*m*uy}
+		return Point{e.inner(l) - out*m*ux, l + 0.5 - out*m*uy}
 	}
 	stopOut := 18.0
 	if f.compact {
@@ -240,14 +248,22 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 // scan reads codewords on lines across the frame, from a little before
 // its first scan line to a little after its last.
 func (f frame) scan(b *bitmap, cols int) []read {
-	// Lines half a module apart: a row is at least a module high.
-	span := float64(max(f.start.last-f.start.first, f.stop.last-f.stop.first))
+	// Lines half a module apart (a row is at least a module high), each
+	// starting on a whole scan line of the start edge, through the middle
+	// of a pixel: where rows are a pixel or two high, a line between two
+	// pixels would mix two rows.
+	first, last := f.start.first, f.start.last
+	span := float64(max(last-first, f.stop.last-f.stop.first))
 	gap := max(1, (f.start.module+f.stop.module)/4)
-	n := min(800, max(12, int(span*1.2/gap)+1))
+	step := max(1, int(math.Round(gap)), int(span*1.2)/800+1)
+	pad := max(1, int(span/10))
 	vals, clus := make([]int, cols+2), make([]int, cols+2)
 	var out []read
-	for i := range n {
-		t := -0.1 + 1.2*float64(i)/float64(n-1)
+	for l := first - pad; l <= last+pad; l += step {
+		t := 0.0
+		if last > first {
+			t = float64(l-first) / float64(last-first)
+		}
 		readLine(b, f.frameLine(t, t), cols, vals, clus)
 		if f.compact {
 			vals[cols+1] = -1
