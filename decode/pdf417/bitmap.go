@@ -43,30 +43,59 @@ func (b *bitmap) sample(x, y float64) (v, thr float64) {
 	return top*(1-fy) + bot*fy, float64(b.thr[by*b.bw+bx]) - 0.5
 }
 
-// runs appends to dst the lengths of the alternating dark and light runs
-// of line y (a row, or a column of the gray image when b is transposed),
-// and tells whether the first is dark.
-func (b *bitmap) runs(y int, dst []int) ([]int, bool) {
-	if y < 0 || y >= b.h || b.w == 0 {
-		return dst, false
+// lineRuns calls visit with the lengths of the alternating dark and light
+// runs of each of the lines in turn (rows, or columns of the gray image
+// when b is transposed, read row by row so that memory is read in order),
+// and whether the line's first run is dark. The runs are valid only during
+// the call.
+func (b *bitmap) lineRuns(lines []int, visit func(i int, runs []int, firstDark bool)) {
+	if b.w == 0 || len(lines) == 0 {
+		return
 	}
-	// The gray pixel and block threshold of x = 0, and the steps to the next.
-	at, step, thr, tstep := y, b.stride, b.thr[y/8:], b.bw
 	if !b.transposed {
-		at, step, thr, tstep = y*b.stride, 1, b.thr[(y/8)*b.bw:], 1
-	}
-	dark := b.gray[at] < thr[0]
-	first, n := dark, 0
-	for x := 0; x < b.w; x++ {
-		d := b.gray[at] < thr[(x>>3)*tstep]
-		if d != dark {
-			dst = append(dst, n)
-			n, dark = 0, d
+		runs := make([]int, 0, b.w/4)
+		for i, y := range lines {
+			row, thr := b.gray[y*b.stride:][:b.w], b.thr[(y/8)*b.bw:]
+			dark := row[0] < thr[0]
+			first, n := dark, 0
+			runs = runs[:0]
+			for x, v := range row {
+				if d := v < thr[x>>3]; d != dark {
+					runs = append(runs, n)
+					n, dark = 0, d
+				}
+				n++
+			}
+			visit(i, append(runs, n), first)
 		}
-		n++
-		at += step
+		return
 	}
-	return append(dst, n), first
+	// One backing array for all columns, a sixteenth of a line each to
+	// begin with; a busier column grows its own.
+	per := max(16, b.w/16)
+	backing := make([]int, per*len(lines))
+	runs := make([][]int, len(lines))
+	for i := range runs {
+		runs[i] = backing[i*per : i*per : (i+1)*per]
+	}
+	first, dark, n := make([]bool, len(lines)), make([]bool, len(lines)), make([]int, len(lines))
+	for pos := range b.w {
+		row, thr := b.gray[pos*b.stride:], b.thr[(pos/8)*b.bw:]
+		for i, x := range lines {
+			d := row[x] < thr[x>>3]
+			switch {
+			case pos == 0:
+				first[i], dark[i] = d, d
+			case d != dark[i]:
+				runs[i] = append(runs[i], n[i])
+				n[i], dark[i] = 0, d
+			}
+			n[i]++
+		}
+	}
+	for i := range lines {
+		visit(i, append(runs[i], n[i]), first[i])
+	}
 }
 
 // transpose returns b mirrored on its diagonal: its columns become lines,
@@ -94,39 +123,55 @@ func binarize(img *image.Gray) *bitmap {
 	for i := range lo {
 		lo[i] = 255
 	}
+	// The blocks' extremes come from every other row, the global
+	// threshold from every fourth: a bar or a gap runs across rows, and a
+	// histogram needs no more.
 	var hist [256]int
-	for y := range h {
+	sampled := 0
+	for y := 0; y < h; y += 2 {
 		row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):][:w]
 		blo, bhi := lo[(y/bs)*bw:][:bw], hi[(y/bs)*bw:][:bw]
-		for x, v := range row {
-			i := x / bs
-			blo[i], bhi[i] = min(blo[i], v), max(bhi[i], v)
-			hist[v]++
-		}
-	}
-	global := otsu(&hist, w*h)
-	// The neighbourhood's extremes, in two passes of 5.
-	spread := func(src []byte, pick func(a, b byte) byte) []byte {
-		// One pass along rows of blocks (step 1), one along columns (step bw).
-		pass := func(src []byte, step int) []byte {
-			dst := make([]byte, len(src))
-			for i := range src {
-				pos, n := i%bw, bw // place along the pass and its length
-				if step != 1 {
-					pos, n = i/bw, bh
-				}
-				v := src[i]
-				for d := max(0, pos-2); d <= min(n-1, pos+2); d++ {
-					v = pick(v, src[i+(d-pos)*step])
-				}
-				dst[i] = v
+		for i := range bw {
+			chunk := row[i*bs : min(w, i*bs+bs)]
+			mn, mx := blo[i], bhi[i]
+			for _, v := range chunk {
+				mn, mx = min(mn, v), max(mx, v)
 			}
-			return dst
+			blo[i], bhi[i] = mn, mx
 		}
-		return pass(pass(src, 1), bw)
+		if y%4 == 0 {
+			for _, v := range row {
+				hist[v]++
+			}
+			sampled += w
+		}
 	}
-	nlo := spread(lo, func(a, b byte) byte { return min(a, b) })
-	nhi := spread(hi, func(a, b byte) byte { return max(a, b) })
+	global := otsu(&hist, sampled)
+	// The neighbourhood's extremes, in two passes of 5: along rows of
+	// blocks, then along columns.
+	nlo, nhi := make([]byte, len(lo)), make([]byte, len(hi))
+	for by := range bh {
+		for bx := range bw {
+			i := by*bw + bx
+			mn, mx := lo[i], hi[i]
+			for d := max(0, bx-2); d <= min(bw-1, bx+2); d++ {
+				mn, mx = min(mn, lo[i+d-bx]), max(mx, hi[i+d-bx])
+			}
+			nlo[i], nhi[i] = mn, mx
+		}
+	}
+	copy(lo, nlo)
+	copy(hi, nhi)
+	for by := range bh {
+		for bx := range bw {
+			i := by*bw + bx
+			mn, mx := lo[i], hi[i]
+			for d := max(0, by-2); d <= min(bh-1, by+2); d++ {
+				mn, mx = min(mn, lo[i+(d-by)*bw]), max(mx, hi[i+(d-by)*bw])
+			}
+			nlo[i], nhi[i] = mn, mx
+		}
+	}
 	for by := range bh {
 		for bx := range bw {
 			i := by*bw + bx

@@ -55,20 +55,20 @@ type edge struct {
 
 func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
 
-// findHits scans the lines of b from..to, every step-th, for the framing
-// patterns, adding what it finds to out.
-func findHits(b *bitmap, from, to, step int, out *[4][]hit) {
-	var runs []int
-	for y := max(0, from); y < min(b.h, to); y += step {
-		var firstDark bool
-		runs, firstDark = b.runs(y, runs[:0])
+// findHits scans the given lines of b, in increasing order, for the
+// framing patterns, adding what it finds to out.
+func findHits(b *bitmap, lines []int, out *[4][]hit) {
+	b.lineRuns(lines, func(li int, runs []int, firstDark bool) {
+		y := lines[li]
 		pos := 0
 		for i, r := range runs {
 			dark := firstDark == (i%2 == 0)
-			// Every pattern has a bar of 7 or 8 modules beside one of 1
-			// (at its start, or at its end read backwards); runs without
-			// one are passed over before any ratio is measured.
-			if !dark || (i+1 >= len(runs) || 2*r < 5*runs[i+1]) && (i == 0 || 2*r < 5*runs[i-1]) {
+			// Every pattern has a bar of 7 or 8 modules beside a space
+			// and a bar of 1 (at its start, or at its end read
+			// backwards); runs without them are passed over before any
+			// ratio is measured.
+			if !dark || (i+2 >= len(runs) || 2*r < 5*runs[i+1] || 2*r < 5*runs[i+2]) &&
+				(i < 2 || 2*r < 5*runs[i-1] || 2*r < 5*runs[i-2]) {
 				pos += r
 				continue
 			}
@@ -104,7 +104,7 @@ func findHits(b *bitmap, from, to, step int, out *[4][]hit) {
 			}
 			pos += r
 		}
-	}
+	})
 }
 
 // scanHits finds the framing patterns on b's lines. A first pass reads
@@ -113,31 +113,72 @@ func findHits(b *bitmap, from, to, step int, out *[4][]hit) {
 func scanHits(b *bitmap) [4][]hit {
 	var out [4][]hit
 	step := max(1, b.h/500)
+	every := func(from, to, step int) []int {
+		var lines []int
+		for y := max(0, from); y < min(b.h, to); y += step {
+			lines = append(lines, y)
+		}
+		return lines
+	}
 	coarse := 4 * step
 	if b.h < 16*coarse {
-		findHits(b, 0, b.h, step, &out)
+		findHits(b, every(0, b.h, step), &out)
 		return out
 	}
 	var first [4][]hit
-	findHits(b, 0, b.h, coarse, &first)
-	var lines []int
-	for _, hs := range first {
+	findHits(b, every(0, b.h, coarse), &first)
+	var near []int
+	for k, hs := range first {
 		for _, h := range hs {
-			lines = append(lines, h.line)
+			if confirmed(first, edgeKind(k), h, coarse) {
+				near = append(near, h.line)
+			}
 		}
 	}
-	sort.Ints(lines)
-	// Bands of a coarse step either side of each hit, merged.
-	for i := 0; i < len(lines); {
-		from, to := lines[i]-coarse+step, lines[i]+coarse
-		for i++; i < len(lines) && lines[i]-coarse+step <= to; i++ {
-			to = lines[i] + coarse
-		}
-		// Keep the dense lines on the same grid as the coarse ones.
+	sort.Ints(near)
+	// The lines a coarse step either side of each hit, on the dense grid.
+	var lines []int
+	for _, y := range near {
+		from := y - coarse + step
 		from -= (from%step + step) % step
-		findHits(b, from, to, step, &out)
+		if len(lines) > 0 {
+			from = max(from, lines[len(lines)-1]+step)
+		}
+		lines = append(lines, every(from, y+coarse, step)...)
 	}
+	findHits(b, lines, &out)
 	return out
+}
+
+// confirmed tells whether a hit of the coarse pass has company that a
+// symbol would give it, as stray patterns in print and texture rarely do:
+// a hit of its kind on the next or last coarse line (the symbol is taller
+// than the coarse step), or the pattern facing it on its own line.
+func confirmed(hits [4][]hit, kind edgeKind, h hit, coarse int) bool {
+	similar := func(o hit) bool { return math.Abs(o.module-h.module) <= 0.5*h.module+1 }
+	for _, o := range hits[kind] {
+		if d := o.line - h.line; (d == coarse || d == -coarse) && similar(o) &&
+			math.Abs(o.outer-h.outer) <= 2*h.module+1.8*float64(coarse) {
+			return true
+		}
+	}
+	// The facing pattern, on the data side (start and stop edges of a
+	// symbol read one way face each other across its data).
+	face, sign := stopFwd, 1.0
+	switch kind {
+	case startRev:
+		face, sign = stopRev, -1
+	case stopFwd:
+		face, sign = startFwd, -1
+	case stopRev:
+		face = startRev
+	}
+	for _, o := range hits[face] {
+		if o.line == h.line && similar(o) && sign*(o.inner-h.inner) > 17*h.module {
+			return true
+		}
+	}
+	return false
 }
 
 // matches tells whether runs have the proportions of widths, and returns
