@@ -18,6 +18,7 @@ type bitmap struct {
 	thr        []byte // by block: (y/8)·bw + x/8 in the gray image
 	bw         int
 	transposed bool
+	micro      bool // look for MicroPDF417 rows too
 }
 
 // sample returns the gray value at (x, y), bilinear between pixels, and

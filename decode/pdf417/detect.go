@@ -20,6 +20,9 @@ const (
 	startRev                 // start pattern read right to left (symbol turned half)
 	stopFwd
 	stopRev
+	microFwd // a MicroPDF417 row's left RAP and first codeword, read left to right
+	microRev // the same read right to left
+	kinds    // the number of kinds
 )
 
 // framing patterns, each from its first element on the scan line;
@@ -40,6 +43,7 @@ type hit struct {
 	line         int
 	outer, inner float64
 	module       float64
+	rap          int // a MicroPDF417 left RAP's place on its cycle
 }
 
 // edge is a framing pattern found on consecutive scan lines, with the line
@@ -57,9 +61,12 @@ func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
 
 // findHits scans the given lines of b, in increasing order, for the
 // framing patterns, adding what it finds to out.
-func findHits(b *bitmap, lines []int, out *[4][]hit) {
+func findHits(b *bitmap, lines []int, out *[kinds][]hit) {
 	b.lineRuns(lines, func(li int, runs []int, firstDark bool) {
 		y := lines[li]
+		if b.micro {
+			microHits(runs, firstDark, y, b.w, out)
+		}
 		pos := 0
 		for i, r := range runs {
 			dark := firstDark == (i%2 == 0)
@@ -110,8 +117,8 @@ func findHits(b *bitmap, lines []int, out *[4][]hit) {
 // scanHits finds the framing patterns on b's lines. A first pass reads
 // every fourth line; only near its hits are all lines read, so an image
 // without a symbol costs a quarter of its lines.
-func scanHits(b *bitmap) [4][]hit {
-	var out [4][]hit
+func scanHits(b *bitmap) [kinds][]hit {
+	var out [kinds][]hit
 	step := max(1, b.h/500)
 	every := func(from, to, step int) []int {
 		var lines []int
@@ -125,7 +132,7 @@ func scanHits(b *bitmap) [4][]hit {
 		findHits(b, every(0, b.h, step), &out)
 		return out
 	}
-	var first [4][]hit
+	var first [kinds][]hit
 	findHits(b, every(0, b.h, coarse), &first)
 	var near []int
 	for k, hs := range first {
@@ -154,7 +161,7 @@ func scanHits(b *bitmap) [4][]hit {
 // symbol would give it, as stray patterns in print and texture rarely do:
 // a hit of its kind on the next or last coarse line (the symbol is taller
 // than the coarse step), or the pattern facing it on its own line.
-func confirmed(hits [4][]hit, kind edgeKind, h hit, coarse int) bool {
+func confirmed(hits [kinds][]hit, kind edgeKind, h hit, coarse int) bool {
 	similar := func(o hit) bool { return math.Abs(o.module-h.module) <= 0.5*h.module+1 }
 	for _, o := range hits[kind] {
 		if d := o.line - h.line; (d == coarse || d == -coarse) && similar(o) &&
@@ -166,6 +173,8 @@ func confirmed(hits [4][]hit, kind edgeKind, h hit, coarse int) bool {
 	// symbol read one way face each other across its data).
 	face, sign := stopFwd, 1.0
 	switch kind {
+	case microFwd, microRev:
+		return false
 	case startRev:
 		face, sign = stopRev, -1
 	case stopFwd:
@@ -204,6 +213,15 @@ func matches(runs, widths []int) (float64, bool) {
 
 // groupHits chains the hits of one kind on nearby scan lines into edges.
 func groupHits(kind edgeKind, hits []hit, step int) []*edge {
+	// The most lines between two hits of an edge. A MicroPDF417 row is
+	// found only where a line stays in it across the RAP and a codeword,
+	// which on a symbol turned a few degrees leaves gaps of rows.
+	gap := func(last hit) int {
+		if kind == microFwd || kind == microRev {
+			return 4*step + 2 + int(12*last.module)
+		}
+		return 4*step + 2
+	}
 	var open, done []*edge
 	for _, h := range hits {
 		var best *edge
@@ -211,7 +229,7 @@ func groupHits(kind edgeKind, hits []hit, step int) []*edge {
 		for _, e := range open {
 			last := e.hits[len(e.hits)-1]
 			dl := h.line - last.line
-			if dl <= 0 || dl > 4*step+2 {
+			if dl <= 0 || dl > gap(last) {
 				continue
 			}
 			d := math.Abs(h.outer - last.outer)
@@ -227,7 +245,7 @@ func groupHits(kind edgeKind, hits []hit, step int) []*edge {
 		// Edges whose last hit is far behind are closed.
 		kept := open[:0]
 		for _, e := range open {
-			if h.line-e.hits[len(e.hits)-1].line > 4*step+2 {
+			if last := e.hits[len(e.hits)-1]; h.line-last.line > gap(last) {
 				done = append(done, e)
 			} else {
 				kept = append(kept, e)
@@ -342,7 +360,7 @@ func (e *edge) axes() (vx, vy, ux, uy float64) {
 	s := math.Hypot(1, e.inB)
 	vx, vy = e.inB/s, 1/s
 	ux, uy = 1/s, -e.inB/s
-	if e.kind == startRev || e.kind == stopFwd {
+	if e.kind == startRev || e.kind == stopFwd || e.kind == microRev {
 		ux, uy = -ux, -uy
 	}
 	return vx, vy, ux, uy
@@ -354,7 +372,7 @@ func (e *edge) axes() (vx, vy, ux, uy float64) {
 // edges are paired by where they lie across and along the rows, which run
 // square to the start edge. A start edge left without a stop edge frames
 // a compact symbol.
-func pairEdges(edges [4][]*edge) []frame {
+func pairEdges(edges [kinds][]*edge) []frame {
 	var out []frame
 	for _, pair := range [2][2]edgeKind{{startFwd, stopFwd}, {startRev, stopRev}} {
 		for _, s := range edges[pair[0]] {

@@ -148,7 +148,11 @@ func TestRoundTrip(t *testing.T) {
 		{module: 1.5, rowH: 2, quiet: 2, aliased: true},
 	}
 	for _, in := range inputs {
-		rows, _, err := zintSymbol(zint, in.compact, in.cols, in.level, in.data, in.extra...)
+		kind := fullSymbol
+		if in.compact {
+			kind = compactSymbol
+		}
+		rows, _, err := zintSymbol(zint, kind, in.cols, in.level, in.data, in.extra...)
 		if err != nil {
 			t.Fatalf("%s: zint: %v", in.name, err)
 		}

@@ -29,9 +29,14 @@ func (f frame) frameLine(t, u float64) line {
 // along ln, which runs from the start's inner edge to the stop's. It
 // returns -1 for a codeword it could not read.
 func readLine(b *bitmap, ln line, cols int, vals, clus []int) {
+	readCodewords(b, ln, cols+2, vals, clus)
+}
+
+// readCodewords reads the n codewords that fill ln end to end into
+// vals[:n] and their clusters into clus, -1 for a codeword not read.
+func readCodewords(b *bitmap, ln line, n int, vals, clus []int) {
 	dx, dy := ln.bx-ln.ax, ln.by-ln.ay
 	length := math.Hypot(dx, dy)
-	n := cols + 2
 	for j := range vals[:n] {
 		vals[j] = -1
 	}
@@ -39,44 +44,9 @@ func readLine(b *bitmap, ln line, cols int, vals, clus []int) {
 		return
 	}
 	m := length / float64(17*n) // module along the line
-	// Four samples a module or more, and two a pixel where modules are
-	// small; an edge is placed between samples, so wide modules take
-	// fewer samples a pixel.
-	step := min(m/4, max(0.5, m/6))
-	ux, uy := dx/length*step, dy/length*step
-	// Sample the gray image from two modules before the start's inner
-	// edge to two after the stop's; an edge lies where the gray crosses
-	// the threshold, between two samples.
-	pre := int(2 * m / step)
-	total := int(length/step) + 2*pre
-	var starts, ends []float64 // dark runs: where they start and end, in samples
-	dark := false
-	x, y := ln.ax-float64(pre)*ux, ln.ay-float64(pre)*uy
-	var last, lastThr float64
-	for i := 0; i < total; i++ {
-		v, thr := b.sample(x, y)
-		if d := v < thr; d != dark {
-			at := float64(i)
-			if i > 0 && v != last {
-				// Where the line between the two samples crosses the threshold.
-				at = float64(i-1) + math.Min(1, math.Max(0, ((thr+lastThr)/2-last)/(v-last)))
-			}
-			if d {
-				starts = append(starts, at)
-			} else {
-				ends = append(ends, at)
-			}
-			dark = d
-		}
-		last, lastThr = v, thr
-		x, y = x+ux, y+uy
-	}
-	if dark {
-		ends = append(ends, float64(total))
-	}
-	mod := m / step // module in samples
-	k := 0          // index in starts
-	expect := float64(pre)
+	starts, ends, mod, pre := edgesAlong(b, ln, m)
+	k := 0 // index in starts
+	expect := pre
 	for j := range n {
 		// The bar that starts the codeword: the dark run starting
 		// nearest where the last codeword ended.
@@ -107,14 +77,9 @@ func readLine(b *bitmap, ln line, cols int, vals, clus []int) {
 	}
 }
 
-// decodeRuns finds the codeword of four bars and four spaces measured as
-// runs (any unit, width in all). Sums of a bar and the next space are
-// measured first, as ink spread does not change them; the first bar's
-// width, which they leave open, is the one that makes a codeword closest
-// to the measurements. Edges put on a grid of modules (the codeword's own
-// or the line's module), then each element rounded up or down, are the
-// fallbacks.
-func decodeRuns(runs [8]float64, width, module float64) (value, cluster int, ok bool) {
+// decodePairs is decodeRuns by the sums of a bar and the next space alone,
+// the cheap test that most codewords pass.
+func decodePairs(runs [8]float64, width float64) (value, cluster int, ok bool) {
 	var e [8]float64
 	for i, r := range runs {
 		e[i] = r * 17 / width
@@ -151,6 +116,66 @@ func decodeRuns(runs [8]float64, width, module float64) (value, cluster int, ok 
 		if ok {
 			return value, cluster, true
 		}
+	}
+	return 0, 0, false
+}
+
+// edgesAlong samples the gray image along ln, of modules m pixels long,
+// from two modules before its start to two after its end, and returns
+// where its dark runs start and end, in samples, with the module in
+// samples and the sample of ln's start. An edge lies where the gray
+// crosses the threshold, between two samples.
+func edgesAlong(b *bitmap, ln line, m float64) (starts, ends []float64, mod, pre float64) {
+	dx, dy := ln.bx-ln.ax, ln.by-ln.ay
+	length := math.Hypot(dx, dy)
+	// Four samples a module or more, and two a pixel where modules are
+	// small; an edge is placed between samples, so wide modules take
+	// fewer samples a pixel.
+	step := min(m/4, max(0.5, m/6))
+	ux, uy := dx/length*step, dy/length*step
+	n := int(2 * m / step)
+	total := int(length/step) + 2*n
+	dark := false
+	x, y := ln.ax-float64(n)*ux, ln.ay-float64(n)*uy
+	var last, lastThr float64
+	for i := 0; i < total; i++ {
+		v, thr := b.sample(x, y)
+		if d := v < thr; d != dark {
+			at := float64(i)
+			if i > 0 && v != last {
+				// Where the line between the two samples crosses the threshold.
+				at = float64(i-1) + math.Min(1, math.Max(0, ((thr+lastThr)/2-last)/(v-last)))
+			}
+			if d {
+				starts = append(starts, at)
+			} else {
+				ends = append(ends, at)
+			}
+			dark = d
+		}
+		last, lastThr = v, thr
+		x, y = x+ux, y+uy
+	}
+	if dark {
+		ends = append(ends, float64(total))
+	}
+	return starts, ends, m / step, float64(n)
+}
+
+// decodeRuns finds the codeword of four bars and four spaces measured as
+// runs (any unit, width in all). Sums of a bar and the next space are
+// measured first, as ink spread does not change them; the first bar's
+// width, which they leave open, is the one that makes a codeword closest
+// to the measurements. Edges put on a grid of modules (the codeword's own
+// or the line's module), then each element rounded up or down, are the
+// fallbacks.
+func decodeRuns(runs [8]float64, width, module float64) (value, cluster int, ok bool) {
+	if value, cluster, ok = decodePairs(runs, width); ok {
+		return value, cluster, true
+	}
+	var e [8]float64
+	for i, r := range runs {
+		e[i] = r * 17 / width
 	}
 	// Each edge placed on the nearest boundary of a grid of modules:
 	// where modules are about a pixel, each edge falls on a pixel

@@ -9,7 +9,22 @@ import (
 
 // Decode finds and reads the PDF417 symbols in img, at any rotation and
 // upside down. A symbol whose codewords cannot be corrected is left out.
+// It is a Reader's Decode with MicroPDF417 left out.
 func Decode(img *image.Gray) ([]Symbol, error) {
+	return (&Reader{}).Decode(img)
+}
+
+// Reader reads PDF417 symbols, and MicroPDF417 symbols when Micro is set.
+// The zero Reader reads PDF417 alone: finding MicroPDF417, which has no
+// start or stop pattern, costs several times as much on a photo without
+// either.
+type Reader struct {
+	Micro bool
+}
+
+// Decode finds and reads the symbols in img, at any rotation and upside
+// down. A symbol whose codewords cannot be corrected is left out.
+func (rd *Reader) Decode(img *image.Gray) ([]Symbol, error) {
 	if img == nil {
 		return nil, errors.New("pdf417: no image")
 	}
@@ -21,6 +36,7 @@ func Decode(img *image.Gray) ([]Symbol, error) {
 		return nil, nil
 	}
 	b := binarize(img)
+	b.micro = rd.Micro
 	var out []Symbol
 	for _, turned := range []bool{false, true} {
 		sb := b
@@ -66,7 +82,7 @@ func center(ps [4]Point) Point {
 func decodeBitmap(b *bitmap) []Symbol {
 	step := max(1, b.h/500)
 	hits := scanHits(b)
-	var edges [4][]*edge
+	var edges [kinds][]*edge
 	for k := range hits {
 		edges[k] = groupHits(edgeKind(k), hits[k], step)
 	}
@@ -74,6 +90,11 @@ func decodeBitmap(b *bitmap) []Symbol {
 	for _, f := range pairEdges(edges) {
 		s, err := f.decode(b)
 		if err == nil {
+			out = append(out, *s)
+		}
+	}
+	for _, e := range append(edges[microFwd], edges[microRev]...) { // none unless b.micro
+		if s, err := decodeMicro(b, e); err == nil {
 			out = append(out, *s)
 		}
 	}
@@ -118,6 +139,10 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 		c, ok := best(iv.cols)
 		if !ok || c+1 == cols || c+1 > 30 {
 			break
+		}
+		if try == 1 {
+			// The indicators disagree with the columns they gave.
+			return nil, ErrSize
 		}
 		cols = c + 1 // the indicators know better than the distance
 	}

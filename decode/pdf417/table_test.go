@@ -212,18 +212,31 @@ func numericCodewords(digits string) []int {
 // and its number of data columns, which zint raises when the data needs
 // more than 90 rows.
 func zintDump(zint string, cols, level int, data string, extra ...string) ([][]byte, int, error) {
-	return zintSymbol(zint, false, cols, level, data, extra...)
+	return zintSymbol(zint, fullSymbol, cols, level, data, extra...)
 }
 
-// zintSymbol is zintDump for a full symbol or, with compact, a compact
-// PDF417 symbol (zint's symbology 56), whose rows end after the last data
-// column in a bar of one module.
-func zintSymbol(zint string, compact bool, cols, level int, data string, extra ...string) ([][]byte, int, error) {
-	b, width := "55", func(c int) int { return 17*c + 69 }
-	if compact {
-		b, width = "56", func(c int) int { return 17*c + 35 }
+// zintKind is the kind of symbol zintSymbol draws.
+type zintKind int
+
+const (
+	fullSymbol    zintKind = iota // PDF417, zint's symbology 55
+	compactSymbol                 // compact PDF417 (56): rows end in a bar of one module after the data
+	microSymbol                   // MicroPDF417 (84); its error correction follows from its size
+)
+
+// zintSymbol is zintDump for a symbol of any kind.
+func zintSymbol(zint string, kind zintKind, cols, level int, data string, extra ...string) ([][]byte, int, error) {
+	var args []string
+	var width func(c int) int
+	switch kind {
+	case fullSymbol:
+		args, width = []string{"-b", "55", "--secure=" + strconv.Itoa(level)}, func(c int) int { return 17*c + 69 }
+	case compactSymbol:
+		args, width = []string{"-b", "56", "--secure=" + strconv.Itoa(level)}, func(c int) int { return 17*c + 35 }
+	default:
+		args, width = []string{"-b", "84"}, microWidth
 	}
-	args := append([]string{"-b", b, "--cols=" + strconv.Itoa(cols), "--secure=" + strconv.Itoa(level), "--dump"}, extra...)
+	args = append(append(args, "--cols="+strconv.Itoa(cols), "--dump"), extra...)
 	// The data goes in a file, as an argument cannot hold a NUL byte,
 	// except with segments, which zint takes only as arguments.
 	if strings.Contains(strings.Join(extra, " "), "--seg") {
