@@ -124,12 +124,13 @@ func binarize(img *image.Gray) *bitmap {
 	for i := range lo {
 		lo[i] = 255
 	}
-	// The blocks' extremes come from every other row, the global
-	// threshold from every fourth: a bar or a gap runs across rows, and a
-	// histogram needs no more.
+	// The blocks' extremes come from every fourth row (the 1st and 5th of
+	// each block), the global threshold from every eighth: a bar or a gap
+	// runs across rows, a symbol puts both in every 5×5 neighbourhood of
+	// blocks, and a histogram needs no more.
 	var hist [256]int
 	sampled := 0
-	for y := 0; y < h; y += 2 {
+	for y := 0; y < h; y += 4 {
 		row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):][:w]
 		blo, bhi := lo[(y/bs)*bw:][:bw], hi[(y/bs)*bw:][:bw]
 		for i := range bw {
@@ -140,7 +141,7 @@ func binarize(img *image.Gray) *bitmap {
 			}
 			blo[i], bhi[i] = mn, mx
 		}
-		if y%4 == 0 {
+		if y%8 == 0 {
 			for _, v := range row {
 				hist[v]++
 			}
