@@ -45,16 +45,19 @@ type microVersion struct {
 }
 
 // microIndex finds a left (or right: the cycles hold the same patterns)
-// and a centre RAP's place on its cycle by its pattern. Built on first use.
-var microIndex = sync.OnceValue(func() [2]map[uint16]int {
-	var out [2]map[uint16]int
+// and a centre RAP's place on its cycle by its pattern, -1 for a pattern
+// that is none. Built on first use.
+var microIndex = sync.OnceValue(func() *[2][1024]int8 {
+	var out [2][1024]int8
 	for side := range out {
-		out[side] = make(map[uint16]int, 52)
+		for p := range out[side] {
+			out[side][p] = -1
+		}
 		for i, p := range microRAPs[side] {
-			out[side][p] = i
+			out[side][p] = int8(i)
 		}
 	}
-	return out
+	return &out
 })
 
 // rapOf finds the left RAP whose six elements (bar first) were measured as
@@ -83,8 +86,8 @@ func rapOn(side int, runs []float64, width float64) (int, bool) {
 	if prev != 10 {
 		return 0, false
 	}
-	i, ok := microIndex()[side][p]
-	return i, ok
+	i := microIndex()[side][p]
+	return int(i), i >= 0
 }
 
 // microHits adds to out the MicroPDF417 rows that start on a line with the
@@ -135,7 +138,12 @@ func microHits(runs []int, firstDark bool, y, w int, out *[kinds][]hit) {
 				pos += r
 				continue
 			}
-			if _, c, ok := decodePairs(cw, width); !ok || c != int(microCluster[idx]) || !microNext(at, n, i+14, m, c) {
+			want := int(microCluster[idx])
+			if !microNext(at, n, i+14, m, want) {
+				pos += r
+				continue
+			}
+			if _, c, ok := decodeRuns(cw, width, m); !ok || c != want {
 				pos += r
 				continue
 			}
@@ -294,6 +302,25 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 			e = &f
 			scan()
 		}
+	}
+	// Along a symbol, each line's RAP is its last line's or the next on
+	// the cycle (the previous one, upside down); RAPs read in print or
+	// texture jump about.
+	// A symbol has four rows or more: its RAPs advance at least three
+	// times, where the stripes of a 1D code read as one RAP on every line.
+	var same, up, down int
+	for i := 1; i < len(raps); i++ {
+		switch (raps[i].rap - raps[i-1].rap + 52) % 52 {
+		case 0:
+			same++
+		case 1, 2:
+			up++
+		case 50, 51:
+			down++
+		}
+	}
+	if 3*(same+max(up, down)) < 2*(len(raps)-1) || max(up, down) < 3 {
+		return nil, ErrSize
 	}
 	var vals, clus [4]int
 	for cols := 1; cols <= 4; cols++ {
