@@ -1,1 +1,12 @@
+// Package pdf417 reads PDF417 (ISO/IEC 15438), compact PDF417 and, with
+// Reader.Micro, MicroPDF417 (ISO/IEC 24728) symbols from gray images, at
+// any rotation: framing patterns found on rows and columns, codewords
+// measured on the gray image and voted per cell, Reed–Solomon correction
+// over GF(929), and text, byte and numeric compaction with ECIs and Macro
+// PDF417. The codeword and MicroPDF417 tables are learnt from symbols
+// zint draws (TestTableFromZint, TestMicroTableFromZint).
+//
+// Not read yet: symbols under perspective stronger than per-row fits
+// follow, mirror images, compact symbols aliased at about a pixel a
+// module, and MicroPDF417 turned more than a few degrees.
 package pdf417
