@@ -7,6 +7,6 @@
 // zint draws (TestTableFromZint, TestMicroTableFromZint).
 //
 // Not read yet: symbols under perspective stronger than per-row fits
-// follow, mirror images, compact symbols aliased at about a pixel a
-// module, and MicroPDF417 turned more than a few degrees.
+// follow, compact symbols aliased at about a pixel a module, and
+// MicroPDF417 turned more than a few degrees.
 package pdf417
