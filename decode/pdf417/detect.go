@@ -390,7 +390,7 @@ func pairEdges(edges [kinds][]*edge) []frame {
 			var best frame
 			bestScore := math.Inf(1)
 			for _, p := range edges[pair[1]] {
-				if math.Abs(math.Atan(p.inB)-math.Atan(s.inB)) > 0.2 {
+				if math.Abs(math.Atan(p.inB)-math.Atan(s.inB)) > 0.4 {
 					continue
 				}
 				// p's ends along s and across it.

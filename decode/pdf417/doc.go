@@ -6,7 +6,8 @@
 // PDF417. The codeword and MicroPDF417 tables are learnt from symbols
 // zint draws (TestTableFromZint, TestMicroTableFromZint).
 //
-// Not read yet: symbols under perspective stronger than per-row fits
-// follow, compact symbols aliased at about a pixel a module, and
-// MicroPDF417 turned more than a few degrees.
+// Not read yet: compact symbols in perspective or aliased at about a pixel
+// a module, short wide symbols under strong perspective (start and stop
+// edges more than 0.4 rad apart), and MicroPDF417 turned more than a few
+// degrees.
 package pdf417

@@ -249,24 +249,23 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 	// The corners: the outer sides of the start and stop patterns (17 and
 	// 18 modules wide, or the one-module bar 16 modules inside a compact
 	// frame's stop edge) at the top of row 0 and the bottom of the last
-	// row, stepped square to the edges: a scan line may cross a pattern
-	// anywhere from nearly square to 60° off.
-	corner := func(e *edge, a, b, row, out float64) Point {
-		t := (row - a) / b
-		l := float64(e.first) + t*float64(e.last-e.first)
-		_, _, ux, uy := e.axes()
-		m := e.module / math.Hypot(1, e.inB)
-		return Point{e.inner(l) - out*m*ux, l + 0.5 - out*m*uy}
-	}
+	// row, stepped along the row's line between the inner edges, whose
+	// modules it measures: under perspective the rows are not square to
+	// the edges.
 	stopOut := 18.0
 	if f.compact {
 		stopOut = -16
 	}
-	last := float64(rows) - 0.5
-	s.Corners = [4]Point{
-		corner(f.start, la, lb, -0.5, 17), corner(f.stop, ra, rb, -0.5, stopOut),
-		corner(f.stop, ra, rb, last, stopOut), corner(f.start, la, lb, last, 17),
+	ends := func(row float64) (Point, Point) {
+		ln := f.frameLine((row-la)/lb, (row-ra)/rb)
+		d := math.Hypot(ln.bx-ln.ax, ln.by-ln.ay)
+		m := d / float64(17*(cols+2)) // the module along the row
+		ux, uy := (ln.bx-ln.ax)/d*m, (ln.by-ln.ay)/d*m
+		return Point{ln.ax - 17*ux, ln.ay - 17*uy}, Point{ln.bx + stopOut*ux, ln.by + stopOut*uy}
 	}
+	tl, tr := ends(-0.5)
+	bl, br := ends(float64(rows) - 0.5)
+	s.Corners = [4]Point{tl, tr, br, bl}
 	return s, nil
 }
 
