@@ -364,7 +364,7 @@ func group(folder string) string {
 	case strings.HasPrefix(folder, "aztec"):
 		return "Aztec"
 	case strings.HasPrefix(folder, "pdf417"):
-		return "PDF417 (not in gozxing)"
+		return "PDF417"
 	case strings.HasPrefix(folder, "falsepositives"):
 		return "no barcode"
 	}

@@ -8,9 +8,22 @@ import (
 )
 
 // BenchmarkSamples decodes every image of the shared pdf417-1 folder per
-// iteration, and reports the median time of one image.
+// iteration, and of the falsepositives-1 folder and the first 24 box-label
+// photos (720p and 1080p), which hold no PDF417 and should cost little; it
+// reports the median time of one image.
 func BenchmarkSamples(b *testing.B) {
-	samples := loadSamples(b, filepath.Join(sharedBarcodes, "pdf417-1"))
+	for _, dir := range []string{
+		filepath.Join(sharedBarcodes, "pdf417-1"),
+		filepath.Join(sharedBarcodes, "falsepositives-1"),
+		"../../../shared/testdata/boxlabels/images",
+	} {
+		b.Run(filepath.Base(filepath.Dir(dir))+"/"+filepath.Base(dir), func(b *testing.B) { benchFolder(b, dir) })
+	}
+}
+
+func benchFolder(b *testing.B, dir string) {
+	samples := loadSamples(b, dir)
+	samples = samples[:min(24, len(samples))]
 	var times []time.Duration
 	for b.Loop() {
 		for _, s := range samples {

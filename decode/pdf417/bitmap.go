@@ -5,18 +5,20 @@ import (
 	"math"
 )
 
-// bitmap is a binarized image, one byte a pixel, 1 for dark, with the
-// gray image it comes from and the threshold of each 8×8 block, with which
+// bitmap is a gray image with the threshold of each 8×8 block, from
+// which scan lines are binarized on demand (a symbol-free image costs one
+// pass over its pixels and a scan of a fraction of its lines) and
 // codewords are measured to a fraction of a pixel. A transposed bitmap
-// reads the gray image with x and y swapped.
+// reads the gray image with x and y swapped: its lines are the image's
+// columns.
 type bitmap struct {
 	w, h       int
-	pix        []byte
 	gray       []byte
 	stride     int
 	thr        []byte // by block: (y/8)·bw + x/8 in the gray image
 	bw         int
 	transposed bool
+	micro      bool // look for MicroPDF417 rows too
 }
 
 // sample returns the gray value at (x, y), bilinear between pixels, and
@@ -42,23 +44,67 @@ func (b *bitmap) sample(x, y float64) (v, thr float64) {
 	return top*(1-fy) + bot*fy, float64(b.thr[by*b.bw+bx]) - 0.5
 }
 
-func (b *bitmap) at(x, y int) byte {
-	if x < 0 || y < 0 || x >= b.w || y >= b.h {
-		return 0
+// lineRuns calls visit with the lengths of the alternating dark and light
+// runs of each of the lines in turn (rows, or columns of the gray image
+// when b is transposed, read row by row so that memory is read in order),
+// and whether the line's first run is dark. The runs are valid only during
+// the call.
+func (b *bitmap) lineRuns(lines []int, visit func(i int, runs []int, firstDark bool)) {
+	if b.w == 0 || len(lines) == 0 {
+		return
 	}
-	return b.pix[y*b.w+x]
-}
-
-// transpose returns b mirrored on its diagonal: its columns become rows,
-// so that one row scanner finds the symbols standing on end too.
-func (b *bitmap) transpose() *bitmap {
-	t := &bitmap{w: b.h, h: b.w, pix: make([]byte, len(b.pix)), gray: b.gray, stride: b.stride, thr: b.thr, bw: b.bw, transposed: !b.transposed}
-	for y := range b.h {
-		for x := range b.w {
-			t.pix[x*t.w+y] = b.pix[y*b.w+x]
+	if !b.transposed {
+		runs := make([]int, 0, b.w/4)
+		for i, y := range lines {
+			row, thr := b.gray[y*b.stride:][:b.w], b.thr[(y/8)*b.bw:]
+			dark := row[0] < thr[0]
+			first, n := dark, 0
+			runs = runs[:0]
+			for x, v := range row {
+				if d := v < thr[x>>3]; d != dark {
+					runs = append(runs, n)
+					n, dark = 0, d
+				}
+				n++
+			}
+			visit(i, append(runs, n), first)
+		}
+		return
+	}
+	// One backing array for all columns, a sixteenth of a line each to
+	// begin with; a busier column grows its own.
+	per := max(16, b.w/16)
+	backing := make([]int, per*len(lines))
+	runs := make([][]int, len(lines))
+	for i := range runs {
+		runs[i] = backing[i*per : i*per : (i+1)*per]
+	}
+	first, dark, n := make([]bool, len(lines)), make([]bool, len(lines)), make([]int, len(lines))
+	for pos := range b.w {
+		row, thr := b.gray[pos*b.stride:], b.thr[(pos/8)*b.bw:]
+		for i, x := range lines {
+			d := row[x] < thr[x>>3]
+			switch {
+			case pos == 0:
+				first[i], dark[i] = d, d
+			case d != dark[i]:
+				runs[i] = append(runs[i], n[i])
+				n[i], dark[i] = 0, d
+			}
+			n[i]++
 		}
 	}
-	return t
+	for i := range lines {
+		visit(i, append(runs[i], n[i]), first[i])
+	}
+}
+
+// transpose returns b mirrored on its diagonal: its columns become lines,
+// so that one line scanner finds the symbols standing on end too.
+func (b *bitmap) transpose() *bitmap {
+	t := *b
+	t.w, t.h, t.transposed = b.h, b.w, !b.transposed
+	return &t
 }
 
 // binarize thresholds img block by block: each 8×8 block takes the middle
@@ -70,49 +116,64 @@ func binarize(img *image.Gray) *bitmap {
 	w, h := r.Dx(), r.Dy()
 	const bs = 8
 	bw, bh := (w+bs-1)/bs, (h+bs-1)/bs
-	out := &bitmap{w: w, h: h, pix: make([]byte, w*h), gray: img.Pix[img.PixOffset(r.Min.X, r.Min.Y):], stride: img.Stride, thr: make([]byte, bw*bh), bw: bw}
+	out := &bitmap{w: w, h: h, gray: img.Pix[img.PixOffset(r.Min.X, r.Min.Y):], stride: img.Stride, thr: make([]byte, bw*bh), bw: bw}
 	if w == 0 || h == 0 {
 		return out
 	}
 	lo, hi := make([]byte, bw*bh), make([]byte, bw*bh)
+	for i := range lo {
+		lo[i] = 255
+	}
+	// The blocks' extremes come from every fourth row (the 1st and 5th of
+	// each block), the global threshold from every eighth: a bar or a gap
+	// runs across rows, a symbol puts both in every 5×5 neighbourhood of
+	// blocks, and a histogram needs no more.
 	var hist [256]int
+	sampled := 0
+	for y := 0; y < h; y += 4 {
+		row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):][:w]
+		blo, bhi := lo[(y/bs)*bw:][:bw], hi[(y/bs)*bw:][:bw]
+		for i := range bw {
+			chunk := row[i*bs : min(w, i*bs+bs)]
+			mn, mx := blo[i], bhi[i]
+			for _, v := range chunk {
+				mn, mx = min(mn, v), max(mx, v)
+			}
+			blo[i], bhi[i] = mn, mx
+		}
+		if y%8 == 0 {
+			for _, v := range row {
+				hist[v]++
+			}
+			sampled += w
+		}
+	}
+	global := otsu(&hist, sampled)
+	// The neighbourhood's extremes, in two passes of 5: along rows of
+	// blocks, then along columns.
+	nlo, nhi := make([]byte, len(lo)), make([]byte, len(hi))
 	for by := range bh {
 		for bx := range bw {
-			mn, mx := byte(255), byte(0)
-			for y := by * bs; y < min(h, by*bs+bs); y++ {
-				row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):]
-				for x := bx * bs; x < min(w, bx*bs+bs); x++ {
-					v := row[x]
-					mn, mx = min(mn, v), max(mx, v)
-					hist[v]++
-				}
+			i := by*bw + bx
+			mn, mx := lo[i], hi[i]
+			for d := max(0, bx-2); d <= min(bw-1, bx+2); d++ {
+				mn, mx = min(mn, lo[i+d-bx]), max(mx, hi[i+d-bx])
 			}
-			lo[by*bw+bx], hi[by*bw+bx] = mn, mx
+			nlo[i], nhi[i] = mn, mx
 		}
 	}
-	global := otsu(&hist, w*h)
-	// The neighbourhood's extremes, in two passes of 5.
-	spread := func(src []byte, pick func(a, b byte) byte) []byte {
-		// One pass along rows of blocks (step 1), one along columns (step bw).
-		pass := func(src []byte, step int) []byte {
-			dst := make([]byte, len(src))
-			for i := range src {
-				pos, n := i%bw, bw // place along the pass and its length
-				if step != 1 {
-					pos, n = i/bw, bh
-				}
-				v := src[i]
-				for d := max(0, pos-2); d <= min(n-1, pos+2); d++ {
-					v = pick(v, src[i+(d-pos)*step])
-				}
-				dst[i] = v
+	copy(lo, nlo)
+	copy(hi, nhi)
+	for by := range bh {
+		for bx := range bw {
+			i := by*bw + bx
+			mn, mx := lo[i], hi[i]
+			for d := max(0, by-2); d <= min(bh-1, by+2); d++ {
+				mn, mx = min(mn, lo[i+(d-by)*bw]), max(mx, hi[i+(d-by)*bw])
 			}
-			return dst
+			nlo[i], nhi[i] = mn, mx
 		}
-		return pass(pass(src, 1), bw)
 	}
-	nlo := spread(lo, func(a, b byte) byte { return min(a, b) })
-	nhi := spread(hi, func(a, b byte) byte { return max(a, b) })
 	for by := range bh {
 		for bx := range bw {
 			i := by*bw + bx
@@ -121,15 +182,6 @@ func binarize(img *image.Gray) *bitmap {
 				t = (int(nlo[i]) + int(nhi[i]) + 1) / 2
 			}
 			out.thr[i] = byte(t)
-			for y := by * bs; y < min(h, by*bs+bs); y++ {
-				row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):]
-				o := out.pix[y*w:]
-				for x := bx * bs; x < min(w, bx*bs+bs); x++ {
-					if int(row[x]) < t {
-						o[x] = 1
-					}
-				}
-			}
 		}
 	}
 	return out

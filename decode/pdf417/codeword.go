@@ -1,8 +1,11 @@
 package pdf417
 
+import "sync"
+
 // byPattern finds a codeword by its 17-module pattern: its value and its
-// cluster (0, 1, 2 for the clusters 0, 3, 6).
-var byPattern = indexPatterns()
+// cluster (0, 1, 2 for the clusters 0, 3, 6). It is built on first use, so
+// that a program that reads no PDF417 does not build it as it starts.
+var byPattern = sync.OnceValue(indexPatterns)
 
 func indexPatterns() map[uint32]uint16 {
 	m := make(map[uint32]uint16, 3*929)
@@ -25,7 +28,7 @@ func lookup(w [8]int) (value, cluster int, ok bool) {
 		}
 		bar ^= 1
 	}
-	e, ok := byPattern[p]
+	e, ok := byPattern()[p]
 	if !ok {
 		return 0, 0, false
 	}

@@ -20,6 +20,9 @@ const (
 	startRev                 // start pattern read right to left (symbol turned half)
 	stopFwd
 	stopRev
+	microFwd // a MicroPDF417 row's left RAP and first codeword, read left to right
+	microRev // the same read right to left
+	kinds    // the number of kinds
 )
 
 // framing patterns, each from its first element on the scan line;
@@ -40,74 +43,151 @@ type hit struct {
 	line         int
 	outer, inner float64
 	module       float64
+	rap          int // a MicroPDF417 left RAP's place on its cycle
 }
 
-// edge is a framing pattern found on consecutive scan lines, with the lines
-// fitted through its outer and inner edges: x = a + b·line.
+// edge is a framing pattern found on consecutive scan lines, with the line
+// fitted through its inner edge: x = a + b·line.
 type edge struct {
-	kind       edgeKind
-	hits       []hit
-	first      int // first and last scan line
-	last       int
-	outA, outB float64
-	inA, inB   float64
-	module     float64
+	kind     edgeKind
+	hits     []hit
+	first    int // first and last scan line
+	last     int
+	inA, inB float64
+	module   float64
 }
 
 func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
-func (e *edge) outer(line float64) float64 { return e.outA + e.outB*line }
 
-// findHits scans every step-th row of b for the framing patterns.
-func findHits(b *bitmap, step int) [4][]hit {
-	var out [4][]hit
-	runs := make([]int, 0, 256)
-	for y := 0; y < b.h; y += step {
-		row := b.pix[y*b.w : (y+1)*b.w]
-		runs = runs[:0]
-		n := 0
-		for x := range row {
-			if x > 0 && row[x] != row[x-1] {
-				runs = append(runs, n)
-				n = 0
-			}
-			n++
+// findHits scans the given lines of b, in increasing order, for the
+// framing patterns, adding what it finds to out.
+func findHits(b *bitmap, lines []int, out *[kinds][]hit) {
+	b.lineRuns(lines, func(li int, runs []int, firstDark bool) {
+		y := lines[li]
+		if b.micro {
+			microHits(runs, firstDark, y, b.w, out)
 		}
-		runs = append(runs, n)
-		firstDark := row[0] == 1
 		pos := 0
-		for i := range runs {
+		for i, r := range runs {
 			dark := firstDark == (i%2 == 0)
+			// Every pattern has a bar of 7 or 8 modules beside a space
+			// and a bar of 1 (at its start, or at its end read
+			// backwards); runs without them are passed over before any
+			// ratio is measured.
+			if !dark || (i+2 >= len(runs) || 2*r < 5*runs[i+1] || 2*r < 5*runs[i+2]) &&
+				(i < 2 || 2*r < 5*runs[i-1] || 2*r < 5*runs[i-2]) {
+				pos += r
+				continue
+			}
 			for k, f := range framing {
-				if dark != f.firstDark || i+len(f.widths) > len(runs) {
+				n := len(f.widths)
+				lo := i // the pattern's first run: the wide bar first or last
+				if f.widths[0] < 7 {
+					lo = i - n + 1
+				}
+				if lo < 0 || lo+n > len(runs) || (firstDark == (lo%2 == 0)) != f.firstDark {
 					continue
 				}
-				m, ok := matches(runs[i:i+len(f.widths)], f.widths)
+				m, ok := matches(runs[lo:lo+n], f.widths)
 				if !ok {
 					continue
 				}
-				end := pos
-				for _, r := range runs[i : i+len(f.widths)] {
+				begin := pos
+				for _, r := range runs[lo:i] {
+					begin -= r
+				}
+				end := begin
+				for _, r := range runs[lo : lo+n] {
 					end += r
 				}
 				h := hit{line: y, module: m}
 				switch edgeKind(k) {
-				case startFwd, stopFwd:
-					h.outer, h.inner = float64(pos), float64(end)
-					if edgeKind(k) == stopFwd {
-						h.outer, h.inner = float64(end), float64(pos)
-					}
-				case startRev, stopRev:
-					h.outer, h.inner = float64(end), float64(pos)
-					if edgeKind(k) == stopRev {
-						h.outer, h.inner = float64(pos), float64(end)
-					}
+				case startFwd, stopRev:
+					h.outer, h.inner = float64(begin), float64(end)
+				case startRev, stopFwd:
+					h.outer, h.inner = float64(end), float64(begin)
 				}
 				out[k] = append(out[k], h)
 			}
-			pos += runs[i]
+			pos += r
+		}
+	})
+}
+
+// scanHits finds the framing patterns on b's lines. A first pass reads
+// every fourth line; only near its hits are all lines read, so an image
+// without a symbol costs a quarter of its lines.
+func scanHits(b *bitmap) [kinds][]hit {
+	var out [kinds][]hit
+	step := max(1, b.h/500)
+	every := func(from, to, step int) []int {
+		var lines []int
+		for y := max(0, from); y < min(b.h, to); y += step {
+			lines = append(lines, y)
+		}
+		return lines
+	}
+	coarse := 4 * step
+	if b.h < 16*coarse {
+		findHits(b, every(0, b.h, step), &out)
+		return out
+	}
+	var first [kinds][]hit
+	findHits(b, every(0, b.h, coarse), &first)
+	var near []int
+	for k, hs := range first {
+		for _, h := range hs {
+			if confirmed(first, edgeKind(k), h, coarse) {
+				near = append(near, h.line)
+			}
 		}
 	}
+	sort.Ints(near)
+	// The lines a coarse step either side of each hit, on the dense grid.
+	var lines []int
+	for _, y := range near {
+		from := y - coarse + step
+		from -= (from%step + step) % step
+		if len(lines) > 0 {
+			from = max(from, lines[len(lines)-1]+step)
+		}
+		lines = append(lines, every(from, y+coarse, step)...)
+	}
+	findHits(b, lines, &out)
 	return out
+}
+
+// confirmed tells whether a hit of the coarse pass has company that a
+// symbol would give it, as stray patterns in print and texture rarely do:
+// a hit of its kind on the next or last coarse line (the symbol is taller
+// than the coarse step), or the pattern facing it on its own line.
+func confirmed(hits [kinds][]hit, kind edgeKind, h hit, coarse int) bool {
+	similar := func(o hit) bool { return math.Abs(o.module-h.module) <= 0.5*h.module+1 }
+	for _, o := range hits[kind] {
+		if d := o.line - h.line; (d == coarse || d == -coarse) && similar(o) &&
+			math.Abs(o.outer-h.outer) <= 2*h.module+1.8*float64(coarse) {
+			return true
+		}
+	}
+	// The facing pattern, on the data side (start and stop edges of a
+	// symbol read one way face each other across its data).
+	face, sign := stopFwd, 1.0
+	switch kind {
+	case microFwd, microRev:
+		return false
+	case startRev:
+		face, sign = stopRev, -1
+	case stopFwd:
+		face, sign = startFwd, -1
+	case stopRev:
+		face = startRev
+	}
+	for _, o := range hits[face] {
+		if o.line == h.line && similar(o) && sign*(o.inner-h.inner) > 17*h.module {
+			return true
+		}
+	}
+	return false
 }
 
 // matches tells whether runs have the proportions of widths, and returns
@@ -133,6 +213,15 @@ func matches(runs, widths []int) (float64, bool) {
 
 // groupHits chains the hits of one kind on nearby scan lines into edges.
 func groupHits(kind edgeKind, hits []hit, step int) []*edge {
+	// The most lines between two hits of an edge. A MicroPDF417 row is
+	// found only where a line stays in it across the RAP and a codeword,
+	// which on a symbol turned a few degrees leaves gaps of rows.
+	gap := func(last hit) int {
+		if kind == microFwd || kind == microRev {
+			return 4*step + 2 + int(12*last.module)
+		}
+		return 4*step + 2
+	}
 	var open, done []*edge
 	for _, h := range hits {
 		var best *edge
@@ -140,7 +229,7 @@ func groupHits(kind edgeKind, hits []hit, step int) []*edge {
 		for _, e := range open {
 			last := e.hits[len(e.hits)-1]
 			dl := h.line - last.line
-			if dl <= 0 || dl > 4*step+2 {
+			if dl <= 0 || dl > gap(last) {
 				continue
 			}
 			d := math.Abs(h.outer - last.outer)
@@ -156,7 +245,7 @@ func groupHits(kind edgeKind, hits []hit, step int) []*edge {
 		// Edges whose last hit is far behind are closed.
 		kept := open[:0]
 		for _, e := range open {
-			if h.line-e.hits[len(e.hits)-1].line > 4*step+2 {
+			if last := e.hits[len(e.hits)-1]; h.line-last.line > gap(last) {
 				done = append(done, e)
 			} else {
 				kept = append(kept, e)
@@ -176,6 +265,16 @@ func groupHits(kind edgeKind, hits []hit, step int) []*edge {
 	return out
 }
 
+// snap returns the place t (0 the edge's first scan line, 1 its last)
+// moved to the nearest whole scan line.
+func (e *edge) snap(t float64) float64 {
+	if e.last == e.first {
+		return t
+	}
+	n := float64(e.last - e.first)
+	return math.Round(t*n) / n
+}
+
 // fit fits the edge's lines through its hits and measures its module.
 func (e *edge) fit() {
 	e.first, e.last = e.hits[0].line, e.hits[len(e.hits)-1].line
@@ -184,7 +283,6 @@ func (e *edge) fit() {
 		ms = append(ms, h.module)
 	}
 	e.module = median(ms)
-	e.outA, e.outB = fitLine(e.hits, func(h hit) float64 { return h.outer })
 	e.inA, e.inB = fitLine(e.hits, func(h hit) float64 { return h.inner })
 }
 
@@ -246,50 +344,113 @@ func median(v []float64) float64 {
 }
 
 // frame is a start edge and a stop edge that face each other across a
-// symbol's rows.
+// symbol's rows. A compact frame (compact PDF417, whose rows end in a bar
+// of one module after the last data column, with no right row indicator)
+// has a stop edge made up from the start edge and the columns.
 type frame struct {
 	start, stop *edge
 	cols        int // data columns, as estimated from the distance between them
+	compact     bool
+}
+
+// axes returns, for a start edge, the unit vector along its inner edge
+// (downwards in line order) and the unit vector across it towards the
+// data, in scan coordinates (x along a scan line, y the line).
+func (e *edge) axes() (vx, vy, ux, uy float64) {
+	s := math.Hypot(1, e.inB)
+	vx, vy = e.inB/s, 1/s
+	ux, uy = 1/s, -e.inB/s
+	if e.kind == startRev || e.kind == stopFwd || e.kind == microRev {
+		ux, uy = -ux, -uy
+	}
+	return vx, vy, ux, uy
 }
 
 // pairEdges matches start edges with the stop edges on their data side.
-func pairEdges(edges [4][]*edge) []frame {
+// A scan line need not cross both: a short symbol turned a few degrees
+// has its stop pattern on other lines than its start pattern, so the
+// edges are paired by where they lie across and along the rows, which run
+// square to the start edge. A start edge left without a stop edge frames
+// a compact symbol.
+func pairEdges(edges [kinds][]*edge) []frame {
 	var out []frame
 	for _, pair := range [2][2]edgeKind{{startFwd, stopFwd}, {startRev, stopRev}} {
 		for _, s := range edges[pair[0]] {
+			// A scan line crossing the patterns nearly along their bars
+			// finds them stretched out; those symbols, more than 60° off
+			// these lines, are read on the other axis.
+			if math.Abs(s.inB) > 1.8 {
+				continue
+			}
+			vx, vy, ux, uy := s.axes()
+			ox, oy := s.inner(float64(s.first)), float64(s.first)
+			sLen := float64(s.last-s.first) * math.Hypot(1, s.inB)
+			// The true module, square to the edge.
+			ms := s.module / math.Hypot(1, s.inB)
 			var best frame
 			bestScore := math.Inf(1)
 			for _, p := range edges[pair[1]] {
-				lo, hi := max(s.first, p.first), min(s.last, p.last)
-				span := min(s.last-s.first, p.last-p.first)
+				if math.Abs(math.Atan(p.inB)-math.Atan(s.inB)) > 0.4 {
+					continue
+				}
+				// p's ends along s and across it.
+				x0, y0 := p.inner(float64(p.first))-ox, float64(p.first)-oy
+				x1, y1 := p.inner(float64(p.last))-ox, float64(p.last)-oy
+				a0, a1 := x0*vx+y0*vy, x1*vx+y1*vy
+				lo, hi := max(0, min(a0, a1)), min(sLen, max(a0, a1))
+				span := min(sLen, math.Abs(a1-a0))
 				if hi-lo < span/3 || hi <= lo {
 					continue
 				}
-				ratio := p.module / s.module
-				if ratio < 0.6 || ratio > 1.6 {
+				mp := p.module / math.Hypot(1, p.inB)
+				if ratio := mp / ms; ratio < 0.6 || ratio > 1.6 {
 					continue
 				}
-				mid := float64(lo+hi) / 2
-				dist := p.inner(mid) - s.inner(mid)
-				if pair[0] == startRev {
-					dist = -dist
-				}
-				m := (s.module + p.module) / 2
-				c := dist/(17*m) - 2
+				dist := ((x0+x1)*ux + (y0+y1)*uy) / 2
+				c := dist/(17*(ms+mp)/2) - 2
 				if c < 0.5 || c > 30.5 {
 					continue
 				}
 				// The nearest stop edge with the most overlap.
-				score := dist / float64(hi-lo+1)
+				score := dist / (hi - lo + 1)
 				if score < bestScore {
 					bestScore = score
 					best = frame{start: s, stop: p, cols: int(math.Round(c))}
 				}
 			}
-			if best.start != nil {
-				out = append(out, best)
+			if best.start == nil {
+				best = frame{start: s, compact: true}.withCols(1)
 			}
+			out = append(out, best)
 		}
 	}
 	return out
+}
+
+// withCols returns the frame for a symbol of cols data columns: a compact
+// frame's stop edge is put 17 modules past the last data column, square
+// to the start edge, where the right row indicator of a full symbol would
+// end.
+func (f frame) withCols(cols int) frame {
+	f.cols = cols
+	if !f.compact {
+		return f
+	}
+	s := f.start
+	_, _, ux, uy := s.axes()
+	m := s.module / math.Hypot(1, s.inB) // square to the edge
+	d := float64(17*(cols+2)) * m
+	dx, dy := d*ux, d*uy
+	shift := math.Round(dy)
+	kind := stopFwd
+	if s.kind == startRev {
+		kind = stopRev
+	}
+	// x = inA + inB·line on the start edge moves to the line line+dy.
+	inA := s.inA - s.inB*dy + dx
+	f.stop = &edge{
+		kind: kind, first: s.first + int(shift), last: s.last + int(shift),
+		inA: inA, inB: s.inB, module: s.module,
+	}
+	return f
 }

@@ -48,8 +48,9 @@ func FuzzDecodeData(f *testing.F) {
 	})
 }
 
-// FuzzDecodeImage runs the detector on arbitrary small gray images, with
-// rows stride bytes apart: it finds symbols or none, never panics.
+// FuzzDecodeImage runs the detector, with and without MicroPDF417, on
+// arbitrary small gray images, with rows stride bytes apart: it finds
+// symbols or none, never panics.
 func FuzzDecodeImage(f *testing.F) {
 	for _, name := range []string{"13-readerinit.png"} {
 		fh, err := os.Open(filepath.Join("../../testdata/barcodes/pdf417-1", name))
@@ -76,6 +77,11 @@ func FuzzDecodeImage(f *testing.F) {
 		if err != nil && h > 0 {
 			t.Fatalf("%dx%d: %v", w, h, err)
 		}
+		micro, err := (&Reader{Micro: true}).Decode(img)
+		if err != nil && h > 0 {
+			t.Fatalf("%dx%d, MicroPDF417 too: %v", w, h, err)
+		}
+		syms = append(syms, micro...)
 		for _, s := range syms {
 			if s.Rows < 3 || s.Cols < 1 {
 				t.Fatalf("symbol of %d rows, %d columns", s.Rows, s.Cols)

@@ -14,10 +14,12 @@ type Symbol struct {
 	ReaderInit bool   // a reader-programming symbol (codeword 921)
 	Macro      *Macro // the Macro PDF417 control block, if any
 	// Rows, Cols and Level give the symbol's size in rows and data columns
-	// and its error-correction level (0-8).
+	// and its error-correction level (0-8; 0 for MicroPDF417, whose check
+	// codewords follow from its size).
 	Rows, Cols, Level int
-	Corrected         int // codewords the error correction changed
-	Erased            int // codewords that could not be read
+	Micro             bool // a MicroPDF417 symbol
+	Corrected         int  // codewords the error correction changed
+	Erased            int  // codewords that could not be read
 	// Corners are the outer corners of the symbol (the start pattern's
 	// first row, the stop pattern's first row, the stop pattern's last row,
 	// the start pattern's last row), in the image's pixels.

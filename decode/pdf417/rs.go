@@ -84,11 +84,13 @@ func correct(codewords []int, k int, erasures []int) (int, error) {
 		syn[j] = v
 		clean = clean && v == 0
 	}
-	if clean {
-		return 0, nil
-	}
+	// Too many erasures fail even when the syndromes are 0: erased
+	// codewords stand as 0, and a symbol read as a few zeros is a codeword.
 	if len(erasures) > k-2 {
 		return 0, errTooManyErrors
+	}
+	if clean {
+		return 0, nil
 	}
 	// The erasure locator: the product of (1 - X x) over the erased
 	// positions, X = 3^(power of x at that position).

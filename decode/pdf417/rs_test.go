@@ -141,3 +141,17 @@ func TestCorrectBadInput(t *testing.T) {
 		t.Error("an erasure out of range was taken")
 	}
 }
+
+// TestCorrectErasedZeros: codewords read as a few zeros among erasures,
+// which stand as 0, have syndromes of 0; more erasures than the check
+// codewords can take still fail.
+func TestCorrectErasedZeros(t *testing.T) {
+	cw := make([]int, 17)
+	var erasures []int
+	for i := 1; i < len(cw); i++ {
+		erasures = append(erasures, i)
+	}
+	if _, err := correct(cw, 7, erasures); err == nil {
+		t.Error("16 of 17 codewords erased, 7 check codewords: corrected")
+	}
+}

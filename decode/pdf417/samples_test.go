@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"image"
 	"image/draw"
+	_ "image/jpeg"
 	_ "image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	_ "golang.org/x/image/webp"
 )
 
 const sharedBarcodes = "../../../shared/testdata/barcodes"
@@ -19,7 +22,7 @@ type sample struct {
 	want []byte // nil for a photo without a symbol
 }
 
-// loadSamples reads the PNG images of a folder with their expected bytes
+// loadSamples reads the PNG, JPEG and WebP images of a folder with their expected bytes
 // (NAME.txt or NAME.bin).
 func loadSamples(t testing.TB, dir string) []sample {
 	t.Helper()
@@ -29,10 +32,11 @@ func loadSamples(t testing.TB, dir string) []sample {
 	}
 	var out []sample
 	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".png" {
+		ext := filepath.Ext(e.Name())
+		if ext != ".png" && ext != ".jpg" && ext != ".webp" {
 			continue
 		}
-		base := strings.TrimSuffix(e.Name(), ".png")
+		base := strings.TrimSuffix(e.Name(), ext)
 		want, err := os.ReadFile(filepath.Join(dir, base+".txt"))
 		if err != nil {
 			want, err = os.ReadFile(filepath.Join(dir, base+".bin"))
@@ -88,7 +92,7 @@ func TestSharedSamples(t *testing.T) {
 			t.Logf("%s: not read", s.name)
 		}
 	}
-	if read < 15 {
-		t.Errorf("read %d images, want at least 15", read)
+	if read < 17 {
+		t.Errorf("read %d images, want at least 17", read)
 	}
 }

@@ -9,7 +9,22 @@ import (
 
 // Decode finds and reads the PDF417 symbols in img, at any rotation and
 // upside down. A symbol whose codewords cannot be corrected is left out.
+// It is a Reader's Decode with MicroPDF417 left out.
 func Decode(img *image.Gray) ([]Symbol, error) {
+	return (&Reader{}).Decode(img)
+}
+
+// Reader reads PDF417 symbols, and MicroPDF417 symbols when Micro is set.
+// The zero Reader reads PDF417 alone: finding MicroPDF417, which has no
+// start or stop pattern, costs several times as much on a photo without
+// either.
+type Reader struct {
+	Micro bool
+}
+
+// Decode finds and reads the symbols in img, at any rotation and upside
+// down. A symbol whose codewords cannot be corrected is left out.
+func (rd *Reader) Decode(img *image.Gray) ([]Symbol, error) {
 	if img == nil {
 		return nil, errors.New("pdf417: no image")
 	}
@@ -21,6 +36,7 @@ func Decode(img *image.Gray) ([]Symbol, error) {
 		return nil, nil
 	}
 	b := binarize(img)
+	b.micro = rd.Micro
 	var out []Symbol
 	for _, turned := range []bool{false, true} {
 		sb := b
@@ -65,8 +81,8 @@ func center(ps [4]Point) Point {
 // about 60°), in b's coordinates.
 func decodeBitmap(b *bitmap) []Symbol {
 	step := max(1, b.h/500)
-	hits := findHits(b, step)
-	var edges [4][]*edge
+	hits := scanHits(b)
+	var edges [kinds][]*edge
 	for k := range hits {
 		edges[k] = groupHits(edgeKind(k), hits[k], step)
 	}
@@ -74,6 +90,11 @@ func decodeBitmap(b *bitmap) []Symbol {
 	for _, f := range pairEdges(edges) {
 		s, err := f.decode(b)
 		if err == nil {
+			out = append(out, *s)
+		}
+	}
+	for _, e := range append(edges[microFwd], edges[microRev]...) { // none unless b.micro
+		if s, err := decodeMicro(b, e); err == nil {
 			out = append(out, *s)
 		}
 	}
@@ -105,6 +126,7 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 	cols := f.cols
 	var reads []read
 	for try := 0; try < 2; try++ {
+		f = f.withCols(cols)
 		reads = f.scan(b, cols)
 		iv := indicatorVotes{map[int]int{}, map[int]int{}, map[int]int{}}
 		for _, r := range reads {
@@ -117,6 +139,10 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 		c, ok := best(iv.cols)
 		if !ok || c+1 == cols || c+1 > 30 {
 			break
+		}
+		if try == 1 {
+			// The indicators disagree with the columns they gave.
+			return nil, ErrSize
 		}
 		cols = c + 1 // the indicators know better than the distance
 	}
@@ -191,12 +217,23 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 		i = k
 	}
 	// A second pass along each row as the indicators place it.
+	// Where rows are under four pixels high, the lines are moved to the
+	// nearest pixel's middle at each end, as in the first pass.
+	snap := math.Abs(float64(f.start.last-f.start.first)/lb) < 4
 	for row := range rows {
 		for _, off := range []float64{-0.25, 0, 0.25} {
 			y := float64(row) + off
 			t, u := (y-la)/lb, (y-ra)/rb
+			yl, yr := y, y
+			if snap {
+				t, u = f.start.snap(t), f.stop.snap(u)
+				yl, yr = la+lb*t, ra+rb*u
+			}
 			readLine(b, f.frameLine(t, u), cols, vals, clus)
-			g.voteLine(vals, clus, y, y, 2)
+			if f.compact {
+				vals[cols+1] = -1
+			}
+			g.voteLine(vals, clus, yl, yr, 2)
 		}
 	}
 	cw, erasures, weak := g.codewords()
@@ -209,30 +246,52 @@ func (f frame) decode(b *bitmap) (*Symbol, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The corners: the outer edges at the top of row 0 and the bottom of
-	// the last row.
-	corner := func(e *edge, a, b, row float64) Point {
-		t := (row - a) / b
-		l := float64(e.first) + t*float64(e.last-e.first)
-		return Point{e.outer(l), l}
+	// The corners: the outer sides of the start and stop patterns (17 and
+	// 18 modules wide, or the one-module bar 16 modules inside a compact
+	// frame's stop edge) at the top of row 0 and the bottom of the last
+	// row, stepped along the row's line between the inner edges, whose
+	// modules it measures: under perspective the rows are not square to
+	// the edges.
+	stopOut := 18.0
+	if f.compact {
+		stopOut = -16
 	}
-	s.Corners = [4]Point{
-		corner(f.start, la, lb, -0.5), corner(f.stop, ra, rb, -0.5),
-		corner(f.stop, ra, rb, float64(rows)-0.5), corner(f.start, la, lb, float64(rows)-0.5),
+	ends := func(row float64) (Point, Point) {
+		ln := f.frameLine((row-la)/lb, (row-ra)/rb)
+		d := math.Hypot(ln.bx-ln.ax, ln.by-ln.ay)
+		m := d / float64(17*(cols+2)) // the module along the row
+		ux, uy := (ln.bx-ln.ax)/d*m, (ln.by-ln.ay)/d*m
+		return Point{ln.ax - 17*ux, ln.ay - 17*uy}, Point{ln.bx + stopOut*ux, ln.by + stopOut*uy}
 	}
+	tl, tr := ends(-0.5)
+	bl, br := ends(float64(rows) - 0.5)
+	s.Corners = [4]Point{tl, tr, br, bl}
 	return s, nil
 }
 
 // scan reads codewords on lines across the frame, from a little before
 // its first scan line to a little after its last.
 func (f frame) scan(b *bitmap, cols int) []read {
-	span := max(f.start.last-f.start.first, f.stop.last-f.stop.first)
-	n := min(800, max(12, span*6/5+1))
+	// Lines half a module apart (a row is at least a module high), each
+	// starting on a whole scan line of the start edge, through the middle
+	// of a pixel: where rows are a pixel or two high, a line between two
+	// pixels would mix two rows.
+	first, last := f.start.first, f.start.last
+	span := float64(max(last-first, f.stop.last-f.stop.first))
+	gap := max(1, (f.start.module+f.stop.module)/4)
+	step := max(1, int(math.Round(gap)), int(span*1.2)/800+1)
+	pad := max(1, int(span/10))
 	vals, clus := make([]int, cols+2), make([]int, cols+2)
 	var out []read
-	for i := range n {
-		t := -0.1 + 1.2*float64(i)/float64(n-1)
+	for l := first - pad; l <= last+pad; l += step {
+		t := 0.0
+		if last > first {
+			t = float64(l-first) / float64(last-first)
+		}
 		readLine(b, f.frameLine(t, t), cols, vals, clus)
+		if f.compact {
+			vals[cols+1] = -1
+		}
 		for j := range cols + 2 {
 			if vals[j] >= 0 {
 				out = append(out, read{t: t, col: j, value: vals[j], clu: clus[j]})

@@ -212,11 +212,35 @@ func numericCodewords(digits string) []int {
 // and its number of data columns, which zint raises when the data needs
 // more than 90 rows.
 func zintDump(zint string, cols, level int, data string, extra ...string) ([][]byte, int, error) {
-	args := append([]string{"-b", "55", "--cols=" + strconv.Itoa(cols), "--secure=" + strconv.Itoa(level), "--dump"}, extra...)
+	return zintSymbol(zint, fullSymbol, cols, level, data, extra...)
+}
+
+// zintKind is the kind of symbol zintSymbol draws.
+type zintKind int
+
+const (
+	fullSymbol    zintKind = iota // PDF417, zint's symbology 55
+	compactSymbol                 // compact PDF417 (56): rows end in a bar of one module after the data
+	microSymbol                   // MicroPDF417 (84); its error correction follows from its size
+)
+
+// zintSymbol is zintDump for a symbol of any kind.
+func zintSymbol(zint string, kind zintKind, cols, level int, data string, extra ...string) ([][]byte, int, error) {
+	var args []string
+	var width func(c int) int
+	switch kind {
+	case fullSymbol:
+		args, width = []string{"-b", "55", "--secure=" + strconv.Itoa(level)}, func(c int) int { return 17*c + 69 }
+	case compactSymbol:
+		args, width = []string{"-b", "56", "--secure=" + strconv.Itoa(level)}, func(c int) int { return 17*c + 35 }
+	default:
+		args, width = []string{"-b", "84"}, microWidth
+	}
+	args = append(append(args, "--cols="+strconv.Itoa(cols), "--dump"), extra...)
 	// The data goes in a file, as an argument cannot hold a NUL byte,
 	// except with segments, which zint takes only as arguments.
 	if strings.Contains(strings.Join(extra, " "), "--seg") {
-		return zintRun(zint, cols, append(args, "-d", data))
+		return zintRun(zint, width, append(args, "-d", data))
 	}
 	f, err := os.CreateTemp("", "pdf417-*.dat")
 	if err != nil {
@@ -227,10 +251,10 @@ func zintDump(zint string, cols, level int, data string, extra ...string) ([][]b
 		return nil, 0, err
 	}
 	f.Close()
-	return zintRun(zint, cols, append(args, "-i", f.Name()))
+	return zintRun(zint, width, append(args, "-i", f.Name()))
 }
 
-func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
+func zintRun(zint string, width func(cols int) int, args []string) ([][]byte, int, error) {
 	var stderr bytes.Buffer
 	cmd := exec.Command(zint, args...)
 	cmd.Stderr = &stderr
@@ -244,8 +268,9 @@ func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
 	for _, f := range strings.Fields(first) {
 		bits += 4 * len(f)
 	}
+	cols := 0
 	for c := 1; c <= 30; c++ {
-		if w := 17*c + 69; w <= bits && bits < w+8 {
+		if w := width(c); w <= bits && bits < w+8 {
 			cols = c
 		}
 	}
@@ -261,7 +286,7 @@ func zintRun(zint string, cols int, args []string) ([][]byte, int, error) {
 				row = append(row, byte(v>>b&1))
 			}
 		}
-		w := 17*cols + 69
+		w := width(cols)
 		if len(row) < w {
 			return nil, 0, fmt.Errorf("dump line of %d modules, want %d", len(row), w)
 		}

@@ -1,0 +1,434 @@
+package pdf417
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// MicroPDF417 (ISO/IEC 24728) keeps PDF417's codewords, its error
+// correction over GF(929) and its data encoding, but has neither start and
+// stop patterns nor row indicators: each row is framed by row address
+// patterns (RAPs) of 10 modules, three bars and three spaces, on its left
+// and right and, in symbols of three and four columns, between the data
+// columns, and ends in a bar of one module. The RAPs of successive rows
+// follow one another round a cycle of 52; where a symbol's rows start on
+// each cycle, with its columns, rows and check codewords, is one of 34
+// fixed versions.
+
+// microWidth is the width in modules of a row of a MicroPDF417 symbol of
+// cols data columns, its closing bar included.
+func microWidth(cols int) int {
+	w := 10 + 17*cols + 10 + 1
+	if cols >= 3 {
+		w += 10
+	}
+	return w
+}
+
+// microCentre is the data column a symbol's centre RAP precedes, or 0 for
+// symbols without one.
+func microCentre(cols int) int {
+	switch cols {
+	case 3:
+		return 1
+	case 4:
+		return 2
+	}
+	return 0
+}
+
+// microVersion is one of MicroPDF417's sizes.
+type microVersion struct {
+	cols, rows, check   int
+	left, centre, right int // places on the RAP cycles of the first row's RAPs
+}
+
+// microIndex finds a left (or right: the cycles hold the same patterns)
+// and a centre RAP's place on its cycle by its pattern, -1 for a pattern
+// that is none. Built on first use.
+var microIndex = sync.OnceValue(func() *[2][1024]int8 {
+	var out [2][1024]int8
+	for side := range out {
+		for p := range out[side] {
+			out[side][p] = -1
+		}
+		for i, p := range microRAPs[side] {
+			out[side][p] = int8(i)
+		}
+	}
+	return &out
+})
+
+// rapOf finds the left RAP whose six elements (bar first) were measured as
+// runs of total width: its place on the cycle. The edges are put on the
+// nearest module boundary, as for codewords at about a pixel a module.
+func rapOf(runs []float64, width float64) (int, bool) {
+	return rapOn(0, runs, width)
+}
+
+// rapOn is rapOf for the left (side 0) or centre (1) cycle.
+func rapOn(side int, runs []float64, width float64) (int, bool) {
+	var p uint16
+	at, prev, bar := 0.0, 0, uint16(1)
+	for _, r := range runs[:6] {
+		at += r * 10 / width
+		b := int(math.Round(at))
+		n := b - prev
+		if n < 1 || n > 7 {
+			return 0, false
+		}
+		for range n {
+			p = p<<1 | bar
+		}
+		prev, bar = b, bar^1
+	}
+	if prev != 10 {
+		return 0, false
+	}
+	i := microIndex()[side][p]
+	return int(i), i >= 0
+}
+
+// microHits adds to out the MicroPDF417 rows that start on a line with the
+// given runs (of w pixels in all), read either way: a left RAP followed by
+// a codeword of the cluster that RAP's rows use, which stray print rarely
+// makes.
+func microHits(runs []int, firstDark bool, y, w int, out *[kinds][]hit) {
+	for _, rev := range [2]bool{false, true} {
+		n := len(runs)
+		at := func(i int) int { // run i in reading order
+			if rev {
+				return runs[n-1-i]
+			}
+			return runs[i]
+		}
+		dark := func(i int) bool {
+			if rev {
+				i = n - 1 - i
+			}
+			return firstDark == (i%2 == 0)
+		}
+		pos := 0
+		var six [6]float64
+		for i := 0; i+14 <= n; i++ {
+			r := at(i)
+			if !dark(i) {
+				pos += r
+				continue
+			}
+			total := 0
+			for k := range 6 {
+				six[k] = float64(at(i + k))
+				total += at(i + k)
+			}
+			m := float64(total) / 10
+			var cw [8]float64
+			width := 0.0
+			for k := range 8 {
+				cw[k] = float64(at(i + 6 + k))
+				width += cw[k]
+			}
+			if m < 0.8 || math.Abs(width-17*m) > 0.25*17*m {
+				pos += r
+				continue
+			}
+			idx, ok := rapOf(six[:], float64(total))
+			if !ok {
+				pos += r
+				continue
+			}
+			want := int(microCluster[idx])
+			if !microNext(at, n, i+14, m, want) {
+				pos += r
+				continue
+			}
+			if _, c, ok := decodeRuns(cw, width, m); !ok || c != want {
+				pos += r
+				continue
+			}
+			h := hit{line: y, outer: float64(pos), inner: float64(pos + total), module: m, rap: idx}
+			kind := microFwd
+			if rev {
+				kind, h.outer, h.inner = microRev, float64(w-pos), float64(w-pos-total)
+			}
+			out[kind] = append(out[kind], h)
+			pos += r
+		}
+	}
+}
+
+// microNext tells whether the runs from i (at(i) the i-th in reading
+// order, n in all) go on as a MicroPDF417 row does after its first
+// codeword: with a codeword of the same cluster, a centre RAP, or the
+// right RAP and the closing bar of one module.
+func microNext(at func(int) int, n, i int, m float64, cluster int) bool {
+	if i+8 <= n {
+		var cw [8]float64
+		width := 0.0
+		for k := range 8 {
+			cw[k] = float64(at(i + k))
+			width += cw[k]
+		}
+		if math.Abs(width-17*m) <= 0.25*17*m {
+			if _, c, ok := decodePairs(cw, width); ok && c == cluster {
+				return true
+			}
+		}
+	}
+	if i+7 > n {
+		return false
+	}
+	var six [6]float64
+	width := 0.0
+	for k := range 6 {
+		six[k] = float64(at(i + k))
+		width += six[k]
+	}
+	if math.Abs(width-10*m) > 0.25*10*m {
+		return false
+	}
+	if _, ok := rapOn(1, six[:], width); ok {
+		return true
+	}
+	_, ok := rapOn(0, six[:], width)
+	return ok && math.Abs(float64(at(i+6))-m) <= 0.5*m+0.6
+}
+
+// readRAP reads the left RAP on ln, which runs from its outer edge to its
+// inner one: its place on the cycle, and how far along ln, in pixels, its
+// inner edge was found.
+func readRAP(b *bitmap, ln line) (int, float64, bool) {
+	m := math.Hypot(ln.bx-ln.ax, ln.by-ln.ay) / 10
+	starts, ends, mod, pre := edgesAlong(b, ln, m)
+	// The RAP's first bar: the dark run starting nearest the line's start;
+	// its three bars and spaces end where the codeword's first bar starts.
+	k := -1
+	for i, s := range starts {
+		if math.Abs(s-pre) <= 2.5*mod && (k < 0 || math.Abs(s-pre) < math.Abs(starts[k]-pre)) {
+			k = i
+		}
+	}
+	if k < 0 || k+3 >= len(starts) || k+2 >= len(ends) {
+		return 0, 0, false
+	}
+	var runs [6]float64
+	for e := range 3 {
+		runs[2*e] = ends[k+e] - starts[k+e]
+		runs[2*e+1] = starts[k+e+1] - ends[k+e]
+	}
+	width := starts[k+3] - starts[k]
+	if math.Abs(width-10*mod) > 3*mod {
+		return 0, 0, false
+	}
+	i, ok := rapOf(runs[:], width)
+	return i, (starts[k+3] - pre) / mod * m, ok
+}
+
+// microRead is what one line across a MicroPDF417 symbol read: the place
+// of its left RAP on the cycle and its codewords, -1 where not read.
+type microRead struct {
+	rap  int
+	vals [4]int
+	clus [4]int
+}
+
+// decodeMicro reads the MicroPDF417 symbol whose left RAPs make the edge
+// e. Lines square to the edge from every scan line along it (and past its
+// ends, until no RAP is read for a while, as a turned symbol's rows are
+// found on few scan lines) are placed in their rows by their own left
+// RAPs; then, for each number of columns, their codewords are read and
+// each version of that many columns whose RAPs agree with the lines' is
+// corrected and decoded.
+func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
+	if math.Abs(e.inB) > 1.8 || len(e.hits) < 3 {
+		return nil, ErrSize
+	}
+	type rapLine struct {
+		line, rap int
+		x, y      float64 // the line's start, on the RAP's inner edge
+	}
+	var raps []rapLine
+	var at, inner []float64 // where RAPs' inner edges were found: line and x
+	var ux, uy, m float64
+	step := 1
+	scan := func() {
+		_, _, ux, uy = e.axes()
+		m = e.module / math.Hypot(1, e.inB) // the module square to the edge
+		step = max(1, int(m/2))
+		raps, at, inner = raps[:0], at[:0], inner[:0]
+		read := func(l int) bool {
+			x, y := e.inner(float64(l)), float64(l)+0.5
+			rap, d, ok := readRAP(b, line{x - 10*m*ux, y - 10*m*uy, x, y})
+			if !ok {
+				return false
+			}
+			// The inner edge found, d pixels along the line from its start.
+			fx, fy := x-10*m*ux+d*ux, y-10*m*uy+d*uy
+			raps = append(raps, rapLine{l, rap, fx, fy})
+			at, inner = append(at, fy-0.5), append(inner, fx)
+			return true
+		}
+		for l := e.first; l <= e.last; l += step {
+			read(l)
+		}
+		quiet := int(6*m) + 2 // lines without a RAP that end the search
+		for dir := -1; dir <= 1; dir += 2 {
+			l, missed := e.first-step, 0
+			if dir > 0 {
+				l = e.last + step
+			}
+			for ; l >= 0 && l < b.h && missed < quiet; l += dir * step {
+				if read(l) {
+					missed = 0
+				} else {
+					missed += step
+				}
+			}
+		}
+	}
+	scan()
+	if len(raps) < 3 {
+		return nil, ErrSize
+	}
+	// A short edge's slope is rough: the RAPs found along the symbol give
+	// it again, and the lines are read again square to it.
+	if len(at) >= 5 && (e.last-e.first)*3 < len(at)*step*2 {
+		a, slope := fit(at, inner)
+		if math.Abs(slope-e.inB) > 0.02 && math.Abs(slope) <= 1.8 {
+			f := *e
+			f.inA, f.inB = a, slope
+			f.first, f.last = int(slices.Min(at)), int(slices.Max(at))
+			e = &f
+			scan()
+		}
+	}
+	// Along a symbol, each line's RAP is its last line's or the next on
+	// the cycle (the previous one, upside down); RAPs read in print or
+	// texture jump about.
+	// A symbol has four rows or more: its RAPs advance at least three
+	// times, where the stripes of a 1D code read as one RAP on every line.
+	var same, up, down int
+	for i := 1; i < len(raps); i++ {
+		switch (raps[i].rap - raps[i-1].rap + 52) % 52 {
+		case 0:
+			same++
+		case 1, 2:
+			up++
+		case 50, 51:
+			down++
+		}
+	}
+	if 3*(same+max(up, down)) < 2*(len(raps)-1) || max(up, down) < 3 {
+		return nil, ErrSize
+	}
+	var vals, clus [4]int
+	for cols := 1; cols <= 4; cols++ {
+		c1 := cols
+		if c := microCentre(cols); c > 0 {
+			c1 = c
+		}
+		reads := make([]microRead, len(raps))
+		lines := make([]int, len(raps))
+		for i, rl := range raps {
+			rd := microRead{rap: rl.rap}
+			seg := func(from, n, into int) {
+				a, z := float64(from)*m, float64(from+17*n)*m
+				readCodewords(b, line{rl.x + a*ux, rl.y + a*uy, rl.x + z*ux, rl.y + z*uy}, n, vals[:], clus[:])
+				copy(rd.vals[into:into+n], vals[:n])
+				copy(rd.clus[into:into+n], clus[:n])
+			}
+			seg(0, c1, 0)
+			if c1 < cols {
+				seg(17*c1+10, cols-c1, c1)
+			}
+			reads[i], lines[i] = rd, rl.line
+		}
+		for _, v := range microVersions {
+			if v.cols != cols {
+				continue
+			}
+			if s, err := v.decode(reads); err == nil {
+				s.Corners = microCorners(e, v, reads, lines, m)
+				return s, nil
+			}
+		}
+	}
+	return nil, ErrSize
+}
+
+// decode votes the codewords the lines read into the version's cells, by
+// the rows their RAPs give, and corrects and decodes them.
+func (v microVersion) decode(reads []microRead) (*Symbol, error) {
+	votes := make([]map[int]int, v.rows*v.cols)
+	inside := 0
+	rows := map[int]bool{}
+	for _, rd := range reads {
+		row := (rd.rap - v.left + 52) % 52
+		if row >= v.rows {
+			continue
+		}
+		inside++
+		rows[row] = true
+		for c := range v.cols {
+			if rd.vals[c] < 0 || rd.clus[c] != int(microCluster[rd.rap]) {
+				continue
+			}
+			i := row*v.cols + c
+			if votes[i] == nil {
+				votes[i] = map[int]int{}
+			}
+			votes[i][rd.vals[c]]++
+		}
+	}
+	// Most lines must fall on the version's rows, and find most of them.
+	if 2*inside < len(reads) || 2*len(rows) < v.rows {
+		return nil, ErrSize
+	}
+	cw := make([]int, len(votes))
+	var erasures []int
+	for i, vs := range votes {
+		val, n := most(vs)
+		if n == 0 {
+			erasures = append(erasures, i)
+		}
+		cw[i] = val
+	}
+	fixed, err := correct(cw, v.check, erasures)
+	if err != nil {
+		return nil, err
+	}
+	// No symbol length descriptor: the data runs to the check codewords,
+	// padded with 900.
+	data := append([]int{len(cw) - v.check + 1}, cw[:len(cw)-v.check]...)
+	msg, err := decodeData(data)
+	if err != nil {
+		return nil, err
+	}
+	return &Symbol{
+		Segments: msg.segs, ECI: msg.eci, ReaderInit: msg.readerInit, Macro: msg.macro,
+		Rows: v.rows, Cols: v.cols, Micro: true, Corrected: fixed, Erased: len(erasures),
+	}, nil
+}
+
+// microCorners returns the corners of a MicroPDF417 symbol: the left RAP's
+// outer side and the closing bar's far side at the top of its first row
+// and the bottom of its last, placed by the lines whose RAPs give rows.
+func microCorners(e *edge, v microVersion, reads []microRead, lines []int, m float64) [4]Point {
+	// The scan line of each row, fitted through the lines inside it.
+	var rows, ls []float64
+	for i, rd := range reads {
+		if row := (rd.rap - v.left + 52) % 52; row < v.rows {
+			rows, ls = append(rows, float64(row)), append(ls, float64(lines[i]))
+		}
+	}
+	a, b := fit(rows, ls)
+	_, _, ux, uy := e.axes()
+	width := float64(microWidth(v.cols) - 10)
+	at := func(row, out float64) Point {
+		l := a + b*row
+		return Point{e.inner(l) + out*m*ux, l + 0.5 + out*m*uy}
+	}
+	top, bottom := -0.5, float64(v.rows)-0.5
+	return [4]Point{at(top, -10), at(top, width), at(bottom, width), at(bottom, -10)}
+}

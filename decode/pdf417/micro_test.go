@@ -1,0 +1,81 @@
+package pdf417
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/serialgate/serialgate/internal/testenv"
+)
+
+// TestMicroRoundTrip draws MicroPDF417 symbols zint encodes, of each
+// number of columns, turned, blurred and noisy, and reads them back
+// exactly, as MicroPDF417 and nothing else.
+func TestMicroRoundTrip(t *testing.T) {
+	zint := testenv.Tool(t, "zint", "zint")
+	inputs := []struct {
+		data string
+		cols int
+	}{
+		{"AC2000000001", 1},
+		{"MicroPDF417", 2},
+		{"SN: AC-2000-000001 lot 42", 3},
+		{"0123456789012345678901234567890123456789", 4},
+		{"serial AC2000000001, model GBX-CAM-2W, made in 2026", 4},
+	}
+	drawings := []drawing{
+		{module: 3, rowH: 3, quiet: 2},
+		{module: 2, rowH: 3, quiet: 2, angle: 90},
+		{module: 2.5, rowH: 3, quiet: 2, angle: 180},
+		{module: 2, rowH: 3, quiet: 2, angle: 270},
+		// Turned a few degrees more, a symbol of rows three modules
+		// high has few scan lines that stay in a row across a RAP and two
+		// codewords, and is not found yet.
+		{module: 3, rowH: 3, quiet: 2, angle: 2},
+		{module: 3, rowH: 6, quiet: 2, angle: -4},
+		{module: 3, rowH: 3, quiet: 3, blur: 1, noise: 10, seed: 5},
+	}
+	for _, in := range inputs {
+		rows, cols, err := zintSymbol(zint, microSymbol, in.cols, 0, in.data)
+		if err != nil {
+			t.Fatalf("%s: zint: %v", in.data, err)
+		}
+		for _, d := range drawings {
+			name := fmt.Sprintf("%q %dx%d/%+v", in.data, cols, len(rows), d)
+			img := render(rows, d)
+			got, err := (&Reader{Micro: true}).Decode(img)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if len(got) != 1 {
+				t.Errorf("%s: %d symbols", name, len(got))
+				continue
+			}
+			g := got[0]
+			if !g.Micro || !bytes.Equal(g.Bytes(), []byte(in.data)) || g.Cols != cols || g.Rows != len(rows) {
+				t.Errorf("%s: read %q, micro %v, %d×%d", name, g.Bytes(), g.Micro, g.Cols, g.Rows)
+			}
+			c := center(g.Corners)
+			if dx, dy := c.X-float64(img.Rect.Dx())/2, c.Y-float64(img.Rect.Dy())/2; math.Hypot(dx, dy) > 2*d.module {
+				t.Errorf("%s: corners %v centred at %v, want the image's centre", name, g.Corners, c)
+			}
+		}
+	}
+}
+
+// TestMicroZeroReader: the zero Reader leaves MicroPDF417 out.
+func TestMicroZeroReader(t *testing.T) {
+	zint := testenv.Tool(t, "zint", "zint")
+	rows, _, err := zintSymbol(zint, microSymbol, 2, 0, "MicroPDF417")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := render(rows, drawing{module: 3, rowH: 3, quiet: 2})
+	if got, _ := Decode(img); len(got) != 0 {
+		t.Errorf("Decode read %d symbols in a MicroPDF417 symbol", len(got))
+	}
+	if got, _ := (&Reader{Micro: true}).Decode(img); len(got) != 1 {
+		t.Errorf("a Reader with Micro read %d symbols", len(got))
+	}
+}
