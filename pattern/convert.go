@@ -510,6 +510,10 @@ func writeNet(b *strings.Builder, n *node) {
 		writeNet(b, n.subs[0])
 		b.WriteString(")")
 	case opLook:
+		if n.behind && !n.adjusted {
+			writeNet(b, javaBehind(n))
+			return
+		}
 		switch {
 		case n.behind && n.neg:
 			b.WriteString("(?<!")

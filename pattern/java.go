@@ -347,7 +347,10 @@ func (p *javaParser) group() *node {
 				if !info.maxValid {
 					p.fail("look-behind group does not have an obvious maximum length")
 				}
-				n = javaBehind(body, c2 == '!', info)
+				// Java looks for a supplementary character from here to
+				// the end of the pattern, not only in the look-behind.
+				supp := strings.IndexFunc(p.src[afterQ:], func(r rune) bool { return r > 0xffff }) >= 0
+				n = &node{op: opLook, behind: true, neg: c2 == '!', subs: []*node{body}, bmin: info.min, bmax: info.max, supp: supp}
 				break
 			}
 			name := p.groupName('>')
@@ -390,8 +393,10 @@ func (p *javaParser) group() *node {
 // negative start, so the look-behind is unbounded, but only from position
 // k = max-MinInt32 on; one that is otherwise below the shortest tries no
 // start at all. Positions count UTF-16 units in Java and code points here.
-func javaBehind(body *node, neg bool, info treeInfo) *node {
-	look := &node{op: opLook, behind: true, neg: neg, subs: []*node{body}}
+func javaBehind(n *node) *node {
+	body, neg := n.subs[0], n.neg
+	info := treeInfo{min: n.bmin, max: n.bmax}
+	look := &node{op: opLook, behind: true, neg: neg, subs: []*node{body}, adjusted: true}
 	k := int64(info.max) + javaMaxReps + 1
 	switch {
 	case info.max >= info.min:
@@ -403,7 +408,7 @@ func javaBehind(body *node, neg bool, info treeInfo) *node {
 	case k == 0:
 		return look
 	}
-	guard := &node{op: opLook, behind: true, neg: neg, subs: []*node{
+	guard := &node{op: opLook, behind: true, neg: neg, adjusted: true, subs: []*node{
 		{op: opRepeat, min: int(k), max: int(k), subs: []*node{{op: opChar, set: span(0, maxRune)}}},
 	}}
 	if neg {
@@ -668,9 +673,9 @@ func (p *javaParser) backref(idx int) *node {
 	n := &node{op: opBackref, index: idx}
 	if p.has(jCaseInsens) {
 		if p.has(jUnicodeCase) {
-			n.fold = unicodeBackrefFold
+			n.fold, n.ci = unicodeBackrefFold, foldUnicode
 		} else {
-			n.fold = asciiFoldChar
+			n.fold, n.ci = asciiFoldChar, foldASCII
 		}
 	}
 	p.refs = append(p.refs, n)
