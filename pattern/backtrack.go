@@ -1,7 +1,6 @@
 package pattern
 
 import (
-	"encoding/binary"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -253,8 +252,9 @@ type btMachine struct {
 	steps    int
 	deadline time.Time
 	timedOut bool
-	memo     map[string][]int // failed states → the captures they left
-	key      []byte
+	memo     *btMemo
+	key      []int
+	ends     []int // where the repetitions of the running greedy repeats ended
 }
 
 // match reports whether the whole of s matches, and whether the match
@@ -267,7 +267,7 @@ func (p *btProg) match(s string, timeout time.Duration) (ok, timedOut bool) {
 	m.in = appendUTF16(m.in[:0], s)
 	m.caps = resetInts(m.caps, 2*(p.groups+1))
 	m.locals = resetInts(m.locals, p.locals)
-	m.steps, m.timedOut, m.memo, m.behindTo = 0, false, nil, 0
+	m.steps, m.timedOut, m.memo, m.behindTo, m.ends = 0, false, nil, 0, m.ends[:0]
 	m.deadline = time.Now().Add(timeout)
 	ok = m.match(p.start, 0)
 	timedOut = m.timedOut
@@ -374,44 +374,90 @@ func (m *btMachine) match(n *btNode, i int) bool {
 		return m.step(n, i)
 	}
 	if m.memo == nil && m.steps > memoAfter {
-		m.memo = map[string][]int{}
+		m.memo = &btMemo{index: make(map[uint64]int32, 1024)}
 	}
 	if m.memo == nil {
 		return m.step(n, i)
 	}
-	m.stateKey(n, i)
-	if left, ok := m.memo[string(m.key)]; ok {
-		m.setRefs(left)
-		return false
+	h := m.stateKey(n, i)
+	e, seen := m.memo.index[h]
+	if seen {
+		if left, ok := m.memo.failed(e, m.key); ok {
+			m.setRefs(left)
+			return false
+		}
 	}
 	if m.step(n, i) {
 		return true
 	}
-	if !m.timedOut {
-		m.stateKey(n, i)
-		m.memo[string(m.key)] = m.refCaps()
+	if !seen && !m.timedOut {
+		// The match may have changed the captures a key holds.
+		h = m.stateKey(n, i)
+		if _, taken := m.memo.index[h]; !taken {
+			m.memo.add(h, m.key, m.refCaps())
+		}
 	}
 	return false
 }
 
-// stateKey writes what a match from n at i depends on: the position, the
-// look-behind's end, the groups' starts and loop counts, and the captures
-// a backreference reads.
-func (m *btMachine) stateKey(n *btNode, i int) {
-	k := binary.AppendUvarint(m.key[:0], uint64(n.id))
-	k = binary.AppendVarint(k, int64(i))
-	k = binary.AppendVarint(k, int64(m.behindTo))
+// btMemo holds the failed states of one match: their keys and the
+// captures of referenced groups each left behind, in one arena.
+type btMemo struct {
+	index   map[uint64]int32 // hash of a key → its entry; a colliding key is not remembered
+	arena   []int
+	entries []btEntry
+}
+
+type btEntry struct{ at, n, caps int32 }
+
+func (t *btMemo) failed(e int32, key []int) ([]int, bool) {
+	en := t.entries[e]
+	if int(en.n) != len(key) {
+		return nil, false
+	}
+	for j, v := range t.arena[en.at : en.at+en.n] {
+		if key[j] != v {
+			return nil, false
+		}
+	}
+	return t.arena[en.at+en.n : en.at+en.n+en.caps], true
+}
+
+func (t *btMemo) add(h uint64, key, caps []int) {
+	at := int32(len(t.arena))
+	t.arena = append(append(t.arena, key...), caps...)
+	t.index[h] = int32(len(t.entries))
+	t.entries = append(t.entries, btEntry{at, int32(len(key)), int32(len(caps))})
+}
+
+// stateKey sets m.key to what a match from n at i depends on, and returns
+// its hash: the position, the look-behind's end, the groups' starts and
+// loop counts, and the captures a backreference reads. An unbounded loop's
+// count past its minimum no longer matters, and after a repetition a loop
+// compares its group's start only with i.
+func (m *btMachine) stateKey(n *btNode, i int) uint64 {
+	k := append(m.key[:0], n.id, i, m.behindTo)
 	for l, v := range m.locals {
 		if c := m.p.countAt[l]; c >= 0 && v > c {
-			v = c // an unbounded loop past its minimum: the count no longer matters
+			v = c
 		}
-		k = binary.AppendVarint(k, int64(v))
+		if n.kind == btLoop && l == n.local {
+			v = -2
+			if i > m.locals[l] {
+				v = -3
+			}
+		}
+		k = append(k, v)
 	}
 	for _, g := range m.p.refs {
-		k = binary.AppendVarint(k, int64(m.caps[2*g]))
-		k = binary.AppendVarint(k, int64(m.caps[2*g+1]))
+		k = append(k, m.caps[2*g], m.caps[2*g+1])
 	}
 	m.key = k
+	h := uint64(14695981039346656037)
+	for _, v := range k {
+		h = (h ^ uint64(v)) * 1099511628211
+	}
+	return h ^ h>>29
 }
 
 func (m *btMachine) refCaps() []int {
@@ -545,20 +591,23 @@ func (m *btMachine) curly(n *btNode, i int) bool {
 		}
 		return m.match(n.next, i)
 	}
-	ends := []int{i}
+	// The ends of the repetitions go on a stack the machine shares, which
+	// the repetitions inside what follows leave as they found it.
+	base := len(m.ends)
+	m.ends = append(m.ends, i)
 	for ; below(j, n.max); j++ {
 		if !m.match(n.body, i) || m.last == i {
 			break
 		}
 		i = m.last
-		ends = append(ends, i)
+		m.ends = append(m.ends, i)
 	}
-	for k := len(ends) - 1; k >= 0; k-- {
-		if m.match(n.next, ends[k]) {
-			return true
-		}
+	ok := false
+	for k := len(m.ends) - 1; k >= base && !ok; k-- {
+		ok = m.match(n.next, m.ends[k])
 	}
-	return false
+	m.ends = m.ends[:base]
+	return ok
 }
 
 // groupCurly repeats a group with one way to match, one whole match at a
@@ -596,28 +645,30 @@ func (m *btMachine) groupCurly(n *btNode, i int) bool {
 			j++
 		}
 	}
-	s1, e1, i1 := m.caps[g], m.caps[g+1], i
-	type rep struct{ start, end int }
-	var reps []rep
+	s1, e1 := m.caps[g], m.caps[g+1]
+	base := len(m.ends)
+	m.ends = append(m.ends, i)
 	for ; below(j, n.max); j++ {
 		if !m.match(n.body, i) || m.last == i {
 			break
 		}
-		reps = append(reps, rep{i, m.last})
 		i = m.last
+		m.ends = append(m.ends, i)
 	}
-	for k := len(reps) - 1; k >= 0; k-- {
-		setCap(reps[k].start, reps[k].end)
-		if m.match(n.next, reps[k].end) {
-			return true
-		}
+	ok := false
+	for k := len(m.ends) - 1; k > base && !ok; k-- {
+		setCap(m.ends[k-1], m.ends[k])
+		ok = m.match(n.next, m.ends[k])
 	}
-	setCap(s1, e1)
-	if m.match(n.next, i1) {
-		return true
+	if !ok {
+		setCap(s1, e1)
+		ok = m.match(n.next, m.ends[base])
 	}
-	setCap(s0, e0)
-	return false
+	m.ends = m.ends[:base]
+	if !ok {
+		setCap(s0, e0)
+	}
+	return ok
 }
 
 // loopInit enters a repeated group with several ways to match; loopNext
