@@ -86,7 +86,10 @@ type btProg struct {
 	marks   charset
 	ctl     charset
 	ext     charset
-	pool    sync.Pool
+	// memoAfter is the number of steps a match takes before it starts to
+	// remember failed states.
+	memoAfter int
+	pool      sync.Pool
 }
 
 // memoAfter is the number of steps a match takes before it starts to
@@ -99,7 +102,7 @@ type btCompiler struct {
 }
 
 func compileBacktrack(root *node, groups int) *btProg {
-	p := &btProg{groups: groups}
+	p := &btProg{groups: groups, memoAfter: memoAfter}
 	c := &btCompiler{prog: p}
 	c.accept = c.newNode(btAccept)
 	p.start = c.comp(root, c.newNode(btEnd))
@@ -373,7 +376,7 @@ func (m *btMachine) match(n *btNode, i int) bool {
 	if !choice(n.kind) {
 		return m.step(n, i)
 	}
-	if m.memo == nil && m.steps > memoAfter {
+	if m.memo == nil && m.steps > m.p.memoAfter {
 		m.memo = &btMemo{index: make(map[uint64]int32, 1024)}
 	}
 	if m.memo == nil {

@@ -302,7 +302,7 @@ func expandBackrefs(root *node, groups int) *node {
 		// Every backreference must come after the group: one before it
 		// refers to a group not yet matched, which each dialect treats
 		// its own way.
-		used, early, seenGroup := false, false, false
+		used, early, seenGroup, folded := false, false, false, false
 		root.walk(func(n *node) bool {
 			switch {
 			case n == group:
@@ -310,6 +310,7 @@ func expandBackrefs(root *node, groups int) *node {
 			case n.op == opBackref && n.index == g:
 				used = true
 				early = early || !seenGroup
+				folded = folded || n.ci != foldNone
 			}
 			return true
 		})
@@ -317,7 +318,10 @@ func expandBackrefs(root *node, groups int) *node {
 			continue
 		}
 		words, ok := finiteStrings(group.subs[0], maxExpansion)
-		if !ok {
+		if !ok || folded && hasSupplementary(words) {
+			// Java folds a backreference over as many code points as
+			// the group holds UTF-16 units, reading past the group's
+			// text: only the backtracking matcher does the same.
 			continue
 		}
 		var alts []*node
@@ -331,6 +335,17 @@ func expandBackrefs(root *node, groups int) *node {
 		}
 	}
 	return root
+}
+
+func hasSupplementary(words [][]rune) bool {
+	for _, w := range words {
+		for _, r := range w {
+			if r > 0xffff {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasCaptureOrRef(n *node) bool {
