@@ -55,6 +55,7 @@ type node struct {
 	// repetition without an upper bound, ques is ? or {0,1}, group says
 	// the atom was a group. opAtomic: grapheme marks \X.
 	star, ques, group, grapheme bool
+	lineEnd                     bool   // opAlt: \R, which a quantifier repeats atomically
 	index                       int    // opCapture, opBackref
 	name                        string // opCapture: the group's name, if any
 	behind                      bool   // opLook

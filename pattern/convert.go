@@ -119,6 +119,11 @@ func (cv *converter) conv(n *node, follow charset, tail bool) (*syntax.Regexp, e
 		if n.mode == possessive && !atomicIsPlain(n, follow) {
 			return nil, notRegular("possessive quantifier that changes what the pattern matches")
 		}
+		if n.group && !n.ques && hasLineEnd(body) {
+			// Java repeats a group with one way to match one whole match
+			// at a time, and \R in it takes CR LF whenever it can.
+			return nil, notRegular("repeated group holding \\R")
+		}
 		sub, err := cv.conv(body, f, t)
 		if err != nil {
 			return nil, err
@@ -337,6 +342,15 @@ func expandBackrefs(root *node, groups int) *node {
 	return root
 }
 
+func hasLineEnd(n *node) bool {
+	found := false
+	n.walk(func(m *node) bool {
+		found = found || m.lineEnd
+		return !found
+	})
+	return found
+}
+
 func hasSupplementary(words [][]rune) bool {
 	for _, w := range words {
 		for _, r := range w {
@@ -496,15 +510,23 @@ func writeNet(b *strings.Builder, n *node) {
 			writeNet(b, s)
 		}
 	case opRepeat:
-		if n.mode == possessive {
-			// Java matches each repetition of a possessive quantifier once,
-			// the first way it can: (?>X){n}, not (?>X{n}).
+		// Java matches each repetition of a possessive quantifier once,
+		// the first way it can: (?>X){n}, not (?>X{n}); and so each
+		// repetition of a group holding \R.
+		firstWay := n.group && !n.ques && hasLineEnd(n.subs[0])
+		switch {
+		case n.mode == possessive:
 			b.WriteString("(?>(?>")
-		} else {
+		case firstWay:
+			b.WriteString("(?:(?>")
+		default:
 			b.WriteString("(?:")
 		}
 		writeNet(b, n.subs[0])
 		b.WriteString(")")
+		if firstWay && n.mode != possessive {
+			b.WriteString(")")
+		}
 		if n.max < 0 {
 			fmt.Fprintf(b, "{%d,}", n.min)
 		} else {

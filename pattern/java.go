@@ -214,6 +214,9 @@ func (p *javaParser) quantifier(atom *node, group bool) *node {
 	default:
 		return atom
 	}
+	if atom.lineEnd && !group {
+		atom = &node{op: opAtomic, subs: []*node{atom}}
+	}
 	n := &node{op: opRepeat, subs: []*node{atom}, min: min, max: max}
 	switch p.peekRaw() {
 	case '?':
@@ -450,6 +453,12 @@ func study(items []*node, info *treeInfo) {
 			study(append([]*node{n.subs[0]}, rest...), info)
 			return
 		case opAlt:
+			if n.lineEnd {
+				// \R is one node to Java: one or two units, one way.
+				info.min++
+				info.max += 2
+				continue
+			}
 			studyBranch(n.subs, rest, info)
 			return
 		case opAtomic:
@@ -635,9 +644,12 @@ func (p *javaParser) escape() *node {
 		}
 		return &node{op: opAssert, assert: k, set: word}
 	case 'R':
+		// CR LF, else one line terminator: Java backs off CR LF to CR
+		// when what follows needs it, but a quantifier repeats the first
+		// way only.
 		crlf := &node{op: opConcat, subs: []*node{{op: opChar, set: single('\r')}, {op: opChar, set: single('\n')}}}
-		one := &node{op: opChar, set: normalize(charset{'\n', '\r', 0x85, 0x85, 0x2028, 0x2029})}
-		return &node{op: opAtomic, subs: []*node{{op: opAlt, subs: []*node{crlf, one}}}}
+		one := &node{op: opChar, set: normalize(charset{'\n', '\v', '\f', '\r', 0x85, 0x85, 0x2028, 0x2029})}
+		return &node{op: opAlt, subs: []*node{crlf, one}, lineEnd: true}
 	case 'X':
 		return grapheme()
 	}
@@ -797,10 +809,6 @@ func (p *javaParser) escapeClass() (charset, bool) {
 			r, w := utf8.DecodeRuneInString(p.src[p.pos:])
 			name = string(r)
 			p.pos += w
-		}
-		if strings.HasPrefix(name, "^") {
-			neg = !neg
-			name = name[1:]
 		}
 		var err error
 		set, err = javaProperty(name, uc, p.has(jCaseInsens))

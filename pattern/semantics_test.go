@@ -75,7 +75,13 @@ var javaTable = []struct {
 	{`(?x) a b # comment` + "\n" + ` c`, []string{"abc"}, []string{"a b c"}},
 	{`(?x)[a b]+`, []string{"ab"}, []string{" "}},
 	{`\R`, []string{"\r\n", "\n", "\r", "\u2028"}, []string{"\n\r"}},
-	{`\R\n`, []string{"\n\n"}, []string{"\r\n"}},
+	{`\R\n`, []string{"\n\n", "\r\n"}, []string{"\r\n\r"}},
+	{`\R{1}\n`, []string{"\n\n", "\r\n\n"}, []string{"\r\n"}},
+	{`\R`, []string{"\v", "\f", "\u0085"}, []string{" "}},
+	// A repeated group with \R repeats its first way, CR LF; an optional
+	// one backs off to CR.
+	{`(?:\R){1}\n|(\R){1}\nx|(?:\R)+\ny`, []string{"\n\n", "\n\nx", "\r\n\ny"}, []string{"\r\n", "\r\nx", "\r\ny"}},
+	{`(?:\R)?\n`, []string{"\r\n", "\n"}, nil},
 	{`^(?!000)\d{3}$`, []string{"001"}, []string{"000"}},
 	{`(?=.*\d)(?=.*[a-z])\w{4}`, []string{"ab1c"}, []string{"abcd", "1234"}},
 	{`(?=\w{3}$)...`, []string{"abc"}, []string{"ab\n"}},
@@ -167,6 +173,7 @@ func TestJavaSyntaxErrors(t *testing.T) {
 		`a{`, `{x}`, `a{,3}`, `a{3,1}`, `*a`, `a**`, `(`, `)`, `[a`, `[b-a]`,
 		`(?<n>a)(?<n>b)`, `\k<x>`, `(?<=(ab)+)b`, `\p{Foo}`, `\p{InFoo}`, `\Q\E+`, `\y`,
 		`(?q)`, `\x4`, `\u12`, `[\b]`, `\08`,
+		`\p{^L}`, `\P{^L}`, `\p{^Punct}`, `\p{^IsLatin}`, // Java has no \p{^...}
 	} {
 		_, err := Compile(p, Java, Options{})
 		var se *SyntaxError
