@@ -82,10 +82,13 @@ type btProg struct {
 	nodes   int
 	refs    []int // groups some backreference reads: their captures matter to what follows
 	countAt []int // per local: the minimum of an unbounded loop whose count it keeps, or -1
-	letDig  charset
-	marks   charset
-	ctl     charset
-	ext     charset
+	// relative says a local keeps the start of a group no backreference
+	// reads: only whether the match has moved past it matters.
+	relative []bool
+	letDig   charset
+	marks    charset
+	ctl      charset
+	ext      charset
 	// memoAfter is the number of steps a match takes before it starts to
 	// remember failed states.
 	memoAfter int
@@ -99,21 +102,21 @@ const memoAfter = 2048
 type btCompiler struct {
 	prog   *btProg
 	accept *btNode
+	refs   map[int]bool
 }
 
 func compileBacktrack(root *node, groups int) *btProg {
 	p := &btProg{groups: groups, memoAfter: memoAfter}
-	c := &btCompiler{prog: p}
-	c.accept = c.newNode(btAccept)
-	p.start = c.comp(root, c.newNode(btEnd))
-	refs := map[int]bool{}
+	c := &btCompiler{prog: p, refs: map[int]bool{}}
 	root.walk(func(n *node) bool {
-		if n.op == opBackref && n.index > 0 && !refs[n.index] {
-			refs[n.index] = true
+		if n.op == opBackref && n.index > 0 && !c.refs[n.index] {
+			c.refs[n.index] = true
 			p.refs = append(p.refs, n.index)
 		}
 		return true
 	})
+	c.accept = c.newNode(btAccept)
+	p.start = c.comp(root, c.newNode(btEnd))
 	p.letDig, p.marks = letterOrDigit(), nonSpacingMark()
 	p.ctl, p.ext = graphemeSets()
 	return p
@@ -124,8 +127,19 @@ func (c *btCompiler) newNode(k btKind) *btNode {
 	return &btNode{kind: k, id: c.prog.nodes}
 }
 
-func (c *btCompiler) newLocal(countMin int) int {
+// newCount is a local for a loop's count; newStart one for where a group
+// started.
+func (c *btCompiler) newCount(countMin int) int {
+	return c.newLocal(countMin, false)
+}
+
+func (c *btCompiler) newStart(group int) int {
+	return c.newLocal(-1, !c.refs[group])
+}
+
+func (c *btCompiler) newLocal(countMin int, relative bool) int {
 	c.prog.countAt = append(c.prog.countAt, countMin)
+	c.prog.relative = append(c.prog.relative, relative)
 	c.prog.locals++
 	return c.prog.locals - 1
 }
@@ -153,7 +167,7 @@ func (c *btCompiler) comp(n *node, next *btNode) *btNode {
 		return b
 	case opCapture:
 		head, tail := c.newNode(btGroupHead), c.newNode(btGroupTail)
-		head.local = c.newLocal(-1)
+		head.local = c.newStart(n.index)
 		tail.local, tail.group, tail.next = head.local, n.index, next
 		head.next = c.comp(n.subs[0], tail)
 		return head
@@ -233,9 +247,9 @@ func (c *btCompiler) repeat(n *node, next *btNode) *btNode {
 	}
 	loop := c.newNode(btLoop)
 	loop.mode, loop.min, loop.max, loop.next = n.mode, n.min, n.max, next
-	loop.count = c.newLocal(countMin)
+	loop.count = c.newCount(countMin)
 	head, tail := c.newNode(btGroupHead), c.newNode(btGroupTail)
-	head.local = c.newLocal(-1)
+	head.local = c.newStart(group)
 	tail.local, tail.group, tail.next = head.local, group, loop
 	head.next = c.comp(body, tail)
 	loop.local, loop.body = head.local, head
@@ -436,15 +450,18 @@ func (t *btMemo) add(h uint64, key, caps []int) {
 // stateKey sets m.key to what a match from n at i depends on, and returns
 // its hash: the position, the look-behind's end, the groups' starts and
 // loop counts, and the captures a backreference reads. An unbounded loop's
-// count past its minimum no longer matters, and after a repetition a loop
-// compares its group's start only with i.
+// count past its minimum no longer matters. A group's start serves a loop
+// to see whether a repetition moved, and its capture: where no
+// backreference reads the capture, or at the loop itself, only whether i
+// is past the start matters, since the match moves only forward until the
+// loop looks.
 func (m *btMachine) stateKey(n *btNode, i int) uint64 {
 	k := append(m.key[:0], n.id, i, m.behindTo)
 	for l, v := range m.locals {
 		if c := m.p.countAt[l]; c >= 0 && v > c {
 			v = c
 		}
-		if n.kind == btLoop && l == n.local {
+		if m.p.relative[l] || n.kind == btLoop && l == n.local {
 			v = -2
 			if i > m.locals[l] {
 				v = -3
