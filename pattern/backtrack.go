@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -118,7 +119,6 @@ func compileBacktrack(root *node, groups int) *btProg {
 	c.accept = c.newNode(btAccept)
 	p.start = c.comp(root, c.newNode(btEnd))
 	p.letDig, p.marks = letterOrDigit(), nonSpacingMark()
-	p.ctl, p.ext = graphemeSets()
 	return p
 }
 
@@ -897,36 +897,104 @@ func (m *btMachine) wordChar(word charset, c rune, i int) bool {
 }
 
 // graphemeEnd is where the grapheme cluster starting at unit i ends, as
-// \X measures it here: CR LF, a character that stands alone, or one with
-// the characters that extend it.
+// the JDK's \X measures it: between two characters it breaks as its table
+// of break types says, except within an emoji ZWJ sequence and a pair of
+// regional indicators. Once the cluster began with a pictograph, a ZWJ
+// joins the next pictograph whatever came between.
 func (m *btMachine) graphemeEnd(i int) int {
-	if m.in[i] == '\r' && i+1 < len(m.in) && m.in[i+1] == '\n' {
-		return i + 2
+	return graphemeEnd(m.in, i, len(m.in))
+}
+
+func graphemeEnd(in []uint16, i, limit int) int {
+	c, w := cpAt(in, i)
+	t0 := graphemeType(c)
+	pict, ri := t0 == gPict, 0
+	if t0 == gRI {
+		ri = 1
 	}
-	c, w := m.at(i)
-	i += w
-	if m.p.ctl.contains(c) {
-		return i
-	}
-	for i < len(m.in) {
-		c, w := m.at(i)
-		if !m.p.ext.contains(c) {
-			break
+	start := i
+	for i += w; i < limit; i += w {
+		c, w = cpAt(in, i)
+		t1 := graphemeType(c)
+		switch {
+		case pict && t0 == gZWJ && t1 == gPict:
+		case ri%2 == 1 && t0 == gRI && t1 == gRI:
+		case jGraphemeBreak[t0][t1]:
+			if i > start {
+				return i
+			}
 		}
-		i += w
+		if t1 == gRI {
+			ri++
+		}
+		t0 = t1
 	}
 	return i
 }
 
-// graphemeBoundary is \b{g} under the same rules as graphemeEnd.
+// graphemeBoundary is \b{g}: Java measures the cluster from the character
+// before i to the one after it.
 func (m *btMachine) graphemeBoundary(i int) bool {
 	if i == 0 || i == len(m.in) {
 		return true
 	}
-	prev := m.before(i)
-	c, _ := m.at(i)
-	if prev == '\r' && c == '\n' {
+	if isHigh(m.in[i-1]) && isLow(m.in[i]) {
 		return false
 	}
-	return m.p.ctl.contains(prev) || m.p.ctl.contains(c) || !m.p.ext.contains(c)
+	start := i - 1
+	if isLow(m.in[i-1]) && i >= 2 && isHigh(m.in[i-2]) {
+		start--
+	}
+	_, w := m.at(i)
+	return graphemeEnd(m.in, start, i+w) == i
+}
+
+func cpAt(in []uint16, i int) (rune, int) {
+	u := in[i]
+	if isHigh(u) && i+1 < len(in) && isLow(in[i+1]) {
+		return (rune(u)-0xd800)<<10 + rune(in[i+1]) - 0xdc00 + 0x10000, 2
+	}
+	return rune(u), 1
+}
+
+// The grapheme cluster break types the JDK's tables use, in their order.
+const (
+	gZWJ  = 5
+	gRI   = 6
+	gPict = 14
+)
+
+type typeRange struct {
+	lo, hi rune
+	t      uint8
+}
+
+// graphemeTypes lists jGraphemeType's ranges in order of code point.
+var graphemeTypes = sync.OnceValue(func() []typeRange {
+	var out []typeRange
+	for t, set := range jGraphemeType {
+		cs := jSets[set]
+		for k := 0; k < len(cs); k += 2 {
+			out = append(out, typeRange{cs[k], cs[k+1], uint8(t)})
+		}
+	}
+	slices.SortFunc(out, func(a, b typeRange) int { return int(a.lo - b.lo) })
+	return out
+})
+
+func graphemeType(c rune) uint8 {
+	rs := graphemeTypes()
+	k, _ := slices.BinarySearchFunc(rs, c, func(r typeRange, c rune) int {
+		switch {
+		case r.hi < c:
+			return -1
+		case r.lo > c:
+			return 1
+		}
+		return 0
+	})
+	if k < len(rs) && rs[k].lo <= c && c <= rs[k].hi {
+		return rs[k].t
+	}
+	return 0
 }

@@ -56,6 +56,11 @@ var backtrackTable = []struct {
 	// Each \b and \B uses the word characters of the flags it was written
 	// under.
 	{"word-flags", `(?U)ϑ\B\u216b|a\b-`, []string{"ϑⅫ", "a-"}, nil},
+	// \X is the JDK's extended grapheme cluster: emoji ZWJ sequences
+	// (even across a spacing mark), regional indicator pairs, Hangul
+	// syllables in jamo, prepended marks.
+	{"grapheme", `(?s)\X`, []string{"😀\u200d😀\u200d😀\u200d😀", "🇺🇸", "\u1100\u1161\u11a8", "\u0600a", "e\u0301\u0301", "\u00a9\u0e33", "😀\u0903\u200d😀"}, []string{"🇺🇸🇦", "a\u200d😀"}},
+	{"grapheme", `\X\X`, []string{"🇺🇸🇦", "a\u200d😀", "ab"}, []string{"\u1100\u1161\u11a8"}},
 	// A nested repetition Java takes long over still gets its verdict.
 	{"no-timeout", `^(?:(\d+)+Y|\d+X)\1?$`, []string{"12345678901234567890X", "1234567X"}, []string{"12345678901234567890Z"}},
 }

@@ -191,6 +191,10 @@ var probes = []struct {
 	{`(?<=a{1,})b|(?<=(?:a)*)c|(?<=(a)*?)d`, []string{"ab", "c", "d"}},
 	{`\Qab\E+|\Q1\E{2}`, []string{"abb", "11", "abab"}},
 	{`(?x) a [ b ] \# c`, []string{"ab#c", "a b # c"}},
+	{`\X|\X\X`, []string{"😀\u200d😀", "🇺🇸🇦", "\u1100\u1161\u11a8", "\u0600a", "😀\u0903\u200d😀"}},
+	{`\R\n|(\R){1}\nx|\R{1}\ny`, []string{"\r\n", "\r\nx", "\n\nx", "\r\ny"}},
+	{`(?i)(a\x{10400})\1.*|(?iu)(\x{10428})\2\x{10400}`, []string{"a𐐀a𐐀bc", "a𐐀A𐐀a", "𐐨𐐀𐐀"}},
+	{`(?:(a)?+x|\1b)|K(?:(-a)?+φ|\2ε)`, []string{"ab", "K-aε"}},
 }
 
 func countCompiled(res []Result) int {
