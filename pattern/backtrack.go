@@ -932,8 +932,9 @@ func graphemeEnd(in []uint16, i, limit int) int {
 	return i
 }
 
-// graphemeBoundary is \b{g}: Java measures the cluster from the character
-// before i to the one after it.
+// graphemeBoundary is \b{g} as the JDK answers it: at either end of the
+// text, and between two characters when the first cluster of the text,
+// measured up to the character after i, ends at or before i.
 func (m *btMachine) graphemeBoundary(i int) bool {
 	if i == 0 || i == len(m.in) {
 		return true
@@ -941,12 +942,8 @@ func (m *btMachine) graphemeBoundary(i int) bool {
 	if isHigh(m.in[i-1]) && isLow(m.in[i]) {
 		return false
 	}
-	start := i - 1
-	if isLow(m.in[i-1]) && i >= 2 && isHigh(m.in[i-2]) {
-		start--
-	}
 	_, w := m.at(i)
-	return graphemeEnd(m.in, start, i+w) == i
+	return graphemeEnd(m.in, 0, i+w) <= i
 }
 
 func cpAt(in []uint16, i int) (rune, int) {

@@ -61,6 +61,11 @@ var backtrackTable = []struct {
 	// syllables in jamo, prepended marks.
 	{"grapheme", `(?s)\X`, []string{"😀\u200d😀\u200d😀\u200d😀", "🇺🇸", "\u1100\u1161\u11a8", "\u0600a", "e\u0301\u0301", "\u00a9\u0e33", "😀\u0903\u200d😀"}, []string{"🇺🇸🇦", "a\u200d😀"}},
 	{"grapheme", `\X\X`, []string{"🇺🇸🇦", "a\u200d😀", "ab"}, []string{"\u1100\u1161\u11a8"}},
+	// \b{g} holds between two characters when the text's first cluster,
+	// measured up to the second of them, ends there: so it depends on
+	// what came first.
+	{"grapheme-boundary", `x\uAC00\b{g}\u093E|ab\u0301\b{g}\u0301|\x{1F1FA}\x{1F1F8}\b{g}\x{1F1E6}`, []string{"x가\u093e", "ab\u0301\u0301", "🇺🇸🇦"}, nil},
+	{"grapheme-boundary", `\uAC00\b{g}\u093E|a\u0301\b{g}\u0301|\x{1F1FA}\b{g}\x{1F1F8}`, nil, []string{"가\u093e", "a\u0301\u0301", "🇺🇸"}},
 	// A nested repetition Java takes long over still gets its verdict.
 	{"no-timeout", `^(?:(\d+)+Y|\d+X)\1?$`, []string{"12345678901234567890X", "1234567X"}, []string{"12345678901234567890Z"}},
 }
