@@ -176,7 +176,8 @@ func (p *javaParser) sequence() *node {
 			continue
 		}
 		lit := p.lit
-		if atom != p.litNode {
+		if atom != p.litNode || group {
+			// A group holding one literal is not part of a run.
 			lit = -1
 		}
 		// Java quantifies atomic groups and look-arounds as single nodes.

@@ -98,6 +98,9 @@ var javaTable = []struct {
 	{`(?:AC|BC)(?i:x)y`, []string{"ACXy"}, []string{"ACXY"}},
 	{`a(?i)b|c`, []string{"aB", "C"}, nil},
 	{`(a(?i)b)c`, []string{"aBc"}, []string{"aBC"}},
+	// A group holding one literal does not join the literals around it
+	// in a run that (?iu) folds its own way.
+	{`(?iu:(?-i:Σ)x)`, []string{"Σx", "ΣX"}, []string{"σx"}},
 }
 
 func TestJavaSemantics(t *testing.T) {
