@@ -93,7 +93,10 @@ type btProg struct {
 	// memoAfter is the number of steps a match takes before it starts to
 	// remember failed states.
 	memoAfter int
-	pool      sync.Pool
+	// memoProbation is how many failed states a match remembers before
+	// it judges whether remembering pays.
+	memoProbation int
+	pool          sync.Pool
 }
 
 // memoAfter is the number of steps a match takes before it starts to
@@ -107,7 +110,7 @@ type btCompiler struct {
 }
 
 func compileBacktrack(root *node, groups int) *btProg {
-	p := &btProg{groups: groups, memoAfter: memoAfter}
+	p := &btProg{groups: groups, memoAfter: memoAfter, memoProbation: memoProbation}
 	c := &btCompiler{prog: p, refs: map[int]bool{}}
 	root.walk(func(n *node) bool {
 		if n.op == opBackref && n.index > 0 && !c.refs[n.index] {
@@ -266,6 +269,7 @@ type btMachine struct {
 	locals   []int
 	last     int // where the last sub-match ended
 	behindTo int // where the innermost look-behind stands
+	behinds  int // how many look-behinds the match is inside
 	steps    int
 	deadline time.Time
 	timedOut bool
@@ -284,7 +288,7 @@ func (p *btProg) match(s string, timeout time.Duration) (ok, timedOut bool) {
 	m.in = appendUTF16(m.in[:0], s)
 	m.caps = resetInts(m.caps, 2*(p.groups+1))
 	m.locals = resetInts(m.locals, p.locals)
-	m.steps, m.timedOut, m.memo, m.behindTo, m.ends = 0, false, nil, 0, m.ends[:0]
+	m.steps, m.timedOut, m.memo, m.behindTo, m.behinds, m.ends = 0, false, nil, 0, 0, m.ends[:0]
 	m.deadline = time.Now().Add(timeout)
 	ok = m.match(p.start, 0)
 	timedOut = m.timedOut
@@ -387,19 +391,23 @@ func (m *btMachine) match(n *btNode, i int) bool {
 	if m.timedOut {
 		return false
 	}
-	if !choice(n.kind) {
+	if !choice(n.kind) || m.behinds > 0 {
+		// A look-behind's body runs from each start it may have, for
+		// each position: its states rarely repeat, and remembering them
+		// costs more than it saves.
 		return m.step(n, i)
 	}
 	if m.memo == nil && m.steps > m.p.memoAfter {
-		m.memo = &btMemo{index: make(map[uint64]int32, 1024)}
+		m.memo = &btMemo{index: make(map[uint64][]int, 1024), probation: m.p.memoProbation}
 	}
-	if m.memo == nil {
+	if m.memo == nil || m.memo.off {
 		return m.step(n, i)
 	}
 	h := m.stateKey(n, i)
 	e, seen := m.memo.index[h]
 	if seen {
 		if left, ok := m.memo.failed(e, m.key); ok {
+			m.memo.hits++
 			m.setRefs(left)
 			return false
 		}
@@ -407,7 +415,7 @@ func (m *btMachine) match(n *btNode, i int) bool {
 	if m.step(n, i) {
 		return true
 	}
-	if !seen && !m.timedOut {
+	if !seen && !m.timedOut && !m.memo.off {
 		// The match may have changed the captures a key holds.
 		h = m.stateKey(n, i)
 		if _, taken := m.memo.index[h]; !taken {
@@ -417,35 +425,45 @@ func (m *btMachine) match(n *btNode, i int) bool {
 	return false
 }
 
-// btMemo holds the failed states of one match: their keys and the
-// captures of referenced groups each left behind, in one arena.
+// btMemo holds the failed states of one match: each key with the captures
+// of referenced groups it left behind, in chunks that are never copied.
 type btMemo struct {
-	index   map[uint64]int32 // hash of a key → its entry; a colliding key is not remembered
-	arena   []int
-	entries []btEntry
+	index map[uint64][]int // hash of a key → its record; a colliding key is not remembered
+	chunk []int            // where new records go; full chunks stay with the records in them
+	// hits counts the failures found again; off stops remembering when
+	// they are too few to pay for it: a match that fails the same way
+	// many times finds most of its states again.
+	hits      int
+	off       bool
+	probation int // memoProbation, or less in tests
 }
 
-type btEntry struct{ at, n, caps int32 }
-
-func (t *btMemo) failed(e int32, key []int) ([]int, bool) {
-	en := t.entries[e]
-	if int(en.n) != len(key) {
+func (t *btMemo) failed(rec, key []int) ([]int, bool) {
+	if len(rec) < len(key) || !slices.Equal(rec[:len(key)], key) {
 		return nil, false
 	}
-	for j, v := range t.arena[en.at : en.at+en.n] {
-		if key[j] != v {
-			return nil, false
-		}
-	}
-	return t.arena[en.at+en.n : en.at+en.n+en.caps], true
+	return rec[len(key):], true
 }
 
 func (t *btMemo) add(h uint64, key, caps []int) {
-	at := int32(len(t.arena))
-	t.arena = append(append(t.arena, key...), caps...)
-	t.index[h] = int32(len(t.entries))
-	t.entries = append(t.entries, btEntry{at, int32(len(key)), int32(len(caps))})
+	n := len(key) + len(caps)
+	if cap(t.chunk)-len(t.chunk) < n {
+		t.chunk = make([]int, 0, max(1<<14, n))
+	}
+	start := len(t.chunk)
+	t.chunk = append(append(t.chunk, key...), caps...)
+	t.index[h] = t.chunk[start:len(t.chunk):len(t.chunk)]
+	if len(t.index) >= t.probation && t.hits*memoPayoff < len(t.index) {
+		t.off, t.index, t.chunk = true, nil, nil
+	}
 }
+
+// A match stops remembering failed states when, after memoProbation of
+// them, fewer than one in memoPayoff was found again.
+const (
+	memoProbation = 1 << 15
+	memoPayoff    = 16
+)
 
 // stateKey sets m.key to what a match from n at i depends on, and returns
 // its hash: the position, the look-behind's end, the groups' starts and
@@ -744,6 +762,7 @@ func (m *btMachine) loopNext(l *btNode, i int) bool {
 func (m *btMachine) behind(n *btNode, i int) bool {
 	save := m.behindTo
 	m.behindTo = i
+	m.behinds++
 	found := false
 	if n.supp {
 		from := max(i-m.countChars(i, -n.bmax), 0)
@@ -762,6 +781,7 @@ func (m *btMachine) behind(n *btNode, i int) bool {
 		}
 	}
 	m.behindTo = save
+	m.behinds--
 	return found != n.neg && m.match(n.next, i)
 }
 

@@ -151,12 +151,16 @@ func TestMemoKeepsVerdicts(t *testing.T) {
 			continue
 		}
 		for _, s := range tc.strs {
+			r.bt.memoAfter, r.bt.memoProbation = 1<<62, memoProbation
+			never, to1 := r.bt.match(s, time.Second)
 			r.bt.memoAfter = -1
-			always, to1 := r.bt.match(s, time.Second)
-			r.bt.memoAfter = 1 << 62
-			never, to2 := r.bt.match(s, time.Second)
-			if always != never || to1 || to2 {
-				t.Errorf("%q on %q: %v remembering failures, %v not (timed out %v, %v)", tc.pattern, s, always, never, to1, to2)
+			always, to2 := r.bt.match(s, time.Second)
+			// Giving up remembering after two states, as a match does
+			// when remembering does not pay, keeps the verdict too.
+			r.bt.memoProbation = 2
+			givenUp, to3 := r.bt.match(s, time.Second)
+			if always != never || givenUp != never || to1 || to2 || to3 {
+				t.Errorf("%q on %q: %v remembering failures, %v giving up, %v not (timed out %v, %v, %v)", tc.pattern, s, always, givenUp, never, to1, to2, to3)
 			}
 			checked++
 		}
