@@ -55,13 +55,32 @@ type node struct {
 	// repetition without an upper bound, ques is ? or {0,1}, group says
 	// the atom was a group. opAtomic: grapheme marks \X.
 	star, ques, group, grapheme bool
+	lineEnd                     bool   // opAlt: \R, which a quantifier repeats atomically
 	index                       int    // opCapture, opBackref
 	name                        string // opCapture: the group's name, if any
 	behind                      bool   // opLook
 	neg                         bool   // opLook
 	assert                      assertKind
 	fold                        func(rune) charset // opBackref under CASE_INSENSITIVE: the characters one character matches
+	// opBackref: how the backreference compares text, as Java's
+	// matcher does: exactly, with ASCII folding or with Unicode folding.
+	ci caseFold
+	// opLook behind: Java's shortest and longest length of the body, in
+	// its int32 arithmetic, and whether the pattern text from the
+	// look-behind on holds a supplementary character, which makes Java
+	// step back by code point instead of UTF-16 unit. javaBehind marks
+	// the look-behinds it has rewritten for regexp2 as adjusted.
+	bmin, bmax     int32
+	supp, adjusted bool
 }
+
+type caseFold uint8
+
+const (
+	foldNone caseFold = iota
+	foldASCII
+	foldUnicode
+)
 
 func (n *node) walk(f func(*node) bool) {
 	if !f(n) {

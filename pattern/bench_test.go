@@ -42,3 +42,21 @@ func BenchmarkMatch(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkNestedRepeat measures a rule the automaton cannot take, with a
+// nested repetition and a backreference, on 20 digits and an X: the
+// backtracking matcher's memory of failed states keeps it polynomial
+// (the JDK takes most of a second on it).
+func BenchmarkNestedRepeat(b *testing.B) {
+	r, err := Compile(`^(?:(\d+)+Y|\d+X)\1?$`, Java, Options{})
+	if err != nil || r.Engine != EngineBacktrack {
+		b.Fatal(err, r.Engine)
+	}
+	serial := strings.Repeat("7", 20) + "X"
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, timedOut := r.Match(serial); !ok || timedOut {
+			b.Fatal("no match")
+		}
+	}
+}

@@ -119,6 +119,11 @@ func (cv *converter) conv(n *node, follow charset, tail bool) (*syntax.Regexp, e
 		if n.mode == possessive && !atomicIsPlain(n, follow) {
 			return nil, notRegular("possessive quantifier that changes what the pattern matches")
 		}
+		if n.group && !n.ques && hasLineEnd(body) {
+			// Java repeats a group with one way to match one whole match
+			// at a time, and \R in it takes CR LF whenever it can.
+			return nil, notRegular("repeated group holding \\R")
+		}
 		sub, err := cv.conv(body, f, t)
 		if err != nil {
 			return nil, err
@@ -302,7 +307,7 @@ func expandBackrefs(root *node, groups int) *node {
 		// Every backreference must come after the group: one before it
 		// refers to a group not yet matched, which each dialect treats
 		// its own way.
-		used, early, seenGroup := false, false, false
+		used, early, seenGroup, folded := false, false, false, false
 		root.walk(func(n *node) bool {
 			switch {
 			case n == group:
@@ -310,6 +315,7 @@ func expandBackrefs(root *node, groups int) *node {
 			case n.op == opBackref && n.index == g:
 				used = true
 				early = early || !seenGroup
+				folded = folded || n.ci != foldNone
 			}
 			return true
 		})
@@ -317,7 +323,10 @@ func expandBackrefs(root *node, groups int) *node {
 			continue
 		}
 		words, ok := finiteStrings(group.subs[0], maxExpansion)
-		if !ok {
+		if !ok || folded && hasSupplementary(words) {
+			// Java folds a backreference over as many code points as
+			// the group holds UTF-16 units, reading past the group's
+			// text: only the backtracking matcher does the same.
 			continue
 		}
 		var alts []*node
@@ -331,6 +340,26 @@ func expandBackrefs(root *node, groups int) *node {
 		}
 	}
 	return root
+}
+
+func hasLineEnd(n *node) bool {
+	found := false
+	n.walk(func(m *node) bool {
+		found = found || m.lineEnd
+		return !found
+	})
+	return found
+}
+
+func hasSupplementary(words [][]rune) bool {
+	for _, w := range words {
+		for _, r := range w {
+			if r > 0xffff {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasCaptureOrRef(n *node) bool {
@@ -481,15 +510,23 @@ func writeNet(b *strings.Builder, n *node) {
 			writeNet(b, s)
 		}
 	case opRepeat:
-		if n.mode == possessive {
-			// Java matches each repetition of a possessive quantifier once,
-			// the first way it can: (?>X){n}, not (?>X{n}).
+		// Java matches each repetition of a possessive quantifier once,
+		// the first way it can: (?>X){n}, not (?>X{n}); and so each
+		// repetition of a group holding \R.
+		firstWay := n.group && !n.ques && hasLineEnd(n.subs[0])
+		switch {
+		case n.mode == possessive:
 			b.WriteString("(?>(?>")
-		} else {
+		case firstWay:
+			b.WriteString("(?:(?>")
+		default:
 			b.WriteString("(?:")
 		}
 		writeNet(b, n.subs[0])
 		b.WriteString(")")
+		if firstWay && n.mode != possessive {
+			b.WriteString(")")
+		}
 		if n.max < 0 {
 			fmt.Fprintf(b, "{%d,}", n.min)
 		} else {
@@ -510,6 +547,10 @@ func writeNet(b *strings.Builder, n *node) {
 		writeNet(b, n.subs[0])
 		b.WriteString(")")
 	case opLook:
+		if n.behind && !n.adjusted {
+			writeNet(b, javaBehind(n))
+			return
+		}
 		switch {
 		case n.behind && n.neg:
 			b.WriteString("(?<!")

@@ -157,7 +157,7 @@ func (p *netParser) group() *node {
 		case '<', '\'':
 			if c == '<' && (p.peek() == '=' || p.peek() == '!') {
 				neg := p.next() == '!'
-				n = &node{op: opLook, behind: true, neg: neg, subs: []*node{p.alternation()}}
+				n = &node{op: opLook, behind: true, neg: neg, adjusted: true, subs: []*node{p.alternation()}}
 				break
 			}
 			end := byte('>')

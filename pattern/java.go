@@ -176,7 +176,8 @@ func (p *javaParser) sequence() *node {
 			continue
 		}
 		lit := p.lit
-		if atom != p.litNode {
+		if atom != p.litNode || group {
+			// A group holding one literal is not part of a run.
 			lit = -1
 		}
 		// Java quantifies atomic groups and look-arounds as single nodes.
@@ -213,6 +214,9 @@ func (p *javaParser) quantifier(atom *node, group bool) *node {
 		min, max = p.bounds()
 	default:
 		return atom
+	}
+	if atom.lineEnd && !group {
+		atom = &node{op: opAtomic, subs: []*node{atom}}
 	}
 	n := &node{op: opRepeat, subs: []*node{atom}, min: min, max: max}
 	switch p.peekRaw() {
@@ -347,7 +351,10 @@ func (p *javaParser) group() *node {
 				if !info.maxValid {
 					p.fail("look-behind group does not have an obvious maximum length")
 				}
-				n = javaBehind(body, c2 == '!', info)
+				// Java looks for a supplementary character from here to
+				// the end of the pattern, not only in the look-behind.
+				supp := strings.IndexFunc(p.src[afterQ:], func(r rune) bool { return r > 0xffff }) >= 0
+				n = &node{op: opLook, behind: true, neg: c2 == '!', subs: []*node{body}, bmin: info.min, bmax: info.max, supp: supp}
 				break
 			}
 			name := p.groupName('>')
@@ -390,8 +397,10 @@ func (p *javaParser) group() *node {
 // negative start, so the look-behind is unbounded, but only from position
 // k = max-MinInt32 on; one that is otherwise below the shortest tries no
 // start at all. Positions count UTF-16 units in Java and code points here.
-func javaBehind(body *node, neg bool, info treeInfo) *node {
-	look := &node{op: opLook, behind: true, neg: neg, subs: []*node{body}}
+func javaBehind(n *node) *node {
+	body, neg := n.subs[0], n.neg
+	info := treeInfo{min: n.bmin, max: n.bmax}
+	look := &node{op: opLook, behind: true, neg: neg, subs: []*node{body}, adjusted: true}
 	k := int64(info.max) + javaMaxReps + 1
 	switch {
 	case info.max >= info.min:
@@ -403,7 +412,7 @@ func javaBehind(body *node, neg bool, info treeInfo) *node {
 	case k == 0:
 		return look
 	}
-	guard := &node{op: opLook, behind: true, neg: neg, subs: []*node{
+	guard := &node{op: opLook, behind: true, neg: neg, adjusted: true, subs: []*node{
 		{op: opRepeat, min: int(k), max: int(k), subs: []*node{{op: opChar, set: span(0, maxRune)}}},
 	}}
 	if neg {
@@ -445,6 +454,12 @@ func study(items []*node, info *treeInfo) {
 			study(append([]*node{n.subs[0]}, rest...), info)
 			return
 		case opAlt:
+			if n.lineEnd {
+				// \R is one node to Java: one or two units, one way.
+				info.min++
+				info.max += 2
+				continue
+			}
 			studyBranch(n.subs, rest, info)
 			return
 		case opAtomic:
@@ -630,9 +645,12 @@ func (p *javaParser) escape() *node {
 		}
 		return &node{op: opAssert, assert: k, set: word}
 	case 'R':
+		// CR LF, else one line terminator: Java backs off CR LF to CR
+		// when what follows needs it, but a quantifier repeats the first
+		// way only.
 		crlf := &node{op: opConcat, subs: []*node{{op: opChar, set: single('\r')}, {op: opChar, set: single('\n')}}}
-		one := &node{op: opChar, set: normalize(charset{'\n', '\r', 0x85, 0x85, 0x2028, 0x2029})}
-		return &node{op: opAtomic, subs: []*node{{op: opAlt, subs: []*node{crlf, one}}}}
+		one := &node{op: opChar, set: normalize(charset{'\n', '\v', '\f', '\r', 0x85, 0x85, 0x2028, 0x2029})}
+		return &node{op: opAlt, subs: []*node{crlf, one}, lineEnd: true}
 	case 'X':
 		return grapheme()
 	}
@@ -668,9 +686,9 @@ func (p *javaParser) backref(idx int) *node {
 	n := &node{op: opBackref, index: idx}
 	if p.has(jCaseInsens) {
 		if p.has(jUnicodeCase) {
-			n.fold = unicodeBackrefFold
+			n.fold, n.ci = unicodeBackrefFold, foldUnicode
 		} else {
-			n.fold = asciiFoldChar
+			n.fold, n.ci = asciiFoldChar, foldASCII
 		}
 	}
 	p.refs = append(p.refs, n)
@@ -792,10 +810,6 @@ func (p *javaParser) escapeClass() (charset, bool) {
 			r, w := utf8.DecodeRuneInString(p.src[p.pos:])
 			name = string(r)
 			p.pos += w
-		}
-		if strings.HasPrefix(name, "^") {
-			neg = !neg
-			name = name[1:]
 		}
 		var err error
 		set, err = javaProperty(name, uc, p.has(jCaseInsens))

@@ -50,6 +50,10 @@ const (
 	EngineDFA     Engine = "dfa"     // the automaton built here: linear time, no allocation
 	EngineRegexp  Engine = "regexp"  // Go's regexp (re2 patterns with line or word assertions)
 	EngineRegexp2 Engine = "regexp2" // backtracking, under a timeout
+	// EngineBacktrack is the backtracking matcher built here for Java
+	// rules that are not regular: Java's own semantics, failed states
+	// remembered, under a timeout.
+	EngineBacktrack Engine = "backtrack"
 )
 
 // DefaultTimeout bounds a backtracking match. regexp2 checks its clock only
@@ -64,11 +68,14 @@ type Pattern struct {
 	// Why says why a rule needs a backtracking engine.
 	Why string
 
-	dfa   *dfa
-	re    *regexp.Regexp
-	re2   *regexp2.Regexp
-	ast   *node // Java patterns that do not run on the automaton
-	netRE string
+	dfa     *dfa
+	re      *regexp.Regexp
+	re2     *regexp2.Regexp
+	bt      *btProg
+	timeout time.Duration
+	ast     *node // Java patterns that do not run on the automaton
+	groups  int   // the Java pattern's capturing groups, until its engine is chosen
+	netRE   string
 }
 
 // Options tune compilation. The zero value is ready to use.
@@ -115,14 +122,11 @@ func Compile(pattern string, dialect Dialect, opt Options) (*Pattern, error) {
 			if !errors.As(why, &nr) {
 				return nil, why
 			}
-			re, err := regexp2.Compile(r.netRE, regexp2.None)
-			if err != nil {
-				return nil, fmt.Errorf("translate pattern: %w", err)
-			}
-			re.MatchTimeout = opt.timeout()
-			r.re2, r.Engine, r.Why = re, EngineRegexp2, nr.why
+			r.backtrack(groups, opt)
+			r.Why = nr.why
 			return r, nil
 		}
+		r.groups = groups
 	case RE2:
 		var err error
 		if comps, err = re2Components(pattern); err != nil {
@@ -173,13 +177,13 @@ func (r *Pattern) fallback(cause error, opt Options) (*Pattern, error) {
 		r.re, r.Engine = re, EngineRegexp
 		return r, nil
 	}
-	re, err := regexp2.Compile(r.netRE, regexp2.None)
-	if err != nil {
-		return nil, fmt.Errorf("translate pattern: %w", err)
-	}
-	re.MatchTimeout = opt.timeout()
-	r.re2, r.Engine = re, EngineRegexp2
+	r.backtrack(r.groups, opt)
 	return r, nil
+}
+
+// backtrack sets a Java pattern to run on the backtracking matcher.
+func (r *Pattern) backtrack(groups int, opt Options) {
+	r.bt, r.timeout, r.Engine = compileBacktrack(r.ast, groups), opt.timeout(), EngineBacktrack
 }
 
 // wsEnd ends a .NET pattern that may be in x mode so that a trailing
@@ -201,6 +205,8 @@ func (r *Pattern) Match(serial string) (ok, timedOut bool) {
 		return r.dfa.match(serial), false
 	case EngineRegexp:
 		return r.re.MatchString(serial), false
+	case EngineBacktrack:
+		return r.bt.match(serial, r.timeout)
 	}
 	ok, err := r.re2.MatchString(serial)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // versions differ in what is assigned, and java.util.regex has its own
 // case rules. The RE2 and .NET dialects keep Go's tables.
 
-//go:generate java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED tablegen/Tables.java tables.go
+//go:generate java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util.regex=ALL-UNNAMED tablegen/Tables.java tables.go
 //go:generate gofmt -w tables.go
 
 // cased lists the code points whose upper or lower case differs from

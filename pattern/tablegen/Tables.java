@@ -5,7 +5,7 @@
 //
 // Run from pattern/ by `go generate` (see unicode.go):
 //
-//	java --add-opens java.base/java.lang=ALL-UNNAMED tablegen/Tables.java tables.go
+//	java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util.regex=ALL-UNNAMED tablegen/Tables.java tables.go
 //
 // The sets are computed by matching every code point against the
 // property's own pattern, so they are what the JDK's regex engine does,
@@ -138,6 +138,7 @@ public class Tables {
         graph.append("// by the JDK's own regex engine, as indexes in jSets.\n");
         graph.append("var jGraphemeBase, jGraphemeExtend uint16 = ")
              .append(graphemeSet(true)).append(", ").append(graphemeSet(false)).append("\n\n");
+        graphemeTypes(graph);
 
         StringBuilder cases = new StringBuilder();
         cases.append("// jCase lists the code points whose Character.toUpperCase or toLowerCase\n");
@@ -200,6 +201,45 @@ public class Tables {
             }
         }
         return intern(ranges(in));
+    }
+
+    // graphemeTypes writes the grapheme cluster break type \\X gives each
+    // code point, and which pairs of types it breaks between, read from
+    // the JDK's java.util.regex.Grapheme (needs --add-opens
+    // java.base/java.util.regex).
+    static void graphemeTypes(StringBuilder out) throws ReflectiveOperationException {
+        Class<?> g = Class.forName("java.util.regex.Grapheme");
+        java.lang.reflect.Method getType = g.getDeclaredMethod("getType", int.class);
+        getType.setAccessible(true);
+        Field rulesField = g.getDeclaredField("rules");
+        rulesField.setAccessible(true);
+        boolean[][] rules = (boolean[][]) rulesField.get(null);
+        List<List<Integer>> byType = new ArrayList<>();
+        for (int t = 0; t < rules.length; t++) {
+            byType.add(new ArrayList<>());
+        }
+        for (int c = 0; c <= MAX; c++) {
+            byType.get((Integer) getType.invoke(null, c)).add(c);
+        }
+        out.append("// jGraphemeType are the code points of each grapheme cluster break type\n");
+        out.append("// of the JDK's \\X (other, CR, LF, control, extend, ZWJ, regional\n");
+        out.append("// indicator, prepend, spacing mark, L, V, T, LV, LVT, extended\n");
+        out.append("// pictographic), as indexes in jSets; jGraphemeBreak says whether it\n");
+        out.append("// breaks between a character of one type and the next of another.\n");
+        out.append("var jGraphemeType = [...]uint16{");
+        for (int t = 0; t < rules.length; t++) {
+            out.append(t > 0 ? ", " : "").append(intern(ranges(byType.get(t))));
+        }
+        out.append("}\n\n");
+        out.append("var jGraphemeBreak = [...][").append(rules.length).append("]bool{\n");
+        for (boolean[] row : rules) {
+            out.append("\t{");
+            for (int t = 0; t < row.length; t++) {
+                out.append(t > 0 ? ", " : "").append(row[t]);
+            }
+            out.append("},\n");
+        }
+        out.append("}\n\n");
     }
 
     static int[] ranges(List<Integer> cs) {
