@@ -78,6 +78,9 @@ func parsePostgres(raw string) (target, error) {
 		q.Del("password")
 		u.RawQuery = q.Encode()
 	}
+	// A fragment means nothing to a connection and may hold anything a
+	// user pasted: it is not shown.
+	u.Fragment, u.RawFragment = "", ""
 	t.display = u.String()
 	return t, nil
 }
