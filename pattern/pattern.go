@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -189,13 +190,15 @@ func (r *Pattern) backtrack(groups int, opt Options) {
 // wsEnd ends a .NET pattern that may be in x mode so that a trailing
 // # comment does not swallow the closing group.
 func wsEnd(p string) string {
-	if strings.Contains(p, "#") && xMode.MatchString(p) {
+	if strings.Contains(p, "#") && xMode().MatchString(p) {
 		return "\n"
 	}
 	return ""
 }
 
-var xMode = regexp.MustCompile(`\(\?[imnsx]*x`)
+// xMode is compiled on first use: a process that never reads a rule
+// pays nothing for it at start-up.
+var xMode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(\?[imnsx]*x`) })
 
 // Match reports whether the whole serial matches. timedOut is set when a
 // backtracking match ran out of time; the serial is then not matched.

@@ -241,10 +241,13 @@ type pageSize struct {
 	ppi  int
 }
 
+// pdfinfo's lines, compiled on first use rather than at every process start.
 var (
-	pagesLine = regexp.MustCompile(`(?m)^Pages:\s+(\d+)`)
-	sizeLine  = regexp.MustCompile(`(?m)^Page\s+(\d+) size:\s+([0-9.]+) x ([0-9.]+) pts`)
-	rotLine   = regexp.MustCompile(`(?m)^Page\s+(\d+) rot:\s+(\d+)`)
+	pagesLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^Pages:\s+(\d+)`) })
+	sizeLine  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^Page\s+(\d+) size:\s+([0-9.]+) x ([0-9.]+) pts`)
+	})
+	rotLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^Page\s+(\d+) rot:\s+(\d+)`) })
 )
 
 // pdfInfo asks pdfinfo for the page count and each page's size, refusing a
@@ -258,7 +261,7 @@ func pdfInfo(ctx context.Context, path string, maxPages int) ([]pageSize, error)
 	if err != nil {
 		return nil, err
 	}
-	m := pagesLine.FindSubmatch(out)
+	m := pagesLine().FindSubmatch(out)
 	if m == nil {
 		return nil, &Error{File: path, Err: errors.New("pdfinfo gave no page count")}
 	}
@@ -273,7 +276,7 @@ func pdfInfo(ctx context.Context, path string, maxPages int) ([]pageSize, error)
 		return nil, &Error{File: path, Err: errors.New("no pages")}
 	}
 	sizes := make([]pageSize, count)
-	for _, m := range sizeLine.FindAllSubmatch(out, -1) {
+	for _, m := range sizeLine().FindAllSubmatch(out, -1) {
 		n, _ := strconv.Atoi(string(m[1]))
 		w, _ := strconv.ParseFloat(string(m[2]), 64)
 		h, _ := strconv.ParseFloat(string(m[3]), 64)
@@ -281,7 +284,7 @@ func pdfInfo(ctx context.Context, path string, maxPages int) ([]pageSize, error)
 			sizes[n-1] = pageSize{w: w, h: h}
 		}
 	}
-	for _, m := range rotLine.FindAllSubmatch(out, -1) {
+	for _, m := range rotLine().FindAllSubmatch(out, -1) {
 		n, _ := strconv.Atoi(string(m[1]))
 		rot, _ := strconv.Atoi(string(m[2]))
 		if n >= 1 && n <= count && rot%180 == 90 {

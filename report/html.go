@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/serialgate/serialgate"
 )
@@ -91,7 +92,7 @@ func (o *htmlWriter) Result(r Result) error {
 }
 
 func (o *htmlWriter) Close() error {
-	err := checkTemplate.Execute(o.w, o)
+	err := checkTemplate().Execute(o.w, o)
 	if ferr := o.w.Flush(); err == nil {
 		err = ferr
 	}
@@ -130,7 +131,9 @@ svg{max-width:100%;height:auto}svg .bar{fill:#3b6fb6}svg .rej{fill:#c5221f}svg t
  h2{break-after:avoid}section{break-inside:auto}a{color:inherit;text-decoration:none}}
 `
 
-var checkTemplate = template.Must(template.New("check").Parse(`<!DOCTYPE html>
+// checkTemplate is parsed on first use, not at every process start.
+var checkTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("check").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{{.Title}}</title>
@@ -153,3 +156,4 @@ var checkTemplate = template.Must(template.New("check").Parse(`<!DOCTYPE html>
 </section>
 {{end}}</body></html>
 `))
+})

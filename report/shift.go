@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/serialgate/serialgate"
@@ -235,7 +236,7 @@ func WriteShift(w io.Writer, format string, s *Shift) error {
 	var err error
 	switch format {
 	case "html":
-		err = shiftTemplate.Execute(bw, shiftPage{s})
+		err = shiftTemplate().Execute(bw, shiftPage{s})
 	case "json":
 		err = writeShiftJSON(bw, s)
 	case "csv":
@@ -414,7 +415,9 @@ func newChart(hours []HourCount) *chart {
 	return c
 }
 
-var shiftTemplate = template.Must(template.New("shift").Parse(`<!DOCTYPE html>
+// shiftTemplate is parsed on first use, not at every process start.
+var shiftTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("shift").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{{.HeadTitle}}</title>
@@ -461,3 +464,4 @@ var shiftTemplate = template.Must(template.New("shift").Parse(`<!DOCTYPE html>
 {{end}}</tbody></table>{{if $.MoreUndelivered}}<p class="muted">{{$.MoreUndelivered}} more not listed.</p>{{end}}{{else}}<p class="muted">Every event of these scans is delivered.</p>{{end}}
 </body></html>
 `))
+})

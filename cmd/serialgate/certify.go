@@ -458,7 +458,7 @@ type recorder struct {
 	resp    string
 }
 
-var tokenRE = regexp.MustCompile(`Atz[ar]\|[A-Za-z0-9_\-]+`)
+var tokenRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`Atz[ar]\|[A-Za-z0-9_\-]+`) })
 
 // maskSecrets replaces the secrets and anything shaped like an LWA token.
 func maskSecrets(s string, secrets []string) string {
@@ -467,7 +467,7 @@ func maskSecrets(s string, secrets []string) string {
 			s = strings.ReplaceAll(s, sec, "…")
 		}
 	}
-	return tokenRE.ReplaceAllString(s, "Atz…")
+	return tokenRE().ReplaceAllString(s, "Atz…")
 }
 
 func (r *recorder) mask(s string) string { return maskSecrets(s, r.secrets) }
