@@ -469,56 +469,136 @@ func (d *dfa) countLines(chunk []byte) (valid, n int, ok bool) {
 	if lt == nil {
 		return 0, 0, false
 	}
-	start := d.start / d.ncls << 8
-	for i := 0; i < len(chunk); {
-		st, j := start, i
-		end := -1 // the line's LF, once known
-		for end < 0 {
-			// The hot loop: LF, CR and the bytes that start a multi-byte
-			// character stop it, as does the dead state.
-			for j < len(chunk) {
-				next := lt[st|uint32(chunk[j])]
-				if next <= nonASCII {
-					break
-				}
-				st = next
-				j++
-			}
-			if j == len(chunk) {
-				end = j // the last line, without its terminator
+	lc := lineCounter{d: d, bt: bt, lt: lt, start: d.start / d.ncls << 8}
+	// Each byte's step waits on the one before it, so one line at a time
+	// runs at the table's load latency. Two halves of the chunk, split at
+	// a line's end, are walked side by side: two independent chains of
+	// loads overlap.
+	var a, b []byte
+	if half := len(chunk) / 2; len(chunk) >= dualMin {
+		if k := bytes.IndexByte(chunk[half:], '\n'); k >= 0 {
+			a, b = chunk[:half+k+1], chunk[half+k+1:]
+		}
+	}
+	if b == nil {
+		c := lineCursor{st: lc.start}
+		lc.run(&c, chunk)
+		return c.valid, c.n, true
+	}
+	ca, cb := lineCursor{st: lc.start}, lineCursor{st: lc.start}
+	for ca.j < len(a) && cb.j < len(b) {
+		sa, ja, sb, jb := ca.st, ca.j, cb.st, cb.j
+		for ja < len(a) && jb < len(b) {
+			na, nb := lt[sa|uint32(a[ja])], lt[sb|uint32(b[jb])]
+			if na <= nonASCII || nb <= nonASCII {
 				break
 			}
-			c := chunk[j]
-			switch {
-			case c == '\n':
-				end = j
-				continue
-			case c == '\r' && j+1 < len(chunk) && chunk[j+1] == '\n':
-				end = j + 1
-				continue
-			case c < utf8.RuneSelf:
-				st = bt[st|uint32(c)] // a CR inside the line, or dead
-				j++
-			default:
-				r, size := utf8.DecodeRune(chunk[j:])
-				st = d.trans[(st>>8)*d.ncls+d.classOf(r)] / d.ncls << 8
-				j += size
-			}
-			if st == 0 {
-				if k := bytes.IndexByte(chunk[j:], '\n'); k >= 0 {
-					end = j + k
-				} else {
-					end = len(chunk)
-				}
-			}
+			sa, sb = na, nb
+			ja++
+			jb++
 		}
-		n++
-		if st != 0 && d.final[st>>8] {
-			valid++
+		ca.st, ca.j, cb.st, cb.j = sa, ja, sb, jb
+		if ja < len(a) && lt[sa|uint32(a[ja])] <= nonASCII {
+			lc.event(&ca, a)
 		}
-		i = end + 1
+		if jb < len(b) && lt[sb|uint32(b[jb])] <= nonASCII {
+			lc.event(&cb, b)
+		}
 	}
-	return valid, n, true
+	lc.run(&ca, a)
+	lc.run(&cb, b)
+	return ca.valid + cb.valid, ca.n + cb.n, true
+}
+
+// dualMin is the smallest chunk countLines walks as two halves.
+var dualMin = 64
+
+// lineCounter holds what countLines's walks share.
+type lineCounter struct {
+	d      *dfa
+	bt, lt []uint32
+	start  uint32
+}
+
+// lineCursor is one walk through lines: the state, the next byte, where
+// the current line began, and the counts so far.
+type lineCursor struct {
+	st       uint32
+	j, line  int
+	valid, n int
+}
+
+// run walks c through the rest of buf.
+func (lc *lineCounter) run(c *lineCursor, buf []byte) {
+	lt := lc.lt
+	for {
+		st, j := c.st, c.j
+		// The hot loop: LF, CR and the bytes that start a multi-byte
+		// character stop it, as does the dead state.
+		for j < len(buf) {
+			next := lt[st|uint32(buf[j])]
+			if next <= nonASCII {
+				break
+			}
+			st = next
+			j++
+		}
+		c.st, c.j = st, j
+		if !lc.event(c, buf) {
+			return
+		}
+	}
+}
+
+// event takes the step the hot loop stopped at: the end of buf, a line's
+// end, a CR inside a line, a multi-byte character or the dead state. It
+// reports false at the end of buf, with the last line counted.
+func (lc *lineCounter) event(c *lineCursor, buf []byte) bool {
+	j := c.j
+	if j >= len(buf) {
+		if j > c.line {
+			lc.endLine(c) // the last line, without its terminator
+		}
+		return false
+	}
+	switch ch := buf[j]; {
+	case ch == '\n':
+		lc.endLine(c)
+		c.j = j + 1
+		c.line = c.j
+		return true
+	case ch == '\r' && j+1 < len(buf) && buf[j+1] == '\n':
+		lc.endLine(c)
+		c.j = j + 2
+		c.line = c.j
+		return true
+	case ch < utf8.RuneSelf:
+		c.st = lc.bt[c.st|uint32(ch)] // a CR inside the line, or dead
+		c.j = j + 1
+	default:
+		d := lc.d
+		r, size := utf8.DecodeRune(buf[j:])
+		c.st = d.trans[(c.st>>8)*d.ncls+d.classOf(r)] / d.ncls << 8
+		c.j = j + size
+	}
+	if c.st == 0 {
+		// Dead: nothing more of the line matters; go to its LF.
+		if k := bytes.IndexByte(buf[c.j:], '\n'); k >= 0 {
+			c.j += k
+		} else {
+			c.j = len(buf)
+		}
+	}
+	return true
+}
+
+// endLine counts the line c is at the end of and starts the next one.
+func (lc *lineCounter) endLine(c *lineCursor) {
+	c.n++
+	if c.st != 0 && lc.d.final[c.st>>8] {
+		c.valid++
+	}
+	c.st = lc.start
 }
 
 // byteTables returns the transition table by byte and its copy with LF

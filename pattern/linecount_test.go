@@ -59,6 +59,19 @@ func TestLineCounter(t *testing.T) {
 		}
 		inputs = append(inputs, b.String())
 	}
+	// Long inputs, which the counter walks as two halves side by side,
+	// with lines of every kind on both sides of the split; and serial-like
+	// lines, which keep both walks in the hot loop.
+	for range 100 {
+		var b strings.Builder
+		for range seeded.IntN(2000) {
+			if seeded.IntN(3) == 0 {
+				b.WriteString("AC2000000001\n")
+			}
+			b.WriteString(alphabet[seeded.IntN(len(alphabet))])
+		}
+		inputs = append(inputs, b.String())
+	}
 	check := func(name string, r *Pattern) {
 		count := r.LineCounter()
 		if count == nil {
@@ -101,4 +114,40 @@ func FuzzLineCounter(f *testing.F) {
 			t.Fatalf("%d valid of %d, want %d of %d", v, n, wantV, wantV+wantI)
 		}
 	})
+}
+
+// BenchmarkCountLines counts a list of 16-character serial lines, most of
+// them valid, walking the chunk as one line at a time and as two halves.
+func BenchmarkCountLines(b *testing.B) {
+	r, err := Compile(`^AC2\d{9}$`, Java, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seeded := rand.New(rand.NewPCG(3, 4))
+	var sb strings.Builder
+	for sb.Len() < 1<<20 {
+		if seeded.IntN(5) == 0 {
+			sb.WriteString("AC3")
+		} else {
+			sb.WriteString("AC2")
+		}
+		for range 9 {
+			sb.WriteByte(byte('0' + seeded.IntN(10)))
+		}
+		sb.WriteString("\n")
+	}
+	chunk := []byte(sb.String())
+	for _, walks := range []struct {
+		name string
+		min  int
+	}{{"one-walk", len(chunk) + 1}, {"two-walks", 64}} {
+		b.Run(walks.name, func(b *testing.B) {
+			defer func(m int) { dualMin = m }(dualMin)
+			dualMin = walks.min
+			b.SetBytes(int64(len(chunk)))
+			for b.Loop() {
+				r.dfa.countLines(chunk)
+			}
+		})
+	}
 }

@@ -42,7 +42,7 @@ func (rd Reader) CountChunks(ctx context.Context, r io.Reader, count func(chunk 
 	if workers < 1 {
 		workers = 1
 	}
-	type result struct{ valid, invalid int }
+	type result struct{ valid, invalid, lines int }
 	chunks := make(chan []byte, workers)
 	results := make(chan result, workers)
 	free := make(chan []byte, 2*workers)
@@ -59,6 +59,7 @@ func (rd Reader) CountChunks(ctx context.Context, r io.Reader, count func(chunk 
 				v, n := count(c)
 				res.valid += v
 				res.invalid += n - v
+				res.lines += n
 				free <- c[:cap(c)]
 			}
 			results <- res
@@ -66,7 +67,10 @@ func (rd Reader) CountChunks(ctx context.Context, r io.Reader, count func(chunk 
 	}
 	var carry []byte
 	skipping := false // inside an over-long line: drop bytes up to its LF
-	lines := 0
+	skipped := 0      // over-long lines dropped to their end
+	// The line a read error is on is known once every chunk handed over
+	// has been counted: the workers count the lines, not this loop.
+	var readErr *Error
 	for {
 		if cerr := ctx.Err(); cerr != nil {
 			err = cerr
@@ -89,14 +93,14 @@ func (rd Reader) CountChunks(ctx context.Context, r io.Reader, count func(chunk 
 				free <- buf
 				if rerr != nil {
 					if rerr != io.EOF {
-						err = &Error{Line: lines + 1, Err: rerr}
+						readErr = &Error{Err: rerr}
 					}
 					break
 				}
 				continue
 			}
 			skipping = false
-			lines++
+			skipped++
 			buf = buf[:copy(buf, buf[i+1:])]
 		}
 		if rerr != nil && rerr != io.EOF {
@@ -123,7 +127,6 @@ func (rd Reader) CountChunks(ctx context.Context, r io.Reader, count func(chunk 
 			carry = append([]byte(nil), buf[cut+1:]...)
 			buf = buf[:cut+1]
 		}
-		lines += bytes.Count(buf, []byte{'\n'})
 		if len(buf) > 0 {
 			chunks <- buf
 		} else {
@@ -131,7 +134,7 @@ func (rd Reader) CountChunks(ctx context.Context, r io.Reader, count func(chunk 
 		}
 		if rerr != nil {
 			if rerr != io.EOF {
-				err = &Error{Line: lines + 1, Err: rerr}
+				readErr = &Error{Err: rerr}
 			}
 			break
 		}
@@ -139,9 +142,15 @@ func (rd Reader) CountChunks(ctx context.Context, r io.Reader, count func(chunk 
 	close(chunks)
 	wg.Wait()
 	close(results)
+	lines := skipped
 	for res := range results {
 		valid += res.valid
 		invalid += res.invalid
+		lines += res.lines
+	}
+	if readErr != nil {
+		readErr.Line = lines + 1
+		err = readErr
 	}
 	return valid, invalid + long, err
 }

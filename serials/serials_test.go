@@ -233,6 +233,22 @@ func TestCount(t *testing.T) {
 	if !errors.Is(err, boom) || v+n != 2 {
 		t.Errorf("read error: %d+%d lines, %v; want the 2 whole lines and the error", v, n, err)
 	}
+	// The error names the line it cut, counting the lines before it in
+	// every chunk and an over-long line dropped unchecked.
+	for _, tc := range []struct {
+		in   string
+		line int
+	}{
+		{"A\nA\nA", 3},
+		{big.String()[:1<<21] + "\n", 1 + strings.Count(big.String()[:1<<21], "\n") + 1},
+		{"A\n" + strings.Repeat("x", 3*countChunk) + "\nA\nB", 4},
+	} {
+		_, _, err := Reader{MaxLine: 100}.Count(context.Background(), io.MultiReader(strings.NewReader(tc.in), iotest.ErrReader(boom)), match, 2)
+		var le *Error
+		if !errors.As(err, &le) || le.Line != tc.line {
+			t.Errorf("read error after %d bytes: %v, want it on line %d", len(tc.in), err, tc.line)
+		}
+	}
 }
 
 func FuzzCount(f *testing.F) {

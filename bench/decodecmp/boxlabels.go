@@ -140,6 +140,23 @@ func runBoxLabels(dir string, tools []tool, verbose bool) error {
 		}
 		fmt.Println()
 	}
+	// The same photos in one process per tool: the time per photo without
+	// the process's start-up.
+	var paths []string
+	for _, lb := range labels {
+		paths = append(paths, filepath.Join(dir, lb.File))
+	}
+	fmt.Printf("%-12s", "one process")
+	var batch []float64
+	for _, t := range tools {
+		ms := float64(batchTime(t, paths).Microseconds()) / 1000 / float64(len(paths))
+		batch = append(batch, ms)
+		fmt.Printf(" | %s %.1f ms/photo", t.name, ms)
+	}
+	if len(batch) > 1 {
+		fmt.Printf(" | ratio to %s %s", tools[1].name, ratio(batch[0], batch[1]))
+	}
+	fmt.Println()
 	if verbose {
 		for ti, t := range tools {
 			for _, m := range scores[ti].misread {

@@ -44,6 +44,40 @@ type outcome struct {
 type tool struct {
 	name string
 	run  func(path string) (texts [][]byte, formats []string, err error)
+	// batch is the command that reads many images in one process, for
+	// the time per image without the process's start-up.
+	batch func(paths []string) *exec.Cmd
+}
+
+// batchTime runs t on paths in one process (or a few, for long lists)
+// and returns the wall time.
+func batchTime(t tool, paths []string) time.Duration {
+	var total time.Duration
+	for len(paths) > 0 {
+		n := min(len(paths), 200)
+		cmd := t.batch(paths[:n])
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			if _, exit := err.(*exec.ExitError); !exit {
+				fatal(fmt.Errorf("%s: %v", t.name, err))
+			}
+		}
+		total += time.Since(start)
+		paths = paths[n:]
+	}
+	return total
+}
+
+func serialgateBatch(bin string) func([]string) *exec.Cmd {
+	return func(paths []string) *exec.Cmd {
+		return exec.Command(bin, append([]string{"decode", "--format", "jsonl"}, paths...)...)
+	}
+}
+
+func zxingBatch(paths []string) *exec.Cmd { return exec.Command("ZXingReader", paths...) }
+
+func zbarBatch(paths []string) *exec.Cmd {
+	return exec.Command("zbarimg", append([]string{"-q", "--nodbus"}, paths...)...)
 }
 
 func main() {
@@ -58,17 +92,17 @@ func main() {
 	}
 	// Each tool twice: as the sample folders compare (texts and bytes),
 	// and with one exact text per code, for the box labels' misreads.
-	tools := []tool{{"serialgate", serialgateTool(*sgBin, false)}}
-	exact := []tool{{"serialgate", serialgateTool(*sgBin, true)}}
+	tools := []tool{{"serialgate", serialgateTool(*sgBin, false), serialgateBatch(*sgBin)}}
+	exact := []tool{{"serialgate", serialgateTool(*sgBin, true), serialgateBatch(*sgBin)}}
 	if _, err := exec.LookPath("ZXingReader"); err == nil {
-		tools = append(tools, tool{"zxing-cpp", zxingTool})
-		exact = append(exact, tool{"zxing-cpp", zxingExact})
+		tools = append(tools, tool{"zxing-cpp", zxingTool, zxingBatch})
+		exact = append(exact, tool{"zxing-cpp", zxingExact, zxingBatch})
 	} else {
 		fmt.Fprintln(os.Stderr, "ZXingReader not found (Debian zxing-cpp-tools): left out")
 	}
 	if _, err := exec.LookPath("zbarimg"); err == nil {
-		tools = append(tools, tool{"zbar", zbarTool})
-		exact = append(exact, tool{"zbar", zbarTool})
+		tools = append(tools, tool{"zbar", zbarTool, zbarBatch})
+		exact = append(exact, tool{"zbar", zbarTool, zbarBatch})
 	} else {
 		fmt.Fprintln(os.Stderr, "zbarimg not found (Debian zbar-tools): left out")
 	}
@@ -146,6 +180,7 @@ func samples(dir string, tools []tool, verbose bool) {
 		}
 	}
 	report(samples, tools, results)
+	batchReport(samples, tools)
 	if verbose || os.Getenv("DECODECMP_VERBOSE") != "" {
 		fmt.Println("\nserialgate missed:")
 		for _, f := range failures {
@@ -430,6 +465,55 @@ func report(samples []sample, tools []tool, results [][]outcome) {
 		}
 		if len(medians) > 1 && medians[1] > 0 {
 			fmt.Printf(" | %5.2f", medians[0]/medians[1])
+		}
+		fmt.Println()
+	}
+}
+
+// batchReport times each tool reading each folder's images in one process
+// and prints, per symbology group, the time per image without the
+// process's start-up, beside the ratio to ZXingReader's.
+func batchReport(samples []sample, tools []tool) {
+	byFolder := map[string][]string{}
+	var folders []string
+	for _, s := range samples {
+		if byFolder[s.folder] == nil {
+			folders = append(folders, s.folder)
+		}
+		byFolder[s.folder] = append(byFolder[s.folder], s.path)
+	}
+	type sum struct {
+		el []time.Duration // per tool
+		n  int
+	}
+	groups := map[string]*sum{}
+	var names []string
+	for _, f := range folders {
+		g := group(f)
+		if groups[g] == nil {
+			groups[g] = &sum{el: make([]time.Duration, len(tools))}
+			names = append(names, g)
+		}
+		groups[g].n += len(byFolder[f])
+		for ti, t := range tools {
+			groups[g].el[ti] += batchTime(t, byFolder[f])
+		}
+	}
+	sort.Strings(names)
+	fmt.Printf("\n== one process per folder: ms per image, start-up shared by the folder's images\n")
+	fmt.Printf("%-26s %5s", "", "imgs")
+	for _, t := range tools {
+		fmt.Printf(" | %12s", t.name)
+	}
+	fmt.Printf(" | %s\n", "time ratio sg/zxing")
+	for _, g := range names {
+		s := groups[g]
+		fmt.Printf("%-26s %5d", "["+g+"]", s.n)
+		for ti := range tools {
+			fmt.Printf(" | %12.1f", float64(s.el[ti].Microseconds())/1000/float64(s.n))
+		}
+		if len(tools) > 1 && s.el[1] > 0 {
+			fmt.Printf(" | %5.2f", float64(s.el[0])/float64(s.el[1]))
 		}
 		fmt.Println()
 	}
