@@ -148,12 +148,19 @@ func runBoxLabels(dir string, tools []tool, verbose bool) error {
 	}
 	fmt.Printf("%-12s", "one process")
 	var batch []float64
-	for _, t := range tools {
-		ms := float64(batchTime(t, paths).Microseconds()) / 1000 / float64(len(paths))
+	aborted := false
+	for i, t := range tools {
+		el, ok := batchTime(t, paths)
+		ms := float64(el.Microseconds()) / 1000 / float64(len(paths))
 		batch = append(batch, ms)
+		if !ok {
+			fmt.Printf(" | %s aborted", t.name)
+			aborted = aborted || i < 2
+			continue
+		}
 		fmt.Printf(" | %s %.1f ms/photo", t.name, ms)
 	}
-	if len(batch) > 1 {
+	if len(batch) > 1 && !aborted {
 		fmt.Printf(" | ratio to %s %s", tools[1].name, ratio(batch[0], batch[1]))
 	}
 	fmt.Println()

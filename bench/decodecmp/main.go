@@ -18,6 +18,8 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,22 +52,59 @@ type tool struct {
 }
 
 // batchTime runs t on paths in one process (or a few, for long lists)
-// and returns the wall time.
-func batchTime(t tool, paths []string) time.Duration {
-	var total time.Duration
+// and returns the wall time; ok is false when a process died of a signal
+// (ZXingReader 1.4 aborts on an assertion for some lists of photos), its
+// time then covering only part of the list.
+func batchTime(t tool, paths []string) (el time.Duration, ok bool) {
+	ok = true
 	for len(paths) > 0 {
 		n := min(len(paths), 200)
 		cmd := t.batch(paths[:n])
 		start := time.Now()
 		if err := cmd.Run(); err != nil {
-			if _, exit := err.(*exec.ExitError); !exit {
+			ee, exit := err.(*exec.ExitError)
+			if !exit {
 				fatal(fmt.Errorf("%s: %v", t.name, err))
 			}
+			if ee.ProcessState.ExitCode() < 0 {
+				ok = false
+			}
 		}
-		total += time.Since(start)
+		el += time.Since(start)
 		paths = paths[n:]
 	}
-	return total
+	return el, ok
+}
+
+// startup is the median wall time of t reading one blank 16x16 image: the
+// cost of a process that has nothing to decode.
+func startup(t tool, blank string) time.Duration {
+	var els []time.Duration
+	for range 15 {
+		start := time.Now()
+		t.batch([]string{blank}).Run()
+		els = append(els, time.Since(start))
+	}
+	slices.Sort(els)
+	return els[len(els)/2]
+}
+
+// blankImage writes a white 16x16 PNG into dir.
+func blankImage(dir string) string {
+	img := image.NewGray(image.Rect(0, 0, 16, 16))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	p := filepath.Join(dir, "blank.png")
+	f, err := os.Create(p)
+	if err != nil {
+		fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		fatal(err)
+	}
+	return p
 }
 
 func serialgateBatch(bin string) func([]string) *exec.Cmd {
@@ -180,7 +219,7 @@ func samples(dir string, tools []tool, verbose bool) {
 		}
 	}
 	report(samples, tools, results)
-	batchReport(samples, tools)
+	batchReport(samples, tools, blankImage(tmp))
 	if verbose || os.Getenv("DECODECMP_VERBOSE") != "" {
 		fmt.Println("\nserialgate missed:")
 		for _, f := range failures {
@@ -473,7 +512,7 @@ func report(samples []sample, tools []tool, results [][]outcome) {
 // batchReport times each tool reading each folder's images in one process
 // and prints, per symbology group, the time per image without the
 // process's start-up, beside the ratio to ZXingReader's.
-func batchReport(samples []sample, tools []tool) {
+func batchReport(samples []sample, tools []tool, blank string) {
 	byFolder := map[string][]string{}
 	var folders []string
 	for _, s := range samples {
@@ -483,20 +522,23 @@ func batchReport(samples []sample, tools []tool) {
 		byFolder[s.folder] = append(byFolder[s.folder], s.path)
 	}
 	type sum struct {
-		el []time.Duration // per tool
-		n  int
+		el      []time.Duration // per tool
+		aborted []bool
+		n       int
 	}
 	groups := map[string]*sum{}
 	var names []string
 	for _, f := range folders {
 		g := group(f)
 		if groups[g] == nil {
-			groups[g] = &sum{el: make([]time.Duration, len(tools))}
+			groups[g] = &sum{el: make([]time.Duration, len(tools)), aborted: make([]bool, len(tools))}
 			names = append(names, g)
 		}
 		groups[g].n += len(byFolder[f])
 		for ti, t := range tools {
-			groups[g].el[ti] += batchTime(t, byFolder[f])
+			el, ok := batchTime(t, byFolder[f])
+			groups[g].el[ti] += el
+			groups[g].aborted[ti] = groups[g].aborted[ti] || !ok
 		}
 	}
 	sort.Strings(names)
@@ -510,11 +552,20 @@ func batchReport(samples []sample, tools []tool) {
 		s := groups[g]
 		fmt.Printf("%-26s %5d", "["+g+"]", s.n)
 		for ti := range tools {
+			if s.aborted[ti] {
+				fmt.Printf(" | %12s", "aborted")
+				continue
+			}
 			fmt.Printf(" | %12.1f", float64(s.el[ti].Microseconds())/1000/float64(s.n))
 		}
-		if len(tools) > 1 && s.el[1] > 0 {
+		if len(tools) > 1 && s.el[1] > 0 && !s.aborted[0] && !s.aborted[1] {
 			fmt.Printf(" | %5.2f", float64(s.el[0])/float64(s.el[1]))
 		}
 		fmt.Println()
 	}
+	fmt.Printf("%-32s", "start-up (a blank 16x16 image)")
+	for _, t := range tools {
+		fmt.Printf(" | %12.1f", float64(startup(t, blank).Microseconds())/1000)
+	}
+	fmt.Println()
 }
