@@ -33,17 +33,17 @@ func (p *Provider) processCredentials(ctx context.Context, command string, prof 
 	if cmd.Stderr == nil {
 		cmd.Stderr = os.Stderr
 	}
-	// The command's text is the user's own and names no secret; its
-	// output is never quoted, for it holds them.
+	// Neither the command (it may carry a token of its own) nor its
+	// output (it holds the secrets) is quoted: the profile names them.
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		return Credentials{}, fmt.Errorf("AWS %s: run credential_process %q: %w", prof.where(), command, err)
+		return Credentials{}, fmt.Errorf("AWS %s: run credential_process: %w", prof.where(), err)
 	}
 	c, err := ParseProcessOutput(out.Bytes())
 	if err != nil {
-		return Credentials{}, fmt.Errorf("AWS %s: credential_process %q: %w", prof.where(), command, err)
+		return Credentials{}, fmt.Errorf("AWS %s: credential_process: %w", prof.where(), err)
 	}
 	c.Source = "credential_process of " + prof.where()
 	return c, nil
