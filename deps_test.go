@@ -21,7 +21,7 @@ func TestImportRules(t *testing.T) {
 		"github.com/dlclark/regexp2":    {"pattern"},
 		"go.yaml.in/yaml/v3":            {"rules", "internal/yamlfile", "cmd/serialgate"}, // files people write
 		"os/exec": {"raster", "bench", "scanner", "internal/testenv", "internal/pgtest", "internal/javadiff", "internal/goawstest",
-			"internal/sigv4", // credential_process
+			"internal/sigv4",             // credential_process
 			"cmd/serialgate/forward.go"}, // receive --forward-cmd; the receiver package stays free of child processes
 		"C": {"scanner/camera"},
 		// The device adapters are opened through scanner.Open only.
