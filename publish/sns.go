@@ -256,8 +256,9 @@ func parseSNSError(status int, answer []byte, c sigv4.Credentials) *SNSError {
 	}
 	for _, secret := range []string{c.SecretAccessKey, c.SessionToken} {
 		if secret != "" {
-			e.Code = strings.ReplaceAll(e.Code, secret, "REDACTED")
-			e.Message = strings.ReplaceAll(e.Message, secret, "REDACTED")
+			for _, f := range []*string{&e.Code, &e.Message, &e.RequestID} {
+				*f = strings.ReplaceAll(*f, secret, "REDACTED")
+			}
 		}
 	}
 	if len(e.Message) > 512 {
