@@ -97,9 +97,10 @@ type Provider struct {
 	// agent's address when empty. Tests point it at their server.
 	containerHost string
 
-	mu     sync.Mutex
-	cached Credentials
-	have   bool
+	mu             sync.Mutex
+	cached         Credentials
+	have           bool
+	metadataClient *http.Client
 }
 
 // Retrieve returns the credentials, finding them on first use and again
@@ -149,19 +150,25 @@ func (p *Provider) now() time.Time {
 	return time.Now()
 }
 
+// client is the HTTP client for the metadata services; it is called with
+// p.mu held.
 func (p *Provider) client() *http.Client {
 	if p.Client != nil {
 		return p.Client
 	}
+	if p.metadataClient != nil {
+		return p.metadataClient
+	}
 	// The metadata services are link-local: a proxy from the environment
 	// could not reach them and must not see their tokens.
-	return &http.Client{
+	p.metadataClient = &http.Client{
 		Timeout: 5 * time.Second,
 		Transport: &http.Transport{
 			Proxy:       nil,
 			DialContext: (&net.Dialer{Timeout: time.Second}).DialContext,
 		},
 	}
+	return p.metadataClient
 }
 
 // resolve walks the chain once.

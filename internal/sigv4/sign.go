@@ -69,6 +69,8 @@ func Sign(r *http.Request, c Credentials, payloadHash, service, region string, t
 	r.Header.Set(HeaderDate, amzDate)
 	if c.SessionToken != "" {
 		r.Header.Set(HeaderSecurityToken, c.SessionToken)
+	} else {
+		r.Header.Del(HeaderSecurityToken) // a request signed again, with new credentials
 	}
 	r.Host = signingHost(r)
 	query := canonicalQuery(r.URL.Query())

@@ -64,6 +64,11 @@ func TestSignSessionToken(t *testing.T) {
 	if strings.Contains(auth, "secret") || strings.Contains(auth, "tok en") {
 		t.Errorf("a secret in the Authorization header: %s", auth)
 	}
+	// Signed again without a token, the request carries none.
+	if err := Sign(r, Credentials{AccessKeyID: "AKID", SecretAccessKey: "secret"}, EmptyPayloadHash, "sns", "eu-west-1", time.Unix(0, 0)); err != nil ||
+		r.Header.Get(HeaderSecurityToken) != "" || strings.Contains(r.Header.Get("Authorization"), "x-amz-security-token") {
+		t.Errorf("re-signed without a token: %v %v", err, r.Header)
+	}
 	for _, bad := range []Credentials{{AccessKeyID: "AKID"}, {SecretAccessKey: "s"}} {
 		if err := Sign(r, bad, EmptyPayloadHash, "sns", "eu-west-1", time.Now()); err == nil {
 			t.Errorf("signed with %v", bad)
