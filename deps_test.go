@@ -4,7 +4,9 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +23,7 @@ func TestImportRules(t *testing.T) {
 		"github.com/dlclark/regexp2":    {"pattern"},
 		"go.yaml.in/yaml/v3":            {"rules", "internal/yamlfile", "cmd/serialgate"}, // files people write
 		"os/exec": {"raster", "bench", "scanner", "internal/testenv", "internal/pgtest", "internal/javadiff", "internal/goawstest",
+			"internal/sigv4",             // credential_process
 			"cmd/serialgate/forward.go"}, // receive --forward-cmd; the receiver package stays free of child processes
 		"C": {"scanner/camera"},
 		// The device adapters are opened through scanner.Open only.
@@ -109,4 +112,19 @@ func noDevice(device []string) []string {
 		}
 	}
 	return out
+}
+
+// TestBinaryWithoutAWSSDK keeps the AWS SDK out of the command: its package
+// initialisation cost every process about an eighth of its start-up CPU.
+// Tests may use it (internal/sigv4 checks its signer against the SDK's).
+func TestBinaryWithoutAWSSDK(t *testing.T) {
+	out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-deps", "./cmd/serialgate").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "github.com/aws/") {
+			t.Errorf("cmd/serialgate links %s", pkg)
+		}
+	}
 }

@@ -1,22 +1,25 @@
 package publish
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"time"
 
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/drs"
+	"github.com/serialgate/serialgate/internal/sigv4"
 )
 
 // TypeAttribute is the SNS message attribute that carries the event's
@@ -32,56 +35,76 @@ const TypeAttribute = "type"
 // publishes with the event ID as deduplication ID and the manufacturer as
 // message group.
 //
-// The region, credentials and endpoint come from the standard AWS
-// configuration (environment, shared files, instance role); Region and
-// Endpoint override theirs.
+// It speaks the SNS Query API itself, signed with Signature Version 4. The
+// credentials come from the environment, the shared files (static keys or
+// credential_process), the container credentials endpoint or the EC2
+// instance metadata service (see sigv4.Provider); SSO and assumed roles
+// are not supported. The region comes from Region, else AWS_REGION,
+// AWS_DEFAULT_REGION or the profile; the endpoint from Endpoint, else
+// AWS_ENDPOINT_URL_SNS, AWS_ENDPOINT_URL or AWS's.
 type SNS struct {
 	TopicARN string
 	Region   string // the AWS region; the configuration's when empty
 	Endpoint string // the SNS endpoint URL; AWS's when empty
-	// Client sends the requests; the SDK's own when nil. It is set on the
-	// SNS client's options rather than with config.WithHTTPClient, which
-	// refuses a custom client when AWS_CA_BUNDLE is set.
+	// Client sends the requests; one with a 30-second timeout when nil.
 	Client *http.Client
 
-	mu  sync.Mutex
-	api *sns.Client
+	mu       sync.Mutex
+	resolved bool
+	region   string
+	endpoint string
+	creds    *sigv4.Provider
 }
 
 var _ serialgate.Publisher = (*SNS)(nil)
 
-// client returns the SNS client, loading the AWS configuration on first
-// use. A failed load is tried again on the next call.
-func (s *SNS) client(ctx context.Context) (*sns.Client, error) {
+// snsTimeout bounds a Publish when Client is nil.
+const snsTimeout = 30 * time.Second
+
+// resolve finds the region, endpoint and credential source on first use.
+// A failure is tried again on the next call.
+func (s *SNS) resolve() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.api != nil {
-		return s.api, nil
+	if s.resolved {
+		return nil
 	}
 	if s.TopicARN == "" {
-		return nil, errors.New("sns sink: TopicARN is empty")
+		return errors.New("sns sink: TopicARN is empty")
 	}
-	var opts []func(*config.LoadOptions) error
-	if s.Region != "" {
-		opts = append(opts, config.WithRegion(s.Region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	s.api = sns.NewFromConfig(cfg, func(o *sns.Options) {
-		if s.Endpoint != "" {
-			o.BaseEndpoint = aws.String(s.Endpoint)
+	creds := &sigv4.Provider{}
+	region := s.Region
+	if region == "" {
+		var err error
+		if region, err = creds.Region(); err != nil {
+			return fmt.Errorf("sns sink %s: %w", s.TopicARN, err)
 		}
-		if s.Client != nil {
-			o.HTTPClient = s.Client
+	}
+	endpoint := s.Endpoint
+	if endpoint == "" {
+		var err error
+		if endpoint, err = creds.Endpoint("sns", region); err != nil {
+			return fmt.Errorf("sns sink %s: %w", s.TopicARN, err)
 		}
-	})
-	return s.api, nil
+	}
+	if u, err := url.Parse(endpoint); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("sns sink %s: endpoint %q is not an http or https URL", s.TopicARN, endpoint)
+	}
+	s.region, s.endpoint, s.creds, s.resolved = region, endpoint, creds, true
+	return nil
+}
+
+// snsPublish is the Publish request of an event.
+type snsPublish struct {
+	TopicARN          string
+	Message           string
+	MessageAttributes map[string]drs.Attribute
+	// A FIFO topic's; empty for a standard topic.
+	MessageDeduplicationID, MessageGroupID string
 }
 
 // snsInput is the Publish request of an event.
-func snsInput(topicARN string, e serialgate.Event) (*sns.PublishInput, error) {
+func snsInput(topicARN string, e serialgate.Event) (*snsPublish, error) {
 	if len(e.Body) == 0 {
 		return nil, fmt.Errorf("publish event %s to SNS: empty body", e.ID)
 	}
@@ -89,35 +112,157 @@ func snsInput(topicARN string, e serialgate.Event) (*sns.PublishInput, error) {
 	if err != nil {
 		return nil, fmt.Errorf("publish event %s to SNS: %w", e.ID, err)
 	}
-	in := &sns.PublishInput{
-		TopicArn:          aws.String(topicARN),
-		Message:           aws.String(string(e.Body)),
-		MessageAttributes: make(map[string]types.MessageAttributeValue, len(attrs)+1),
-	}
-	for _, name := range slices.Sorted(maps.Keys(attrs)) {
-		a := attrs[name]
-		in.MessageAttributes[name] = types.MessageAttributeValue{DataType: aws.String(a.Type), StringValue: aws.String(a.Value)}
-	}
-	in.MessageAttributes[TypeAttribute] = types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(e.Type)}
+	in := &snsPublish{TopicARN: topicARN, Message: string(e.Body), MessageAttributes: make(map[string]drs.Attribute, len(attrs)+1)}
+	maps.Copy(in.MessageAttributes, attrs)
+	in.MessageAttributes[TypeAttribute] = drs.Attribute{Type: "String", Value: e.Type}
 	if strings.HasSuffix(topicARN, ".fifo") {
-		in.MessageDeduplicationId = aws.String(e.ID)
-		in.MessageGroupId = aws.String(e.Manufacturer)
+		in.MessageDeduplicationID = e.ID
+		in.MessageGroupID = e.Manufacturer
 	}
 	return in, nil
 }
 
+// form is the request's Query API form: the attributes numbered from 1 in
+// name order, as the AWS SDK numbers them.
+func (in *snsPublish) form() url.Values {
+	f := url.Values{
+		"Action":   {"Publish"},
+		"Version":  {"2010-03-31"},
+		"TopicArn": {in.TopicARN},
+		"Message":  {in.Message},
+	}
+	for i, name := range slices.Sorted(maps.Keys(in.MessageAttributes)) {
+		a := in.MessageAttributes[name]
+		prefix := "MessageAttributes.entry." + strconv.Itoa(i+1) + "."
+		f.Set(prefix+"Name", name)
+		f.Set(prefix+"Value.DataType", a.Type)
+		if strings.HasPrefix(a.Type, "Binary") {
+			f.Set(prefix+"Value.BinaryValue", a.Value)
+		} else {
+			f.Set(prefix+"Value.StringValue", a.Value)
+		}
+	}
+	if in.MessageDeduplicationID != "" {
+		f.Set("MessageDeduplicationId", in.MessageDeduplicationID)
+	}
+	if in.MessageGroupID != "" {
+		f.Set("MessageGroupId", in.MessageGroupID)
+	}
+	return f
+}
+
 // Publish publishes the event and returns once SNS accepted it.
 func (s *SNS) Publish(ctx context.Context, e serialgate.Event) error {
-	api, err := s.client(ctx)
-	if err != nil {
+	if err := s.resolve(); err != nil {
 		return err
 	}
 	in, err := snsInput(s.TopicARN, e)
 	if err != nil {
 		return err
 	}
-	if _, err := api.Publish(ctx, in); err != nil {
-		return fmt.Errorf("publish event %s to %s: %w", e.ID, s.TopicARN, err)
+	fail := func(err error) error { return fmt.Errorf("publish event %s to %s: %w", e.ID, s.TopicARN, err) }
+	creds, err := s.creds.Retrieve(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	body := []byte(in.form().Encode())
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return fail(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "serialgate")
+	if err := sigv4.Sign(req, creds, sigv4.PayloadHash(body), "sns", s.region, time.Now()); err != nil {
+		return fail(err)
+	}
+	client := s.Client
+	if client == nil {
+		client = &http.Client{Timeout: snsTimeout}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fail(err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fail(fmt.Errorf("read the answer: %w", err))
+	}
+	if resp.StatusCode/100 != 2 {
+		apiErr := parseSNSError(resp.StatusCode, answer, creds)
+		switch apiErr.Code {
+		case "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId":
+			s.creds.Invalidate() // the next attempt finds them again
+		}
+		return fail(apiErr)
+	}
+	if _, err := parseSNSPublished(answer); err != nil {
+		return fail(err)
 	}
 	return nil
+}
+
+// parseSNSPublished reads the MessageId of a Publish answer.
+func parseSNSPublished(answer []byte) (messageID string, err error) {
+	var v struct {
+		MessageID string `xml:"PublishResult>MessageId"`
+	}
+	if err := xml.Unmarshal(answer, &v); err != nil {
+		return "", fmt.Errorf("SNS answered 2xx with no Publish result: %v", err)
+	}
+	if v.MessageID == "" {
+		return "", errors.New("SNS answered 2xx without a MessageId")
+	}
+	return v.MessageID, nil
+}
+
+// SNSError is an error answer of SNS.
+type SNSError struct {
+	Status    int    // the HTTP status
+	Code      string // "NotFound", "AuthorizationError", "InvalidParameter"...
+	Message   string
+	RequestID string
+}
+
+func (e *SNSError) Error() string {
+	s := "SNS answered " + strconv.Itoa(e.Status)
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if e.RequestID != "" {
+		s += " (request " + e.RequestID + ")"
+	}
+	return s
+}
+
+// parseSNSError reads an ErrorResponse. A signature mismatch may echo the
+// canonical request, session token and all, so the credentials' secrets are
+// cut out of the message, which is also bounded.
+func parseSNSError(status int, answer []byte, c sigv4.Credentials) *SNSError {
+	var v struct {
+		Code      string `xml:"Error>Code"`
+		Message   string `xml:"Error>Message"`
+		RequestID string `xml:"RequestId"`
+		ErrorID   string `xml:"Error>RequestId"`
+	}
+	e := &SNSError{Status: status}
+	if xml.Unmarshal(answer, &v) != nil || v.Code == "" {
+		e.Message = strings.TrimSpace(string(answer))
+	} else {
+		e.Code, e.Message, e.RequestID = v.Code, strings.TrimSpace(v.Message), cmp.Or(v.RequestID, v.ErrorID)
+	}
+	for _, secret := range []string{c.SecretAccessKey, c.SessionToken} {
+		if secret != "" {
+			for _, f := range []*string{&e.Code, &e.Message, &e.RequestID} {
+				*f = strings.ReplaceAll(*f, secret, "REDACTED")
+			}
+		}
+	}
+	if len(e.Message) > 512 {
+		e.Message = strings.ToValidUTF8(e.Message[:512], "") + "…"
+	}
+	return e
 }

@@ -83,8 +83,8 @@ func TestSNSInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *in.MessageDeduplicationId != ev.ID || *in.MessageGroupId != ev.Manufacturer {
-		t.Errorf("FIFO topic: dedup %v, group %v", *in.MessageDeduplicationId, *in.MessageGroupId)
+	if in.MessageDeduplicationID != ev.ID || in.MessageGroupID != ev.Manufacturer {
+		t.Errorf("FIFO topic: dedup %v, group %v", in.MessageDeduplicationID, in.MessageGroupID)
 	}
 	if _, ok := in.MessageAttributes["version"]; ok {
 		t.Error("a v1 notification carries a version attribute; DRS publishes v1 without")

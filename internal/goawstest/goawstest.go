@@ -67,7 +67,7 @@ func Binary(t testing.TB) string {
 
 // Start starts goaws with topics, each with its HTTP subscribers (nil for
 // none), and returns its endpoint URL, http://127.0.0.1:PORT. It also
-// points the AWS SDK at dummy credentials and away from shared files and
+// points the SNS sink at dummy credentials and away from shared files and
 // instance metadata for the rest of the test.
 //
 // Topics given here need no CreateTopic: goaws crashes on a CreateTopic
