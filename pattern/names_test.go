@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -91,5 +92,37 @@ func TestCharNameLookup(t *testing.T) {
 	}
 	if n := JavaCharName(utf8.MaxRune + 1); n != "" {
 		t.Errorf("U+110000 named %q", n)
+	}
+}
+
+// TestCharNameEngine checks that \N{name} is only a way to write a code
+// point: a rule with it runs on the automaton, and the translation for
+// regexp2 writes the code point.
+func TestCharNameEngine(t *testing.T) {
+	for _, tc := range []struct{ rule, yes, no string }{
+		{`SN\N{DIGIT ONE}[\N{DIGIT ZERO}-\N{DIGIT NINE}]{3}`, "SN1234", "SN2234"},
+		{`(?i)\N{LATIN SMALL LETTER K}+\N{CJK UNIFIED IDEOGRAPHS 4E2D}`, "kK中", "kK一"},
+	} {
+		r, err := Compile(tc.rule, Java, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.rule, err)
+		}
+		if r.Engine != EngineDFA {
+			t.Errorf("%s: engine %s (%s), want dfa", tc.rule, r.Engine, r.Why)
+		}
+		if strings.Contains(r.Translated(), `\N`) {
+			t.Errorf("%s: translated as %q", tc.rule, r.Translated())
+		}
+		if ok, _ := r.Match(tc.yes); !ok {
+			t.Errorf("%s does not match %q", tc.rule, tc.yes)
+		}
+		if ok, _ := r.Match(tc.no); ok {
+			t.Errorf("%s matches %q", tc.rule, tc.no)
+		}
+	}
+	_, err := Compile(`\N{NO SUCH NAME}`, Java, Options{})
+	var se *SyntaxError
+	if !errors.As(err, &se) || !strings.Contains(se.Msg, "unknown character name [NO SUCH NAME]") {
+		t.Errorf("unknown name: error %v", err)
 	}
 }
