@@ -73,6 +73,9 @@ type btNode struct {
 	next, body *btNode
 	alts       []*btNode
 	loop       *btNode // btProlog
+	// keyRefs (indexes in btProg.refs) and keyLocals are the captures and
+	// locals a failed state at this node is remembered by: see liveness.
+	keyRefs, keyLocals []int
 }
 
 // btProg is a compiled Java pattern for the backtracking matcher.
@@ -107,11 +110,16 @@ type btCompiler struct {
 	prog   *btProg
 	accept *btNode
 	refs   map[int]bool
+	// inSub counts the sub-match bodies (atomic, look-around, repeated
+	// item) being compiled: a capture set in one is not undone when what
+	// follows the sub-match fails, so a failed state can leave it changed.
+	inSub  int
+	sticky map[int]bool // groups with such a capture
 }
 
 func compileBacktrack(root *node, groups int) *btProg {
 	p := &btProg{groups: groups, memoAfter: memoAfter, memoProbation: memoProbation}
-	c := &btCompiler{prog: p, refs: map[int]bool{}}
+	c := &btCompiler{prog: p, refs: map[int]bool{}, sticky: map[int]bool{}}
 	root.walk(func(n *node) bool {
 		if n.op == opBackref && n.index > 0 && !c.refs[n.index] {
 			c.refs[n.index] = true
@@ -122,7 +130,22 @@ func compileBacktrack(root *node, groups int) *btProg {
 	c.accept = c.newNode(btAccept)
 	p.start = c.comp(root, c.newNode(btEnd))
 	p.letDig, p.marks = letterOrDigit(), nonSpacingMark()
+	c.liveness()
 	return p
+}
+
+// sub compiles n as a sub-match body, ending at accept.
+func (c *btCompiler) sub(n *node) *btNode {
+	c.inSub++
+	defer func() { c.inSub-- }()
+	return c.comp(n, c.accept)
+}
+
+// setsCapture notes a node that sets group's capture.
+func (c *btCompiler) setsCapture(group int) {
+	if group > 0 && c.inSub > 0 {
+		c.sticky[group] = true
+	}
 }
 
 func (c *btCompiler) newNode(k btKind) *btNode {
@@ -172,6 +195,7 @@ func (c *btCompiler) comp(n *node, next *btNode) *btNode {
 		head, tail := c.newNode(btGroupHead), c.newNode(btGroupTail)
 		head.local = c.newStart(n.index)
 		tail.local, tail.group, tail.next = head.local, n.index, next
+		c.setsCapture(n.index)
 		head.next = c.comp(n.subs[0], tail)
 		return head
 	case opAtomic:
@@ -181,17 +205,19 @@ func (c *btCompiler) comp(n *node, next *btNode) *btNode {
 			return b
 		}
 		b := c.newNode(btAtomic)
-		b.body, b.next = c.comp(n.subs[0], c.accept), next
+		b.body, b.next = c.sub(n.subs[0]), next
 		return b
 	case opLook:
 		if !n.behind {
 			b := c.newNode(btLook)
-			b.neg, b.body, b.next = n.neg, c.comp(n.subs[0], c.accept), next
+			b.neg, b.body, b.next = n.neg, c.sub(n.subs[0]), next
 			return b
 		}
 		b := c.newNode(btBehind)
 		b.neg, b.supp, b.bmin, b.bmax, b.next = n.neg, n.supp, n.bmin, n.bmax, next
+		c.inSub++
 		b.body = c.comp(n.subs[0], c.newNode(btBehindEnd))
+		c.inSub--
 		return b
 	case opBackref:
 		b := c.newNode(btBackref)
@@ -229,7 +255,7 @@ func (c *btCompiler) repeat(n *node, next *btNode) *btNode {
 		}
 		b := c.newNode(k)
 		b.mode, b.min, b.max, b.next = n.mode, n.min, n.max, next
-		b.body = c.comp(atom, c.accept)
+		b.body = c.sub(atom)
 		return b
 	}
 	body, group := atom, 0
@@ -241,7 +267,8 @@ func (c *btCompiler) repeat(n *node, next *btNode) *btNode {
 	if info.det {
 		b := c.newNode(btGroupCurly)
 		b.mode, b.min, b.max, b.group, b.next = n.mode, n.min, n.max, group, next
-		b.body = c.comp(body, c.accept)
+		c.setsCapture(group)
+		b.body = c.sub(body)
 		return b
 	}
 	countMin := -1
@@ -254,6 +281,7 @@ func (c *btCompiler) repeat(n *node, next *btNode) *btNode {
 	head, tail := c.newNode(btGroupHead), c.newNode(btGroupTail)
 	head.local = c.newStart(group)
 	tail.local, tail.group, tail.next = head.local, group, loop
+	c.setsCapture(group)
 	head.next = c.comp(body, tail)
 	loop.local, loop.body = head.local, head
 	prolog := c.newNode(btProlog)
@@ -281,6 +309,12 @@ type btMachine struct {
 // match reports whether the whole of s matches, and whether the match
 // gave up at the deadline.
 func (p *btProg) match(s string, timeout time.Duration) (ok, timedOut bool) {
+	ok, timedOut, _ = p.run(s, timeout)
+	return ok, timedOut
+}
+
+// run is match, also saying how many steps the match took.
+func (p *btProg) run(s string, timeout time.Duration) (ok, timedOut bool, steps int) {
 	m, _ := p.pool.Get().(*btMachine)
 	if m == nil {
 		m = &btMachine{p: p}
@@ -291,10 +325,10 @@ func (p *btProg) match(s string, timeout time.Duration) (ok, timedOut bool) {
 	m.steps, m.timedOut, m.memo, m.behindTo, m.behinds, m.ends = 0, false, nil, 0, 0, m.ends[:0]
 	m.deadline = time.Now().Add(timeout)
 	ok = m.match(p.start, 0)
-	timedOut = m.timedOut
+	timedOut, steps = m.timedOut, m.steps
 	m.memo = nil
 	p.pool.Put(m)
-	return ok && !timedOut, timedOut
+	return ok && !timedOut, timedOut, steps
 }
 
 func resetInts(s []int, n int) []int {
@@ -408,7 +442,7 @@ func (m *btMachine) match(n *btNode, i int) bool {
 	if seen {
 		if left, ok := m.memo.failed(e, m.key); ok {
 			m.memo.hits++
-			m.setRefs(left)
+			m.setRefs(n, left)
 			return false
 		}
 	}
@@ -419,7 +453,7 @@ func (m *btMachine) match(n *btNode, i int) bool {
 		// The match may have changed the captures a key holds.
 		h = m.stateKey(n, i)
 		if _, taken := m.memo.index[h]; !taken {
-			m.memo.add(h, m.key, m.refCaps())
+			m.memo.add(h, m.key, m.refCaps(n))
 		}
 	}
 	return false
@@ -475,7 +509,8 @@ const (
 // loop looks.
 func (m *btMachine) stateKey(n *btNode, i int) uint64 {
 	k := append(m.key[:0], n.id, i, m.behindTo)
-	for l, v := range m.locals {
+	for _, l := range n.keyLocals {
+		v := m.locals[l]
 		if c := m.p.countAt[l]; c >= 0 && v > c {
 			v = c
 		}
@@ -487,7 +522,8 @@ func (m *btMachine) stateKey(n *btNode, i int) uint64 {
 		}
 		k = append(k, v)
 	}
-	for _, g := range m.p.refs {
+	for _, j := range n.keyRefs {
+		g := m.p.refs[j]
 		k = append(k, m.caps[2*g], m.caps[2*g+1])
 	}
 	m.key = k
@@ -498,17 +534,22 @@ func (m *btMachine) stateKey(n *btNode, i int) uint64 {
 	return h ^ h>>29
 }
 
-func (m *btMachine) refCaps() []int {
-	out := make([]int, 0, 2*len(m.p.refs))
-	for _, g := range m.p.refs {
+// refCaps are the captures of n's key, as a failed state left them;
+// setRefs puts them back. The captures outside the key are as the state
+// found them (see liveness).
+func (m *btMachine) refCaps(n *btNode) []int {
+	out := make([]int, 0, 2*len(n.keyRefs))
+	for _, j := range n.keyRefs {
+		g := m.p.refs[j]
 		out = append(out, m.caps[2*g], m.caps[2*g+1])
 	}
 	return out
 }
 
-func (m *btMachine) setRefs(v []int) {
-	for j, g := range m.p.refs {
-		m.caps[2*g], m.caps[2*g+1] = v[2*j], v[2*j+1]
+func (m *btMachine) setRefs(n *btNode, v []int) {
+	for x, j := range n.keyRefs {
+		g := m.p.refs[j]
+		m.caps[2*g], m.caps[2*g+1] = v[2*x], v[2*x+1]
 	}
 }
 
@@ -629,9 +670,22 @@ func (m *btMachine) curly(n *btNode, i int) bool {
 		}
 		return m.match(n.next, i)
 	}
-	// The ends of the repetitions go on a stack the machine shares, which
-	// the repetitions inside what follows leave as they found it.
-	base := len(m.ends)
+	base := m.repeatGreedy(n, i, j)
+	ok := false
+	for k := len(m.ends) - 1; k >= base && !ok; k-- {
+		ok = m.match(n.next, m.ends[k])
+	}
+	m.ends = m.ends[:base]
+	return ok
+}
+
+// repeatGreedy repeats n's body from i, which j repetitions reached, as
+// many times as it can, stopping at one that matched nothing. The ends
+// of the repetitions, i first, go on a stack the machine shares, which
+// the repetitions inside what follows leave as they found it; base is
+// where they start, for the caller to back off through and pop.
+func (m *btMachine) repeatGreedy(n *btNode, i, j int) (base int) {
+	base = len(m.ends)
 	m.ends = append(m.ends, i)
 	for ; below(j, n.max); j++ {
 		if !m.match(n.body, i) || m.last == i {
@@ -640,12 +694,7 @@ func (m *btMachine) curly(n *btNode, i int) bool {
 		i = m.last
 		m.ends = append(m.ends, i)
 	}
-	ok := false
-	for k := len(m.ends) - 1; k >= base && !ok; k-- {
-		ok = m.match(n.next, m.ends[k])
-	}
-	m.ends = m.ends[:base]
-	return ok
+	return base
 }
 
 // groupCurly repeats a group with one way to match, one whole match at a
@@ -684,15 +733,7 @@ func (m *btMachine) groupCurly(n *btNode, i int) bool {
 		}
 	}
 	s1, e1 := m.caps[g], m.caps[g+1]
-	base := len(m.ends)
-	m.ends = append(m.ends, i)
-	for ; below(j, n.max); j++ {
-		if !m.match(n.body, i) || m.last == i {
-			break
-		}
-		i = m.last
-		m.ends = append(m.ends, i)
-	}
+	base := m.repeatGreedy(n, i, j)
 	ok := false
 	for k := len(m.ends) - 1; k > base && !ok; k-- {
 		setCap(m.ends[k-1], m.ends[k])
@@ -1014,4 +1055,121 @@ func graphemeType(c rune) uint8 {
 		return rs[k].t
 	}
 	return 0
+}
+
+// liveness chooses what each node's failed states are remembered by. A
+// match from a node depends on a referenced group's capture only if some
+// path from the node reaches a backreference to it before the group is
+// set again, and on a local only if a path reaches a node that reads it
+// (a group's tail, a loop) before one that sets it (the group's head, the
+// loop's entry); the rest cannot change whether the match fails, so it
+// stays out of the key. Inside a repeated group that a backreference
+// reads after the loop, the capture of the repetition before is such a
+// value: keyed by it, a match with k repetitions possible would remember
+// each state once per earlier capture.
+//
+// A failed state must also leave the captures as it found them for a
+// remembered failure to stand for it: a capture set inside a sub-match is
+// kept when what follows the sub-match fails, so a group with such a
+// capture stays in the key of every node from which it can be reached.
+func (c *btCompiler) liveness() {
+	p := c.prog
+	refSlot := map[int]int{}
+	for j, g := range p.refs {
+		refSlot[g] = j
+	}
+	nslot := len(p.refs) + p.locals
+	local := func(l int) int { return len(p.refs) + l }
+
+	var nodes []*btNode
+	seen := map[*btNode]bool{}
+	var visit func(n *btNode)
+	visit = func(n *btNode) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		nodes = append(nodes, n)
+		visit(n.next)
+		visit(n.body)
+		visit(n.loop)
+		for _, a := range n.alts {
+			visit(a)
+		}
+	}
+	visit(p.start)
+
+	succ := func(n *btNode) []*btNode {
+		out := append([]*btNode(nil), n.alts...)
+		for _, s := range []*btNode{n.next, n.body, n.loop} {
+			if s != nil {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	// live[n] and sticky[n] are bit sets: slots, and referenced groups
+	// with a kept capture reachable from n.
+	live := make(map[*btNode][]bool, len(nodes))
+	sticky := make(map[*btNode][]bool, len(nodes))
+	for _, n := range nodes {
+		live[n], sticky[n] = make([]bool, nslot), make([]bool, len(p.refs))
+	}
+	for changed := true; changed; {
+		changed = false
+		// Successors mostly come first in reverse order of visit.
+		for k := len(nodes) - 1; k >= 0; k-- {
+			n := nodes[k]
+			out := make([]bool, nslot)
+			st := make([]bool, len(p.refs))
+			for _, s := range succ(n) {
+				for i, v := range live[s] {
+					out[i] = out[i] || v
+				}
+				for i, v := range sticky[s] {
+					st[i] = st[i] || v
+				}
+			}
+			switch n.kind {
+			case btBackref:
+				if j, ok := refSlot[n.group]; ok {
+					out[j] = true
+				}
+			case btGroupTail:
+				if j, ok := refSlot[n.group]; ok {
+					out[j] = false
+				}
+				out[local(n.local)] = true
+			case btGroupHead:
+				out[local(n.local)] = false
+			case btLoop:
+				out[local(n.local)], out[local(n.count)] = true, true
+			case btProlog:
+				out[local(n.loop.count)] = false
+			}
+			if n.kind == btGroupTail || n.kind == btGroupCurly {
+				if j, ok := refSlot[n.group]; ok && c.sticky[n.group] {
+					st[j] = true
+				}
+			}
+			if !slices.Equal(out, live[n]) || !slices.Equal(st, sticky[n]) {
+				live[n], sticky[n], changed = out, st, true
+			}
+		}
+	}
+	for _, n := range nodes {
+		if !choice(n.kind) {
+			continue
+		}
+		for j := range p.refs {
+			if live[n][j] || sticky[n][j] {
+				n.keyRefs = append(n.keyRefs, j)
+			}
+		}
+		for l := range p.locals {
+			if live[n][local(l)] {
+				n.keyLocals = append(n.keyLocals, l)
+			}
+		}
+	}
 }

@@ -169,3 +169,46 @@ func TestMemoKeepsVerdicts(t *testing.T) {
 		t.Errorf("only %d strings ran on the backtracking matcher", checked)
 	}
 }
+
+// TestBackrefLoopSteps is a rule of the JDK differential run (seed 27)
+// that took 250–850 ms a string: a repeated group with several ways to
+// match, read by a backreference after the loop. Remembering failed
+// states by the capture of the repetition before made every state inside
+// the loop count once per earlier repetition (13 million steps on 950
+// units); keyed only by what the rest of the match can read, the steps
+// grow with the square of the length. java.util.regex answers false for
+// each of these (OpenJDK 17, by hand, up to 125 and 104 units: it takes
+// seconds there, trying every way to split the text); the longer ones
+// fail the same way, the text having no \d, \r or \p{Blank} where the
+// loop could end and no \p{Print} that spans it.
+func TestBackrefLoopSteps(t *testing.T) {
+	const rule = "(?U:(?d)a{1}{2}+$??|\\G(É(?i:^{2,}Ⅻ{0,}?|(?i)ａ̈{3}é)){2,2}[[^A-F]]*+|(?<g2>(?:\\X*)ε[\u00a0]){2,})" +
+		"(?>\\Q\r\\E{1,}+(?s)|\\dk\\k<g2>{0,1}|\\p{Blank}(?>([ϵKß-ß][^\u0378k🫠][ρ]?\\A)[^[ΣＡ]&&[ϕ[K-K]]]*))ϱ{2}{2}(?>\\w{1}{3})|\\p{Print}"
+	r, err := Compile(rule, Java, Options{Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Engine != EngineBacktrack {
+		t.Fatalf("engine %s, want backtrack", r.Engine)
+	}
+	for _, tc := range []struct {
+		unit  string
+		times []int
+	}{
+		{"\tε\u00a0aε\u00a0aaaε\u00a0aaε\u00a0 \n\u0378ϱϱϱϱ_99", []int{1, 2, 3, 4, 5, 38, 60}},
+		{"ε\u00a0aε\u00a0\rϱϰϱϱ9_9", []int{1, 4, 8, 32, 70}},
+	} {
+		for _, k := range tc.times {
+			s := strings.Repeat(tc.unit, k)
+			n := len(appendUTF16(nil, s))
+			ok, timedOut, steps := r.bt.run(s, time.Minute)
+			if ok || timedOut {
+				t.Errorf("%d × %q: match %v (timed out %v), java false", k, tc.unit, ok, timedOut)
+			}
+			// Before remembering starts, a match may take memoAfter steps.
+			if limit := 2*memoAfter + n*n/2; steps > limit {
+				t.Errorf("%d × %q (%d units): %d steps, more than %d", k, tc.unit, n, steps, limit)
+			}
+		}
+	}
+}

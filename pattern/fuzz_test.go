@@ -30,6 +30,7 @@ func (g *patternGen) pick(n int) int {
 var genAtoms = []string{
 	"a", "b", "0", "-", "A", `\d`, `\w`, `\s`, ".", "[a-c]", "[^a]", "[ab0]", `\p{Upper}`, `[a-z&&[^b]]`,
 	`(?i:a)`, `\x41`, `\u0062`, `\Q-\E`, `[\d-]`, `\p{L}`, `(?iu:k)`, `[A-Z0-9]`,
+	`\N{LATIN SMALL LETTER A}`, `[\N{DIGIT ZERO}-\N{digit one}]`, `(?i:\N{KELVIN SIGN})`,
 }
 
 var genQuants = []string{"", "", "", "*", "+", "?", "{2}", "{1,3}", "{0,2}", "*?", "+?", "*+", "++", "?+", "{1,2}+"}
@@ -170,7 +171,9 @@ func FuzzJavaParse(f *testing.F) {
 	for _, tc := range javaTable {
 		f.Add(tc.pattern, "")
 	}
-	for _, p := range []string{`[\Q`, `(?<`, `\p{`, `\x{`, `[a&&`, `(?x)#`, `\c`, `\0`, `a{99999999999}`, `(?<=\R)`} {
+	for _, p := range []string{`[\Q`, `(?<`, `\p{`, `\x{`, `[a&&`, `(?x)#`, `\c`, `\0`, `a{99999999999}`, `(?<=\R)`,
+		`\N{`, `\N{DIGIT ONE`, `\N{}`, `[\N{DIGIT ONE}-\N{DIGIT FIVE}]`, `(?iu)\N{latin small letter sharp s}+`,
+		`(?x)\N {DIGIT #}`, `\N{CJK UNIFIED IDEOGRAPHS 4E00}`, "\\N{\x00 ı}", `\N{HANGUL SYLLABLES D7A4}`} {
 		f.Add(p, "x")
 	}
 	f.Fuzz(func(t *testing.T, pattern, input string) {

@@ -893,13 +893,43 @@ func (p *javaParser) escapeChar() rune {
 		}
 		return r
 	case 'N':
-		p.fail("\\N{name} escapes are not supported")
+		return p.charName()
 	}
 	if c < 128 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
 		p.pos = start
 		p.fail("illegal/unsupported escape sequence \\%c", c)
 	}
 	return c
+}
+
+// charName reads the {name} of a \N escape, as Pattern.N does: the
+// '{' and the '}' are found as COMMENTS reads characters, so (?x) lets
+// white space come before either, but the name is all the text between.
+func (p *javaParser) charName() rune {
+	p.skipComments()
+	if p.pos >= len(p.src) || p.src[p.pos] != '{' {
+		p.fail("illegal character name escape sequence")
+	}
+	p.pos++
+	start := p.pos
+	for {
+		p.skipComments()
+		if p.pos >= len(p.src) {
+			p.fail("unclosed character name escape sequence")
+		}
+		if p.src[p.pos] == '}' {
+			break
+		}
+		_, w := utf8.DecodeRuneInString(p.src[p.pos:])
+		p.pos += w
+	}
+	name := p.src[start:p.pos]
+	p.pos++
+	r, ok := javaCodePointOf(name)
+	if !ok {
+		p.fail("unknown character name [%s]", name)
+	}
+	return r
 }
 
 func utf16High(r rune) bool { return r >= 0xd800 && r <= 0xdbff }

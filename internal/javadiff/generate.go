@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/serialgate/serialgate/pattern"
 )
 
 // Generate returns rules random over the syntax serialgate accepts, with
@@ -13,9 +15,12 @@ import (
 // CR, NUL and long runs. The same seed gives the same cases.
 func Generate(seed uint64, rules, strs int) []Case {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	// How characters are spelled comes from a stream of its own, so that
+	// a seed gives the rules it gave before \N{name} was spelled.
+	names := rand.New(rand.NewPCG(seed^0x6a09e667f3bcc909, seed))
 	cases := make([]Case, 0, rules)
 	for range rules {
-		g := &gen{r: r}
+		g := &gen{r: r, spell: names}
 		var f frag
 		if r.IntN(4) == 0 {
 			f = g.serialShaped()
@@ -26,6 +31,9 @@ func Generate(seed uint64, rules, strs int) []Case {
 			}
 		}
 		re := f.re
+		if names.IntN(20) == 0 {
+			re += "|" + g.blockNamed()
+		}
 		if r.IntN(10) == 0 {
 			re = g.breakSyntax(re)
 		}
@@ -66,6 +74,7 @@ type frag struct {
 
 type gen struct {
 	r      *rand.Rand
+	spell  *rand.Rand                // how literal characters are spelled: as themselves or \N{name}
 	groups []func(*rand.Rand) string // samplers of the capturing groups so far
 	named  []string
 }
@@ -172,10 +181,13 @@ func (g *gen) bracket(depth int) (string, string) {
 			}
 		default:
 			c := g.poolRune()
-			if strings.ContainsRune(`^-&[]\\`, c) {
+			switch {
+			case g.spelled(c):
+				b.WriteString(g.charName(c))
+			case strings.ContainsRune(`^-&[]\\`, c):
 				b.WriteByte('\\')
 				b.WriteRune(c)
-			} else {
+			default:
 				b.WriteString(literal(c))
 			}
 			hint.WriteRune(c)
@@ -273,6 +285,9 @@ func (g *gen) atom(depth int) frag {
 	switch {
 	case k < 5:
 		c := g.poolRune()
+		if g.spelled(c) {
+			return frag{g.charName(c), constant(string(c))}
+		}
 		return frag{literal(c), constant(string(c))}
 	case k < 8:
 		a := classAtoms[g.r.IntN(len(classAtoms))]
@@ -491,4 +506,55 @@ func (g *gen) mutate(s string) string {
 		return r.Replace(s)
 	}
 	return string(rs)
+}
+
+// spelled says whether to spell c as \N{name}: sometimes, when Java has a
+// name for it.
+func (g *gen) spelled(c rune) bool {
+	return g.spell.IntN(6) == 0 && pattern.JavaCharName(c) != ""
+}
+
+// charName spells c as \N{name} the ways Character.codePointOf reads it,
+// and now and then a way it refuses: upper or lower case, padded with
+// spaces and controls, with a letter outside ASCII whose upper case is
+// ASCII, or misspelled, unclosed or without braces.
+func (g *gen) charName(c rune) string {
+	name := pattern.JavaCharName(c)
+	switch k := g.spell.IntN(48); {
+	case k < 20:
+	case k < 30:
+		name = strings.ToLower(name)
+	case k < 34:
+		name = " " + name + "\t"
+	case k < 36:
+		name = "\x01" + strings.ToLower(name) + " "
+	case k < 40:
+		name = strings.Replace(strings.Replace(name, "I", "ı", 1), "S", "ſ", 1)
+	case k < 42:
+		name = strings.Replace(strings.Replace(name, "SS", "ß", 1), "FI", "ﬁ", 1)
+	case k == 42:
+		name = strings.Replace(name, " ", "  ", 1) // not a name
+	case k == 43:
+		name = strings.Replace(name, "I", "İ", 1) // upper case already, not ASCII
+	case k == 44:
+		return `\N{` + name // unclosed
+	case k == 45:
+		return `\N` + name // no braces
+	}
+	return `\N{` + name + `}`
+}
+
+// blockNamed is an alternative that spells characters Java names by
+// block and hex (CJK ideographs, Hangul syllables, private use), in the
+// ways codePointOf reads or refuses them, or a character without a name.
+func (g *gen) blockNamed() string {
+	pick := func(s []string) string { return s[g.spell.IntN(len(s))] }
+	c := pick([]string{
+		"CJK UNIFIED IDEOGRAPHS 4E2D", "cjk unified ideographs 4e2d", "HANGUL SYLLABLES AC00",
+		"PRIVATE USE AREA E000", "CJK UNIFIED IDEOGRAPHS EXTENSION B 20000", "TANGUT 17000",
+		"CJK UNIFIED IDEOGRAPHS 04E2D", "CJK UNIFIED IDEOGRAPH-4E2D", "HANGUL SYLLABLE GA",
+		"CJK UNIFIED IDEOGRAPHS 9FFD", "LATIN 1 SUPPLEMENT 84", "LATIN 1 SUPPLEMENT 85",
+		"CJK COMPATIBILITY IDEOGRAPH-F900", "NULL", "LINE FEED (LF)", "LINE FEED", "BYTE ORDER MARK",
+	})
+	return `\N{` + c + `}x` + pick([]string{"", `[\N{DIGIT ONE}-\N{DIGIT FIVE}]`, `[\N{DIGIT FIVE}-\N{DIGIT ONE}]`, `(?i)\N{LATIN SMALL LETTER K}`})
 }
