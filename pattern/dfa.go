@@ -56,12 +56,17 @@ type dfa struct {
 	// bt[state<<8|b] = next state << 8, 0 for the dead state, and
 	// nonASCII for a byte that starts a multi-byte character.
 	bt []uint32
-	// lt is bt with LF and CR stopping the automaton.
+	// lt is bt with LF ending a line (lineValid or lineInvalid by the
+	// state it ends in) and CR marked (lineCR), for countLines.
 	lt []uint32
 }
 
 const (
 	nonASCII = 1
+	// countLines's markers in lt, all below the first state (1<<8).
+	lineInvalid = 2
+	lineValid   = 3
+	lineCR      = 4
 	// maxByteTableStates bounds the automata that get a byte table (4 MiB).
 	maxByteTableStates = 1 << 12
 )
@@ -469,136 +474,63 @@ func (d *dfa) countLines(chunk []byte) (valid, n int, ok bool) {
 	if lt == nil {
 		return 0, 0, false
 	}
-	lc := lineCounter{d: d, bt: bt, lt: lt, start: d.start / d.ncls << 8}
-	// Each byte's step waits on the one before it, so one line at a time
-	// runs at the table's load latency. Two halves of the chunk, split at
-	// a line's end, are walked side by side: two independent chains of
-	// loads overlap.
-	var a, b []byte
-	if half := len(chunk) / 2; len(chunk) >= dualMin {
-		if k := bytes.IndexByte(chunk[half:], '\n'); k >= 0 {
-			a, b = chunk[:half+k+1], chunk[half+k+1:]
-		}
-	}
-	if b == nil {
-		c := lineCursor{st: lc.start}
-		lc.run(&c, chunk)
-		return c.valid, c.n, true
-	}
-	ca, cb := lineCursor{st: lc.start}, lineCursor{st: lc.start}
-	for ca.j < len(a) && cb.j < len(b) {
-		sa, ja, sb, jb := ca.st, ca.j, cb.st, cb.j
-		for ja < len(a) && jb < len(b) {
-			na, nb := lt[sa|uint32(a[ja])], lt[sb|uint32(b[jb])]
-			if na <= nonASCII || nb <= nonASCII {
-				break
-			}
-			sa, sb = na, nb
-			ja++
-			jb++
-		}
-		ca.st, ca.j, cb.st, cb.j = sa, ja, sb, jb
-		if ja < len(a) && lt[sa|uint32(a[ja])] <= nonASCII {
-			lc.event(&ca, a)
-		}
-		if jb < len(b) && lt[sb|uint32(b[jb])] <= nonASCII {
-			lc.event(&cb, b)
-		}
-	}
-	lc.run(&ca, a)
-	lc.run(&cb, b)
-	return ca.valid + cb.valid, ca.n + cb.n, true
-}
-
-// dualMin is the smallest chunk countLines walks as two halves.
-var dualMin = 64
-
-// lineCounter holds what countLines's walks share.
-type lineCounter struct {
-	d      *dfa
-	bt, lt []uint32
-	start  uint32
-}
-
-// lineCursor is one walk through lines: the state, the next byte, where
-// the current line began, and the counts so far.
-type lineCursor struct {
-	st       uint32
-	j, line  int
-	valid, n int
-}
-
-// run walks c through the rest of buf.
-func (lc *lineCounter) run(c *lineCursor, buf []byte) {
-	lt := lc.lt
-	for {
-		st, j := c.st, c.j
-		// The hot loop: LF, CR and the bytes that start a multi-byte
-		// character stop it, as does the dead state.
-		for j < len(buf) {
-			next := lt[st|uint32(buf[j])]
-			if next <= nonASCII {
-				break
-			}
+	start := d.start / d.ncls << 8
+	st, line := start, 0 // the state, and where the current line began
+	for j := 0; j < len(chunk); {
+		// The hot loop: a state is at least 1<<8; the markers below it
+		// stop the loop. A serial list's lines are short, so the end of a
+		// line is handled here too, without leaving the loop.
+		next := lt[st|uint32(chunk[j])]
+		if next > lineCR {
 			st = next
 			j++
+			continue
 		}
-		c.st, c.j = st, j
-		if !lc.event(c, buf) {
-			return
+		switch next {
+		case lineValid, lineInvalid:
+			n++
+			valid += int(next - lineInvalid)
+			st, j = start, j+1
+			line = j
+			continue
+		case lineCR:
+			if j+1 < len(chunk) && chunk[j+1] == '\n' {
+				n++
+				if st != 0 && d.final[st>>8] {
+					valid++
+				}
+				st, j = start, j+2
+				line = j
+				continue
+			}
+			st = bt[st|'\r'] // a CR inside the line
+			j++
+		case nonASCII:
+			r, size := utf8.DecodeRune(chunk[j:])
+			st = d.trans[(st>>8)*d.ncls+d.classOf(r)] / d.ncls << 8
+			j += size
+		default: // dead
+			st = 0
+			j++
 		}
-	}
-}
-
-// event takes the step the hot loop stopped at: the end of buf, a line's
-// end, a CR inside a line, a multi-byte character or the dead state. It
-// reports false at the end of buf, with the last line counted.
-func (lc *lineCounter) event(c *lineCursor, buf []byte) bool {
-	j := c.j
-	if j >= len(buf) {
-		if j > c.line {
-			lc.endLine(c) // the last line, without its terminator
-		}
-		return false
-	}
-	switch ch := buf[j]; {
-	case ch == '\n':
-		lc.endLine(c)
-		c.j = j + 1
-		c.line = c.j
-		return true
-	case ch == '\r' && j+1 < len(buf) && buf[j+1] == '\n':
-		lc.endLine(c)
-		c.j = j + 2
-		c.line = c.j
-		return true
-	case ch < utf8.RuneSelf:
-		c.st = lc.bt[c.st|uint32(ch)] // a CR inside the line, or dead
-		c.j = j + 1
-	default:
-		d := lc.d
-		r, size := utf8.DecodeRune(buf[j:])
-		c.st = d.trans[(c.st>>8)*d.ncls+d.classOf(r)] / d.ncls << 8
-		c.j = j + size
-	}
-	if c.st == 0 {
-		// Dead: nothing more of the line matters; go to its LF.
-		if k := bytes.IndexByte(buf[c.j:], '\n'); k >= 0 {
-			c.j += k
-		} else {
-			c.j = len(buf)
+		if st == 0 {
+			// Dead: nothing more of the line matters; go to its LF, which
+			// the dead state's row turns into the end of an invalid line.
+			if k := bytes.IndexByte(chunk[j:], '\n'); k >= 0 {
+				j += k
+			} else {
+				j = len(chunk)
+			}
 		}
 	}
-	return true
-}
-
-// endLine counts the line c is at the end of and starts the next one.
-func (lc *lineCounter) endLine(c *lineCursor) {
-	c.n++
-	if c.st != 0 && lc.d.final[c.st>>8] {
-		c.valid++
+	if len(chunk) > line {
+		// The last line, without its terminator.
+		n++
+		if st != 0 && d.final[st>>8] {
+			valid++
+		}
 	}
-	c.st = lc.start
+	return valid, n, true
 }
 
 // byteTables returns the transition table by byte and its copy with LF
@@ -621,9 +553,13 @@ func (d *dfa) byteTables() (bt, lt []uint32) {
 			}
 		}
 		d.lt = slices.Clone(d.bt)
-		for st := 1; st < n; st++ {
-			d.lt[st<<8|'\n'] = 0
-			d.lt[st<<8|'\r'] = 0
+		for st := 0; st < n; st++ {
+			end := uint32(lineInvalid)
+			if st != 0 && d.final[st] {
+				end = lineValid
+			}
+			d.lt[st<<8|'\n'] = end
+			d.lt[st<<8|'\r'] = lineCR
 		}
 	})
 	return d.bt, d.lt

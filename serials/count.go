@@ -176,3 +176,10 @@ func countLines(chunk []byte, match func([]byte) bool) (valid, n int) {
 	}
 	return valid, n
 }
+
+// LineCounter turns a check of one serial into a check of a chunk of whole
+// lines, for CountMapped and CountChunks: lines end at LF, a CR before the
+// LF is not part of the serial, the last line may lack its terminator.
+func LineCounter(match func(serial []byte) bool) func(chunk []byte) (valid, n int) {
+	return func(chunk []byte) (int, int) { return countLines(chunk, match) }
+}

@@ -226,6 +226,10 @@ func TestCount(t *testing.T) {
 					t.Errorf("%d bytes, %d workers, %s: got %d/%d %v, want %d/%d", len(in), workers, kind, v, n, err, wantV, wantI)
 				}
 			}
+			v, n, err := Reader{}.CountMapped(context.Background(), []byte(in), LineCounter(match), workers)
+			if err != nil || v != wantV || n != wantI {
+				t.Errorf("%d bytes, %d workers, mapped: got %d/%d %v, want %d/%d", len(in), workers, v, n, err, wantV, wantI)
+			}
 		}
 	}
 	boom := errors.New("gone")
@@ -259,6 +263,10 @@ func FuzzCount(f *testing.F) {
 		v, n, err := Count(iotest.OneByteReader(strings.NewReader(in)), match, 2)
 		if err != nil || v != wantV || n != wantI {
 			t.Fatalf("got %d/%d %v, want %d/%d", v, n, err, wantV, wantI)
+		}
+		v, n, err = Reader{}.CountMapped(context.Background(), []byte(in), LineCounter(match), 2)
+		if err != nil || v != wantV || n != wantI {
+			t.Fatalf("mapped: got %d/%d %v, want %d/%d", v, n, err, wantV, wantI)
 		}
 	})
 }

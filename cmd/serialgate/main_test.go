@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -309,5 +310,50 @@ func TestValidateSummaryList(t *testing.T) {
 	_, out, _ = run(t, "", "validate", "--format", "jsonl", "--rules", javaRules, "--model", "acme_purifier", list)
 	if n := strings.Count(out, `"ok":true`); n != 4 {
 		t.Errorf("line by line: %d valid, want 4: %s", n, out)
+	}
+}
+
+// TestValidateSummaryMapped counts a list large enough to be mapped into
+// memory, with and without --model (one pass per chunk on the automaton,
+// or each serial against every rule), and a list on standard input that
+// is read: the counts are the line-by-line output's.
+func TestValidateSummaryMapped(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < 3*minMapped; i++ {
+		switch i % 5 {
+		case 0:
+			fmt.Fprintf(&b, "AC2%09d\r\n", i)
+		case 1:
+			fmt.Fprintf(&b, "XX%d\n", i)
+		case 2:
+			b.WriteString("\n")
+		default:
+			fmt.Fprintf(&b, "AC2%09d\n", i)
+		}
+	}
+	list := write(t, "big.txt", b.String())
+	_, lines, _ := run(t, "", "validate", "--format", "jsonl", "--rules", javaRules, "--model", "acme_purifier", list)
+	valid := strings.Count(lines, `"ok":true`)
+	total := strings.Count(lines, "\n")
+	want := fmt.Sprintf("%d checked, %d valid, %d invalid", total, valid, total-valid)
+	for _, args := range [][]string{
+		{"validate", "--summary", "--rules", javaRules, "--model", "acme_purifier", list},
+		{"validate", "--summary", "--rules", javaRules, "--model", "acme_purifier", "-"},
+	} {
+		stdin := ""
+		if args[len(args)-1] == "-" {
+			stdin = b.String()
+		}
+		code, out, errs := run(t, stdin, args...)
+		if code != 1 || strings.TrimSpace(out) != want {
+			t.Errorf("%v: exit %d, %q %s; want %q", args[len(args)-1], code, out, errs, want)
+		}
+	}
+	// Without --model a serial is valid when any rule matches it.
+	_, lines, _ = run(t, "", "validate", "--format", "jsonl", "--rules", javaRules, list)
+	valid = strings.Count(lines, `"ok":true`)
+	want = fmt.Sprintf("%d checked, %d valid, %d invalid", total, valid, total-valid)
+	if _, out, _ := run(t, "", "validate", "--summary", "--rules", javaRules, list); strings.TrimSpace(out) != want {
+		t.Errorf("no model: %q, want %q", out, want)
 	}
 }

@@ -260,7 +260,9 @@ func (v *validator) input(e *env, name string, kind int) error {
 		return v.labelFile(e, name)
 	}
 	var r io.Reader
+	var mapped []byte // the file in memory, when it could be mapped
 	display := name
+	isCSV := strings.EqualFold(filepath.Ext(name), ".csv")
 	if name == "-" {
 		r, display = v.stdin, "(stdin)"
 	} else {
@@ -270,17 +272,27 @@ func (v *validator) input(e *env, name string, kind int) error {
 		}
 		defer f.Close()
 		r = f
+		if v.summary && !isCSV {
+			var unmap func()
+			if mapped, unmap = mapFile(f); unmap != nil {
+				defer unmap()
+			}
+		}
 	}
-	isCSV := strings.EqualFold(filepath.Ext(name), ".csv")
 	if v.summary && !isCSV {
 		// Counting needs no line numbers or reasons: check chunks of the
-		// list on every core.
+		// list on every core, straight from the file's pages where it is
+		// mapped.
+		count := v.lineCounter()
+		if count == nil {
+			count = serials.LineCounter(v.match)
+		}
 		var valid, invalid int
 		var err error
-		if count := v.lineCounter(); count != nil {
-			valid, invalid, err = v.lists.CountChunks(e.ctx, r, count, runtime.GOMAXPROCS(0))
+		if mapped != nil {
+			valid, invalid, err = v.lists.CountMapped(e.ctx, mapped, count, runtime.GOMAXPROCS(0))
 		} else {
-			valid, invalid, err = v.lists.Count(e.ctx, r, v.match, runtime.GOMAXPROCS(0))
+			valid, invalid, err = v.lists.CountChunks(e.ctx, r, count, runtime.GOMAXPROCS(0))
 		}
 		v.valid += valid
 		v.invalid += invalid
@@ -300,6 +312,10 @@ func (v *validator) input(e *env, name string, kind int) error {
 	})
 	return named(err, display)
 }
+
+// minMapped is the smallest list --summary maps into memory rather than
+// reads: below it the mapping costs more than the copy it saves.
+const minMapped = 1 << 20
 
 // named puts the file's name on a list error.
 func named(err error, file string) error {

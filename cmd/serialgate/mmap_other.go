@@ -1,0 +1,7 @@
+//go:build !unix
+
+package main
+
+import "os"
+
+func mapFile(*os.File) ([]byte, func()) { return nil, nil }
