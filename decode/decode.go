@@ -38,7 +38,7 @@ import (
 // Is1D tells whether s is a linear symbology.
 func Is1D(s serialgate.Symbology) bool {
 	switch s {
-	case serialgate.Aztec, serialgate.DataMatrix, serialgate.MicroQR, serialgate.PDF417, serialgate.QRCode:
+	case serialgate.Aztec, serialgate.DataMatrix, serialgate.MicroPDF417, serialgate.MicroQR, serialgate.PDF417, serialgate.QRCode:
 		return false
 	}
 	return true
@@ -91,8 +91,9 @@ type Options struct {
 	MinLines int
 	// Fast skips the retries (rotations, inversion, rescaling), for camera
 	// frames where the next frame is another try. It looks for Micro QR
-	// only when Formats names it: its finder search doubles a 1080p
-	// frame's time, and box labels rarely carry one.
+	// and MicroPDF417 only when Formats names them: Micro QR's finder
+	// search doubles a 1080p frame's time, MicroPDF417's row search adds
+	// to the PDF417 search, and box labels rarely carry either.
 	Fast bool
 }
 

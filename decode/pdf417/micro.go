@@ -216,19 +216,21 @@ func rapOfRuns(index *[1024]int8, runs []int, total int) (int, bool) {
 }
 
 // microConfirmed tells which of the MicroPDF417 hits of the coarse pass
-// (hits, in line order, coarse lines apart) lie on a symbol's left edge:
-// those chained to hits of like module and place on the next and last
-// coarse lines (or the ones after, where a row was missed), in a chain along which the RAPs advance round their cycle
-// at least once, by as many rows as a coarse step can cross. The stripes
-// of a 1D code read as one RAP on every line, and a lone hit in print has
-// no chain: neither costs a dense scan.
+// (hits, in line order, on lines coarse apart) lie on a symbol's left
+// edge: those chained to hits of like module and place on the coarse lines
+// above and below (up to four away: on a symbol turned a few degrees, a
+// line stays in a row across the RAP and a codeword only near the row's
+// middle), in a chain along which the RAPs advance round their cycle at
+// least once, by no more rows than the lines between two hits can cross
+// (a row is two modules high or more). The stripes of a 1D code read as
+// one RAP on every line, and a lone hit in print has no chain: neither
+// costs a dense scan.
 func microConfirmed(hits []hit, coarse int) []bool {
 	parent := make([]int, len(hits))
 	for i := range parent {
 		parent[i] = i
 	}
-	var root func(i int) int
-	root = func(i int) int {
+	root := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -241,25 +243,40 @@ func microConfirmed(hits []hit, coarse int) []bool {
 		for next < len(hits) && hits[next].line <= h.line {
 			next++
 		}
-		for j := next; j < len(hits) && hits[j].line-h.line <= 2*coarse; j++ {
+		for j := next; j < len(hits) && hits[j].line-h.line <= 4*coarse; j++ {
 			o := hits[j]
 			dl := o.line - h.line
-			if dl%coarse != 0 || math.Abs(o.module-h.module) > 0.5*h.module+1 ||
-				math.Abs(o.outer-h.outer) > 2*h.module+1.8*float64(dl) {
+			if math.Abs(o.module-h.module) > 0.5*h.module+1 || math.Abs(o.outer-h.outer) > 2*h.module+0.5*float64(dl) {
 				continue
 			}
 			ri, rj := root(i), root(j)
 			adv := advances[ri] || advances[rj]
-			if d := (o.rap - h.rap + 52) % 52; d != 0 && (d <= 5 || d >= 47) {
+			rows := min(25, int(float64(dl)/(2*h.module))+2)
+			if d := (o.rap - h.rap + 52) % 52; d != 0 && (d <= rows || d >= 52-rows) {
 				adv = true
 			}
 			parent[ri] = rj
 			advances[rj] = adv
 		}
 	}
+	// A chain of one RAP is kept where it is no taller than a row of a
+	// symbol turned a few degrees, whose lines stay in a row only near
+	// its middle, and its modules are wider than the texture's: the
+	// stripes of a 1D code run on.
+	lo, hi := make([]int, len(hits)), make([]int, len(hits))
+	size := make([]int, len(hits))
+	for i, h := range hits {
+		r := root(i)
+		if size[r] == 0 || h.line < lo[r] {
+			lo[r] = h.line
+		}
+		hi[r] = max(hi[r], h.line)
+		size[r]++
+	}
 	out := make([]bool, len(hits))
-	for i := range hits {
-		out[i] = advances[root(i)]
+	for i, h := range hits {
+		r := root(i)
+		out[i] = advances[r] || size[r] >= 2 && h.module >= 2 && float64(hi[r]-lo[r]) <= 3*h.module
 	}
 	return out
 }
@@ -499,7 +516,8 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 // advancing tells whether the RAPs of an edge's hits, in line order, go
 // round their cycle as a symbol's rows do: mostly staying or advancing one
 // way, by as many rows as the gap between two hits can cross, and
-// advancing at least once. It costs nothing beside the lines decodeMicro
+// advancing at least once, or else one RAP on a stretch no taller than a
+// row. It costs nothing beside the lines decodeMicro
 // reads along an edge, which the stripes of a 1D code (one RAP on every
 // line) and RAPs in print (jumping about) would otherwise cost.
 func advancing(hits []hit) bool {
@@ -513,6 +531,12 @@ func advancing(hits []hit) bool {
 		case d >= 47:
 			down++
 		}
+	}
+	if same == len(hits)-1 {
+		// One row of a symbol turned a few degrees, whose lines stay
+		// in a row only near its middle (see microConfirmed).
+		m := hits[0].module
+		return m >= 2 && float64(hits[len(hits)-1].line-hits[0].line) <= 3*m
 	}
 	return max(up, down) >= 1 && 3*(same+max(up, down)) >= 2*(len(hits)-1)
 }
