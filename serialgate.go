@@ -30,18 +30,23 @@ const (
 	EAN13      Symbology = "EAN_13"
 	ITF        Symbology = "ITF"
 	MicroQR    Symbology = "MICRO_QR_CODE" // zxing-cpp's MicroQRCode
-	PDF417     Symbology = "PDF_417"
-	QRCode     Symbology = "QR_CODE"
-	RSS14      Symbology = "RSS_14"
-	UPCA       Symbology = "UPC_A"
-	UPCE       Symbology = "UPC_E"
+	// MicroPDF417 (ISO/IEC 24728), which neither zxing nor zxing-cpp
+	// reads, is named in their style after PDF_417 and MICRO_QR_CODE;
+	// "MicroPDF417", as zint and scanner manuals write it, parses too.
+	MicroPDF417 Symbology = "MICRO_PDF_417"
+	PDF417      Symbology = "PDF_417"
+	QRCode      Symbology = "QR_CODE"
+	RSS14       Symbology = "RSS_14"
+	UPCA        Symbology = "UPC_A"
+	UPCE        Symbology = "UPC_E"
 )
 
 // Symbologies lists every symbology serialgate reads.
-var Symbologies = []Symbology{Aztec, Codabar, Code39, Code93, Code128, DataMatrix, EAN8, EAN13, ITF, MicroQR, PDF417, QRCode, RSS14, UPCA, UPCE}
+var Symbologies = []Symbology{Aztec, Codabar, Code39, Code93, Code128, DataMatrix, EAN8, EAN13, ITF, MicroPDF417, MicroQR, PDF417, QRCode, RSS14, UPCA, UPCE}
 
 // ParseSymbology reads a symbology name, accepting zxing's names and
-// common spellings: code128, QRCode, ean-13, qr, databar, datamatrix.
+// common spellings: code128, QRCode, ean-13, qr, databar, datamatrix,
+// MicroPDF417.
 func ParseSymbology(name string) (Symbology, error) {
 	key := strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToUpper(strings.TrimSpace(name)))
 	switch key {
@@ -51,6 +56,8 @@ func ParseSymbology(name string) (Symbology, error) {
 		return RSS14, nil
 	case "MICROQR":
 		return MicroQR, nil
+	case "MICROPDF":
+		return MicroPDF417, nil
 	}
 	for _, s := range Symbologies {
 		if strings.ReplaceAll(string(s), "_", "") == key {

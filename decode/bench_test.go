@@ -55,3 +55,24 @@ func BenchmarkFrame(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStacked runs the PDF417 search alone on the camera frame, with
+// and without MicroPDF417: what looking for MicroPDF417 adds to a 1080p
+// frame that has none.
+func BenchmarkStacked(b *testing.B) {
+	g := frame(b)
+	for _, c := range []struct {
+		name    string
+		formats []serialgate.Symbology
+	}{
+		{"pdf417", []serialgate.Symbology{serialgate.PDF417}},
+		{"pdf417+micro", []serialgate.Symbology{serialgate.PDF417, serialgate.MicroPDF417}},
+	} {
+		d := New(Options{Formats: c.formats})
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				d.pdf417(g)
+			}
+		})
+	}
+}

@@ -38,7 +38,7 @@ import (
 // Is1D tells whether s is a linear symbology.
 func Is1D(s serialgate.Symbology) bool {
 	switch s {
-	case serialgate.Aztec, serialgate.DataMatrix, serialgate.MicroQR, serialgate.PDF417, serialgate.QRCode:
+	case serialgate.Aztec, serialgate.DataMatrix, serialgate.MicroPDF417, serialgate.MicroQR, serialgate.PDF417, serialgate.QRCode:
 		return false
 	}
 	return true
@@ -91,8 +91,9 @@ type Options struct {
 	MinLines int
 	// Fast skips the retries (rotations, inversion, rescaling), for camera
 	// frames where the next frame is another try. It looks for Micro QR
-	// only when Formats names it: its finder search doubles a 1080p
-	// frame's time, and box labels rarely carry one.
+	// and MicroPDF417 only when Formats names them: Micro QR's finder
+	// search doubles a 1080p frame's time, MicroPDF417's row search adds
+	// to the PDF417 search, and box labels rarely carry either.
 	Fast bool
 }
 
@@ -502,7 +503,7 @@ func (d *Decoder) rowDecoders() []rowDecoder {
 	add(len(upcean) > 0, "ean/upc reader", oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
 		gozxing.DecodeHintType_POSSIBLE_FORMATS: upcean,
 	}), 8)
-	add(d.want[serialgate.ITF], "itf reader", oned.NewITFReader(), 5)
+	add(d.want[serialgate.ITF], itfReader, oned.NewITFReader(), 5)
 	add(d.want[serialgate.Codabar], "codabar reader", oned.NewCodaBarReader(), 4)
 	add(d.want[serialgate.RSS14], "rss-14 reader", rss.NewRSS14Reader(), 9)
 	if len(out) > 0 && d.want[serialgate.RSS14] {
@@ -721,6 +722,12 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 		b            Barcode
 	}
 	seen := map[string][]reading{}
+	itf := -1 // the ITF reader, if this worker has it
+	for _, i := range use {
+		if decs[i].name == itfReader {
+			itf = i
+		}
+	}
 	var out []scanLine
 	var row *gozxing.BitArray
 	var key []byte
@@ -785,8 +792,124 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 				row.Reverse()
 			}
 		}
+		if itf >= 0 && !again && !slices.ContainsFunc(now, func(r reading) bool { return r.dec == itf }) {
+			// gozxing's ITF reader looks for the end pattern from the
+			// row's last bar: bars printed past the code's quiet zone
+			// (a tail) hide it. Each piece of the row between quiet
+			// zones is read again on its own.
+			for _, span := range rowPieces(row, itfMinElements) {
+				piece := pieceOf(row, span)
+				for attempt := 0; attempt < 2; attempt++ {
+					if attempt == 1 {
+						piece.Reverse()
+					}
+					r, err := zxing(decs[itf].name, func() (*gozxing.Result, error) { return decs[itf].DecodeRow(y, piece, hints) })
+					if err != nil {
+						continue
+					}
+					b := fromResult(r)
+					if attempt == 1 {
+						b.Angle = (b.Angle + 180) % 360
+						for i := range b.Corners {
+							b.Corners[i].X = float64(g.Width) - b.Corners[i].X
+						}
+					}
+					out = append(out, scanLine{line: k, attempt: attempt, dec: itf, y: y, b: b})
+					now = append(now, reading{attempt, itf, b})
+				}
+			}
+		}
 		if !again {
 			seen[string(key)] = now
+		}
+	}
+	return out
+}
+
+// itfReader names gozxing's ITF reader among the row decoders.
+const itfReader = "itf reader"
+
+// itfMinElements is the fewest bars and spaces of an ITF code gozxing's
+// reader accepts: start, six digits, end.
+const itfMinElements = 4 + 30 + 3
+
+// rowPieces returns the spans [from, to) of row's pixels, from a piece's
+// first bar to its last, that lie between white runs of ten narrow
+// elements or more (ITF's quiet zone, the widest the 1D symbologies ask
+// for) or the row's ends, when the row has two pieces or more; pieces of
+// fewer than minElements bars and spaces are left out. The row is cut at
+// white runs of ten of its own narrow elements, then each piece keeps
+// only if the white runs around it are ten of the piece's narrow elements:
+// the narrow element is the first quarter's longest of runs sorted by
+// length, as most of a code's elements are narrow.
+func rowPieces(row *gozxing.BitArray, minElements int) [][2]int {
+	size := row.GetSize()
+	// The runs, as the x where each begins, the first a bar.
+	var xs []int
+	for x := row.GetNextSet(0); x < size; {
+		xs = append(xs, x)
+		x = row.GetNextUnset(x)
+		if x >= size {
+			break
+		}
+		xs = append(xs, x)
+		x = row.GetNextSet(x)
+	}
+	xs = append(xs, size)
+	if len(xs)%2 == 0 { // the row ends in a bar: its end closes it
+		xs = append(xs, size)
+	}
+	if len(xs) < minElements+2 {
+		return nil
+	}
+	// Bars at xs[2i]..xs[2i+1], spaces after them to xs[2i+2].
+	cut := 10 * narrowest(xs)
+	var out [][2]int
+	pieces := 0
+	start := 0 // index in xs of the piece's first bar
+	for i := 0; i+2 < len(xs); i += 2 {
+		if i+3 < len(xs) && xs[i+2]-xs[i+1] < cut {
+			continue
+		}
+		pieces++
+		if i+1-start >= minElements {
+			m := narrowest(xs[start : i+2])
+			before, after := xs[start], xs[i+2]-xs[i+1] // the white runs around the piece
+			if start > 0 {
+				before -= xs[start-1]
+			}
+			if (start == 0 || before >= 10*m) && (i+3 >= len(xs) || after >= 10*m) {
+				out = append(out, [2]int{xs[start], xs[i+1]})
+			}
+		}
+		start = i + 2
+	}
+	if pieces < 2 {
+		return nil
+	}
+	return out
+}
+
+// narrowest estimates the narrow element of the runs that begin at xs
+// (the last entry ends the last run).
+func narrowest(xs []int) int {
+	if len(xs) < 2 {
+		return 1
+	}
+	ws := make([]int, len(xs)-1)
+	for i := range ws {
+		ws[i] = xs[i+1] - xs[i]
+	}
+	slices.Sort(ws)
+	return max(1, ws[len(ws)/4])
+}
+
+// pieceOf returns a copy of row with only the pixels of span kept dark.
+func pieceOf(row *gozxing.BitArray, span [2]int) *gozxing.BitArray {
+	out := gozxing.NewBitArray(row.GetSize())
+	for x := span[0]; x < span[1]; x++ {
+		if row.Get(x) {
+			out.Set(x)
 		}
 	}
 	return out

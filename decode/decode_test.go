@@ -182,7 +182,7 @@ func TestSamples(t *testing.T) {
 		t.Skip("reads every sample photo")
 	}
 	floors := map[string]int{ // images read, measured 2026-11-22
-		"code128-2": 14, "code39-3": 5, "ean13-1": 12, "ean13-3": 8, "itf-1": 11, "upce-2": 11,
+		"code128-2": 14, "code39-3": 5, "ean13-1": 12, "ean13-3": 8, "itf-1": 12, "upce-2": 11, // itf-1 12 since rows are read again in pieces (#220.png)
 		"qrcode-2": 42, "qrcode-4": 16, "datamatrix-1": 28, "datamatrix-3": 18, "aztec-1": 22,
 		"ean13-4": 12, "upca-2": 18, "upca-5": 14, "code39-1": 5, "qrcode-5": 12,
 	}

@@ -79,6 +79,7 @@ func TestOwnPanicNotCaught(t *testing.T) {
 		{"fromResult", Options{}, label},
 		{"binarizer", only(serialgate.QRCode), label}, // the local binarizer, whose matrix the QR reader uses
 		{"dmByShape", only(serialgate.DataMatrix), blank},
+		{"pdf417", only(serialgate.MicroPDF417), blank},
 	} {
 		ownHook = func(where string) {
 			if where == c.where {

@@ -3,20 +3,28 @@ package decode
 import (
 	"image"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/decode/pdf417"
 )
 
-// pdf417 reads the PDF417 symbols in g with this module's own reader
-// (gozxing has none); it turns the image itself.
+// pdf417 reads the PDF417 and MicroPDF417 symbols in g with this
+// module's own reader (gozxing has neither), in one search: both are
+// found on the same scan lines. The reader turns the image itself.
+// MicroPDF417 is looked for in the fast mode only when Formats names it,
+// as Micro QR is.
 func (d *Decoder) pdf417(g Gray) []Barcode {
-	if !d.want[serialgate.PDF417] {
+	micro := d.want[serialgate.MicroPDF417] && (!d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroPDF417))
+	if !d.want[serialgate.PDF417] && !micro {
 		return nil
 	}
+	if ownHook != nil {
+		ownHook("pdf417")
+	}
 	img := &image.Gray{Pix: g.Pix, Stride: g.Stride, Rect: image.Rect(0, 0, g.Width, g.Height)}
-	syms, err := pdf417.Decode(img)
+	syms, err := (&pdf417.Reader{Micro: micro}).Decode(img)
 	if err != nil {
 		return nil
 	}
@@ -27,15 +35,21 @@ func (d *Decoder) pdf417(g Gray) []Barcode {
 	return out
 }
 
-// fromPDF417 turns a PDF417 symbol into a Barcode: its segments' bytes
-// converted by their ECIs, the AIM identifier ]L2 as zxing-cpp gives it,
-// and a Macro PDF417 control block as the symbol's place in a series.
+// fromPDF417 turns a PDF417 or MicroPDF417 symbol into a Barcode: its
+// segments' bytes converted by their ECIs, the AIM identifier ]L2 as
+// zxing-cpp gives it for PDF417 (MicroPDF417 shares PDF417's symbology
+// character L and its modifiers, ISO/IEC 24728), and a Macro PDF417
+// control block as the symbol's place in a series.
 func fromPDF417(s pdf417.Symbol) Barcode {
 	var text strings.Builder
 	for _, seg := range s.Segments {
 		text.WriteString(eciText(seg.ECI, seg.Bytes))
 	}
-	b := Barcode{Barcode: serialgate.Barcode{Text: text.String(), Symbology: serialgate.PDF417, AIM: "]L2"}}
+	sym := serialgate.PDF417
+	if s.Micro {
+		sym = serialgate.MicroPDF417
+	}
+	b := Barcode{Barcode: serialgate.Barcode{Text: text.String(), Symbology: sym, AIM: "]L2"}}
 	if raw := s.Bytes(); string(raw) != b.Text {
 		b.Raw = raw
 	}

@@ -10,25 +10,32 @@ import (
 // BenchmarkSamples decodes every image of the shared pdf417-1 folder per
 // iteration, and of the falsepositives-1 folder and the first 24 box-label
 // photos (720p and 1080p), which hold no PDF417 and should cost little; it
-// reports the median time of one image.
+// reports the median time of one image, for PDF417 alone and with
+// MicroPDF417.
 func BenchmarkSamples(b *testing.B) {
 	for _, dir := range []string{
 		filepath.Join(sharedBarcodes, "pdf417-1"),
 		filepath.Join(sharedBarcodes, "falsepositives-1"),
 		"../../../shared/testdata/boxlabels/images",
 	} {
-		b.Run(filepath.Base(filepath.Dir(dir))+"/"+filepath.Base(dir), func(b *testing.B) { benchFolder(b, dir) })
+		for _, micro := range []bool{false, true} {
+			name := filepath.Base(filepath.Dir(dir)) + "/" + filepath.Base(dir)
+			if micro {
+				name += "/micro"
+			}
+			b.Run(name, func(b *testing.B) { benchFolder(b, dir, &Reader{Micro: micro}) })
+		}
 	}
 }
 
-func benchFolder(b *testing.B, dir string) {
+func benchFolder(b *testing.B, dir string, rd *Reader) {
 	samples := loadSamples(b, dir)
 	samples = samples[:min(24, len(samples))]
 	var times []time.Duration
 	for b.Loop() {
 		for _, s := range samples {
 			start := time.Now()
-			Decode(s.img)
+			rd.Decode(s.img)
 			times = append(times, time.Since(start))
 		}
 	}

@@ -149,6 +149,12 @@ func binarize(img *image.Gray) *bitmap {
 		}
 	}
 	global := otsu(&hist, sampled)
+	// A neighbourhood whose range is under a fifth of the image's (5th
+	// to 95th percentile) is flat: noise on a wide bar of a photo spans
+	// more than the fixed floor of 32, and thresholding it at its own
+	// middle broke the bar into pieces (an 8-module start bar, 48 pixels
+	// wide, on a noisy photo turned half).
+	flat := max(32, int(percentile(&hist, sampled, 95)-percentile(&hist, sampled, 5))/5)
 	// The neighbourhood's extremes, in two passes of 5: along rows of
 	// blocks, then along columns.
 	nlo, nhi := make([]byte, len(lo)), make([]byte, len(hi))
@@ -178,13 +184,26 @@ func binarize(img *image.Gray) *bitmap {
 		for bx := range bw {
 			i := by*bw + bx
 			t := int(global)
-			if int(nhi[i])-int(nlo[i]) >= 32 {
+			if int(nhi[i])-int(nlo[i]) >= flat {
 				t = (int(nlo[i]) + int(nhi[i]) + 1) / 2
 			}
 			out.thr[i] = byte(t)
 		}
 	}
 	return out
+}
+
+// percentile returns the gray value below which pct percent of the n
+// values of the histogram lie.
+func percentile(hist *[256]int, n, pct int) byte {
+	want, sum := n*pct/100, 0
+	for v, c := range hist {
+		sum += c
+		if sum > want {
+			return byte(v)
+		}
+	}
+	return 255
 }
 
 // otsu returns the threshold that best splits the histogram in two.

@@ -60,12 +60,16 @@ type edge struct {
 func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
 
 // findHits scans the given lines of b, in increasing order, for the
-// framing patterns, adding what it finds to out.
-func findHits(b *bitmap, lines []int, out *[kinds][]hit) {
+// framing patterns, adding what it finds to out. When b looks for
+// MicroPDF417, micro tells on which of the lines (by index), nil meaning
+// all; a coarse scan looks for its rows by cheaper tests, which miss some
+// (see microHits).
+func findHits(b *bitmap, lines []int, micro []bool, coarse bool, out *[kinds][]hit) {
+	var sums []int
 	b.lineRuns(lines, func(li int, runs []int, firstDark bool) {
 		y := lines[li]
-		if b.micro {
-			microHits(runs, firstDark, y, b.w, out)
+		if b.micro && (micro == nil || micro[li]) {
+			sums = microHits(runs, firstDark, y, b.w, coarse, sums, out)
 		}
 		pos := 0
 		for i, r := range runs {
@@ -116,7 +120,10 @@ func findHits(b *bitmap, lines []int, out *[kinds][]hit) {
 
 // scanHits finds the framing patterns on b's lines. A first pass reads
 // every fourth line; only near its hits are all lines read, so an image
-// without a symbol costs a quarter of its lines.
+// without a symbol costs a quarter of its lines. MicroPDF417 rows are
+// looked for on the dense lines only near MicroPDF417 hits of the first
+// pass: a photo of 1D codes has PDF417 hits to look near, and no
+// MicroPDF417 symbol there.
 func scanHits(b *bitmap) [kinds][]hit {
 	var out [kinds][]hit
 	step := max(1, b.h/500)
@@ -129,36 +136,60 @@ func scanHits(b *bitmap) [kinds][]hit {
 	}
 	coarse := 4 * step
 	if b.h < 16*coarse {
-		findHits(b, every(0, b.h, step), &out)
+		findHits(b, every(0, b.h, step), nil, false, &out)
 		return out
 	}
 	var first [kinds][]hit
-	findHits(b, every(0, b.h, coarse), &first)
-	var near []int
+	findHits(b, every(0, b.h, coarse), nil, true, &first)
+	type near struct {
+		line  int
+		micro bool
+	}
+	var nears []near
 	for k, hs := range first {
+		if k == int(microFwd) || k == int(microRev) {
+			for i, ok := range microConfirmed(hs, coarse) {
+				if ok {
+					nears = append(nears, near{hs[i].line, true})
+				}
+			}
+			continue
+		}
 		for _, h := range hs {
 			if confirmed(first, edgeKind(k), h, coarse) {
-				near = append(near, h.line)
+				nears = append(nears, near{h.line, false})
 			}
 		}
 	}
-	sort.Ints(near)
+	sort.Slice(nears, func(i, j int) bool { return nears[i].line < nears[j].line })
 	// The lines a coarse step either side of each hit, on the dense grid.
 	var lines []int
-	for _, y := range near {
-		from := y - coarse + step
+	var micro []bool
+	for _, n := range nears {
+		from := n.line - coarse + step
 		from -= (from%step + step) % step
-		if len(lines) > 0 {
-			from = max(from, lines[len(lines)-1]+step)
+		for _, y := range every(from, n.line+coarse, step) {
+			switch k := len(lines) - 1; {
+			case k >= 0 && y < lines[k]:
+				// Taken already: look back for its line.
+				for ; k >= 0 && lines[k] > y; k-- {
+				}
+				if k >= 0 && lines[k] == y {
+					micro[k] = micro[k] || n.micro
+				}
+			case k >= 0 && y == lines[k]:
+				micro[k] = micro[k] || n.micro
+			default:
+				lines, micro = append(lines, y), append(micro, n.micro)
+			}
 		}
-		lines = append(lines, every(from, y+coarse, step)...)
 	}
-	findHits(b, lines, &out)
+	findHits(b, lines, micro, false, &out)
 	return out
 }
 
-// confirmed tells whether a hit of the coarse pass has company that a
-// symbol would give it, as stray patterns in print and texture rarely do:
+// confirmed tells whether a PDF417 hit of the coarse pass has company
+// that a symbol would give it, as stray patterns in print and texture rarely do:
 // a hit of its kind on the next or last coarse line (the symbol is taller
 // than the coarse step), or the pattern facing it on its own line.
 func confirmed(hits [kinds][]hit, kind edgeKind, h hit, coarse int) bool {
@@ -173,8 +204,6 @@ func confirmed(hits [kinds][]hit, kind edgeKind, h hit, coarse int) bool {
 	// symbol read one way face each other across its data).
 	face, sign := stopFwd, 1.0
 	switch kind {
-	case microFwd, microRev:
-		return false
 	case startRev:
 		face, sign = stopRev, -1
 	case stopFwd:

@@ -93,81 +93,237 @@ func rapOn(side int, runs []float64, width float64) (int, bool) {
 // microHits adds to out the MicroPDF417 rows that start on a line with the
 // given runs (of w pixels in all), read either way: a left RAP followed by
 // a codeword of the cluster that RAP's rows use, which stray print rarely
-// makes.
-func microHits(runs []int, firstDark bool, y, w int, out *[kinds][]hit) {
-	for _, rev := range [2]bool{false, true} {
-		n := len(runs)
-		at := func(i int) int { // run i in reading order
-			if rev {
-				return runs[n-1-i]
-			}
-			return runs[i]
+// makes. scratch is space for the runs reversed and their running sums,
+// returned for the next line: the widths of a RAP and of the codeword
+// after it are compared by two subtractions before any run is measured,
+// which passes over most places on a line of print or texture. A coarse
+// scan takes the first codeword's cluster from the sums of its bars and
+// spaces, and reads it by those sums alone, without decodeRuns'
+// fallbacks: the rows that miss, aliased or crossed at a slant, are found
+// by the dense scan near the others.
+func microHits(runs []int, firstDark bool, y, w int, coarse bool, scratch []int, out *[kinds][]hit) []int {
+	n := len(runs)
+	index := &microIndex()[0]
+	if cap(scratch) < 2*n+1 {
+		scratch = make([]int, 2*n+1)
+	}
+	rev, sums := scratch[:n], scratch[n:2*n+1]
+	for i, r := range runs {
+		rev[n-1-i] = r
+	}
+	for _, backwards := range [2]bool{false, true} {
+		rs, dark0 := runs, firstDark // the runs in reading order; the first's colour
+		if backwards {
+			rs, dark0 = rev, firstDark == (n%2 == 1)
 		}
-		dark := func(i int) bool {
-			if rev {
-				i = n - 1 - i
-			}
-			return firstDark == (i%2 == 0)
+		sums[0] = 0
+		for i, r := range rs {
+			sums[i+1] = sums[i] + r
 		}
-		pos := 0
-		var six [6]float64
-		for i := 0; i+14 <= n; i++ {
-			r := at(i)
-			if !dark(i) {
-				pos += r
+		first := 0 // the first dark run
+		if !dark0 {
+			first = 1
+		}
+		for i := first; i+14 <= n; i += 2 {
+			// The RAP's runs i to i+5 and the codeword's i+6 to
+			// i+13: a RAP of 10 modules of 0.8 pixels or more, and a
+			// codeword 17 modules wide to a quarter.
+			total, width := sums[i+6]-sums[i], sums[i+14]-sums[i+6]
+			if total < 8 || 4*abs(10*width-17*total) > 17*total {
 				continue
 			}
-			total := 0
-			for k := range 6 {
-				six[k] = float64(at(i + k))
-				total += at(i + k)
-			}
-			m := float64(total) / 10
-			var cw [8]float64
-			width := 0.0
-			for k := range 8 {
-				cw[k] = float64(at(i + 6 + k))
-				width += cw[k]
-			}
-			if m < 0.8 || math.Abs(width-17*m) > 0.25*17*m {
-				pos += r
+			// What follows is another codeword or a RAP (see
+			// microNext), of its width to a quarter.
+			if (i+22 > n || 4*abs(10*(sums[i+22]-sums[i+14])-17*total) > 17*total) &&
+				(i+21 > n || 4*abs(sums[i+20]-sums[i+14]-total) > total) {
 				continue
 			}
-			idx, ok := rapOf(six[:], float64(total))
+			// A left RAP's first bar is 2 to 4 modules wide, its
+			// other elements 1 to 4: products weed out most places
+			// before the RAP is rounded to modules.
+			six := rs[i : i+6]
+			if 20*six[0] < 3*total || 20*six[0] > 9*total || 20*six[1] > 9*total || 20*six[2] > 9*total ||
+				20*six[3] > 9*total || 20*six[4] > 9*total || 20*six[5] > 9*total {
+				continue
+			}
+			idx, ok := rapOfRuns(index, six, total)
 			if !ok {
-				pos += r
 				continue
 			}
 			want := int(microCluster[idx])
-			if !microNext(at, n, i+14, m, want) {
-				pos += r
+			if coarse && !clusterMay(rs[i+6:i+14], width, want) {
 				continue
 			}
-			if _, c, ok := decodeRuns(cw, width, m); !ok || c != want {
-				pos += r
+			m := float64(total) / 10
+			if !microNext(rs[i+14:], m, want) {
 				continue
 			}
+			var cw [8]float64
+			for k, r := range rs[i+6 : i+14] {
+				cw[k] = float64(r)
+			}
+			var c int
+			if coarse {
+				_, c, ok = decodePairs(cw, float64(width))
+			} else {
+				_, c, ok = decodeRuns(cw, float64(width), m)
+			}
+			if !ok || c != want {
+				continue
+			}
+			pos := sums[i] // pixels before the RAP, in reading order
 			h := hit{line: y, outer: float64(pos), inner: float64(pos + total), module: m, rap: idx}
 			kind := microFwd
-			if rev {
+			if backwards {
 				kind, h.outer, h.inner = microRev, float64(w-pos), float64(w-pos-total)
 			}
 			out[kind] = append(out[kind], h)
-			pos += r
 		}
 	}
+	return scratch
 }
 
-// microNext tells whether the runs from i (at(i) the i-th in reading
-// order, n in all) go on as a MicroPDF417 row does after its first
-// codeword: with a codeword of the same cluster, a centre RAP, or the
-// right RAP and the closing bar of one module.
-func microNext(at func(int) int, n, i int, m float64, cluster int) bool {
-	if i+8 <= n {
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// rapOfRuns is rapOf for six runs of whole pixels, total in all, in
+// integers, with index the left RAPs' microIndex.
+func rapOfRuns(index *[1024]int8, runs []int, total int) (int, bool) {
+	var p uint16
+	cum, prev, bar := 0, 0, uint16(1)
+	scale := 10 / float64(total)
+	for _, r := range runs[:6] {
+		cum += r
+		b := int(float64(cum)*scale + 0.5)
+		n := b - prev
+		if n < 1 || n > 7 {
+			return 0, false
+		}
+		for range n {
+			p = p<<1 | bar
+		}
+		prev, bar = b, bar^1
+	}
+	if prev != 10 {
+		return 0, false
+	}
+	i := index[p]
+	return int(i), i >= 0
+}
+
+// microConfirmed tells which of the MicroPDF417 hits of the coarse pass
+// (hits, in line order, on lines coarse apart) lie on a symbol's left
+// edge: those chained to hits of like module and place on the coarse lines
+// above and below (up to four away: on a symbol turned a few degrees, a
+// line stays in a row across the RAP and a codeword only near the row's
+// middle), in a chain along which the RAPs advance round their cycle at
+// least once, by no more rows than the lines between two hits can cross
+// (a row is two modules high or more). The stripes of a 1D code read as
+// one RAP on every line, and a lone hit in print has no chain: neither
+// costs a dense scan.
+func microConfirmed(hits []hit, coarse int) []bool {
+	parent := make([]int, len(hits))
+	for i := range parent {
+		parent[i] = i
+	}
+	root := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	advances := make([]bool, len(hits))
+	next := 0 // the first hit on a later line than hit i's
+	for i, h := range hits {
+		for next < len(hits) && hits[next].line <= h.line {
+			next++
+		}
+		for j := next; j < len(hits) && hits[j].line-h.line <= 4*coarse; j++ {
+			o := hits[j]
+			dl := o.line - h.line
+			if math.Abs(o.module-h.module) > 0.5*h.module+1 || math.Abs(o.outer-h.outer) > 2*h.module+0.5*float64(dl) {
+				continue
+			}
+			ri, rj := root(i), root(j)
+			adv := advances[ri] || advances[rj]
+			rows := min(25, int(float64(dl)/(2*h.module))+2)
+			if d := (o.rap - h.rap + 52) % 52; d != 0 && (d <= rows || d >= 52-rows) {
+				adv = true
+			}
+			parent[ri] = rj
+			advances[rj] = adv
+		}
+	}
+	// A chain of one RAP is kept where it is no taller than a row of a
+	// symbol turned a few degrees, whose lines stay in a row only near
+	// its middle, and its modules are wider than the texture's: the
+	// stripes of a 1D code run on.
+	lo, hi := make([]int, len(hits)), make([]int, len(hits))
+	size := make([]int, len(hits))
+	for i, h := range hits {
+		r := root(i)
+		if size[r] == 0 || h.line < lo[r] {
+			lo[r] = h.line
+		}
+		hi[r] = max(hi[r], h.line)
+		size[r]++
+	}
+	out := make([]bool, len(hits))
+	for i, h := range hits {
+		r := root(i)
+		out[i] = advances[r] || size[r] >= 2 && h.module >= 2 && float64(hi[r]-lo[r]) <= 3*h.module
+	}
+	return out
+}
+
+// clusterMay tells whether the codeword of eight runs, of width pixels in
+// all, may be of the cluster: the cheap test before it is
+// read. The bars' widths b1 - b3 + b5 - b7 give the cluster, modulo 9
+// (ISO/IEC 15438), and so do the sums of a bar and the next space, which
+// ink spread leaves alone: t1 - t2 + t5 - t6. A sum near half a module
+// off a whole number is taken both ways, as the reader's fallbacks may.
+func clusterMay(runs []int, width, cluster int) bool {
+	var lo, hi [4]int
+	for k, j := range [4]int{0, 1, 4, 5} {
+		num := 17 * (runs[j] + runs[j+1])
+		q, rem := num/width, num%width
+		lo[k], hi[k] = q, q
+		switch {
+		case 10*rem >= 3*width && 10*rem <= 7*width:
+			hi[k] = q + 1
+		case 2*rem >= width:
+			lo[k], hi[k] = q+1, q+1
+		}
+	}
+	for a := lo[0]; a <= hi[0]; a++ {
+		for b := lo[1]; b <= hi[1]; b++ {
+			for c := lo[2]; c <= hi[2]; c++ {
+				for d := lo[3]; d <= hi[3]; d++ {
+					if (a-b+c-d+18)%9 == 3*cluster {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// microNext tells whether the runs (in reading order) go on as a
+// MicroPDF417 row does after its first codeword: with a codeword of the
+// same cluster, a centre RAP, or the right RAP and the closing bar of one
+// module.
+func microNext(runs []int, m float64, cluster int) bool {
+	if len(runs) >= 8 {
 		var cw [8]float64
 		width := 0.0
-		for k := range 8 {
-			cw[k] = float64(at(i + k))
+		for k, r := range runs[:8] {
+			cw[k] = float64(r)
 			width += cw[k]
 		}
 		if math.Abs(width-17*m) <= 0.25*17*m {
@@ -176,13 +332,13 @@ func microNext(at func(int) int, n, i int, m float64, cluster int) bool {
 			}
 		}
 	}
-	if i+7 > n {
+	if len(runs) < 7 {
 		return false
 	}
 	var six [6]float64
 	width := 0.0
-	for k := range 6 {
-		six[k] = float64(at(i + k))
+	for k, r := range runs[:6] {
+		six[k] = float64(r)
 		width += six[k]
 	}
 	if math.Abs(width-10*m) > 0.25*10*m {
@@ -192,7 +348,7 @@ func microNext(at func(int) int, n, i int, m float64, cluster int) bool {
 		return true
 	}
 	_, ok := rapOn(0, six[:], width)
-	return ok && math.Abs(float64(at(i+6))-m) <= 0.5*m+0.6
+	return ok && math.Abs(float64(runs[6])-m) <= 0.5*m+0.6
 }
 
 // readRAP reads the left RAP on ln, which runs from its outer edge to its
@@ -241,7 +397,7 @@ type microRead struct {
 // each version of that many columns whose RAPs agree with the lines' is
 // corrected and decoded.
 func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
-	if math.Abs(e.inB) > 1.8 || len(e.hits) < 3 {
+	if math.Abs(e.inB) > 1.8 || len(e.hits) < 3 || !advancing(e.hits) {
 		return nil, ErrSize
 	}
 	type rapLine struct {
@@ -355,6 +511,34 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 		}
 	}
 	return nil, ErrSize
+}
+
+// advancing tells whether the RAPs of an edge's hits, in line order, go
+// round their cycle as a symbol's rows do: mostly staying or advancing one
+// way, by as many rows as the gap between two hits can cross, and
+// advancing at least once, or else one RAP on a stretch no taller than a
+// row. It costs nothing beside the lines decodeMicro
+// reads along an edge, which the stripes of a 1D code (one RAP on every
+// line) and RAPs in print (jumping about) would otherwise cost.
+func advancing(hits []hit) bool {
+	var same, up, down int
+	for i := 1; i < len(hits); i++ {
+		switch d := (hits[i].rap - hits[i-1].rap + 52) % 52; {
+		case d == 0:
+			same++
+		case d <= 5:
+			up++
+		case d >= 47:
+			down++
+		}
+	}
+	if same == len(hits)-1 {
+		// One row of a symbol turned a few degrees, whose lines stay
+		// in a row only near its middle (see microConfirmed).
+		m := hits[0].module
+		return m >= 2 && float64(hits[len(hits)-1].line-hits[0].line) <= 3*m
+	}
+	return max(up, down) >= 1 && 3*(same+max(up, down)) >= 2*(len(hits)-1)
 }
 
 // decode votes the codewords the lines read into the version's cells, by

@@ -1,0 +1,116 @@
+package decode
+
+import (
+	"testing"
+
+	"github.com/serialgate/serialgate"
+)
+
+// TestMicroPDF417NoFalsePositives reads shared sample photos without a
+// MicroPDF417 symbol, looking for MicroPDF417 only: they must give
+// nothing. The 1D folders are there for their bars, which read as row
+// address patterns on every line, and PDF417 for its codewords.
+func TestMicroPDF417NoFalsePositives(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads shared photos")
+	}
+	folders := []string{"falsepositives-1", "pdf417-1", "code128-2", "code39-3", "ean13-1", "itf-1", "upca-2", "datamatrix-3", "qrcode-4"}
+	d := New(Options{Formats: []serialgate.Symbology{serialgate.MicroPDF417}})
+	n := 0
+	for _, p := range loadPhotos(t, folders...) {
+		n++
+		got, err := d.Gray(p.g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range got {
+			t.Errorf("%s/%s: read a MicroPDF417 symbol %q where there is none", p.folder, p.name, b.Text)
+		}
+	}
+	t.Logf("%d photos", n)
+}
+
+// microPDF417Label is a label with a MicroPDF417 symbol beside a PDF417
+// symbol and a Code 128, all drawn by zint.
+func microPDF417Label(t *testing.T) Gray {
+	page := canvas(900, 500)
+	for _, c := range []struct {
+		rt   roundTrip
+		x, y int
+	}{
+		{zintCase("pdf417", serialgate.PDF417, 55, "SG-0042", "", "", "--scale=2"), 40, 40},
+		{zintCase("micropdf417", serialgate.MicroPDF417, 84, "SN4711", "", "", "--scale=2"), 480, 60},
+		{zintCase("code128", serialgate.Code128, 20, "AC2000000001", "", ""), 40, 300},
+	} {
+		paste(page, GrayOf(c.rt.encode(t)), c.x, c.y)
+	}
+	return page
+}
+
+// TestMicroPDF417Label reads the label: each code once, as what it is,
+// the MicroPDF417 symbol with PDF417's AIM identifier.
+func TestMicroPDF417Label(t *testing.T) {
+	got, err := New(Options{}).Gray(microPDF417Label(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[serialgate.Symbology]string{serialgate.PDF417: "SG-0042", serialgate.MicroPDF417: "SN4711", serialgate.Code128: "AC2000000001"}
+	for _, b := range got {
+		if want[b.Symbology] != b.Text {
+			t.Errorf("read %s %q", b.Symbology, b.Text)
+		}
+		if b.Symbology == serialgate.MicroPDF417 && b.AIM != "]L2" {
+			t.Errorf("MicroPDF417 AIM %q, want ]L2", b.AIM)
+		}
+		delete(want, b.Symbology)
+	}
+	for s, text := range want {
+		t.Errorf("%s %q not read", s, text)
+	}
+}
+
+// TestMicroPDF417Formats: the formats choose between PDF417 and
+// MicroPDF417, and the fast mode looks for MicroPDF417 only when the
+// formats name it.
+func TestMicroPDF417Formats(t *testing.T) {
+	page := microPDF417Label(t)
+	for _, c := range []struct {
+		name string
+		opts Options
+		want []serialgate.Symbology
+	}{
+		{"micro only", Options{Formats: []serialgate.Symbology{serialgate.MicroPDF417}}, []serialgate.Symbology{serialgate.MicroPDF417}},
+		{"pdf417 only", Options{Formats: []serialgate.Symbology{serialgate.PDF417}}, []serialgate.Symbology{serialgate.PDF417}},
+		{"fast", Options{Fast: true}, []serialgate.Symbology{serialgate.PDF417, serialgate.Code128}},
+		{"fast, micro named", Options{Fast: true, Formats: []serialgate.Symbology{serialgate.MicroPDF417, serialgate.PDF417}}, []serialgate.Symbology{serialgate.PDF417, serialgate.MicroPDF417}},
+	} {
+		got, err := New(c.opts).Gray(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have := map[serialgate.Symbology]bool{}
+		for _, b := range got {
+			have[b.Symbology] = true
+		}
+		for _, s := range c.want {
+			if !have[s] {
+				t.Errorf("%s: %s not read (read %v)", c.name, s, have)
+			}
+			delete(have, s)
+		}
+		for s := range have {
+			t.Errorf("%s: read %s", c.name, s)
+		}
+	}
+}
+
+func TestParseMicroPDF417(t *testing.T) {
+	for _, name := range []string{"MicroPDF417", "micropdf417", "MICRO_PDF_417", "micropdf", "micro-pdf417"} {
+		if s, err := serialgate.ParseSymbology(name); err != nil || s != serialgate.MicroPDF417 {
+			t.Errorf("ParseSymbology(%q) = %q, %v", name, s, err)
+		}
+	}
+	if s, err := serialgate.ParseSymbology("PDF417"); err != nil || s != serialgate.PDF417 {
+		t.Errorf("ParseSymbology(PDF417) = %q, %v", s, err)
+	}
+}
