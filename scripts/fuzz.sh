@@ -57,6 +57,7 @@ targets=(
   "decode/pdf417 FuzzDecodeImage 10"
   "decode FuzzLinearRuns 15"
   "decode FuzzCode128Text 40"
+  "decode FuzzRowPieces 40"
   "scanner/framing FuzzSplit 20"
   "scanner FuzzReadCapture 50"
   "scanner/evdev FuzzEvents 50"
