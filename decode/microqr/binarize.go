@@ -78,55 +78,57 @@ func globalThreshold(im Image) *bitmap {
 	return b
 }
 
-// smooth3 returns the image averaged over 3×3 pixels (fewer at the
-// edges), compact (stride = width): a box filter, rows then columns.
-func smooth3(im Image) []uint8 {
+// extremes returns the darkest and the lightest gray of the image averaged
+// over 3×3 pixels (fewer at the edges) in each block of block×block
+// pixels, bw blocks a row. The averaged image is made a row at a time,
+// never whole: only its extremes are used.
+func extremes(im Image, block int) (lo, hi []uint8, bw, bh int) {
 	w, h := im.Width, im.Height
-	rows := make([]uint16, w*h)
-	for y := range h {
-		p := im.Pix[y*im.Stride : y*im.Stride+w]
-		for x := range w {
-			s := uint16(p[x])
-			if x > 0 {
-				s += uint16(p[x-1])
-			}
-			if x+1 < w {
-				s += uint16(p[x+1])
-			}
-			rows[y*w+x] = s
-		}
-	}
-	out := make([]uint8, w*h)
-	for y := range h {
-		y0, y1 := max(0, y-1), min(h-1, y+1)
-		ny := y1 - y0 + 1
-		for x := range w {
-			nx := min(w-1, x+1) - max(0, x-1) + 1
-			s := 0
-			for yy := y0; yy <= y1; yy++ {
-				s += int(rows[yy*w+x])
-			}
-			out[y*w+x] = uint8(s / (nx * ny))
-		}
-	}
-	return out
-}
-
-// midThreshold binarizes at the middle between the darkest and the
-// lightest gray around each pixel: the minimum and maximum of 3×3-smoothed
-// pixels over blocks, spread over the blocks around. Blur spreads an edge
-// evenly to both sides of that middle, so dark modules keep their width
-// where a mean-based threshold, pulled up by a light quiet zone, would
-// widen them. Where the gray hardly varies the pixels are light.
-func midThreshold(im Image, smooth []uint8, block int) *bitmap {
-	w, h := im.Width, im.Height
-	bw, bh := (w+block-1)/block, (h+block-1)/block
-	lo, hi := make([]uint8, bw*bh), make([]uint8, bw*bh)
+	bw, bh = (w+block-1)/block, (h+block-1)/block
+	lo, hi = make([]uint8, bw*bh), make([]uint8, bw*bh)
 	for i := range lo {
 		lo[i] = 255
 	}
+	cols := make([]uint16, w) // each column's sum over the rows y-1 to y+1
+	row := make([]uint8, w)
+	add := func(y int, sign int) {
+		p := im.Pix[y*im.Stride : y*im.Stride+w]
+		if sign > 0 {
+			for x, v := range p {
+				cols[x] += uint16(v)
+			}
+		} else {
+			for x, v := range p {
+				cols[x] -= uint16(v)
+			}
+		}
+	}
+	add(0, 1)
 	for y := range h {
-		row := smooth[y*w : y*w+w]
+		// cols sums the rows y-1 to y+1 of those there are.
+		if y+1 < h {
+			add(y+1, 1)
+		}
+		if y >= 2 {
+			add(y-2, -1)
+		}
+		ny := min(h-1, y+1) - max(0, y-1) + 1
+		for x := range w {
+			if ny == 3 && x > 0 && x+1 < w {
+				// s/9 for every s up to 9×255.
+				row[x] = uint8((uint32(cols[x-1]) + uint32(cols[x]) + uint32(cols[x+1])) * 7282 >> 16)
+				continue
+			}
+			nx := min(w-1, x+1) - max(0, x-1) + 1
+			s := uint32(cols[x])
+			if x > 0 {
+				s += uint32(cols[x-1])
+			}
+			if x+1 < w {
+				s += uint32(cols[x+1])
+			}
+			row[x] = uint8(s / uint32(nx*ny))
+		}
 		bl, bhi := lo[(y/block)*bw:], hi[(y/block)*bw:]
 		for bx := range bw {
 			mn, mx := bl[bx], bhi[bx]
@@ -136,6 +138,36 @@ func midThreshold(im Image, smooth []uint8, block int) *bitmap {
 			bl[bx], bhi[bx] = mn, mx
 		}
 	}
+	return lo, hi, bw, bh
+}
+
+// coarser returns the extremes over blocks twice as large, from those
+// over the bw×bh blocks lo and hi.
+func coarser(lo, hi []uint8, bw, bh int) (clo, chi []uint8, cbw, cbh int) {
+	cbw, cbh = (bw+1)/2, (bh+1)/2
+	clo, chi = make([]uint8, cbw*cbh), make([]uint8, cbw*cbh)
+	for i := range clo {
+		clo[i] = 255
+	}
+	for by := range bh {
+		for bx := range bw {
+			i, c := by*bw+bx, (by/2)*cbw+bx/2
+			clo[c], chi[c] = min(clo[c], lo[i]), max(chi[c], hi[i])
+		}
+	}
+	return clo, chi, cbw, cbh
+}
+
+// midThreshold binarizes at the middle between the darkest and the
+// lightest gray around each pixel: the minimum and maximum of 3×3-smoothed
+// pixels over blocks (lo and hi, from extremes), spread over the blocks
+// around. Blur spreads an edge evenly to both sides of that middle, so
+// dark modules keep their width where a mean-based threshold, pulled up by
+// a light quiet zone, would widen them. Where the gray hardly varies the
+// pixels are light.
+func midThreshold(im Image, lo, hi []uint8, block int) *bitmap {
+	w, h := im.Width, im.Height
+	bw, bh := (w+block-1)/block, (h+block-1)/block
 	// The extremes over the 5×5 blocks around each block: along rows, then
 	// along columns.
 	const spread, minContrast = 2, 32
