@@ -16,17 +16,23 @@ func (im Image) valid() bool {
 	return len(im.Pix) >= (im.Height-1)*im.Stride+im.Width
 }
 
-// bitmap is a binarized image: true for dark.
+// bitmap is a binarized image: a pixel is dark when its gray is below
+// the threshold of its block. The pixels are compared when asked for, not
+// beforehand: the finder search looks at a fraction of them.
 type bitmap struct {
-	w, h int
-	dark []bool
+	w, h   int
+	pix    []byte
+	stride int
+	thr    []int16 // per block, bw a row; -1 where every pixel is light
+	bw     int
+	shift  uint // blocks are 1<<shift pixels square
 }
 
 func (b *bitmap) at(x, y int) bool {
 	if x < 0 || y < 0 || x >= b.w || y >= b.h {
 		return false // outside is light, as a quiet zone
 	}
-	return b.dark[y*b.w+x]
+	return int16(b.pix[y*b.stride+x]) < b.thr[(y>>b.shift)*b.bw+x>>b.shift]
 }
 
 // atf samples the pixel holding the point.
@@ -69,13 +75,8 @@ func globalThreshold(im Image) *bitmap {
 			best, t = between, v
 		}
 	}
-	b := &bitmap{w: im.Width, h: im.Height, dark: make([]bool, total)}
-	for y := range im.Height {
-		for x, v := range im.Pix[y*im.Stride : y*im.Stride+im.Width] {
-			b.dark[y*im.Width+x] = int(v) <= t
-		}
-	}
-	return b
+	// One block as large as any image: gray <= t is dark.
+	return &bitmap{w: im.Width, h: im.Height, pix: im.Pix, stride: im.Stride, thr: []int16{int16(t + 1)}, bw: 1, shift: 62}
 }
 
 // extremes returns the darkest and the lightest gray of the image averaged
@@ -181,19 +182,14 @@ func midThreshold(im Image, lo, hi []uint8, block int) *bitmap {
 			thr[i] = int16((int(lo[i]) + int(hi[i]) + 1) / 2)
 		}
 	}
-	b := &bitmap{w: w, h: h, dark: make([]bool, w*h)}
-	for y := range h {
-		row := im.Pix[y*im.Stride : y*im.Stride+w]
-		dark := b.dark[y*w : y*w+w]
-		t := thr[(y/block)*bw:]
-		for bx := range bw {
-			tv := t[bx]
-			for x := bx * block; x < min(w, (bx+1)*block); x++ {
-				dark[x] = int16(row[x]) < tv
-			}
-		}
+	shift := uint(0)
+	for 1<<shift < block {
+		shift++
 	}
-	return b
+	if 1<<shift != block {
+		panic("microqr: block size not a power of two")
+	}
+	return &bitmap{w: w, h: h, pix: im.Pix, stride: im.Stride, thr: thr, bw: bw, shift: shift}
 }
 
 // spreadOut returns, for each block of the bw×bh grid v, the minimum (or

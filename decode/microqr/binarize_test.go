@@ -42,11 +42,44 @@ func TestMidThresholdSame(t *testing.T) {
 		}{{4, lo4, hi4}, {8, lo8, hi8}} {
 			want := midThresholdRef(im, smooth, c.block)
 			got := midThreshold(im, c.lo, c.hi, c.block)
-			if got.w != want.w || got.h != want.h || !slices.Equal(got.dark, want.dark) {
+			if got.w != im.Width || got.h != im.Height || !slices.Equal(pixels(got), want) {
 				t.Errorf("%dx%d, blocks of %d: the bitmaps differ", im.Width, im.Height, c.block)
 			}
 		}
 	}
+}
+
+// TestGlobalThresholdSame checks the one-threshold bitmap against Otsu's
+// threshold applied to every pixel.
+func TestGlobalThresholdSame(t *testing.T) {
+	g := renderCase(t, photoCases(1, 9)[0])
+	im := Image{Pix: g.Pix, Width: g.Rect.Dx(), Height: g.Rect.Dy(), Stride: g.Stride}
+	b := globalThreshold(im)
+	light, dark := 255, 0
+	for y := range im.Height {
+		for x := range im.Width {
+			v := int(im.Pix[y*im.Stride+x])
+			if b.at(x, y) {
+				dark = max(dark, v)
+			} else {
+				light = min(light, v)
+			}
+		}
+	}
+	if dark >= light || dark == 0 {
+		t.Errorf("darkest light pixel %d, lightest dark pixel %d: not one threshold", light, dark)
+	}
+}
+
+// pixels lists every pixel of b, row after row.
+func pixels(b *bitmap) []bool {
+	out := make([]bool, 0, b.w*b.h)
+	for y := range b.h {
+		for x := range b.w {
+			out = append(out, b.at(x, y))
+		}
+	}
+	return out
 }
 
 // smooth3Ref and midThresholdRef are the straightforward binarization:
@@ -91,7 +124,7 @@ func smooth3Ref(im Image) []uint8 {
 // evenly to both sides of that middle, so dark modules keep their width
 // where a mean-based threshold, pulled up by a light quiet zone, would
 // widen them. Where the gray hardly varies the pixels are light.
-func midThresholdRef(im Image, smooth []uint8, block int) *bitmap {
+func midThresholdRef(im Image, smooth []uint8, block int) []bool {
 	w, h := im.Width, im.Height
 	bw, bh := (w+block-1)/block, (h+block-1)/block
 	lo, hi := make([]uint8, bw*bh), make([]uint8, bw*bh)
@@ -122,10 +155,10 @@ func midThresholdRef(im Image, smooth []uint8, block int) *bitmap {
 			thr[i] = int16((int(lo[i]) + int(hi[i]) + 1) / 2)
 		}
 	}
-	b := &bitmap{w: w, h: h, dark: make([]bool, w*h)}
+	b := make([]bool, w*h)
 	for y := range h {
 		row := im.Pix[y*im.Stride : y*im.Stride+w]
-		dark := b.dark[y*w : y*w+w]
+		dark := b[y*w : y*w+w]
 		t := thr[(y/block)*bw:]
 		for bx := range bw {
 			tv := t[bx]
