@@ -92,6 +92,12 @@ func extremes(im Image, block int) (lo, hi []uint8, bw, bh int) {
 	}
 	cols := make([]uint16, w) // each column's sum over the rows y-1 to y+1
 	row := make([]uint8, w)
+	// int32, not uint8: the compiler takes their minima and maxima without
+	// branches, which on photos of texture mispredict.
+	colLo, colHi := make([]int32, w), make([]int32, w)
+	for x := range colLo {
+		colLo[x] = 255
+	}
 	add := func(y int, sign int) {
 		p := im.Pix[y*im.Stride : y*im.Stride+w]
 		if sign > 0 {
@@ -114,29 +120,51 @@ func extremes(im Image, block int) (lo, hi []uint8, bw, bh int) {
 			add(y-2, -1)
 		}
 		ny := min(h-1, y+1) - max(0, y-1) + 1
-		for x := range w {
-			if ny == 3 && x > 0 && x+1 < w {
-				// s/9 for every s up to 9×255.
-				row[x] = uint8((uint32(cols[x-1]) + uint32(cols[x]) + uint32(cols[x+1])) * 7282 >> 16)
-				continue
+		c := cols[:w]
+		r := row[:w]
+		if ny == 3 && w >= 3 {
+			// Inside the image: the sum of nine pixels, divided by nine
+			// (exactly, for every sum up to 9×255) with a multiply.
+			s := uint32(c[0]) + uint32(c[1])
+			for x := 1; x < w-1; x++ {
+				s += uint32(c[x+1])
+				r[x] = uint8(s * 7282 >> 16)
+				s -= uint32(c[x-1])
 			}
-			nx := min(w-1, x+1) - max(0, x-1) + 1
-			s := uint32(cols[x])
-			if x > 0 {
-				s += uint32(cols[x-1])
+			r[0] = uint8((uint32(c[0]) + uint32(c[1])) / 6)
+			r[w-1] = uint8((uint32(c[w-2]) + uint32(c[w-1])) / 6)
+		} else {
+			for x := range w {
+				nx := min(w-1, x+1) - max(0, x-1) + 1
+				s := uint32(c[x])
+				if x > 0 {
+					s += uint32(c[x-1])
+				}
+				if x+1 < w {
+					s += uint32(c[x+1])
+				}
+				r[x] = uint8(s / uint32(nx*ny))
 			}
-			if x+1 < w {
-				s += uint32(cols[x+1])
-			}
-			row[x] = uint8(s / uint32(nx*ny))
 		}
-		bl, bhi := lo[(y/block)*bw:], hi[(y/block)*bw:]
-		for bx := range bw {
-			mn, mx := bl[bx], bhi[bx]
-			for _, v := range row[bx*block : min(w, (bx+1)*block)] {
-				mn, mx = min(mn, v), max(mx, v)
+		// The extremes down each column of the block row, then across
+		// each block once the block row is done.
+		cl, ch := colLo[:w], colHi[:w]
+		for x, v := range r {
+			cl[x], ch[x] = min(cl[x], int32(v)), max(ch[x], int32(v))
+		}
+		if (y+1)%block != 0 && y != h-1 {
+			continue
+		}
+		bl, bhi := lo[(y/block)*bw:(y/block)*bw+bw], hi[(y/block)*bw:(y/block)*bw+bw]
+		for bx := range bl {
+			mn, mx := int32(255), int32(0)
+			for x := bx * block; x < min(w, (bx+1)*block); x++ {
+				mn, mx = min(mn, cl[x]), max(mx, ch[x])
 			}
-			bl[bx], bhi[bx] = mn, mx
+			bl[bx], bhi[bx] = uint8(mn), uint8(mx)
+		}
+		for x := range cl {
+			cl[x], ch[x] = 255, 0
 		}
 	}
 	return lo, hi, bw, bh
@@ -153,7 +181,7 @@ func coarser(lo, hi []uint8, bw, bh int) (clo, chi []uint8, cbw, cbh int) {
 	for by := range bh {
 		for bx := range bw {
 			i, c := by*bw+bx, (by/2)*cbw+bx/2
-			clo[c], chi[c] = min(clo[c], lo[i]), max(chi[c], hi[i])
+			clo[c], chi[c] = uint8(min(int32(clo[c]), int32(lo[i]))), uint8(max(int32(chi[c]), int32(hi[i])))
 		}
 	}
 	return clo, chi, cbw, cbh
@@ -196,19 +224,18 @@ func midThreshold(im Image, lo, hi []uint8, block int) *bitmap {
 // the maximum) of v over the blocks within r of it: along rows, then along
 // columns.
 func spreadOut(v []uint8, bw, bh, r int, takeMax bool) []uint8 {
-	pick := func(a, b uint8) uint8 {
-		if takeMax == (b > a) {
-			return b
-		}
-		return a
+	// In int32: the compiler picks without branches.
+	pick := func(a, b int32) int32 { return min(a, b) }
+	if takeMax {
+		pick = func(a, b int32) int32 { return max(a, b) }
 	}
-	tmp := make([]uint8, len(v))
+	tmp := make([]int32, len(v))
 	for by := range bh {
 		row := v[by*bw : by*bw+bw]
 		for bx := range bw {
-			m := row[bx]
+			m := int32(row[bx])
 			for _, o := range row[max(0, bx-r):min(bw, bx+r+1)] {
-				m = pick(m, o)
+				m = pick(m, int32(o))
 			}
 			tmp[by*bw+bx] = m
 		}
@@ -220,7 +247,7 @@ func spreadOut(v []uint8, bw, bh, r int, takeMax bool) []uint8 {
 			for y := max(0, by-r); y <= min(bh-1, by+r); y++ {
 				m = pick(m, tmp[y*bw+bx])
 			}
-			out[by*bw+bx] = m
+			out[by*bw+bx] = uint8(m)
 		}
 	}
 	return out

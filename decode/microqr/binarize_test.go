@@ -169,3 +169,18 @@ func midThresholdRef(im Image, smooth []uint8, block int) []bool {
 	}
 	return b
 }
+
+// BenchmarkBinarize makes the block extremes and the bitmap of a 1280×720
+// photo-sized image, as Read does first on every image.
+func BenchmarkBinarize(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	im := Image{Pix: make([]byte, 1280*720), Width: 1280, Height: 720, Stride: 1280}
+	for i := range im.Pix {
+		im.Pix[i] = byte(rng.IntN(256))
+	}
+	for b.Loop() {
+		lo4, hi4, bw, bh := extremes(im, 4)
+		lo8, hi8, _, _ := coarser(lo4, hi4, bw, bh)
+		midThreshold(im, lo8, hi8, 8)
+	}
+}
