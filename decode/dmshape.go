@@ -84,7 +84,7 @@ type shapes struct {
 // it or meet it at a corner.
 func darkShapes(m *gozxing.BitMatrix) shapes {
 	w, h := m.GetWidth(), m.GetHeight()
-	var runs []darkRun
+	runs := make([]darkRun, 0, 16*h) // a guess that saves most regrowing on photos
 	rowAt := make([]int, h+1)
 	var row *gozxing.BitArray
 	for y := range h {
@@ -128,7 +128,7 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 		}
 	}
 	index := make([]int32, len(runs)) // root → its shape
-	var out []darkShape
+	out := make([]darkShape, 0, len(runs)/4)
 	for i, a := range runs {
 		r := find(int32(i))
 		if r == int32(i) {
