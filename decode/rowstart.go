@@ -168,7 +168,7 @@ func canStart(kind startKind, rr *rowRuns) bool {
 			if rr.at[k] < width || rr.lightBefore(k) < width {
 				continue
 			}
-			if fits(rr.w[k:k+3], upceanGuard, 0.7, 0.48) {
+			if fits(rr.w[k:k+3], upceanGuard, 0.7, 0.48) && upceanDigits(rr.w[k+3:k+19]) {
 				return true
 			}
 		}
@@ -236,6 +236,39 @@ func rssFinderLike(first int, w []int) bool {
 		return false
 	}
 	return max(w[0], w[1], w[2], w[3]) < 10*min(w[0], w[1], w[2], w[3])
+}
+
+// upceanLeft are the digits of an EAN/UPC's left half, in modules, space
+// first: sets A and B (ISO/IEC 15420). EAN-13, UPC-A, EAN-8 and UPC-E all
+// begin with four of them after the start guard.
+var upceanLeft = func() [][]int {
+	var out [][]int
+	for _, p := range eanLeft {
+		d := make([]int, len(p))
+		for i := range p {
+			d[i] = int(p[i] - '0')
+		}
+		out = append(out, d)
+	}
+	return out
+}()
+
+// upceanDigits tells whether the 16 runs w may be four left-half digits
+// by gozxing's test.
+func upceanDigits(w []int) bool {
+	for i := 0; i < 16; i += 4 {
+		ok := false
+		for _, p := range upceanLeft {
+			if fits(w[i:i+4], p, 0.7, 0.48) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // fits tells whether the runs w may match pattern p (in modules) within the
