@@ -42,7 +42,7 @@ func TestMidThresholdSame(t *testing.T) {
 		}{{4, lo4, hi4}, {8, lo8, hi8}} {
 			want := midThresholdRef(im, smooth, c.block)
 			got := midThreshold(im, c.lo, c.hi, c.block)
-			if got.w != im.Width || got.h != im.Height || !slices.Equal(pixels(got), want) {
+			if got.w != im.Width || got.h != im.Height || !slices.Equal(pixels(t, got), want) {
 				t.Errorf("%dx%d, blocks of %d: the bitmaps differ", im.Width, im.Height, c.block)
 			}
 		}
@@ -71,12 +71,18 @@ func TestGlobalThresholdSame(t *testing.T) {
 	}
 }
 
-// pixels lists every pixel of b, row after row.
-func pixels(b *bitmap) []bool {
+// pixels lists every pixel of b, row after row, as at gives them; it
+// fails the test where row gives a row otherwise.
+func pixels(t *testing.T, b *bitmap) []bool {
 	out := make([]bool, 0, b.w*b.h)
+	row := make([]bool, b.w)
 	for y := range b.h {
+		b.row(y, row)
 		for x := range b.w {
 			out = append(out, b.at(x, y))
+		}
+		if !slices.Equal(row, out[len(out)-b.w:]) {
+			t.Errorf("row %d of a %dx%d bitmap differs from its pixels", y, b.w, b.h)
 		}
 	}
 	return out
