@@ -758,7 +758,7 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 		for attempt := 0; attempt < 2; attempt++ {
 			if attempt == 1 {
 				row.Reverse()
-				rr.reverse(row.GetSize())
+				rr.reverse()
 			}
 			for _, i := range use {
 				if again && !decs[i].stateful {
@@ -768,7 +768,7 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 					continue // the reader cannot find its start here
 				}
 				r, err := zxing(decs[i].name, func() (*gozxing.Result, error) { return decs[i].DecodeRow(y, row, hints) })
-				decs[i].read = err == nil
+				decs[i].read = decs[i].stateful && err == nil
 				if err != nil {
 					continue // a ReaderPanic too: the other readers' codes stand
 				}

@@ -9,12 +9,13 @@ import (
 // A scan line is handed to each of gozxing's 1D readers, and most lines
 // of a photo hold no code: every failed attempt costs the reader its scan
 // and an exception with a captured stack. Each reader first looks for its
-// symbology's start pattern on the line, in its own way; rowStart answers,
+// symbology's start pattern on the line, in its own way; canStart answers,
 // from the line's runs computed once, whether that search can succeed, so
 // that a reader is called only on lines where it can. The tests here are
 // looser than the readers' own (tolerances widened, the first match not
 // required to be the one that counts), never stricter: a line skipped is
-// one the reader would have failed on.
+// one the reader would have failed on. (RSS-14 keeps what it saw between
+// lines; readLines calls it on every line after it has read a code.)
 
 // rowRuns are the widths of a binarized row's runs of equal pixels, left
 // to right; the first run is dark when dark0 is set. at[i] is where run i
@@ -47,7 +48,7 @@ func runsOf(row *gozxing.BitArray, rr *rowRuns) {
 }
 
 // reverse turns rr into the runs of the row read from its other end.
-func (rr *rowRuns) reverse(size int) {
+func (rr *rowRuns) reverse() {
 	n := len(rr.w)
 	if n == 0 {
 		return
@@ -92,8 +93,7 @@ func (rr *rowRuns) span(k, n int) int {
 type startKind int
 
 const (
-	anyStart     startKind = iota // no test: the reader reads every line (RSS-14 keeps state between lines)
-	code128Start                  // START A, B or C with light before it of half its width
+	code128Start startKind = iota // START A, B or C with light before it of half its width
 	code39Start                   // the asterisk, with light before it of half its width
 	code93Start                   // the asterisk
 	upceanStart                   // the 1:1:1 guard with light before it as wide as itself
@@ -117,8 +117,6 @@ var (
 func canStart(kind startKind, rr *rowRuns) bool {
 	n := len(rr.w)
 	switch kind {
-	case anyStart:
-		return true
 	case code128Start:
 		// START, a check character and STOP: 19 runs at least.
 		for k := rr.firstDark(); k+18 <= n; k += 2 {
