@@ -470,7 +470,12 @@ type rowDecoder struct {
 	oned.RowDecoder
 	name     string // for a ReaderPanic
 	cost     int
-	stateful bool // keeps what it saw on earlier rows (RSS-14's halves)
+	stateful bool      // keeps what it saw on earlier rows (RSS-14's halves)
+	start    startKind // the start pattern it looks for first (rowstart.go)
+	// read is set when the last call read a code. A stateful reader that
+	// did may read it again from what it kept, on any row, so it is called
+	// on every row until it fails.
+	read bool
 }
 
 // rowDecoders returns fresh 1D row decoders for the wanted symbologies:
@@ -480,14 +485,14 @@ type rowDecoder struct {
 // three instead of once each.
 func (d *Decoder) rowDecoders() []rowDecoder {
 	var out []rowDecoder
-	add := func(want bool, name string, r gozxing.Reader, cost int) {
+	add := func(want bool, name string, r gozxing.Reader, cost int, start startKind) {
 		if want {
-			out = append(out, rowDecoder{RowDecoder: r.(oned.RowDecoder), name: name, cost: cost})
+			out = append(out, rowDecoder{RowDecoder: r.(oned.RowDecoder), name: name, cost: cost, start: start})
 		}
 	}
-	add(d.want[serialgate.Code128], "code 128 reader", oned.NewCode128Reader(), 6)
-	add(d.want[serialgate.Code39], "code 39 reader", oned.NewCode39Reader(), 9)
-	add(d.want[serialgate.Code93], "code 93 reader", oned.NewCode93Reader(), 4)
+	add(d.want[serialgate.Code128], "code 128 reader", oned.NewCode128Reader(), 6, code128Start)
+	add(d.want[serialgate.Code39], "code 39 reader", oned.NewCode39Reader(), 9, code39Start)
+	add(d.want[serialgate.Code93], "code 93 reader", oned.NewCode93Reader(), 4, code93Start)
 	var upcean []gozxing.BarcodeFormat
 	if d.want[serialgate.EAN13] || d.want[serialgate.UPCA] {
 		upcean = append(upcean, gozxing.BarcodeFormat_EAN_13)
@@ -502,10 +507,10 @@ func (d *Decoder) rowDecoders() []rowDecoder {
 	// an EAN-13 starting with 0, which fromResult turns back into UPC-A.
 	add(len(upcean) > 0, "ean/upc reader", oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
 		gozxing.DecodeHintType_POSSIBLE_FORMATS: upcean,
-	}), 8)
-	add(d.want[serialgate.ITF], itfReader, oned.NewITFReader(), 5)
-	add(d.want[serialgate.Codabar], "codabar reader", oned.NewCodaBarReader(), 4)
-	add(d.want[serialgate.RSS14], "rss-14 reader", rss.NewRSS14Reader(), 9)
+	}), 8, upceanStart)
+	add(d.want[serialgate.ITF], itfReader, oned.NewITFReader(), 5, itfStart)
+	add(d.want[serialgate.Codabar], "codabar reader", oned.NewCodaBarReader(), 4, codabarStart)
+	add(d.want[serialgate.RSS14], "rss-14 reader", rss.NewRSS14Reader(), 9, rssFinder)
 	if len(out) > 0 && d.want[serialgate.RSS14] {
 		out[len(out)-1].stateful = true
 	}
@@ -731,6 +736,7 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 	var out []scanLine
 	var row *gozxing.BitArray
 	var key []byte
+	var rr rowRuns
 	for _, k := range lines {
 		y := ys[k]
 		if lm != nil {
@@ -755,15 +761,21 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 			out = append(out, scanLine{line: k, attempt: r.attempt, dec: r.dec, y: y, b: b})
 		}
 		var now []reading
+		runsOf(row, &rr)
 		for attempt := 0; attempt < 2; attempt++ {
 			if attempt == 1 {
 				row.Reverse()
+				rr.reverse()
 			}
 			for _, i := range use {
 				if again && !decs[i].stateful {
 					continue
 				}
+				if !decs[i].read && !canStart(decs[i].start, &rr) {
+					continue // the reader cannot find its start here
+				}
 				r, err := zxing(decs[i].name, func() (*gozxing.Result, error) { return decs[i].DecodeRow(y, row, hints) })
+				decs[i].read = decs[i].stateful && err == nil
 				if err != nil {
 					continue // a ReaderPanic too: the other readers' codes stand
 				}
@@ -792,7 +804,11 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 				row.Reverse()
 			}
 		}
-		if itf >= 0 && !again && !slices.ContainsFunc(now, func(r reading) bool { return r.dec == itf }) {
+		// rr is reversed here, from the second attempt.
+		itfCould := itf >= 0 && canStart(decs[itf].start, &rr)
+		rr.reverse()
+		itfCould = itfCould || itf >= 0 && canStart(decs[itf].start, &rr)
+		if itfCould && !again && !slices.ContainsFunc(now, func(r reading) bool { return r.dec == itf }) {
 			// gozxing's ITF reader looks for the end pattern from the
 			// row's last bar: bars printed past the code's quiet zone
 			// (a tail) hide it. Each piece of the row between quiet

@@ -39,67 +39,132 @@ func dmByShape(m *gozxing.BitMatrix, limit int) []Barcode {
 	if ownHook != nil {
 		ownHook("dmByShape")
 	}
-	w, h := m.GetWidth(), m.GetHeight()
-	seen := make([]bool, w*h)
-	// Each row's leftmost and rightmost pixel of the shape: the hull's
-	// candidates.
-	rowMin, rowMax := make([]int, h), make([]int, h)
-	for y := range rowMin {
-		rowMin[y], rowMax[y] = w, -1
-	}
 	var out []Barcode
-	var stack, comp []int32
 	tried := 0
-	for start := 0; start < w*h && len(out) < limit && tried < 24; start++ {
-		if seen[start] || !m.Get(start%w, start/w) {
-			continue
-		}
-		// The 8-connected dark shape from start.
-		comp = comp[:0]
-		stack = append(stack[:0], int32(start))
-		seen[start] = true
-		minX, minY, maxX, maxY := w, h, 0, 0
-		for len(stack) > 0 {
-			c := int(stack[len(stack)-1])
-			stack = stack[:len(stack)-1]
-			comp = append(comp, int32(c))
-			x, y := c%w, c/w
-			minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
-			rowMin[y], rowMax[y] = min(rowMin[y], x), max(rowMax[y], x)
-			for dy := -1; dy <= 1; dy++ {
-				for dx := -1; dx <= 1; dx++ {
-					nx, ny := x+dx, y+dy
-					if nx < 0 || ny < 0 || nx >= w || ny >= h {
-						continue
-					}
-					i := ny*w + nx
-					if !seen[i] && m.Get(nx, ny) {
-						seen[i] = true
-						stack = append(stack, int32(i))
-					}
-				}
-			}
-		}
-		bw, bh := maxX-minX+1, maxY-minY+1
-		var ps []pt
-		for y := minY; y <= maxY; y++ {
-			if rowMax[y] >= 0 {
-				ps = append(ps, pt{float64(rowMin[y]), float64(y)}, pt{float64(rowMin[y]), float64(y + 1)},
-					pt{float64(rowMax[y] + 1), float64(y)}, pt{float64(rowMax[y] + 1), float64(y + 1)})
-			}
-			rowMin[y], rowMax[y] = w, -1
+	sh := darkShapes(m)
+	for _, c := range sh.shapes {
+		if len(out) >= limit || tried >= 24 {
+			break
 		}
 		// An L spans two sides: a shape too small, or one that fills its
 		// box, is not one.
-		if bw < 12 || bh < 12 || len(comp) < 2*(bw+bh) || len(comp) > bw*bh*3/4 {
+		bw, bh := c.maxX-c.minX+1, c.maxY-c.minY+1
+		if bw < 12 || bh < 12 || c.pixels < 2*(bw+bh) || c.pixels > bw*bh*3/4 {
 			continue
 		}
 		tried++
-		if b, ok := readDMOutline(m, hull(ps)); ok {
+		if b, ok := readDMOutline(m, hull(sh.rowEnds(c))); ok {
 			out = append(out, b)
 		}
 	}
 	return out
+}
+
+// darkRun is a row's run of dark pixels, from x0 up to x1.
+type darkRun struct{ y, x0, x1 int32 }
+
+// darkShape is an 8-connected set of dark pixels.
+type darkShape struct {
+	root                   int32 // the index of its first run
+	pixels                 int
+	minX, minY, maxX, maxY int
+}
+
+// shapes are the dark shapes of a binarized image, in the order of their
+// first pixel, row after row, with the runs they are made of.
+type shapes struct {
+	shapes []darkShape
+	runs   []darkRun
+	rowAt  []int // rowAt[y]: the index of row y's first run
+	find   func(int32) int32
+}
+
+// darkShapes finds the 8-connected dark shapes of m. It joins runs of dark
+// pixels, not pixels: a run touches the runs of the row above that overlap
+// it or meet it at a corner.
+func darkShapes(m *gozxing.BitMatrix) shapes {
+	w, h := m.GetWidth(), m.GetHeight()
+	runs := make([]darkRun, 0, 16*h) // a guess that saves most regrowing on photos
+	rowAt := make([]int, h+1)
+	var row *gozxing.BitArray
+	for y := range h {
+		rowAt[y] = len(runs)
+		row = m.GetRow(y, row)
+		for x := row.GetNextSet(0); x < w; {
+			end := min(row.GetNextUnset(x), w)
+			runs = append(runs, darkRun{int32(y), int32(x), int32(end)})
+			x = row.GetNextSet(end)
+		}
+	}
+	rowAt[h] = len(runs)
+	// Union-find with the smaller index as the root: a shape's root is
+	// its first run.
+	parent := make([]int32, len(runs))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(i int32) int32 {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for y := 1; y < h; y++ {
+		up, upEnd := rowAt[y-1], rowAt[y]
+		for i := rowAt[y]; i < rowAt[y+1]; i++ {
+			a := runs[i]
+			for up < upEnd && runs[up].x1 < a.x0 {
+				up++ // ends left of a without touching it, as do the runs before
+			}
+			for j := up; j < upEnd && runs[j].x0 <= a.x1; j++ {
+				ra, rb := find(int32(i)), find(int32(j))
+				if ra < rb {
+					parent[rb] = ra
+				} else if rb < ra {
+					parent[ra] = rb
+				}
+			}
+		}
+	}
+	index := make([]int32, len(runs)) // root → its shape
+	out := make([]darkShape, 0, len(runs)/4)
+	for i, a := range runs {
+		r := find(int32(i))
+		if r == int32(i) {
+			index[i] = int32(len(out))
+			out = append(out, darkShape{root: r, minX: w, minY: h})
+		}
+		c := &out[index[r]]
+		c.pixels += int(a.x1 - a.x0)
+		c.minX, c.maxX = min(c.minX, int(a.x0)), max(c.maxX, int(a.x1)-1)
+		c.minY, c.maxY = min(c.minY, int(a.y)), max(c.maxY, int(a.y))
+	}
+	return shapes{shapes: out, runs: runs, rowAt: rowAt, find: find}
+}
+
+// rowEnds returns the corners of each row's leftmost and rightmost pixel of
+// shape c: the candidates of its hull.
+func (s shapes) rowEnds(c darkShape) []pt {
+	var ps []pt
+	for y := c.minY; y <= c.maxY; y++ {
+		lo, hi := int32(-1), int32(-1)
+		for i := s.rowAt[y]; i < s.rowAt[y+1]; i++ {
+			a := s.runs[i]
+			if a.x1 <= int32(c.minX) || a.x0 > int32(c.maxX) || s.find(int32(i)) != c.root {
+				continue
+			}
+			if lo < 0 {
+				lo = a.x0
+			}
+			hi = a.x1
+		}
+		// A shape is connected: every row between its first and last
+		// holds some of it.
+		ps = append(ps, pt{float64(lo), float64(y)}, pt{float64(lo), float64(y + 1)},
+			pt{float64(hi), float64(y)}, pt{float64(hi), float64(y + 1)})
+	}
+	return ps
 }
 
 // readDMOutline reads the symbol whose outline is the convex hull h, fitted

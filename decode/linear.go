@@ -275,9 +275,18 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 		}
 		return out
 	}
+	// Points where bilinear would not clamp (it keeps 1e-3 inside the
+	// last pixel) give the same value without clamping.
+	xMax, yMax := float64(g.Width-1)-1e-3, float64(g.Height-1)-1e-3
+	safe := func(x, y float64) bool { return x >= 0 && y >= 0 && x <= xMax && y <= yMax }
 	for i := range n {
 		x, y := x0+float64(i)*dx, y0+float64(i)*dy
-		v := bilinear(g, x-sx, y-sy) + bilinear(g, x, y) + bilinear(g, x+sx, y+sy)
+		var v float32
+		if safe(x-sx, y-sy) && safe(x, y) && safe(x+sx, y+sy) {
+			v = lerp2(g, x-sx, y-sy) + lerp2(g, x, y) + lerp2(g, x+sx, y+sy)
+		} else {
+			v = bilinear(g, x-sx, y-sy) + bilinear(g, x, y) + bilinear(g, x+sx, y+sy)
+		}
 		out = append(out, v/3)
 	}
 	return out

@@ -244,9 +244,19 @@ func (st *blurStart) try(x, m float64, si int) {
 	if !ok {
 		return
 	}
-	for v := c128StartA; v <= c128StartC; v++ {
-		if f := fit(o, st.sets[si].chars[v][:], s); f > st.fit {
-			st.fit, st.m, st.x, st.set, st.v = f, m, x, si, v
+	// The three start characters' correlations in one pass over o, each
+	// summed in the same order as fit sums it.
+	cs := &st.sets[si].chars
+	ta, tb, tc := cs[c128StartA][:len(o)], cs[c128StartB][:len(o)], cs[c128StartC][:len(o)]
+	var da, db, dc float32
+	for j, v := range o {
+		da += v * ta[j]
+		db += v * tb[j]
+		dc += v * tc[j]
+	}
+	for i, dot := range [3]float32{da, db, dc} {
+		if f := -dot / s; f > st.fit {
+			st.fit, st.m, st.x, st.set, st.v = f, m, x, si, c128StartA+i
 		}
 	}
 }

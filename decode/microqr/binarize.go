@@ -16,17 +16,32 @@ func (im Image) valid() bool {
 	return len(im.Pix) >= (im.Height-1)*im.Stride+im.Width
 }
 
-// bitmap is a binarized image: true for dark.
+// bitmap is a binarized image: a pixel is dark when its gray is below
+// the threshold of its block. The pixels are compared when asked for, not
+// beforehand: the finder search looks at a fraction of them.
 type bitmap struct {
-	w, h int
-	dark []bool
+	w, h   int
+	pix    []byte
+	stride int
+	thr    []int16 // per block, bw a row; -1 where every pixel is light
+	bw     int
+	shift  uint // blocks are 1<<shift pixels square
 }
 
 func (b *bitmap) at(x, y int) bool {
 	if x < 0 || y < 0 || x >= b.w || y >= b.h {
 		return false // outside is light, as a quiet zone
 	}
-	return b.dark[y*b.w+x]
+	return int16(b.pix[y*b.stride+x]) < b.thr[(y>>b.shift)*b.bw+x>>b.shift]
+}
+
+// row fills dark with row y's pixels, as at gives them.
+func (b *bitmap) row(y int, dark []bool) {
+	pix := b.pix[y*b.stride : y*b.stride+b.w]
+	thr := b.thr[(y>>b.shift)*b.bw:]
+	for x, v := range pix {
+		dark[x] = int16(v) < thr[x>>b.shift]
+	}
 }
 
 // atf samples the pixel holding the point.
@@ -69,73 +84,128 @@ func globalThreshold(im Image) *bitmap {
 			best, t = between, v
 		}
 	}
-	b := &bitmap{w: im.Width, h: im.Height, dark: make([]bool, total)}
-	for y := range im.Height {
-		for x, v := range im.Pix[y*im.Stride : y*im.Stride+im.Width] {
-			b.dark[y*im.Width+x] = int(v) <= t
-		}
-	}
-	return b
+	// One block as large as any image: gray <= t is dark.
+	return &bitmap{w: im.Width, h: im.Height, pix: im.Pix, stride: im.Stride, thr: []int16{int16(t + 1)}, bw: 1, shift: 62}
 }
 
-// smooth3 returns the image averaged over 3×3 pixels (fewer at the
-// edges), compact (stride = width): a box filter, rows then columns.
-func smooth3(im Image) []uint8 {
+// extremes returns the darkest and the lightest gray of the image averaged
+// over 3×3 pixels (fewer at the edges) in each block of block×block
+// pixels, bw blocks a row. The averaged image is made a row at a time,
+// never whole: only its extremes are used.
+func extremes(im Image, block int) (lo, hi []uint8, bw, bh int) {
 	w, h := im.Width, im.Height
-	rows := make([]uint16, w*h)
-	for y := range h {
+	bw, bh = (w+block-1)/block, (h+block-1)/block
+	lo, hi = make([]uint8, bw*bh), make([]uint8, bw*bh)
+	for i := range lo {
+		lo[i] = 255
+	}
+	cols := make([]uint16, w) // each column's sum over the rows y-1 to y+1
+	row := make([]uint8, w)
+	// int32, not uint8: the compiler takes their minima and maxima without
+	// branches, which on photos of texture mispredict.
+	colLo, colHi := make([]int32, w), make([]int32, w)
+	for x := range colLo {
+		colLo[x] = 255
+	}
+	add := func(y int, sign int) {
 		p := im.Pix[y*im.Stride : y*im.Stride+w]
-		for x := range w {
-			s := uint16(p[x])
-			if x > 0 {
-				s += uint16(p[x-1])
+		if sign > 0 {
+			for x, v := range p {
+				cols[x] += uint16(v)
 			}
-			if x+1 < w {
-				s += uint16(p[x+1])
+		} else {
+			for x, v := range p {
+				cols[x] -= uint16(v)
 			}
-			rows[y*w+x] = s
 		}
 	}
-	out := make([]uint8, w*h)
+	add(0, 1)
 	for y := range h {
-		y0, y1 := max(0, y-1), min(h-1, y+1)
-		ny := y1 - y0 + 1
-		for x := range w {
-			nx := min(w-1, x+1) - max(0, x-1) + 1
-			s := 0
-			for yy := y0; yy <= y1; yy++ {
-				s += int(rows[yy*w+x])
+		// cols sums the rows y-1 to y+1 of those there are.
+		if y+1 < h {
+			add(y+1, 1)
+		}
+		if y >= 2 {
+			add(y-2, -1)
+		}
+		ny := min(h-1, y+1) - max(0, y-1) + 1
+		c := cols[:w]
+		r := row[:w]
+		if ny == 3 && w >= 3 {
+			// Inside the image: the sum of nine pixels, divided by nine
+			// (exactly, for every sum up to 9×255) with a multiply.
+			s := uint32(c[0]) + uint32(c[1])
+			for x := 1; x < w-1; x++ {
+				s += uint32(c[x+1])
+				r[x] = uint8(s * 7282 >> 16)
+				s -= uint32(c[x-1])
 			}
-			out[y*w+x] = uint8(s / (nx * ny))
+			r[0] = uint8((uint32(c[0]) + uint32(c[1])) / 6)
+			r[w-1] = uint8((uint32(c[w-2]) + uint32(c[w-1])) / 6)
+		} else {
+			for x := range w {
+				nx := min(w-1, x+1) - max(0, x-1) + 1
+				s := uint32(c[x])
+				if x > 0 {
+					s += uint32(c[x-1])
+				}
+				if x+1 < w {
+					s += uint32(c[x+1])
+				}
+				r[x] = uint8(s / uint32(nx*ny))
+			}
+		}
+		// The extremes down each column of the block row, then across
+		// each block once the block row is done.
+		cl, ch := colLo[:w], colHi[:w]
+		for x, v := range r {
+			cl[x], ch[x] = min(cl[x], int32(v)), max(ch[x], int32(v))
+		}
+		if (y+1)%block != 0 && y != h-1 {
+			continue
+		}
+		bl, bhi := lo[(y/block)*bw:(y/block)*bw+bw], hi[(y/block)*bw:(y/block)*bw+bw]
+		for bx := range bl {
+			mn, mx := int32(255), int32(0)
+			for x := bx * block; x < min(w, (bx+1)*block); x++ {
+				mn, mx = min(mn, cl[x]), max(mx, ch[x])
+			}
+			bl[bx], bhi[bx] = uint8(mn), uint8(mx)
+		}
+		for x := range cl {
+			cl[x], ch[x] = 255, 0
 		}
 	}
-	return out
+	return lo, hi, bw, bh
+}
+
+// coarser returns the extremes over blocks twice as large, from those
+// over the bw×bh blocks lo and hi.
+func coarser(lo, hi []uint8, bw, bh int) (clo, chi []uint8, cbw, cbh int) {
+	cbw, cbh = (bw+1)/2, (bh+1)/2
+	clo, chi = make([]uint8, cbw*cbh), make([]uint8, cbw*cbh)
+	for i := range clo {
+		clo[i] = 255
+	}
+	for by := range bh {
+		for bx := range bw {
+			i, c := by*bw+bx, (by/2)*cbw+bx/2
+			clo[c], chi[c] = uint8(min(int32(clo[c]), int32(lo[i]))), uint8(max(int32(chi[c]), int32(hi[i])))
+		}
+	}
+	return clo, chi, cbw, cbh
 }
 
 // midThreshold binarizes at the middle between the darkest and the
 // lightest gray around each pixel: the minimum and maximum of 3×3-smoothed
-// pixels over blocks, spread over the blocks around. Blur spreads an edge
-// evenly to both sides of that middle, so dark modules keep their width
-// where a mean-based threshold, pulled up by a light quiet zone, would
-// widen them. Where the gray hardly varies the pixels are light.
-func midThreshold(im Image, smooth []uint8, block int) *bitmap {
+// pixels over blocks (lo and hi, from extremes), spread over the blocks
+// around. Blur spreads an edge evenly to both sides of that middle, so
+// dark modules keep their width where a mean-based threshold, pulled up by
+// a light quiet zone, would widen them. Where the gray hardly varies the
+// pixels are light.
+func midThreshold(im Image, lo, hi []uint8, block int) *bitmap {
 	w, h := im.Width, im.Height
 	bw, bh := (w+block-1)/block, (h+block-1)/block
-	lo, hi := make([]uint8, bw*bh), make([]uint8, bw*bh)
-	for i := range lo {
-		lo[i] = 255
-	}
-	for y := range h {
-		row := smooth[y*w : y*w+w]
-		bl, bhi := lo[(y/block)*bw:], hi[(y/block)*bw:]
-		for bx := range bw {
-			mn, mx := bl[bx], bhi[bx]
-			for _, v := range row[bx*block : min(w, (bx+1)*block)] {
-				mn, mx = min(mn, v), max(mx, v)
-			}
-			bl[bx], bhi[bx] = mn, mx
-		}
-	}
 	// The extremes over the 5×5 blocks around each block: along rows, then
 	// along columns.
 	const spread, minContrast = 2, 32
@@ -149,38 +219,32 @@ func midThreshold(im Image, smooth []uint8, block int) *bitmap {
 			thr[i] = int16((int(lo[i]) + int(hi[i]) + 1) / 2)
 		}
 	}
-	b := &bitmap{w: w, h: h, dark: make([]bool, w*h)}
-	for y := range h {
-		row := im.Pix[y*im.Stride : y*im.Stride+w]
-		dark := b.dark[y*w : y*w+w]
-		t := thr[(y/block)*bw:]
-		for bx := range bw {
-			tv := t[bx]
-			for x := bx * block; x < min(w, (bx+1)*block); x++ {
-				dark[x] = int16(row[x]) < tv
-			}
-		}
+	shift := uint(0)
+	for 1<<shift < block {
+		shift++
 	}
-	return b
+	if 1<<shift != block {
+		panic("microqr: block size not a power of two")
+	}
+	return &bitmap{w: w, h: h, pix: im.Pix, stride: im.Stride, thr: thr, bw: bw, shift: shift}
 }
 
 // spreadOut returns, for each block of the bw×bh grid v, the minimum (or
 // the maximum) of v over the blocks within r of it: along rows, then along
 // columns.
 func spreadOut(v []uint8, bw, bh, r int, takeMax bool) []uint8 {
-	pick := func(a, b uint8) uint8 {
-		if takeMax == (b > a) {
-			return b
-		}
-		return a
+	// In int32: the compiler picks without branches.
+	pick := func(a, b int32) int32 { return min(a, b) }
+	if takeMax {
+		pick = func(a, b int32) int32 { return max(a, b) }
 	}
-	tmp := make([]uint8, len(v))
+	tmp := make([]int32, len(v))
 	for by := range bh {
 		row := v[by*bw : by*bw+bw]
 		for bx := range bw {
-			m := row[bx]
+			m := int32(row[bx])
 			for _, o := range row[max(0, bx-r):min(bw, bx+r+1)] {
-				m = pick(m, o)
+				m = pick(m, int32(o))
 			}
 			tmp[by*bw+bx] = m
 		}
@@ -192,7 +256,7 @@ func spreadOut(v []uint8, bw, bh, r int, takeMax bool) []uint8 {
 			for y := max(0, by-r); y <= min(bh-1, by+r); y++ {
 				m = pick(m, tmp[y*bw+bx])
 			}
-			out[by*bw+bx] = m
+			out[by*bw+bx] = uint8(m)
 		}
 	}
 	return out

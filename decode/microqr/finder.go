@@ -82,19 +82,21 @@ func findFinders(b *bitmap, maxFinders int) []finder {
 	// The finder's centre block is 3 modules high: on large images every
 	// row need not be read.
 	step := max(1, min(b.w, b.h)/320)
+	dark := make([]bool, b.w)
 	for y := 0; y < b.h; y += step {
+		b.row(y, dark)
 		runs = runs[:0]
 		start := 0
 		// Runs of the row, the first one dark (a leading light run is dropped).
 		x := 0
-		for x < b.w && !b.at(x, y) {
+		for x < b.w && !dark[x] {
 			x++
 		}
 		start = x
 		for x < b.w {
-			v := b.at(x, y)
+			v := dark[x]
 			n := 0
-			for x < b.w && b.at(x, y) == v {
+			for x < b.w && dark[x] == v {
 				x++
 				n++
 			}

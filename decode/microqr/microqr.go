@@ -47,12 +47,13 @@ func Read(im Image) ([]Symbol, error) {
 	// where that shows a finder pattern but no symbol, one over blocks of
 	// 4 pixels, then a global threshold. An image without anything like a
 	// finder pattern costs one binarization.
-	smooth := smooth3(im)
-	out, finders := readBitmap(midThreshold(im, smooth, 8), f)
+	lo4, hi4, bw, bh := extremes(im, 4)
+	lo8, hi8, _, _ := coarser(lo4, hi4, bw, bh)
+	out, finders := readBitmap(midThreshold(im, lo8, hi8, 8), f)
 	if len(out) > 0 || finders == 0 {
 		return out, nil
 	}
-	if out, _ = readBitmap(midThreshold(im, smooth, 4), f); len(out) > 0 {
+	if out, _ = readBitmap(midThreshold(im, lo4, hi4, 4), f); len(out) > 0 {
 		return out, nil
 	}
 	out, _ = readBitmap(globalThreshold(im), f)

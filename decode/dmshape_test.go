@@ -1,0 +1,114 @@
+package decode
+
+import (
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// TestDarkShapes checks the shapes found by joining runs against a flood
+// fill of pixels: the same shapes in the same order, with the same pixel
+// counts, boxes and row ends, on random bitmaps of every density and on
+// the repository's photos binarized.
+func TestDarkShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	var ms []*gozxing.BitMatrix
+	for _, density := range []float64{0.05, 0.3, 0.5, 0.7, 0.95} {
+		for _, size := range [][2]int{{1, 1}, {3, 2}, {33, 31}, {64, 40}, {150, 97}} {
+			m, _ := gozxing.NewBitMatrix(size[0], size[1])
+			for y := range size[1] {
+				for x := range size[0] {
+					if rng.Float64() < density {
+						m.Set(x, y)
+					}
+				}
+			}
+			ms = append(ms, m)
+		}
+	}
+	entries, err := os.ReadDir(repoBarcodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		for _, p := range loadPhotosIn(t, repoBarcodes, e.Name())[:1] {
+			if bm := binarize(p.g, false); bm != nil {
+				m, _ := bm.GetBlackMatrix()
+				ms = append(ms, m)
+			}
+		}
+	}
+	for k, m := range ms {
+		want := floodShapes(m)
+		sh := darkShapes(m)
+		if len(sh.shapes) != len(want) {
+			t.Errorf("bitmap %d: %d shapes, want %d", k, len(sh.shapes), len(want))
+			continue
+		}
+		for i, c := range sh.shapes {
+			w := want[i]
+			if c.pixels != w.pixels || c.minX != w.minX || c.minY != w.minY || c.maxX != w.maxX || c.maxY != w.maxY ||
+				!slices.Equal(sh.rowEnds(c), w.ends) {
+				t.Errorf("bitmap %d, shape %d: %+v, want %+v", k, i, c, w)
+				break
+			}
+		}
+	}
+}
+
+type floodShape struct {
+	pixels                 int
+	minX, minY, maxX, maxY int
+	ends                   []pt
+}
+
+// floodShapes finds the 8-connected dark shapes pixel by pixel, starting
+// each at its first pixel in raster order.
+func floodShapes(m *gozxing.BitMatrix) []floodShape {
+	w, h := m.GetWidth(), m.GetHeight()
+	seen := make([]bool, w*h)
+	var out []floodShape
+	for start := range w * h {
+		if seen[start] || !m.Get(start%w, start/w) {
+			continue
+		}
+		c := floodShape{minX: w, minY: h, maxX: -1, maxY: -1}
+		rowMin, rowMax := map[int]int{}, map[int]int{}
+		stack := []int{start}
+		seen[start] = true
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := i%w, i/w
+			c.pixels++
+			c.minX, c.maxX, c.minY, c.maxY = min(c.minX, x), max(c.maxX, x), min(c.minY, y), max(c.maxY, y)
+			if v, ok := rowMin[y]; !ok || x < v {
+				rowMin[y] = x
+			}
+			if v, ok := rowMax[y]; !ok || x > v {
+				rowMax[y] = x
+			}
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					nx, ny := x+dx, y+dy
+					if nx >= 0 && ny >= 0 && nx < w && ny < h && !seen[ny*w+nx] && m.Get(nx, ny) {
+						seen[ny*w+nx] = true
+						stack = append(stack, ny*w+nx)
+					}
+				}
+			}
+		}
+		for y := c.minY; y <= c.maxY; y++ {
+			lo, hi := float64(rowMin[y]), float64(rowMax[y]+1)
+			c.ends = append(c.ends, pt{lo, float64(y)}, pt{lo, float64(y + 1)}, pt{hi, float64(y)}, pt{hi, float64(y + 1)})
+		}
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,294 @@
+package decode
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// A scan line is handed to each of gozxing's 1D readers, and most lines
+// of a photo hold no code: every failed attempt costs the reader its scan
+// and an exception with a captured stack. Each reader first looks for its
+// symbology's start pattern on the line, in its own way; canStart answers,
+// from the line's runs computed once, whether that search can succeed, so
+// that a reader is called only on lines where it can. The tests here are
+// looser than the readers' own (tolerances widened, the first match not
+// required to be the one that counts), never stricter: a line skipped is
+// one the reader would have failed on. (RSS-14 keeps what it saw between
+// lines; readLines calls it on every line after it has read a code.)
+
+// rowRuns are the widths of a binarized row's runs of equal pixels, left
+// to right; the first run is dark when dark0 is set. at[i] is where run i
+// starts.
+type rowRuns struct {
+	w     []int
+	at    []int
+	dark0 bool
+}
+
+// runsOf fills rr with the runs of row.
+func runsOf(row *gozxing.BitArray, rr *rowRuns) {
+	rr.w, rr.at = rr.w[:0], rr.at[:0]
+	size := row.GetSize()
+	if size == 0 {
+		return
+	}
+	dark := row.Get(0)
+	rr.dark0 = dark
+	for x := 0; x < size; {
+		next := row.GetNextUnset(x)
+		if !dark {
+			next = row.GetNextSet(x)
+		}
+		next = min(next, size)
+		rr.w = append(rr.w, next-x)
+		rr.at = append(rr.at, x)
+		x, dark = next, !dark
+	}
+}
+
+// reverse turns rr into the runs of the row read from its other end.
+func (rr *rowRuns) reverse() {
+	n := len(rr.w)
+	if n == 0 {
+		return
+	}
+	rr.dark0 = (n%2 == 1) == rr.dark0
+	for i, j := 0, n-1; i < j; i, j = i+1, j-1 {
+		rr.w[i], rr.w[j] = rr.w[j], rr.w[i]
+	}
+	x := 0
+	for i, w := range rr.w {
+		rr.at[i] = x
+		x += w
+	}
+}
+
+// firstDark is the index of the first dark run.
+func (rr *rowRuns) firstDark() int {
+	if rr.dark0 {
+		return 0
+	}
+	return 1
+}
+
+// lightBefore is the width of the light run before run k (dark), which
+// reaches to the row's start when run k is the first dark one.
+func (rr *rowRuns) lightBefore(k int) int {
+	if k == 0 {
+		return 0
+	}
+	return rr.w[k-1]
+}
+
+func (rr *rowRuns) span(k, n int) int {
+	s := 0
+	for _, w := range rr.w[k : k+n] {
+		s += w
+	}
+	return s
+}
+
+// startKind names the start pattern a reader looks for.
+type startKind int
+
+const (
+	code128Start startKind = iota // START A, B or C with light before it of half its width
+	code39Start                   // the asterisk, with light before it of half its width
+	code93Start                   // the asterisk
+	upceanStart                   // the 1:1:1 guard with light before it as wide as itself
+	itfStart                      // the 1:1:1:1 start with light before it of ten narrow widths
+	codabarStart                  // A, B, C or D with light before it of half its width
+	rssFinder                     // a DataBar finder pattern, read either way
+)
+
+// Start patterns in modules, dark first.
+var (
+	code128Starts = [][]int{{2, 1, 1, 4, 1, 2}, {2, 1, 1, 2, 1, 4}, {2, 1, 1, 2, 3, 2}}
+	upceanGuard   = []int{1, 1, 1}
+	itfGuard      = []int{1, 1, 1, 1}
+	// Codabar's start characters A to D, as their wide (1) and narrow
+	// (0) elements, the first element in the highest of seven bits.
+	codabarStarts = []int{0b0011010, 0b0101001, 0b0001011, 0b0001110}
+)
+
+// canStart tells whether a reader looking for kind's start pattern can find
+// one in rr.
+func canStart(kind startKind, rr *rowRuns) bool {
+	n := len(rr.w)
+	switch kind {
+	case code128Start:
+		// START, a check character and STOP: 19 runs at least.
+		for k := rr.firstDark(); k+18 <= n; k += 2 {
+			width := rr.span(k, 6)
+			if rr.lightBefore(k) < min(rr.at[k], width/2) {
+				continue
+			}
+			for _, p := range code128Starts {
+				if fits(rr.w[k:k+6], p, 0.7, 0.25) {
+					return true
+				}
+			}
+		}
+	case code39Start:
+		// The asterisk's wide elements are its second, fifth and
+		// seventh: each wider than every narrow one.
+		// Two asterisks and the gap between them: 19 runs at least.
+		for k := rr.firstDark(); k+18 <= n; k += 2 {
+			w := rr.w[k : k+9]
+			wide := min(w[1], w[4], w[6])
+			if max(w[0], w[2], w[3], w[5], w[7], w[8]) >= wide {
+				continue
+			}
+			if rr.lightBefore(k) >= min(rr.at[k], rr.span(k, 9)/2) {
+				return true
+			}
+		}
+	case code93Start:
+		// The asterisk is 1, 1, 1, 1, 4, 1 modules of 9; with two check
+		// characters, the stop and its bar a code has 25 runs at least.
+		for k := rr.firstDark(); k+24 <= n; k += 2 {
+			w := rr.w[k : k+6]
+			m := float64(rr.span(k, 6)) / 9
+			ok := float64(w[4]) >= 3.4*m
+			for i, v := range w {
+				ok = ok && (i == 4 || float64(v) < 1.6*m)
+			}
+			if ok {
+				return true
+			}
+		}
+	case upceanStart:
+		// The shortest code, a UPC-E, has 33 runs from its start guard
+		// to the end of its end guard, and light after it.
+		for k := rr.firstDark(); k+34 <= n; k += 2 {
+			width := rr.span(k, 3)
+			if rr.at[k] < width || rr.lightBefore(k) < width {
+				continue
+			}
+			if fits(rr.w[k:k+3], upceanGuard, 0.7, 0.48) && upceanDigits(rr.w[k+3:k+19]) {
+				return true
+			}
+		}
+	case itfStart:
+		for k := rr.firstDark(); k+4 <= n; k += 2 {
+			width := rr.span(k, 4)
+			if rr.lightBefore(k) < min(10*(width/4), rr.at[k]) {
+				continue
+			}
+			if fits(rr.w[k:k+4], itfGuard, 0.5, 0.38) {
+				return true
+			}
+		}
+	case codabarStart:
+		// A start character is seven elements, followed by at least one
+		// more; the first dark run after the row's first light one needs
+		// no light before it.
+		first := 1
+		if rr.dark0 {
+			first = 2
+		}
+		for k := first; k+7 < n; k += 2 {
+			if k != first && rr.lightBefore(k) < rr.span(k, 7)/2 {
+				continue
+			}
+			w := rr.w[k : k+7]
+			bar := (min(w[0], w[2], w[4], w[6]) + max(w[0], w[2], w[4], w[6])) / 2
+			space := (min(w[1], w[3], w[5]) + max(w[1], w[3], w[5])) / 2
+			pat := 0
+			for i, v := range w {
+				t := space
+				if i%2 == 0 {
+					t = bar
+				}
+				pat <<= 1
+				if v > t {
+					pat |= 1
+				}
+			}
+			for _, s := range codabarStarts {
+				if pat == s {
+					return true
+				}
+			}
+		}
+	case rssFinder:
+		// Four runs whose first two make about 10 to 12 of the 12 to 14
+		// modules, read from either end.
+		for k := 0; k+4 <= n; k++ {
+			w := rr.w[k : k+4]
+			if rssFinderLike(w[0]+w[1], w) || rssFinderLike(w[2]+w[3], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rssFinderLike tells whether four runs, two of which make first, may be
+// a DataBar finder pattern by gozxing's test, widened a little.
+func rssFinderLike(first int, w []int) bool {
+	sum := w[0] + w[1] + w[2] + w[3]
+	r := float64(first) / float64(sum)
+	if r < 9.5/12-0.01 || r > 12.5/14+0.01 {
+		return false
+	}
+	return max(w[0], w[1], w[2], w[3]) < 10*min(w[0], w[1], w[2], w[3])
+}
+
+// upceanLeft are the digits of an EAN/UPC's left half, in modules, space
+// first: sets A and B (ISO/IEC 15420). EAN-13, UPC-A, EAN-8 and UPC-E all
+// begin with four of them after the start guard.
+var upceanLeft = func() [][]int {
+	var out [][]int
+	for _, p := range eanLeft {
+		d := make([]int, len(p))
+		for i := range p {
+			d[i] = int(p[i] - '0')
+		}
+		out = append(out, d)
+	}
+	return out
+}()
+
+// upceanDigits tells whether the 16 runs w may be four left-half digits
+// by gozxing's test.
+func upceanDigits(w []int) bool {
+	for i := 0; i < 16; i += 4 {
+		ok := false
+		for _, p := range upceanLeft {
+			if fits(w[i:i+4], p, 0.7, 0.48) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// fits tells whether the runs w may match pattern p (in modules) within the
+// tolerances of gozxing's pattern test: no element off by more than indiv
+// modules, and the summed differences no more than avg of the total. Both
+// are widened a little, so that rounding never makes this test the
+// stricter.
+func fits(w []int, p []int, indiv, avg float64) bool {
+	total, modules := 0, 0
+	for i := range w {
+		total += w[i]
+		modules += p[i]
+	}
+	unit := float64(total) / float64(modules)
+	most := (indiv + 0.05) * unit
+	sum := 0.0
+	for i, v := range w {
+		d := math.Abs(float64(v) - float64(p[i])*unit)
+		if d > most {
+			return false
+		}
+		sum += d
+	}
+	return sum <= (avg+0.02)*float64(total)
+}

@@ -1,0 +1,156 @@
+package decode
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
+)
+
+// TestRowStartSkipsNoRead checks the promise of canStart: a row it says a
+// reader cannot start on is one the reader reads nothing from. The rows
+// are those of the repository's sample photos and printed codes of every
+// 1D symbology with bars and spaces made wider and narrower at random,
+// which takes the readers to the edges of their tolerances; each is read
+// both ways by a fresh reader.
+func TestRowStartSkipsNoRead(t *testing.T) {
+	rows := jitteredRows(t, 400)
+	photoRows := 0
+	entries, err := os.ReadDir(repoBarcodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		for _, p := range loadPhotosIn(t, repoBarcodes, e.Name()) {
+			bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: p.g}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for y := 0; y < p.g.Height; y += 3 {
+				row, err := bm.GetBlackRow(y, nil)
+				if err != nil {
+					continue
+				}
+				rows = append(rows, row)
+				photoRows++
+			}
+		}
+	}
+	d := New(Options{})
+	reads, skipped, calls := 0, 0, 0
+	byReader := map[string]int{}
+	var rr rowRuns
+	for _, row := range rows {
+		for dir := range 2 {
+			if dir == 1 {
+				row.Reverse()
+			}
+			runsOf(row, &rr)
+			for _, dec := range d.rowDecoders() {
+				calls++
+				can := canStart(dec.start, &rr)
+				if !can {
+					skipped++
+				}
+				_, err := zxing(dec.name, func() (*gozxing.Result, error) { return dec.DecodeRow(0, row, hints) })
+				if dec.stateful && err != nil {
+					// RSS-14 reports a code once a second row agrees.
+					_, err = zxing(dec.name, func() (*gozxing.Result, error) { return dec.DecodeRow(1, row, hints) })
+				}
+				if err != nil {
+					continue
+				}
+				reads++
+				byReader[dec.name]++
+				if !can {
+					t.Errorf("%s read a row canStart skips: runs %v", dec.name, rr.w)
+				}
+			}
+		}
+	}
+	t.Logf("%d rows (%d of photos), %d reads %v, %d of %d reader calls skipped", len(rows), photoRows, reads, byReader, skipped, calls)
+	if reads < 1000 {
+		t.Errorf("only %d reads: the rows do not test canStart", reads)
+	}
+	if skipped < calls/2 {
+		t.Errorf("only %d of %d reader calls skipped", skipped, calls)
+	}
+}
+
+// jitteredRows renders n rows of each 1D symbology with random module
+// widths, runs made up to a pixel wider or narrower, and noise around.
+func jitteredRows(t *testing.T, n int) []*gozxing.BitArray {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(14, 6))
+	type code struct {
+		w    gozxing.Writer
+		f    gozxing.BarcodeFormat
+		text string
+	}
+	codes := []code{
+		{oned.NewCode128Writer(), gozxing.BarcodeFormat_CODE_128, "SG-0042-ABC"},
+		{oned.NewCode39Writer(), gozxing.BarcodeFormat_CODE_39, "SG42A"},
+		{oned.NewCode93Writer(), gozxing.BarcodeFormat_CODE_93, "SG0042"},
+		{oned.NewEAN13Writer(), gozxing.BarcodeFormat_EAN_13, "9780201379624"},
+		{oned.NewEAN8Writer(), gozxing.BarcodeFormat_EAN_8, "96385074"},
+		{oned.NewUPCEWriter(), gozxing.BarcodeFormat_UPC_E, "01234565"},
+		{oned.NewITFWriter(), gozxing.BarcodeFormat_ITF, "12345678"},
+		{oned.NewCodaBarWriter(), gozxing.BarcodeFormat_CODABAR, "A40156B"},
+	}
+	var rows []*gozxing.BitArray
+	for _, c := range codes {
+		m, err := c.w.Encode(c.text, c.f, 0, 1, nil)
+		if err != nil {
+			t.Fatalf("encode %s: %v", c.f, err)
+		}
+		// The code's runs, in modules.
+		var mods []int
+		for x := 0; x < m.GetWidth(); x++ {
+			if x == 0 || m.Get(x, 0) != m.Get(x-1, 0) {
+				mods = append(mods, 0)
+			}
+			mods[len(mods)-1]++
+		}
+		// Without the writer's margins: the code from its first bar to
+		// its last.
+		if !m.Get(0, 0) {
+			mods = mods[1:]
+		}
+		if len(mods)%2 == 0 {
+			mods = mods[:len(mods)-1]
+		}
+		for range n {
+			unit := 1 + rng.IntN(4)
+			jitter := rng.IntN(unit/2 + 1)
+			var widths []int
+			// Light or noise before: a few random runs, then a margin.
+			for range rng.IntN(3) * 2 {
+				widths = append(widths, 1+rng.IntN(6))
+			}
+			widths = append(widths, 6*unit+rng.IntN(14*unit)) // an odd count of runs: the code starts dark
+			for _, k := range mods {
+				widths = append(widths, max(1, k*unit+rng.IntN(2*jitter+1)-jitter))
+			}
+			widths = append(widths, 6*unit+rng.IntN(14*unit))
+			size := 0
+			for _, w := range widths {
+				size += w
+			}
+			row := gozxing.NewBitArray(size)
+			x := 0
+			for i, w := range widths {
+				if i%2 == 1 { // the first run is light
+					row.SetRange(x, x+w)
+				}
+				x += w
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
