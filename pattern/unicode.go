@@ -139,7 +139,7 @@ func jSet(i uint16) charset { return jSets[i].clone() }
 
 // jProperty is the set of \p{name} for the names forProperty knows.
 func jProperty(name string, caseInsens bool) charset {
-	p, ok := jProperties[name]
+	p, ok := jProperties()[name]
 	if !ok {
 		return nil
 	}
@@ -152,7 +152,7 @@ func jProperty(name string, caseInsens bool) charset {
 // jUnicodeProperty is the set of \p{IsName} for binary properties and
 // POSIX names, which Java matches case-insensitively.
 func jUnicodeProperty(name string, caseInsens bool) charset {
-	p, ok := jUnicodeProperties[strings.ToUpper(name)]
+	p, ok := jUnicodeProperties()[strings.ToUpper(name)]
 	if !ok {
 		return nil
 	}
@@ -176,14 +176,14 @@ func jPOSIX(name string, caseInsens bool) charset {
 }
 
 func jScript(name string) charset {
-	if i, ok := jScripts[strings.ToUpper(name)]; ok {
+	if i, ok := jScripts()[strings.ToUpper(name)]; ok {
 		return jSet(i)
 	}
 	return nil
 }
 
 func jBlock(name string) charset {
-	if i, ok := jBlocks[strings.ToUpper(name)]; ok {
+	if i, ok := jBlocks()[strings.ToUpper(name)]; ok {
 		return jSet(i)
 	}
 	return nil
