@@ -109,7 +109,7 @@ func (sp spec) layout() (string, error) {
 	if name == "" {
 		name = "us"
 	}
-	if _, ok := evdev.Layouts[name]; !ok {
+	if _, ok := evdev.Layouts()[name]; !ok {
 		return "", fmt.Errorf("source option layout=%q: want us, de or fr", name)
 	}
 	return name, nil
@@ -247,7 +247,7 @@ func Open(spec string, opt OpenOptions) (*Opened, error) {
 		if err != nil {
 			return nil, err
 		}
-		opt := evdev.Options{Layout: evdev.Layouts[name], Grab: sp.q.Get("grab") != "0"}
+		opt := evdev.Options{Layout: evdev.Layouts()[name], Grab: sp.q.Get("grab") != "0"}
 		if rec != nil {
 			r, err := rec(CaptureHeader{Source: s, Kind: KindEvdev, Layout: name})
 			if err != nil {
@@ -323,9 +323,9 @@ func openReplay(sp spec, log *slog.Logger) (*Opened, error) {
 		k := newKeyReplay(name, player)
 		return &Opened{k, k.Close}, nil
 	case KindEvdev:
-		layout, ok := evdev.Layouts[h.Layout]
+		layout, ok := evdev.Layouts()[h.Layout]
 		if !ok {
-			layout = evdev.Layouts["us"]
+			layout = evdev.Layouts()["us"]
 		}
 		d := evdev.NewSource(name, player, evdev.Options{Layout: layout})
 		return &Opened{d, d.Close}, nil

@@ -31,7 +31,7 @@ func TestSourceStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	s := NewSource("evdev:pipe", r, Options{Layout: Layouts["us"]})
+	s := NewSource("evdev:pipe", r, Options{Layout: Layouts()["us"]})
 	done := make(chan error, 1)
 	go func() {
 		for range 100 { // 200 scans, more than the pipe holds
@@ -69,7 +69,7 @@ func TestNextContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		pr, pw := io.Pipe()
 		defer pw.Close()
-		s := NewSource("evdev:pipe", pr, Options{Layout: Layouts["us"]})
+		s := NewSource("evdev:pipe", pr, Options{Layout: Layouts()["us"]})
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
 		if _, err := s.Next(ctx); !errors.Is(err, context.Canceled) {
@@ -115,7 +115,7 @@ func TestSourceErrors(t *testing.T) {
 		{"cut", events[:len(events)-5], nil, io.ErrUnexpectedEOF, "read replay:cut.capture.jsonl: input events: stream ends inside an event"},
 		{"tee", events, func([]byte) error { return full }, full, "read replay:tee.capture.jsonl: record capture"},
 	} {
-		s := NewSource("replay:"+tc.name+".capture.jsonl", strings.NewReader(string(tc.data)), Options{Layout: Layouts["us"], Tee: tc.tee})
+		s := NewSource("replay:"+tc.name+".capture.jsonl", strings.NewReader(string(tc.data)), Options{Layout: Layouts()["us"], Tee: tc.tee})
 		for {
 			_, err := s.Next(t.Context())
 			if err == nil {

@@ -105,31 +105,31 @@ var recordings = []struct {
 	make         func() []byte
 }{
 	{"us-burst.events", "us", []string{"AC2000000001", "BK2024W0112345"}, func() []byte {
-		ty := &typist{layout: Layouts["us"], t: time.Unix(1790000000, 0), gap: 2 * time.Millisecond}
+		ty := &typist{layout: Layouts()["us"], t: time.Unix(1790000000, 0), gap: 2 * time.Millisecond}
 		ty.typeString("AC2000000001\n")
 		ty.t = ty.t.Add(time.Second)
 		ty.typeString("BK2024W0112345\n")
 		return ty.out
 	}},
 	{"de-burst.events", "de", []string{"ZY-2024/ü#@", "Größe_1"}, func() []byte {
-		ty := &typist{layout: Layouts["de"], t: time.Unix(1790000000, 0), gap: 3 * time.Millisecond}
+		ty := &typist{layout: Layouts()["de"], t: time.Unix(1790000000, 0), gap: 3 * time.Millisecond}
 		ty.typeString("ZY-2024/ü#@\nGröße_1\n")
 		return ty.out
 	}},
 	{"fr-digits.events", "fr", []string{"0123456789"}, func() []byte {
-		ty := &typist{layout: Layouts["fr"], t: time.Unix(1790000000, 0), gap: 2 * time.Millisecond}
+		ty := &typist{layout: Layouts()["fr"], t: time.Unix(1790000000, 0), gap: 2 * time.Millisecond}
 		ty.typeString("0123456789\n")
 		return ty.out
 	}},
 	{"us-gs1.events", "us", []string{"0109506000134352\x1d10LOT7\x1d21X1"}, func() []byte {
-		ty := &typist{layout: Layouts["us"], t: time.Unix(1790000000, 0), gap: time.Millisecond}
+		ty := &typist{layout: Layouts()["us"], t: time.Unix(1790000000, 0), gap: time.Millisecond}
 		ty.typeString("0109506000134352\x1d10LOT7")
 		ty.altGS()
 		ty.typeString("21X1\n")
 		return ty.out
 	}},
 	{"us-typed.events", "us", []string{"SN-42"}, func() []byte {
-		ty := &typist{layout: Layouts["us"], t: time.Unix(1790000000, 0), gap: 180 * time.Millisecond}
+		ty := &typist{layout: Layouts()["us"], t: time.Unix(1790000000, 0), gap: 180 * time.Millisecond}
 		ty.typeString("hello\n") // a person at the keyboard
 		ty.gap = 2 * time.Millisecond
 		ty.t = ty.t.Add(time.Second)
@@ -151,7 +151,7 @@ func TestRecordings(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v (run with -update to record)", err)
 		}
-		rd := NewReader(bytes.NewReader(data), Layouts[rec.layout])
+		rd := NewReader(bytes.NewReader(data), Layouts()[rec.layout])
 		var got []string
 		for {
 			text, _, err := rd.Scan()
@@ -177,7 +177,7 @@ func TestWrongLayoutGarbles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run with -update to record)", err)
 	}
-	text, _, err := NewReader(bytes.NewReader(data), Layouts["us"]).Scan()
+	text, _, err := NewReader(bytes.NewReader(data), Layouts()["us"]).Scan()
 	if err != nil || text == "0123456789" || !strings.ContainsAny(text, "!@#") {
 		t.Fatalf("decoded %q with the US layout", text)
 	}
@@ -185,11 +185,11 @@ func TestWrongLayoutGarbles(t *testing.T) {
 
 func TestTruncatedStream(t *testing.T) {
 	data, _ := os.ReadFile("testdata/us-burst.events")
-	_, _, err := NewReader(bytes.NewReader(data[:len(data)-5]), Layouts["us"]).Scan()
+	_, _, err := NewReader(bytes.NewReader(data[:len(data)-5]), Layouts()["us"]).Scan()
 	if err != nil {
 		t.Fatalf("first scan is whole: %v", err)
 	}
-	rd := NewReader(bytes.NewReader(data[:EventSize+7]), Layouts["us"])
+	rd := NewReader(bytes.NewReader(data[:EventSize+7]), Layouts()["us"])
 	if _, _, err := rd.Scan(); err == nil || !strings.Contains(err.Error(), "inside an event") {
 		t.Fatalf("got %v", err)
 	}
@@ -200,7 +200,7 @@ func FuzzEvents(f *testing.F) {
 		f.Add(rec.make())
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rd := NewReader(bytes.NewReader(data), Layouts["de"])
+		rd := NewReader(bytes.NewReader(data), Layouts()["de"])
 		for i := 0; i < 1000; i++ {
 			if _, _, err := rd.Scan(); err != nil {
 				return

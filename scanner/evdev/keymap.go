@@ -1,6 +1,9 @@
 package evdev
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // Linux input key codes (linux/input-event-codes.h) that scanners type.
 const (
@@ -78,16 +81,19 @@ func rows(name string, plain, shift string, altgr map[uint16]rune) Layout {
 // scanner types key positions for its layout: decoding them with the same
 // layout gives the right characters whatever the host's own layout, which
 // is what garbles digits and letters when the two differ.
-var Layouts = map[string]Layout{
-	"us": rows("us",
-		"`1234567890-=qwertyuiop[]\\asdfghjkl;'\x00zxcvbnm,./",
-		"~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:\"\x00ZXCVBNM<>?", nil),
-	"de": rows("de",
-		"^1234567890ß´qwertzuiopü+#asdfghjklöä<yxcvbnm,.-",
-		"°!\"§$%&/()=?`QWERTZUIOPÜ*'ASDFGHJKLÖÄ>YXCVBNM;:_",
-		map[uint16]rune{16: '@', 8: '{', 9: '[', 10: ']', 11: '}', 12: '\\', 27: '~', 86: '|', 18: '€'}),
-	"fr": rows("fr",
-		"²&é\"'(-è_çà)=azertyuiop^$*qsdfghjklmù<wxcvbn,;:!",
-		"\x001234567890°+AZERTYUIOP¨£µQSDFGHJKLM%>WXCVBN?./§",
-		map[uint16]rune{3: '~', 4: '#', 5: '{', 6: '[', 7: '|', 8: '`', 9: '\\', 10: '^', 11: '@', 12: ']', 13: '}', 18: '€'}),
-}
+// They are built on first use, not at every process start.
+var Layouts = sync.OnceValue(func() map[string]Layout {
+	return map[string]Layout{
+		"us": rows("us",
+			"`1234567890-=qwertyuiop[]\\asdfghjkl;'\x00zxcvbnm,./",
+			"~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:\"\x00ZXCVBNM<>?", nil),
+		"de": rows("de",
+			"^1234567890ß´qwertzuiopü+#asdfghjklöä<yxcvbnm,.-",
+			"°!\"§$%&/()=?`QWERTZUIOPÜ*'ASDFGHJKLÖÄ>YXCVBNM;:_",
+			map[uint16]rune{16: '@', 8: '{', 9: '[', 10: ']', 11: '}', 12: '\\', 27: '~', 86: '|', 18: '€'}),
+		"fr": rows("fr",
+			"²&é\"'(-è_çà)=azertyuiop^$*qsdfghjklmù<wxcvbn,;:!",
+			"\x001234567890°+AZERTYUIOP¨£µQSDFGHJKLM%>WXCVBN?./§",
+			map[uint16]rune{3: '~', 4: '#', 5: '{', 6: '[', 7: '|', 8: '`', 9: '\\', 10: '^', 11: '@', 12: ']', 13: '}', 18: '€'}),
+	}
+})
