@@ -16,7 +16,9 @@ cd "$(dirname "$0")/.."
 dir=${1:-../shared/testdata/barcodes}
 box=${2:-../shared/testdata/boxlabels}
 mkdir -p bench/out
-go build -o bench/out/serialgate ./cmd/serialgate
+# The binary as README.md builds it: static, without cgo (it starts sooner:
+# no dynamic loader, no C library to set up).
+CGO_ENABLED=0 go build -o bench/out/serialgate ./cmd/serialgate
 boxflag=()
 if [ -f "$box/truth.jsonl" ]; then
   boxflag=(-boxlabels "$box")
