@@ -2,7 +2,6 @@ package decode
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/serialgate/serialgate"
@@ -26,22 +25,7 @@ func BenchmarkPhotos(b *testing.B) {
 	if _, err := os.Stat(sharedBoxLabels); err != nil {
 		return
 	}
-	var gs []Gray
-	for i, bt := range readBoxTruth(b, sharedBoxLabels) {
-		if i%10 != 0 {
-			continue
-		}
-		f, err := os.Open(filepath.Join(sharedBoxLabels, bt.File))
-		if err != nil {
-			b.Fatal(err)
-		}
-		img, err := ReadImage(f, bt.File)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		gs = append(gs, GrayOf(img))
-	}
+	gs := boxPhotos(b, 10)
 	d := New(Options{})
 	b.Run("boxlabels", func(b *testing.B) {
 		defer reportCPU(b)()

@@ -251,10 +251,19 @@ func BenchmarkBoxLabels(b *testing.B) {
 	if _, err := os.Stat(sharedBoxLabels); err != nil {
 		b.Skipf("the shared box-label set is absent (%v)", err)
 	}
-	truth := readBoxTruth(b, sharedBoxLabels)
+	gs := boxPhotos(b, 6) // 20 photos of every kind
+	d := New(Options{})
+	for i := 0; b.Loop(); i++ {
+		d.Gray(gs[i%len(gs)])
+	}
+}
+
+// boxPhotos reads every nth shared box-label photo.
+func boxPhotos(b *testing.B, every int) []Gray {
+	b.Helper()
 	var gs []Gray
-	for i, bt := range truth {
-		if i%6 != 0 { // 20 photos of every kind
+	for i, bt := range readBoxTruth(b, sharedBoxLabels) {
+		if i%every != 0 {
 			continue
 		}
 		f, err := os.Open(filepath.Join(sharedBoxLabels, bt.File))
@@ -268,8 +277,5 @@ func BenchmarkBoxLabels(b *testing.B) {
 		}
 		gs = append(gs, GrayOf(img))
 	}
-	d := New(Options{})
-	for i := 0; b.Loop(); i++ {
-		d.Gray(gs[i%len(gs)])
-	}
+	return gs
 }

@@ -762,11 +762,13 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 		}
 		var now []reading
 		runsOf(row, &rr)
+		itfCould := false // an ITF start is in the row, one way or the other
 		for attempt := 0; attempt < 2; attempt++ {
 			if attempt == 1 {
 				row.Reverse()
 				rr.reverse()
 			}
+			itfCould = itfCould || itf >= 0 && canStart(decs[itf].start, &rr)
 			for _, i := range use {
 				if again && !decs[i].stateful {
 					continue
@@ -804,10 +806,6 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 				row.Reverse()
 			}
 		}
-		// rr is reversed here, from the second attempt.
-		itfCould := itf >= 0 && canStart(decs[itf].start, &rr)
-		rr.reverse()
-		itfCould = itfCould || itf >= 0 && canStart(decs[itf].start, &rr)
 		if itfCould && !again && !slices.ContainsFunc(now, func(r reading) bool { return r.dec == itf }) {
 			// gozxing's ITF reader looks for the end pattern from the
 			// row's last bar: bars printed past the code's quiet zone

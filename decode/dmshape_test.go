@@ -2,7 +2,6 @@ package decode
 
 import (
 	"math/rand/v2"
-	"os"
 	"slices"
 	"testing"
 
@@ -29,15 +28,8 @@ func TestDarkShapes(t *testing.T) {
 			ms = append(ms, m)
 		}
 	}
-	entries, err := os.ReadDir(repoBarcodes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		for _, p := range loadPhotosIn(t, repoBarcodes, e.Name())[:1] {
+	for _, folder := range repoFolders(t) {
+		for _, p := range loadPhotosIn(t, repoBarcodes, folder)[:1] {
 			if bm := binarize(p.g, false); bm != nil {
 				m, _ := bm.GetBlackMatrix()
 				ms = append(ms, m)

@@ -2,7 +2,6 @@ package decode
 
 import (
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -18,15 +17,8 @@ import (
 func TestRowStartSkipsNoRead(t *testing.T) {
 	rows := jitteredRows(t, 400)
 	photoRows := 0
-	entries, err := os.ReadDir(repoBarcodes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		for _, p := range loadPhotosIn(t, repoBarcodes, e.Name()) {
+	for _, folder := range repoFolders(t) {
+		for _, p := range loadPhotosIn(t, repoBarcodes, folder) {
 			bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: p.g}))
 			if err != nil {
 				t.Fatal(err)

@@ -67,20 +67,29 @@ func loadPhotosIn(t testing.TB, root string, folders ...string) []photo {
 	return out
 }
 
-// TestRepoSamples reads every photo kept in the repository: each gives its
-// expected text, and the photos without a barcode give none.
-func TestRepoSamples(t *testing.T) {
+// repoFolders names the sample folders kept in the repository.
+func repoFolders(t testing.TB) []string {
+	t.Helper()
 	entries, err := os.ReadDir(repoBarcodes)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// TestRepoSamples reads every photo kept in the repository: each gives its
+// expected text, and the photos without a barcode give none.
+func TestRepoSamples(t *testing.T) {
 	d := New(Options{})
 	n := 0
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		for _, p := range loadPhotosIn(t, repoBarcodes, e.Name()) {
+	for _, folder := range repoFolders(t) {
+		for _, p := range loadPhotosIn(t, repoBarcodes, folder) {
 			n++
 			got, err := d.Gray(p.g)
 			if err != nil {

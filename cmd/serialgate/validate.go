@@ -313,8 +313,8 @@ func (v *validator) input(e *env, name string, kind int) error {
 	return named(err, display)
 }
 
-// minMapped is the smallest list --summary maps into memory rather than
-// reads: below it the mapping costs more than the copy it saves.
+// minMapped is the smallest list --summary maps into memory; smaller ones
+// are read.
 const minMapped = 1 << 20
 
 // named puts the file's name on a list error.
