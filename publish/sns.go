@@ -50,10 +50,9 @@ type SNS struct {
 	Client *http.Client
 
 	mu       sync.Mutex
-	resolved bool
 	region   string
 	endpoint string
-	creds    *sigv4.Provider
+	creds    *sigv4.Provider // nil until resolved
 }
 
 var _ serialgate.Publisher = (*SNS)(nil)
@@ -66,7 +65,7 @@ const snsTimeout = 30 * time.Second
 func (s *SNS) resolve() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.resolved {
+	if s.creds != nil {
 		return nil
 	}
 	if s.TopicARN == "" {
@@ -90,7 +89,7 @@ func (s *SNS) resolve() error {
 	if u, err := url.Parse(endpoint); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return fmt.Errorf("sns sink %s: endpoint %q is not an http or https URL", s.TopicARN, endpoint)
 	}
-	s.region, s.endpoint, s.creds, s.resolved = region, endpoint, creds, true
+	s.region, s.endpoint, s.creds = region, endpoint, creds
 	return nil
 }
 
@@ -103,7 +102,7 @@ type snsPublish struct {
 	MessageDeduplicationID, MessageGroupID string
 }
 
-// snsInput is the Publish request of an event.
+// snsInput builds the Publish request of an event.
 func snsInput(topicARN string, e serialgate.Event) (*snsPublish, error) {
 	if len(e.Body) == 0 {
 		return nil, fmt.Errorf("publish event %s to SNS: empty body", e.ID)
