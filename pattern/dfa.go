@@ -3,6 +3,7 @@ package pattern
 import (
 	"bytes"
 	"errors"
+	"math/bits"
 	"regexp/syntax"
 	"slices"
 	"sort"
@@ -36,6 +37,10 @@ var errTooBig = errors.New("automaton too large")
 
 type dfa struct {
 	ncls uint32
+	// inv turns a scaled state back into its number by a multiplication
+	// (see index): a division costs more than the rest of a short serial's
+	// walk. 0 when ncls is 1.
+	inv uint64
 	// ascii is the class of each ASCII byte. The ASCII classes come first,
 	// so their numbers fit a byte: a pattern's automaton stays small.
 	ascii [128]uint8
@@ -56,6 +61,14 @@ type dfa struct {
 	// bt[state<<8|b] = next state << 8, 0 for the dead state, and
 	// nonASCII for a byte that starts a multi-byte character.
 	bt []uint32
+	// pairs steps small automata two ASCII bytes at a time: a walk costs
+	// one dependent load per step, so two bytes a step halve it.
+	// pairs[state*na²+a*na+b] = the state after bytes of ASCII classes a
+	// then b, times na², 0 for dead; na is the number of ASCII classes,
+	// which come first. nil for automata too large for it.
+	pairs []uint32
+	na    uint32
+	inv2  uint64 // inverse(na²)
 	// lt is bt with LF ending a line (lineValid or lineInvalid by the
 	// state it ends in) and CR marked (lineCR), for countLines.
 	lt []uint32
@@ -127,6 +140,7 @@ func compileDFA(comps []component, rules, maxStates int) (*dfa, error) {
 	}
 	bounds = uniq
 	d.ncls = uint32(len(bounds))
+	d.inv = inverse(d.ncls)
 	for k, lo := range bounds {
 		if lo < 0x80 {
 			hi := rune(0x7f)
@@ -175,7 +189,37 @@ func compileDFA(comps []component, rules, maxStates int) (*dfa, error) {
 	// A catalogue holds many automata: keep no spare capacity.
 	d.trans = slices.Clip(append([]uint32(nil), d.trans...))
 	d.final = slices.Clip(d.final)
+	d.buildPairs()
 	return d, nil
+}
+
+// maxPairEntries bounds the automata that get a pair table (8 KiB).
+const maxPairEntries = 1 << 11
+
+// buildPairs makes the pair table when it fits maxPairEntries.
+func (d *dfa) buildPairs() {
+	na := uint32(0)
+	for _, k := range d.ascii {
+		na = max(na, uint32(k)+1)
+	}
+	n2 := na * na
+	states := uint32(d.states())
+	if uint64(states)*uint64(n2) > maxPairEntries {
+		return
+	}
+	d.pairs = make([]uint32, states*n2)
+	for q := uint32(1); q < states; q++ {
+		for a := range na {
+			mid := d.trans[q*d.ncls+a]
+			if mid == 0 {
+				continue
+			}
+			for b := range na {
+				d.pairs[q*n2+a*na+b] = d.index(d.trans[mid+b]) * n2
+			}
+		}
+	}
+	d.na, d.inv2 = na, inverse(n2)
 }
 
 // compState is one component's part of a DFA state: the instructions it
@@ -423,16 +467,52 @@ func (d *dfa) run(s string) (st uint32, died int) {
 
 // match reports whether some rule accepts the whole of s.
 func (d *dfa) match(s string) bool {
-	st, ok := d.end(s)
+	st, ok := d.endFrom(d.start, s)
 	return ok && d.final[st]
+}
+
+// after returns the state (times ncls) reached from the start on the
+// ASCII prefix key, 0 when the automaton dies on it.
+func (d *dfa) after(key string) uint32 {
+	st := d.start
+	for i := 0; i < len(key) && st != 0; i++ {
+		st = d.trans[st+d.classOfRune(rune(key[i]))]
+	}
+	return st
 }
 
 // end runs s and returns the state reached, or false when the automaton
 // died on the way.
-func (d *dfa) end(s string) (state uint32, ok bool) {
-	st := d.start
+func (d *dfa) end(s string) (state uint32, ok bool) { return d.endFrom(d.start, s) }
+
+// endFrom is end from state st (times ncls) instead of the start.
+func (d *dfa) endFrom(st uint32, s string) (state uint32, ok bool) {
+	i := 0
+	if p := d.pairs; p != nil {
+		na, n2 := d.na, d.na*d.na
+		sp := d.index(st) * n2
+		for ; i+1 < len(s); i += 2 {
+			a, b := s[i], s[i+1]
+			if a|b >= utf8.RuneSelf {
+				break
+			}
+			sp = p[sp+uint32(d.ascii[a])*na+uint32(d.ascii[b])]
+			if sp == 0 {
+				return 0, false
+			}
+		}
+		q := sp
+		if n2 > 1 {
+			hi, _ := bits.Mul64(d.inv2, uint64(sp))
+			q = uint32(hi)
+		}
+		if i == len(s) {
+			return q, true
+		}
+		st = q * d.ncls
+	}
 	t := d.trans
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		c := s[i]
 		var k uint32
 		if c < utf8.RuneSelf {
@@ -447,7 +527,27 @@ func (d *dfa) end(s string) (state uint32, ok bool) {
 			return 0, false
 		}
 	}
-	return st / d.ncls, true
+	return d.index(st), true
+}
+
+// inverse is the multiplier index divides by n with: ⌊2⁶⁴/n⌋+1 gives the
+// exact quotient of every 32-bit dividend by a 64×64-bit multiplication's
+// high word (Lemire, Kaser and Kurz, "Faster remainder by direct
+// computation", 2019).
+func inverse(n uint32) uint64 {
+	if n <= 1 {
+		return 0
+	}
+	return ^uint64(0)/uint64(n) + 1
+}
+
+// index is st / d.ncls: the number of the state scaled as st.
+func (d *dfa) index(st uint32) uint32 {
+	if d.inv == 0 {
+		return st
+	}
+	hi, _ := bits.Mul64(d.inv, uint64(st))
+	return uint32(hi)
 }
 
 // accepting returns the rules that accept at the end of input in state st.

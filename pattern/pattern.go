@@ -255,7 +255,7 @@ func (r *Pattern) Check(serial string) serialgate.Verdict {
 	st, died := d.run(serial)
 	if st != 0 {
 		switch {
-		case d.final[st/d.ncls]:
+		case d.final[d.index(st)]:
 			v.OK = true
 		case serial == "":
 			v.Reason, v.Message = serialgate.ReasonEmpty, "empty serial"
@@ -268,7 +268,7 @@ func (r *Pattern) Check(serial string) serialgate.Verdict {
 	v.Pos = utf8.RuneCountInString(serial[:died]) + 1
 	c, _ := utf8.DecodeRuneInString(serial[died:])
 	// Had the serial ended just before this character, would it match?
-	if prev, _ := d.run(serial[:died]); prev != 0 && d.final[prev/d.ncls] {
+	if prev, _ := d.run(serial[:died]); prev != 0 && d.final[d.index(prev)] {
 		v.Reason = serialgate.ReasonTooLong
 		v.Message = fmt.Sprintf("too long: extra %s at position %d after a complete serial of %d characters", describe(c), v.Pos, v.Pos-1)
 		return v

@@ -29,10 +29,10 @@ type Union struct {
 	limit    int // the state budget of a combined automaton
 	maxAlone int // the most patterns a bucket runs one by one
 
-	// byPrefix[d] files the buckets of patterns keyed by a prefix of
-	// depths[d] bytes.
+	// byPrefix files the buckets of patterns keyed by a prefix of one of
+	// depths bytes.
 	depths   []int
-	byPrefix []map[string]int32
+	byPrefix prefixTable
 	// byFirst lists for each first byte the broad buckets that can match
 	// a serial starting with it; broad lists them all.
 	byFirst [256][]int32
@@ -45,8 +45,40 @@ type Union struct {
 // A bucket is the patterns filed under one key: run one by one when they are
 // few, else combined.
 type bucket struct {
-	alone  []int32 // patterns run on their own automata
-	groups []unionGroup
+	alone []int32 // patterns run on their own automata
+	// one is the automaton of a bucket's only pattern, kept here: the
+	// usual lookup reads one bucket and one automaton, and nothing between.
+	one   *dfa
+	oneAt int32
+	// A serial filed under this bucket's key starts with it: one runs
+	// from oneFrom, the state after the key, on the rest of the serial.
+	skip    int
+	oneFrom uint32
+	groups  []unionGroup
+}
+
+func (b *bucket) identify(u *Union, serial string, dst []int) []int {
+	if b.one != nil {
+		if st, ok := b.one.endFrom(b.oneFrom, serial[b.skip:]); ok && b.one.final[st] {
+			dst = append(dst, int(b.oneAt))
+		}
+		return dst
+	}
+	for _, i := range b.alone {
+		if u.patterns[i].dfa.match(serial) {
+			dst = append(dst, int(i))
+		}
+	}
+	for _, g := range b.groups {
+		st, ok := g.d.end(serial)
+		if !ok {
+			continue
+		}
+		for _, r := range g.d.accepting(st) {
+			dst = append(dst, int(g.members[r]))
+		}
+	}
+	return dst
 }
 
 type unionGroup struct {
@@ -78,9 +110,11 @@ func (u *Union) init() { u.once.Do(u.build) }
 // members ascend.
 func (u *Union) build() {
 	depthIdx := map[int]int{}
+	var byPrefix []map[uint64]int32 // by depth, as depths
 	type broadKey [4]uint64
 	broadIdx := map[broadKey]int32{}
 	var members [][]int32
+	var keyOf []string // per bucket, its key; "" for a broad one
 	for i, p := range u.patterns {
 		if p.Engine != EngineDFA {
 			u.slow = append(u.slow, i)
@@ -93,6 +127,7 @@ func (u *Union) build() {
 			if !ok {
 				b = int32(len(members))
 				members = append(members, nil)
+				keyOf = append(keyOf, "")
 				broadIdx[first] = b
 				u.broad = append(u.broad, b)
 				for c := range 256 {
@@ -109,21 +144,28 @@ func (u *Union) build() {
 			di = len(u.depths)
 			depthIdx[depth] = di
 			u.depths = append(u.depths, depth)
-			u.byPrefix = append(u.byPrefix, map[string]int32{})
+			byPrefix = append(byPrefix, map[uint64]int32{})
 		}
-		for _, k := range keys {
-			b, ok := u.byPrefix[di][k]
+		for _, ks := range keys {
+			k := prefixWord(ks)
+			b, ok := byPrefix[di][k]
 			if !ok {
 				b = int32(len(members))
 				members = append(members, nil)
-				u.byPrefix[di][k] = b
+				keyOf = append(keyOf, ks)
+				byPrefix[di][k] = b
 			}
 			members[b] = append(members[b], int32(i))
 		}
 	}
+	u.byPrefix = newPrefixTable(u.depths, byPrefix)
 	u.buckets = make([]bucket, len(members))
 	for b, ms := range members {
 		u.buckets[b] = u.combine(ms)
+		if bk := &u.buckets[b]; len(bk.alone) == 1 && len(bk.groups) == 0 {
+			bk.one, bk.oneAt = u.patterns[bk.alone[0]].dfa, bk.alone[0]
+			bk.skip, bk.oneFrom = len(keyOf[b]), bk.one.after(keyOf[b])
+		}
 		u.groups += len(u.buckets[b].groups)
 	}
 }
@@ -272,7 +314,7 @@ func product(x, y *dfa, limit int) *dfa {
 	bs := append(append(make([]rune, 0, len(bx)+len(by)), bx...), by...)
 	slices.Sort(bs)
 	bs = slices.Compact(bs)
-	d := &dfa{ncls: uint32(len(bs)), rules: x.rules + y.rules}
+	d := &dfa{ncls: uint32(len(bs)), inv: inverse(uint32(len(bs))), rules: x.rules + y.rules}
 	cx := make([]uint32, len(bs))
 	cy := make([]uint32, len(bs))
 	for k, lo := range bs {
@@ -342,6 +384,7 @@ func product(x, y *dfa, limit int) *dfa {
 		d.final[s] = len(acc) > 0
 		d.accept[s] = acc
 	}
+	d.buildPairs()
 	return d
 }
 
@@ -361,11 +404,12 @@ func (u *Union) IdentifyAutomata(serial string, dst []int) []int {
 func (u *Union) identify(serial string, dst []int, slow bool) []int {
 	u.init()
 	start := len(dst)
-	for di, depth := range u.depths {
+	word := prefixWord(serial)
+	for _, depth := range u.depths {
 		if depth > len(serial) {
 			continue
 		}
-		if b, ok := u.byPrefix[di][serial[:depth]]; ok {
+		if b, ok := u.byPrefix.find(word&(^uint64(0)>>(64-8*depth)), depth); ok {
 			dst = u.buckets[b].identify(u, serial, dst)
 		}
 	}
@@ -389,22 +433,76 @@ func (u *Union) identify(serial string, dst []int, slow bool) []int {
 	return dst
 }
 
-func (b *bucket) identify(u *Union, serial string, dst []int) []int {
-	for _, i := range b.alone {
-		if u.patterns[i].dfa.match(serial) {
-			dst = append(dst, int(i))
+// prefixWord packs the first maxKeyDepth bytes of s into a word, the
+// first byte lowest: the key of a prefix of d bytes is the word masked by
+// ^0>>(64-8d). (A word-keyed map is looked up several times faster than
+// one keyed by strings, and a serial is looked up at every depth.)
+func prefixWord(s string) uint64 {
+	var w uint64
+	for i := 0; i < len(s) && i < maxKeyDepth; i++ {
+		w |= uint64(s[i]) << (8 * i)
+	}
+	return w
+}
+
+// prefixTable is the prefix index: an open-addressed hash table of
+// (prefix word, depth) at most half full, probed linearly. A serial is
+// looked up at every depth, and most lookups miss: a miss here reads one
+// slot or two, where a Go map costs several times that.
+type prefixTable struct {
+	slots []prefixSlot // a power of two of them
+	shift uint         // 64 - log2(len(slots))
+	n     int          // keys
+}
+
+type prefixSlot struct {
+	key    uint64
+	depth  int32 // 0 for an empty slot
+	bucket int32
+}
+
+func prefixHash(key uint64, depth int, shift uint) uint64 {
+	const golden = 0x9e3779b97f4a7c15 // 2⁶⁴/φ: Fibonacci hashing
+	return ((key + uint64(depth)) * golden) >> shift
+}
+
+func newPrefixTable(depths []int, byDepth []map[uint64]int32) prefixTable {
+	var t prefixTable
+	for _, m := range byDepth {
+		t.n += len(m)
+	}
+	size, bits := 2, uint(1)
+	for size < 2*t.n {
+		size, bits = size*2, bits+1
+	}
+	t.slots, t.shift = make([]prefixSlot, size), 64-bits
+	mask := uint64(size - 1)
+	for di, m := range byDepth {
+		for k, b := range m {
+			h := prefixHash(k, depths[di], t.shift)
+			for t.slots[h].depth != 0 {
+				h = (h + 1) & mask
+			}
+			t.slots[h] = prefixSlot{key: k, depth: int32(depths[di]), bucket: b}
 		}
 	}
-	for _, g := range b.groups {
-		st, ok := g.d.end(serial)
-		if !ok {
-			continue
+	return t
+}
+
+func (t *prefixTable) find(key uint64, depth int) (int32, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for h := prefixHash(key, depth, t.shift); ; h = (h + 1) & mask {
+		s := &t.slots[h]
+		if s.depth == 0 {
+			return 0, false
 		}
-		for _, r := range g.d.accepting(st) {
-			dst = append(dst, int(g.members[r]))
+		if s.key == key && int(s.depth) == depth {
+			return s.bucket, true
 		}
 	}
-	return dst
 }
 
 // Size tells how many combined automata the union uses and how many
@@ -434,9 +532,7 @@ type Stats struct {
 func (u *Union) Stats() Stats {
 	u.init()
 	s := Stats{Patterns: len(u.patterns), Slow: len(u.slow), Groups: u.groups}
-	for _, m := range u.byPrefix {
-		s.Prefixes += len(m)
-	}
+	s.Prefixes = u.byPrefix.n
 	inBroad := 0
 	for _, b := range u.broad {
 		inBroad += u.buckets[b].count()

@@ -27,9 +27,13 @@ func TestUnionAgrees(t *testing.T) {
 	for range 400 {
 		inputs = append(inputs, genInput(rng))
 	}
-	for _, limit := range []int{maxGroupStates, 300, 40, 2} {
+	for _, limit := range []int{maxGroupStates, 300, 40, 2, -1} {
 		u := NewUnion(ps)
 		u.limit, u.maxAlone = limit, 0 // combine every bucket
+		if limit < 0 {
+			// as built: small buckets run one by one, from their keys
+			u = NewUnion(ps)
+		}
 		st := u.Stats()
 		t.Logf("limit %d: %+v", limit, st)
 		for _, s := range inputs {
@@ -93,4 +97,60 @@ func TestUnionSamePrefix(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestIndexDivides: a state's number found by multiplication is the
+// quotient a division gives, for every class count and across the 32-bit
+// range of scaled states.
+func TestIndexDivides(t *testing.T) {
+	for n := uint32(1); n <= 1<<12; n++ {
+		d := &dfa{ncls: n, inv: inverse(n)}
+		for _, st := range []uint32{0, 1, n - 1, n, n + 1, 12345 * n, 1<<31 + 7, ^uint32(0) - n, ^uint32(0)} {
+			if got, want := d.index(st), st/n; got != want {
+				t.Fatalf("ncls %d: index(%d) = %d, want %d", n, st, got, want)
+			}
+		}
+	}
+}
+
+// TestPairWalk: an automaton walked two ASCII bytes a step reaches the
+// state a walk byte by byte reaches, whatever the length and wherever a
+// character outside ASCII falls.
+func TestPairWalk(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	paired := 0
+	for n := 0; n < 300; {
+		src := make([]byte, 40)
+		for i := range src {
+			src[i] = byte(rng.IntN(256))
+		}
+		g := &patternGen{src: src}
+		p, err := Compile(g.pattern(), Java, Options{})
+		if err != nil || p.Engine != EngineDFA {
+			continue
+		}
+		n++
+		d := p.dfa
+		if d.pairs == nil {
+			continue
+		}
+		paired++
+		plain := &dfa{ncls: d.ncls, inv: d.inv, ascii: d.ascii, hiLo: d.hiLo, hiCls: d.hiCls,
+			trans: d.trans, start: d.start, final: d.final}
+		for range 200 {
+			s := genInput(rng)
+			if rng.IntN(3) == 0 {
+				s += "é" + genInput(rng)
+			}
+			st1, ok1 := d.end(s)
+			st2, ok2 := plain.end(s)
+			if ok1 != ok2 || (ok1 && st1 != st2) {
+				t.Fatalf("%q on %q: pairs reach %d %v, bytes %d %v", p.Expr, s, st1, ok1, st2, ok2)
+			}
+		}
+	}
+	if paired < 100 {
+		t.Errorf("only %d of 300 automata have a pair table", paired)
+	}
+	t.Logf("%d of 300 automata walked by pairs", paired)
 }
