@@ -17,24 +17,35 @@ type localBinarizer struct {
 	gozxing.Binarizer // the global-histogram binarizer, for GetBlackRow
 	g                 Gray
 	matrix            *gozxing.BitMatrix
+	// flat is the widest range of grey levels in a block that still
+	// counts as flat (no edge in it): such a block is background unless
+	// its neighbours are dark.
+	flat int
 }
 
 var _ gozxing.Binarizer = (*localBinarizer)(nil)
 
 const (
-	blockPow     = 3
-	blockSize    = 1 << blockPow
-	minDynRange  = 24
+	blockPow    = 3
+	blockSize   = 1 << blockPow
+	minDynRange = 24 // zxing's: what the full decode uses
+	// fastDynRange is the fast mode's: noise of ±16 levels on a camera
+	// frame (BenchmarkFrame's) spans 32 levels in an 8×8 block, and
+	// thresholded at its middle it turns into speckle, in which the QR and
+	// Data Matrix detectors chase finder-pattern look-alikes: with zxing's
+	// range, that was a third of the frame's time. Black print on a label
+	// spans several times that (TestFastFlatRange).
+	fastDynRange = 32
 	minLocalSide = 5 * blockSize // smaller images use one global threshold
 )
 
-func newLocalBinarizer(g Gray) *localBinarizer {
-	return &localBinarizer{Binarizer: gozxing.NewGlobalHistgramBinarizer(&source{g: g}), g: g}
+func newLocalBinarizer(g Gray, flat int) *localBinarizer {
+	return &localBinarizer{Binarizer: gozxing.NewGlobalHistgramBinarizer(&source{g: g}), g: g, flat: flat}
 }
 
 func (b *localBinarizer) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
 	if s, ok := src.(*source); ok {
-		return newLocalBinarizer(s.g)
+		return newLocalBinarizer(s.g, b.flat)
 	}
 	return gozxing.NewHybridBinarizer(src)
 }
@@ -54,7 +65,7 @@ func (b *localBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	}
 	subW := (g.Width + blockSize - 1) >> blockPow
 	subH := (g.Height + blockSize - 1) >> blockPow
-	black := blackPoints(g, subW, subH)
+	black := blackPoints(g, subW, subH, b.flat)
 	m, err := gozxing.NewBitMatrix(g.Width, g.Height)
 	if err != nil {
 		return nil, err
@@ -119,7 +130,7 @@ func below8(x uint64, t uint32) uint32 {
 // blackPoints estimates each block's black level: its average where it has
 // contrast; where it is flat, half its minimum, or its neighbours' level
 // when the block is darker than that (the inside of a large dark module).
-func blackPoints(g Gray, subW, subH int) []int32 {
+func blackPoints(g Gray, subW, subH, flat int) []int32 {
 	out := make([]int32, subW*subH)
 	maxY, maxX := g.Height-blockSize, g.Width-blockSize
 	for by := 0; by < subH; by++ {
@@ -136,7 +147,7 @@ func blackPoints(g Gray, subW, subH int) []int32 {
 				}
 			}
 			avg := int32(sum >> (2 * blockPow))
-			if hi-lo <= minDynRange {
+			if hi-lo <= flat {
 				avg = int32(lo / 2)
 				if by > 0 && bx > 0 {
 					nb := (out[(by-1)*subW+bx] + 2*out[by*subW+bx-1] + out[(by-1)*subW+bx-1]) / 4

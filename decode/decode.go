@@ -101,6 +101,7 @@ type Options struct {
 type Decoder struct {
 	opts Options
 	want map[serialgate.Symbology]bool
+	flat int // the local binarizer's flat range, when not the mode's
 }
 
 // New returns a decoder for opts.
@@ -200,6 +201,18 @@ type workerPanic struct {
 
 func (p *workerPanic) String() string {
 	return fmt.Sprintf("%v\n\npanicked in a worker:\n%s", p.value, p.stack)
+}
+
+// flatRange is the local binarizer's flat range for this decoder: the fast
+// mode's wider one (fastDynRange) on camera frames.
+func (d *Decoder) flatRange() int {
+	if d.flat != 0 {
+		return d.flat
+	}
+	if d.opts.Fast {
+		return fastDynRange
+	}
+	return minDynRange
 }
 
 func (d *Decoder) any1D() bool {
@@ -624,7 +637,7 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 	}
 	var lm *gozxing.BitMatrix
 	if local {
-		m, err := newLocalBinarizer(g).GetBlackMatrix()
+		m, err := newLocalBinarizer(g, d.flatRange()).GetBlackMatrix()
 		if err != nil {
 			return nil
 		}
@@ -1259,7 +1272,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	if v.pure {
 		h = pureHints
 	}
-	bitmap := func(g Gray) *gozxing.BinaryBitmap { return binarize(g, v.global) }
+	bitmap := func(g Gray) *gozxing.BinaryBitmap { return binarize(g, v.global, d.flatRange()) }
 	// The binarized image is computed once and shared by the readers.
 	whole := bitmap(g)
 	if !d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroQR) {
@@ -1356,7 +1369,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			// Away from the middle, a small symbol's few check codewords
 			// can be satisfied by texture: a code counts only if the
 			// other binarizer reads it again from the pixels around it.
-			if again, ok := read(binarize(pad(g.crop(around), 16), true)); !ok || again.Text != b.Text {
+			if again, ok := read(binarize(pad(g.crop(around), 16), true, minDynRange)); !ok || again.Text != b.Text {
 				continue
 			}
 			out = append(out, b)
@@ -1379,12 +1392,12 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 // binarized (too flat for the global histogram). Its black matrix is
 // computed here, not inside the first reader's call: the local binarizer
 // is this package's code, whose panics the zxing helper must not catch.
-func binarize(g Gray, global bool) *gozxing.BinaryBitmap {
+func binarize(g Gray, global bool, flat int) *gozxing.BinaryBitmap {
 	var bz gozxing.Binarizer
 	if global {
 		bz = gozxing.NewGlobalHistgramBinarizer(&source{g: g})
 	} else {
-		bz = newLocalBinarizer(g)
+		bz = newLocalBinarizer(g, flat)
 	}
 	bm, err := gozxing.NewBinaryBitmap(bz)
 	if err != nil {

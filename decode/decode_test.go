@@ -334,7 +334,7 @@ func TestDataMatrixByShape(t *testing.T) {
 			}
 		}
 		turned := turn(page, deg)
-		m, err := newLocalBinarizer(turned).GetBlackMatrix()
+		m, err := newLocalBinarizer(turned, minDynRange).GetBlackMatrix()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -351,7 +351,7 @@ func TestDataMatrixByShape(t *testing.T) {
 			mir.Pix[(y+30)*mir.Stride+30+sym.Width-1-x] = sym.Pix[y*sym.Stride+x]
 		}
 	}
-	m, _ := newLocalBinarizer(mir).GetBlackMatrix()
+	m, _ := newLocalBinarizer(mir, minDynRange).GetBlackMatrix()
 	if got := dmByShape(m, 4); len(got) != 1 || got[0].Text != "SN-12345" {
 		t.Errorf("mirrored: %+v", got)
 	}
@@ -365,7 +365,7 @@ func TestDataMatrixByShape(t *testing.T) {
 				page.Pix[(y+60)*page.Stride+80+x+int(k*float64(y-sym.Height/2))] = sym.Pix[y*sym.Stride+x]
 			}
 		}
-		m, _ := newLocalBinarizer(turn(page, 20)).GetBlackMatrix()
+		m, _ := newLocalBinarizer(turn(page, 20), minDynRange).GetBlackMatrix()
 		if got := dmByShape(m, 4); len(got) != 1 || got[0].Text != "AC2000000001" {
 			t.Errorf("sheared by %v: %+v", k, got)
 		}

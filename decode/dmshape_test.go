@@ -30,7 +30,7 @@ func TestDarkShapes(t *testing.T) {
 	}
 	for _, folder := range repoFolders(t) {
 		for _, p := range loadPhotosIn(t, repoBarcodes, folder)[:1] {
-			if bm := binarize(p.g, false); bm != nil {
+			if bm := binarize(p.g, false, minDynRange); bm != nil {
 				m, _ := bm.GetBlackMatrix()
 				ms = append(ms, m)
 			}
