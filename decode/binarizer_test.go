@@ -1,9 +1,9 @@
 package decode
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -164,20 +164,8 @@ func TestFastFlatRange(t *testing.T) {
 		}
 	}
 	if _, err := os.Stat(sharedBoxLabels); err == nil && !testing.Short() {
-		for i, bt := range readBoxTruth(t, sharedBoxLabels) {
-			if i%3 != 0 {
-				continue
-			}
-			f, err := os.Open(filepath.Join(sharedBoxLabels, bt.File))
-			if err != nil {
-				t.Fatal(err)
-			}
-			img, err := ReadImage(f, bt.File)
-			f.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			gs, names = append(gs, GrayOf(img)), append(names, bt.File)
+		for i, g := range boxPhotos(t, 3) {
+			gs, names = append(gs, g), append(names, fmt.Sprintf("box photo %d", 3*i))
 		}
 	}
 	wide := New(Options{Fast: true})

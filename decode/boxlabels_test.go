@@ -259,7 +259,7 @@ func BenchmarkBoxLabels(b *testing.B) {
 }
 
 // boxPhotos reads every nth shared box-label photo.
-func boxPhotos(b *testing.B, every int) []Gray {
+func boxPhotos(b testing.TB, every int) []Gray {
 	b.Helper()
 	var gs []Gray
 	for i, bt := range readBoxTruth(b, sharedBoxLabels) {
