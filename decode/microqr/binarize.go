@@ -16,6 +16,11 @@ func (im Image) valid() bool {
 	return len(im.Pix) >= (im.Height-1)*im.Stride+im.Width
 }
 
+// crop is the part r of im, sharing its pixels.
+func (im Image) crop(r rect) Image {
+	return Image{Pix: im.Pix[r.y0*im.Stride+r.x0:], Width: r.x1 - r.x0, Height: r.y1 - r.y0, Stride: im.Stride}
+}
+
 // bitmap is a binarized image: a pixel is dark when its gray is below
 // the threshold of its block. The pixels are compared when asked for, not
 // beforehand: the finder search looks at a fraction of them.
@@ -100,48 +105,65 @@ func extremes(im Image, block int) (lo, hi []uint8, bw, bh int) {
 		lo[i] = 255
 	}
 	cols := make([]uint16, w) // each column's sum over the rows y-1 to y+1
-	row := make([]uint8, w)
 	// int32, not uint8: the compiler takes their minima and maxima without
 	// branches, which on photos of texture mispredict.
 	colLo, colHi := make([]int32, w), make([]int32, w)
 	for x := range colLo {
 		colLo[x] = 255
 	}
-	add := func(y int, sign int) {
-		p := im.Pix[y*im.Stride : y*im.Stride+w]
-		if sign > 0 {
-			for x, v := range p {
-				cols[x] += uint16(v)
+	// slide moves the column sums down a row: the row in comes in, the
+	// row out (-1 for none) goes, in one pass.
+	slide := func(in, out int) {
+		c := cols[:w]
+		switch {
+		case in >= 0 && out >= 0:
+			pi, po := im.Pix[in*im.Stride:][:w], im.Pix[out*im.Stride:][:w]
+			for x := range c {
+				c[x] += uint16(pi[x]) - uint16(po[x])
 			}
-		} else {
-			for x, v := range p {
-				cols[x] -= uint16(v)
+		case in >= 0:
+			pi := im.Pix[in*im.Stride:][:w]
+			for x := range c {
+				c[x] += uint16(pi[x])
+			}
+		case out >= 0:
+			po := im.Pix[out*im.Stride:][:w]
+			for x := range c {
+				c[x] -= uint16(po[x])
 			}
 		}
 	}
-	add(0, 1)
+	slide(0, -1)
 	for y := range h {
 		// cols sums the rows y-1 to y+1 of those there are.
+		in, out := -1, -1
 		if y+1 < h {
-			add(y+1, 1)
+			in = y + 1
 		}
 		if y >= 2 {
-			add(y-2, -1)
+			out = y - 2
 		}
+		slide(in, out)
 		ny := min(h-1, y+1) - max(0, y-1) + 1
 		c := cols[:w]
-		r := row[:w]
+		// The extremes down each column of the block row, then across
+		// each block once the block row is done.
+		cl, ch := colLo[:w], colHi[:w]
 		if ny == 3 && w >= 3 {
 			// Inside the image: the sum of nine pixels, divided by nine
-			// (exactly, for every sum up to 9×255) with a multiply.
+			// (exactly, for every sum up to 9×255) with a multiply, taken
+			// straight into the column extremes.
 			s := uint32(c[0]) + uint32(c[1])
+			v := int32(s / 6)
+			cl[0], ch[0] = min(cl[0], v), max(ch[0], v)
 			for x := 1; x < w-1; x++ {
 				s += uint32(c[x+1])
-				r[x] = uint8(s * 7282 >> 16)
+				v := int32(s * 7282 >> 16)
+				cl[x], ch[x] = min(cl[x], v), max(ch[x], v)
 				s -= uint32(c[x-1])
 			}
-			r[0] = uint8((uint32(c[0]) + uint32(c[1])) / 6)
-			r[w-1] = uint8((uint32(c[w-2]) + uint32(c[w-1])) / 6)
+			v = int32((uint32(c[w-2]) + uint32(c[w-1])) / 6)
+			cl[w-1], ch[w-1] = min(cl[w-1], v), max(ch[w-1], v)
 		} else {
 			for x := range w {
 				nx := min(w-1, x+1) - max(0, x-1) + 1
@@ -152,14 +174,9 @@ func extremes(im Image, block int) (lo, hi []uint8, bw, bh int) {
 				if x+1 < w {
 					s += uint32(c[x+1])
 				}
-				r[x] = uint8(s / uint32(nx*ny))
+				v := int32(s / uint32(nx*ny))
+				cl[x], ch[x] = min(cl[x], v), max(ch[x], v)
 			}
-		}
-		// The extremes down each column of the block row, then across
-		// each block once the block row is done.
-		cl, ch := colLo[:w], colHi[:w]
-		for x, v := range r {
-			cl[x], ch[x] = min(cl[x], int32(v)), max(ch[x], int32(v))
 		}
 		if (y+1)%block != 0 && y != h-1 {
 			continue

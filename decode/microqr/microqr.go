@@ -43,47 +43,93 @@ func Read(im Image) ([]Symbol, error) {
 		return nil, fmt.Errorf("micro qr: bad gray image %dx%d stride %d with %d bytes", im.Width, im.Height, im.Stride, len(im.Pix))
 	}
 	f := newField()
-	// A local threshold (see midThreshold) over blocks of 8 pixels, and
-	// where that shows a finder pattern but no symbol, one over blocks of
-	// 4 pixels, then a global threshold. An image without anything like a
-	// finder pattern costs one binarization.
-	lo4, hi4, bw, bh := extremes(im, 4)
-	lo8, hi8, _, _ := coarser(lo4, hi4, bw, bh)
-	out, finders := readBitmap(midThreshold(im, lo8, hi8, 8), f)
-	if len(out) > 0 || finders == 0 {
+	// A local threshold (see midThreshold) over blocks of 8 pixels; where
+	// that shows a finder pattern but no symbol, one over blocks of 4
+	// pixels, then a global threshold, each on the part of the image
+	// around that finder alone. An image without anything like a finder
+	// pattern costs one binarization, and the retries cost what there is
+	// around the finders, not a whole photo again (a photo of a label with
+	// a QR Code has three finder patterns that are not Micro QR's).
+	lo8, hi8, _, _ := extremes(im, 8)
+	out, unread := readBitmap(midThreshold(im, lo8, hi8, 8), f)
+	if len(out) > 0 || len(unread) == 0 {
 		return out, nil
 	}
-	if out, _ = readBitmap(midThreshold(im, lo4, hi4, 4), f); len(out) > 0 {
-		return out, nil
+	for _, r := range around(unread, im.Width, im.Height) {
+		sub := im.crop(r)
+		lo4, hi4, _, _ := extremes(sub, 4)
+		got, _ := readBitmap(midThreshold(sub, lo4, hi4, 4), f)
+		if len(got) == 0 {
+			got, _ = readBitmap(globalThreshold(sub), f)
+		}
+		for _, s := range got {
+			for i := range s.Corners {
+				s.Corners[i].X += float64(r.x0)
+				s.Corners[i].Y += float64(r.y0)
+			}
+			out = appendNew(out, s, 4)
+		}
 	}
-	out, _ = readBitmap(globalThreshold(im), f)
 	return out, nil
 }
 
-// readBitmap reads the symbols of b; finders counts the finder patterns
-// whose outline it found, read or not.
-func readBitmap(b *bitmap, f *field) (out []Symbol, finders int) {
+// readBitmap reads the symbols of b; unread lists the finder patterns
+// whose outline it found but no symbol around.
+func readBitmap(b *bitmap, f *field) (out []Symbol, unread []finder) {
 	for _, fd := range findFinders(b, maxFinders) {
 		cs, ok := b.finderCorners(fd)
 		if !ok {
 			continue
 		}
-		finders++
 		s, err := b.readAt(cs, f)
 		if err != nil {
+			unread = append(unread, fd)
 			continue
 		}
-		dup := false
-		for _, o := range out {
-			if o.Text == s.Text && math.Hypot(o.Corners[0].X-s.Corners[0].X, o.Corners[0].Y-s.Corners[0].Y) < 4*fd.module {
-				dup = true
-			}
-		}
-		if !dup {
-			out = append(out, s)
+		out = appendNew(out, s, 4*fd.module)
+	}
+	return out, unread
+}
+
+// appendNew appends s to out unless out has it already: the same text
+// with its first corner within near pixels.
+func appendNew(out []Symbol, s Symbol, near float64) []Symbol {
+	for _, o := range out {
+		if o.Text == s.Text && math.Hypot(o.Corners[0].X-s.Corners[0].X, o.Corners[0].Y-s.Corners[0].Y) < near {
+			return out
 		}
 	}
-	return out, finders
+	return append(out, s)
+}
+
+// rect is a part of an image: columns x0 to x1-1, rows y0 to y1-1.
+type rect struct{ x0, y0, x1, y1 int }
+
+// aroundModules is how far a Micro QR symbol can reach from its finder
+// pattern's centre, in modules: an M4 symbol is 17 modules wide, its far
+// corner 19 modules from the centre, and the module is an estimate.
+const aroundModules = 28
+
+// around returns the parts of a w×h image within reach of the finders,
+// those that overlap joined into one.
+func around(fs []finder, w, h int) []rect {
+	var rs []rect
+	for _, f := range fs {
+		d := aroundModules*f.module + 16
+		r := rect{max(0, int(f.x-d)), max(0, int(f.y-d)), min(w, int(f.x+d)+1), min(h, int(f.y+d)+1)}
+		for k := 0; k < len(rs); {
+			o := rs[k]
+			if r.x0 < o.x1 && o.x0 < r.x1 && r.y0 < o.y1 && o.y0 < r.y1 {
+				r = rect{min(r.x0, o.x0), min(r.y0, o.y0), max(r.x1, o.x1), max(r.y1, o.y1)}
+				rs = append(rs[:k], rs[k+1:]...)
+				k = 0 // the grown part may now meet one passed over
+				continue
+			}
+			k++
+		}
+		rs = append(rs, r)
+	}
+	return rs
 }
 
 // errNoSymbol is a finder pattern with no readable symbol around it.

@@ -3,6 +3,7 @@ package microqr
 import (
 	"fmt"
 	"image"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -75,5 +76,71 @@ func TestPhotos(t *testing.T) {
 	t.Logf("read %d of %d photos", read, len(cases))
 	if read < len(cases)*9/10 {
 		t.Errorf("read %d of %d photos, want at least 90%%", read, len(cases))
+	}
+}
+
+// TestRetryAroundFinder: a symbol the first binarization cannot read is
+// read by the retries around its finder, and reported where it is in the
+// whole image, not in the part the retries looked at.
+func TestRetryAroundFinder(t *testing.T) {
+	f := newField()
+	for _, c := range photoCases(200, 21) {
+		g := renderCase(t, c)
+		im := Image{Pix: g.Pix, Width: g.Rect.Dx(), Height: g.Rect.Dy(), Stride: g.Stride}
+		lo, hi, _, _ := extremes(im, 8)
+		if first, unread := readBitmap(midThreshold(im, lo, hi, 8), f); len(first) > 0 || len(unread) == 0 {
+			continue
+		}
+		alone, err := Read(im)
+		if err != nil || len(alone) != 1 || alone[0].Text != c.text {
+			continue
+		}
+		// The same photo on a larger light canvas, away from its corner,
+		// on the same blocks of 8.
+		const dx, dy = 312, 168
+		big := Image{Width: im.Width + 2*dx, Height: im.Height + 2*dy}
+		big.Stride = big.Width
+		big.Pix = make([]byte, big.Stride*big.Height)
+		for i := range big.Pix {
+			big.Pix[i] = 200
+		}
+		for y := range im.Height {
+			copy(big.Pix[(y+dy)*big.Stride+dx:], im.Pix[y*im.Stride:y*im.Stride+im.Width])
+		}
+		lo, hi, _, _ = extremes(big, 8)
+		if first, _ := readBitmap(midThreshold(big, lo, hi, 8), f); len(first) > 0 {
+			continue
+		}
+		got, err := Read(big)
+		if err != nil || len(got) != 1 || got[0].Text != c.text {
+			t.Fatalf("%v: read alone, but on the canvas %v (%v)", c, got, err)
+		}
+		// Within a module: the retries' blocks start where the part
+		// looked at starts, so the fit moves a little.
+		for i, p := range got[0].Corners {
+			q := alone[0].Corners[i]
+			if math.Abs(p.X-q.X-dx) > 3 || math.Abs(p.Y-q.Y-dy) > 3 {
+				t.Fatalf("%v: corner %d at %v on the canvas, %v alone", c, i, p, q)
+			}
+		}
+		return
+	}
+	t.Fatal("no case needed the retries")
+}
+
+// TestAround: the parts around finders stay inside the image and overlapping
+// ones are joined, also when a join makes a part meet one passed over.
+func TestAround(t *testing.T) {
+	// The third part meets the second only, and joined with it, the first.
+	fs := []finder{{x: 10, y: 10, module: 1}, {x: 104, y: 20, module: 1}, {x: 74, y: 104, module: 1}, {x: 900, y: 900, module: 1}}
+	got := around(fs, 1000, 950)
+	want := []rect{{0, 0, 149, 149}, {856, 856, 945, 945}}
+	if len(got) != len(want) {
+		t.Fatalf("around = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("around = %v, want %v", got, want)
+		}
 	}
 }
