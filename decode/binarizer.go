@@ -114,6 +114,15 @@ func (b *localBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	return m, nil
 }
 
+// sum8 adds up the eight bytes of w: pairs into 16-bit lanes, then the
+// four lanes into the top one by a multiplication (at most 2040: no lane
+// overflows).
+func sum8(w uint64) int {
+	const m = 0x00ff00ff00ff00ff
+	pairs := w&m + w>>8&m
+	return int(pairs * 0x0001000100010001 >> 48)
+}
+
 // below8 tells, for the eight pixels packed in x (the first in the low
 // byte), which are below t (0 to 255): bit i for pixel i. It subtracts t
 // from every byte at once, without borrows crossing between bytes, and
@@ -137,14 +146,26 @@ func blackPoints(g Gray, subW, subH, flat int) []int32 {
 		y0 := min(by<<blockPow, maxY)
 		for bx := 0; bx < subW; bx++ {
 			x0 := min(bx<<blockPow, maxX)
+			// Each row of the block is read as one word. Once the block's
+			// range passes flat, only its sum matters: the rest of its
+			// rows are summed, a word at a time, without the extremes.
 			sum, lo, hi := 0, 255, 0
-			for yy := 0; yy < blockSize; yy++ {
-				p := g.Pix[(y0+yy)*g.Stride+x0 : (y0+yy)*g.Stride+x0+blockSize]
-				for _, v := range p {
-					sum += int(v)
-					lo = min(lo, int(v))
-					hi = max(hi, int(v))
+			off := y0*g.Stride + x0
+			yy := 0
+			for ; yy < blockSize; yy++ {
+				w := binary.LittleEndian.Uint64(g.Pix[off+yy*g.Stride:][:blockSize])
+				sum += sum8(w)
+				for k := 0; k < 64; k += 8 {
+					v := int(w >> k & 0xff)
+					lo, hi = min(lo, v), max(hi, v)
 				}
+				if hi-lo > flat {
+					yy++
+					break
+				}
+			}
+			for ; yy < blockSize; yy++ {
+				sum += sum8(binary.LittleEndian.Uint64(g.Pix[off+yy*g.Stride:][:blockSize]))
 			}
 			avg := int32(sum >> (2 * blockPow))
 			if hi-lo <= flat {
