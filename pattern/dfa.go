@@ -65,10 +65,14 @@ type dfa struct {
 	// one dependent load per step, so two bytes a step halve it.
 	// pairs[state*na²+a*na+b] = the state after bytes of ASCII classes a
 	// then b, times na², 0 for dead; na is the number of ASCII classes,
-	// which come first. nil for automata too large for it.
-	pairs []uint32
-	na    uint32
-	inv2  uint64 // inverse(na²)
+	// which come first. nil for automata too large for it. Built on an
+	// automaton's first walk (pairOnce): of a catalogue of 50,000 rules
+	// a run walks few, and the tables of all would be half as much memory
+	// again as the automata.
+	pairOnce sync.Once
+	pairs    []uint16
+	na       uint32
+	inv2     uint64 // inverse(na²)
 	// lt is bt with LF ending a line (lineValid or lineInvalid by the
 	// state it ends in) and CR marked (lineCR), for countLines.
 	lt []uint32
@@ -189,12 +193,18 @@ func compileDFA(comps []component, rules, maxStates int) (*dfa, error) {
 	// A catalogue holds many automata: keep no spare capacity.
 	d.trans = slices.Clip(append([]uint32(nil), d.trans...))
 	d.final = slices.Clip(d.final)
-	d.buildPairs()
 	return d, nil
 }
 
-// maxPairEntries bounds the automata that get a pair table (8 KiB).
+// maxPairEntries bounds the automata that get a pair table (4 KiB): its
+// entries then fit 16 bits.
 const maxPairEntries = 1 << 11
+
+// pairTable returns the pair table, building it on the first call.
+func (d *dfa) pairTable() []uint16 {
+	d.pairOnce.Do(d.buildPairs)
+	return d.pairs
+}
 
 // buildPairs makes the pair table when it fits maxPairEntries.
 func (d *dfa) buildPairs() {
@@ -207,7 +217,7 @@ func (d *dfa) buildPairs() {
 	if uint64(states)*uint64(n2) > maxPairEntries {
 		return
 	}
-	d.pairs = make([]uint32, states*n2)
+	d.pairs = make([]uint16, states*n2)
 	for q := uint32(1); q < states; q++ {
 		for a := range na {
 			mid := d.trans[q*d.ncls+a]
@@ -215,7 +225,7 @@ func (d *dfa) buildPairs() {
 				continue
 			}
 			for b := range na {
-				d.pairs[q*n2+a*na+b] = d.index(d.trans[mid+b]) * n2
+				d.pairs[q*n2+a*na+b] = uint16(d.index(d.trans[mid+b]) * n2)
 			}
 		}
 	}
@@ -488,7 +498,7 @@ func (d *dfa) end(s string) (state uint32, ok bool) { return d.endFrom(d.start, 
 // endFrom is end from state st (times ncls) instead of the start.
 func (d *dfa) endFrom(st uint32, s string) (state uint32, ok bool) {
 	i := 0
-	if p := d.pairs; p != nil {
+	if p := d.pairTable(); p != nil {
 		na, n2 := d.na, d.na*d.na
 		sp := d.index(st) * n2
 		for ; i+1 < len(s); i += 2 {
@@ -496,7 +506,7 @@ func (d *dfa) endFrom(st uint32, s string) (state uint32, ok bool) {
 			if a|b >= utf8.RuneSelf {
 				break
 			}
-			sp = p[sp+uint32(d.ascii[a])*na+uint32(d.ascii[b])]
+			sp = uint32(p[sp+uint32(d.ascii[a])*na+uint32(d.ascii[b])])
 			if sp == 0 {
 				return 0, false
 			}

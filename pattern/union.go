@@ -384,7 +384,6 @@ func product(x, y *dfa, limit int) *dfa {
 		d.final[s] = len(acc) > 0
 		d.accept[s] = acc
 	}
-	d.buildPairs()
 	return d
 }
 
