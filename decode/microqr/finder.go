@@ -178,3 +178,43 @@ func mergeFinders(cands []finder, keep int) []finder {
 	}
 	return out
 }
+
+// notQR drops the finder patterns that are a QR Code's: three of about one
+// module size, one of them at the right angle of an isosceles triangle
+// whose legs are 14 modules or more (a version 1 QR Code's finder centres
+// are 14 modules apart). A Micro QR Code has one finder pattern, and a QR
+// Code's three would each be tried, and fail, as one.
+func notQR(fs []finder) []finder {
+	qr := make([]bool, len(fs))
+	similar := func(a, b finder) bool { return a.module < 1.3*b.module && b.module < 1.3*a.module }
+	for i, c := range fs {
+		for j, a := range fs {
+			if j == i || !similar(a, c) {
+				continue
+			}
+			for k := j + 1; k < len(fs); k++ {
+				b := fs[k]
+				if k == i || !similar(b, c) {
+					continue
+				}
+				ax, ay, bx, by := a.x-c.x, a.y-c.y, b.x-c.x, b.y-c.y
+				la, lb := math.Hypot(ax, ay), math.Hypot(bx, by)
+				m := (a.module + b.module + c.module) / 3
+				if la < 14*m*0.85 || lb < 14*m*0.85 || la > 1.2*lb || lb > 1.2*la {
+					continue
+				}
+				if cos := (ax*bx + ay*by) / (la * lb); math.Abs(cos) > 0.26 { // about 75° to 105°
+					continue
+				}
+				qr[i], qr[j], qr[k] = true, true, true
+			}
+		}
+	}
+	out := fs[:0:0]
+	for i, f := range fs {
+		if !qr[i] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
