@@ -1276,7 +1276,11 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	// The binarized image is computed once and shared by the readers.
 	whole := bitmap(g)
 	if !d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroQR) {
-		out = append(out, d.microQR(g, v)...)
+		var m *gozxing.BitMatrix
+		if whole != nil {
+			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
+		}
+		out = append(out, d.microQR(g, v, m)...)
 	}
 	if d.want[serialgate.QRCode] && whole != nil {
 		// The multi-code QR detector tries every triple of finder-pattern

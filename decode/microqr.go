@@ -3,6 +3,8 @@ package decode
 import (
 	"math"
 
+	"github.com/makiuchi-d/gozxing"
+
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/decode/microqr"
 )
@@ -11,8 +13,16 @@ import (
 // variant's coordinates. The reader finds the symbol at any angle and in
 // either handedness, and binarizes in its own ways: of the variants it
 // takes the plain image and the inverted one (light modules on dark).
-func (d *Decoder) microQR(g Gray, v variant) []Barcode {
+//
+// m, when not nil, is the variant's black matrix made for the other 2D
+// readers: where it shows nothing like a finder pattern, the reader's own
+// binarization of the whole image (a 3×3 smoothing and block extremes, the
+// larger part of its cost) is not made.
+func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
 	if !d.want[serialgate.MicroQR] {
+		return nil
+	}
+	if m != nil && !finderLike(m) {
 		return nil
 	}
 	switch v.name {
@@ -41,4 +51,79 @@ func (d *Decoder) microQR(g Gray, v variant) []Barcode {
 		out = append(out, b)
 	}
 	return out
+}
+
+// finderLike tells whether the black matrix m holds anything like a finder
+// pattern: five runs across a row about 1:1:3:1:1 (more loosely than the
+// Micro QR reader takes them, since m's threshold widens blurred dark
+// modules where the reader's does not) whose centre column crosses a dark
+// run about as tall, between light runs.
+func finderLike(m *gozxing.BitMatrix) bool {
+	w, h := m.GetWidth(), m.GetHeight()
+	step := max(1, min(w, h)/320) // as the reader's own search
+	var row *gozxing.BitArray
+	var rr rowRuns
+	for y := 0; y < h; y += step {
+		row = m.GetRow(y, row)
+		runsOf(row, &rr)
+		for k := rr.firstDark(); k+4 < len(rr.w); k += 2 {
+			r := [5]int(rr.w[k : k+5])
+			if looseFinder(r) && finderColumn(m, rr.at[k+2]+r[2]/2, y, r[2]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// looseFinder tells whether five runs, dark first, are about 1:1:3:1:1,
+// allowing a module more or less on each.
+func looseFinder(r [5]int) bool {
+	total := r[0] + r[1] + r[2] + r[3] + r[4]
+	if total < 7 {
+		return false
+	}
+	m := float64(total) / 7
+	for i, v := range r {
+		want, tol := m, max(m, 1.5)
+		if i == 2 {
+			want, tol = 3*m, max(2*m, 2)
+		}
+		if math.Abs(float64(v)-want) > tol {
+			return false
+		}
+	}
+	return true
+}
+
+// finderColumn tells whether column x crosses, at row y, a dark run about
+// as tall as the row's centre run (wide pixels), with light then dark
+// runs above and below it.
+func finderColumn(m *gozxing.BitMatrix, x, y, wide int) bool {
+	if !m.Get(x, y) {
+		return false
+	}
+	limit := 4 * wide
+	run := func(y, dy int, dark bool) (int, int) {
+		n := 0
+		for y >= 0 && y < m.GetHeight() && m.Get(x, y) == dark && n <= limit {
+			y += dy
+			n++
+		}
+		return n, y
+	}
+	var r [5]int
+	up, yu := run(y, -1, true)
+	down, yd := run(y+1, 1, true)
+	r[2] = up + down
+	r[1], yu = run(yu, -1, false)
+	r[0], _ = run(yu, -1, true)
+	r[3], yd = run(yd, 1, false)
+	r[4], _ = run(yd, 1, true)
+	for _, v := range r {
+		if v == 0 || v > limit {
+			return false
+		}
+	}
+	return looseFinder(r)
 }

@@ -3,6 +3,8 @@ package decode
 import (
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
+
 	"github.com/serialgate/serialgate"
 )
 
@@ -70,5 +72,34 @@ func TestMicroQRLabel(t *testing.T) {
 	}
 	for s, text := range want {
 		t.Errorf("%s %q not read", s, text)
+	}
+}
+
+// TestFinderLike: the gate before the Micro QR reader's own binarization
+// opens on a Micro QR Code (square, turned, blurred), and stays shut on a
+// page of 1D codes and on a blank page. (Speckle of single pixels can open
+// it: a Micro QR Code of one-pixel modules is read, so the gate takes them.)
+func TestFinderLike(t *testing.T) {
+	matrix := func(g Gray) *gozxing.BitMatrix {
+		m, err := newLocalBinarizer(g, minDynRange).GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	sym := GrayOf(zintCase("microqr", serialgate.MicroQR, 97, "SN4711", "", "", "--scale=3").encode(t))
+	for _, deg := range []float64{0, 30, 63} {
+		page := canvas(400, 300)
+		paste(page, sym, 120, 80)
+		g := boxBlur(turnSmooth(page, deg), 1)
+		if !finderLike(matrix(g)) {
+			t.Errorf("Micro QR Code turned %.0f° and blurred: no finder pattern seen", deg)
+		}
+	}
+	if finderLike(matrix(label(t, 3))) {
+		t.Error("a finder pattern seen on a page of a Code 128 and an EAN-13")
+	}
+	if finderLike(matrix(canvas(400, 300))) {
+		t.Error("a finder pattern seen on a blank page")
 	}
 }
