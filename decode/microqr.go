@@ -56,8 +56,8 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
 // finderLike tells whether the black matrix m holds anything like a finder
 // pattern: five runs across a row about 1:1:3:1:1 (more loosely than the
 // Micro QR reader takes them, since m's threshold widens blurred dark
-// modules where the reader's does not) whose centre column crosses a dark
-// run about as tall, between light runs.
+// modules where the reader's does not), the same down its column and both
+// diagonals.
 func finderLike(m *gozxing.BitMatrix) bool {
 	w, h := m.GetWidth(), m.GetHeight()
 	step := max(1, min(w, h)/320) // as the reader's own search
@@ -68,7 +68,11 @@ func finderLike(m *gozxing.BitMatrix) bool {
 		runsOf(row, &rr)
 		for k := rr.firstDark(); k+4 < len(rr.w); k += 2 {
 			r := [5]int(rr.w[k : k+5])
-			if looseFinder(r) && finderColumn(m, rr.at[k+2]+r[2]/2, y, r[2]) {
+			if !looseFinder(r) {
+				continue
+			}
+			x := rr.at[k+2] + r[2]/2
+			if m.Get(x, y) && crossLike(m, x, y, 0, 1, r[2]) && crossLike(m, x, y, 1, 1, r[2]) && crossLike(m, x, y, 1, -1, r[2]) {
 				return true
 			}
 		}
@@ -99,27 +103,28 @@ func looseFinder(r [5]int) bool {
 // finderColumn tells whether column x crosses, at row y, a dark run about
 // as tall as the row's centre run (wide pixels), with light then dark
 // runs above and below it.
-func finderColumn(m *gozxing.BitMatrix, x, y, wide int) bool {
-	if !m.Get(x, y) {
-		return false
-	}
+// crossLike tells whether the line through (x, y) along (dx, dy) crosses
+// a dark run about as long as the row's centre run (wide pixels), with
+// light then dark runs on each side, about 1:1:3:1:1 in all.
+func crossLike(m *gozxing.BitMatrix, x, y, dx, dy, wide int) bool {
 	limit := 4 * wide
-	run := func(y, dy int, dark bool) (int, int) {
+	w, h := m.GetWidth(), m.GetHeight()
+	run := func(x, y, sx, sy int, dark bool) (int, int, int) {
 		n := 0
-		for y >= 0 && y < m.GetHeight() && m.Get(x, y) == dark && n <= limit {
-			y += dy
+		for x >= 0 && y >= 0 && x < w && y < h && m.Get(x, y) == dark && n <= limit {
+			x, y = x+sx, y+sy
 			n++
 		}
-		return n, y
+		return n, x, y
 	}
 	var r [5]int
-	up, yu := run(y, -1, true)
-	down, yd := run(y+1, 1, true)
+	up, xu, yu := run(x, y, -dx, -dy, true)
+	down, xd, yd := run(x+dx, y+dy, dx, dy, true)
 	r[2] = up + down
-	r[1], yu = run(yu, -1, false)
-	r[0], _ = run(yu, -1, true)
-	r[3], yd = run(yd, 1, false)
-	r[4], _ = run(yd, 1, true)
+	r[1], xu, yu = run(xu, yu, -dx, -dy, false)
+	r[0], _, _ = run(xu, yu, -dx, -dy, true)
+	r[3], xd, yd = run(xd, yd, dx, dy, false)
+	r[4], _, _ = run(xd, yd, dx, dy, true)
 	for _, v := range r {
 		if v == 0 || v > limit {
 			return false

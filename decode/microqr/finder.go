@@ -179,34 +179,40 @@ func mergeFinders(cands []finder, keep int) []finder {
 	return out
 }
 
-// notQR drops the finder patterns that are a QR Code's: three of about one
-// module size, one of them at the right angle of an isosceles triangle
+// notQR drops the finder patterns of b that are a QR Code's: three of
+// about one module size, one at the right angle of an isosceles triangle
 // whose legs are 14 modules or more (a version 1 QR Code's finder centres
-// are 14 modules apart). A Micro QR Code has one finder pattern, and a QR
-// Code's three would each be tried, and fail, as one.
-func notQR(fs []finder) []finder {
+// are 14 modules apart), with the QR Code's timing patterns between them:
+// row 6 from the corner finder to one of the others and column 6 to the
+// third alternate dark and light. A Micro QR Code has one finder pattern,
+// and a QR Code's three would each be tried, and fail, as one; the timing
+// patterns keep three finders that texture or other symbols happen to
+// place so (a photo gives dozens) from hiding a Micro QR Code's.
+func (b *bitmap) notQR(fs []finder) []finder {
 	qr := make([]bool, len(fs))
-	similar := func(a, b finder) bool { return a.module < 1.3*b.module && b.module < 1.3*a.module }
+	similar := func(a, c finder) bool { return a.module < 1.3*c.module && c.module < 1.3*a.module }
 	for i, c := range fs {
 		for j, a := range fs {
 			if j == i || !similar(a, c) {
 				continue
 			}
 			for k := j + 1; k < len(fs); k++ {
-				b := fs[k]
-				if k == i || !similar(b, c) {
+				e := fs[k]
+				if k == i || !similar(e, c) {
 					continue
 				}
-				ax, ay, bx, by := a.x-c.x, a.y-c.y, b.x-c.x, b.y-c.y
-				la, lb := math.Hypot(ax, ay), math.Hypot(bx, by)
-				m := (a.module + b.module + c.module) / 3
-				if la < 14*m*0.85 || lb < 14*m*0.85 || la > 1.2*lb || lb > 1.2*la {
+				ax, ay, ex, ey := a.x-c.x, a.y-c.y, e.x-c.x, e.y-c.y
+				la, le := math.Hypot(ax, ay), math.Hypot(ex, ey)
+				m := (a.module + e.module + c.module) / 3
+				if la < 14*m*0.85 || le < 14*m*0.85 || la > 1.2*le || le > 1.2*la {
 					continue
 				}
-				if cos := (ax*bx + ay*by) / (la * lb); math.Abs(cos) > 0.26 { // about 75° to 105°
+				if cos := (ax*ex + ay*ey) / (la * le); math.Abs(cos) > 0.26 { // about 75° to 105°
 					continue
 				}
-				qr[i], qr[j], qr[k] = true, true, true
+				if b.timing(c, a, e) && b.timing(c, e, a) {
+					qr[i], qr[j], qr[k] = true, true, true
+				}
 			}
 		}
 	}
@@ -217,4 +223,36 @@ func notQR(fs []finder) []finder {
 		}
 	}
 	return out
+}
+
+// timing tells whether a QR Code with finder centres c (the corner), a and
+// e has its timing pattern where it would be between c and a: 3 modules
+// from the line of their centres towards e, from the 9th module of the
+// side to the 9th from its other end, dark and light by turns (dark first)
+// on at least four in five of those modules. The finders' module sizes,
+// measured across rows, are too large for a turned symbol (up to √2 times
+// at 45°), so every version whose size fits them within that is tried.
+func (b *bitmap) timing(c, a, e finder) bool {
+	la := math.Hypot(a.x-c.x, a.y-c.y)
+	m := (c.module + a.module + e.module) / 3
+	for v := 1; v <= 40; v++ {
+		n := float64(4*v + 10) // centre to centre, in modules: the side less 7
+		if mv := la / n; mv < m/1.6 || mv > m*1.15 {
+			continue
+		}
+		steps := 4*v + 1 // modules 8 to side-9, past the finders and separators
+		ux, uy := (a.x-c.x)/n, (a.y-c.y)/n
+		vx, vy := (e.x-c.x)*3/n, (e.y-c.y)*3/n
+		good := 0
+		for k := range steps {
+			t := 5 + float64(k) // module 8+k's centre (8.5+k), from the finder's (3.5)
+			if b.atf(Point{c.x + t*ux + vx, c.y + t*uy + vy}) == (k%2 == 0) {
+				good++
+			}
+		}
+		if 5*good >= 4*steps {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package microqr
 
 import (
 	"image"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -25,30 +26,63 @@ func TestNotQR(t *testing.T) {
 			}
 		}
 	}
-	finders := func(g *image.Gray) []finder {
+	finders := func(g *image.Gray) ([]finder, *bitmap) {
 		im := Image{Pix: g.Pix, Width: g.Rect.Dx(), Height: g.Rect.Dy(), Stride: g.Stride}
 		lo, hi, _, _ := extremes(im, 8)
-		return findFinders(midThreshold(im, lo, hi, 8), maxFinders)
+		b := midThreshold(im, lo, hi, 8)
+		return findFinders(b, maxFinders), b
 	}
 	for _, angle := range []float64{0, 17, 45, 130} {
 		g := photo.Render(src, photo.Params{Angle: angle, Scale: 4, Margin: 40, Seed: 1})
-		fs := finders(g)
+		fs, b := finders(g)
 		if len(fs) < 3 {
 			t.Fatalf("QR Code turned %.0f°: %d finder patterns found, want 3", angle, len(fs))
 		}
-		if left := notQR(fs); len(left) != 0 {
+		if left := b.notQR(fs); len(left) != 0 {
 			t.Errorf("QR Code turned %.0f°: %d of %d finder patterns left as Micro QR's: %+v", angle, len(left), len(fs), left)
 		}
 	}
 	found := 0
 	for _, c := range photoCases(8, 3) {
-		fs := finders(renderCase(t, c))
+		fs, b := finders(renderCase(t, c))
 		found += len(fs)
-		if left := notQR(fs); len(left) != len(fs) {
+		if left := b.notQR(fs); len(left) != len(fs) {
 			t.Errorf("%v: %d of %d finder patterns dropped", c, len(fs)-len(left), len(fs))
 		}
 	}
 	if found < 8 {
 		t.Errorf("%d finder patterns on 8 Micro QR photos", found)
+	}
+}
+
+// TestThreeMicroQR: three Micro QR Codes placed as a QR Code's finders are
+// (a right angle, equal legs) are not taken for one: no timing pattern runs
+// between them, and each is read.
+func TestThreeMicroQR(t *testing.T) {
+	texts := []string{"SN-001", "SN-002", "SN-003"}
+	const scale, d = 4, 100 // legs of 25 modules
+	page := Image{Width: 2*d + 120, Height: 2*d + 120}
+	page.Stride = page.Width
+	page.Pix = make([]byte, page.Stride*page.Height)
+	for i := range page.Pix {
+		page.Pix[i] = 255
+	}
+	for i, at := range [][2]int{{20, 20}, {20 + d, 20}, {20, 20 + d}} {
+		sym := qrencodeSymbol(t, texts[i], 3, "L", scale, 0)
+		for y := range sym.Height {
+			copy(page.Pix[(at[1]+y)*page.Stride+at[0]:], sym.Pix[y*sym.Stride:y*sym.Stride+sym.Width])
+		}
+	}
+	got, err := Read(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, s := range got {
+		read = append(read, s.Text)
+	}
+	slices.Sort(read)
+	if !slices.Equal(read, texts) {
+		t.Errorf("read %q, want %q", read, texts)
 	}
 }

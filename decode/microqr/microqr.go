@@ -76,7 +76,7 @@ func Read(im Image) ([]Symbol, error) {
 // readBitmap reads the symbols of b; unread lists the finder patterns
 // whose outline it found but no symbol around.
 func readBitmap(b *bitmap, f *field) (out []Symbol, unread []finder) {
-	for _, fd := range notQR(findFinders(b, maxFinders)) {
+	for _, fd := range b.notQR(findFinders(b, maxFinders)) {
 		cs, ok := b.finderCorners(fd)
 		if !ok {
 			continue
