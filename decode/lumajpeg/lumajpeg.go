@@ -73,12 +73,14 @@ var zigzag = [64]uint8{
 	53, 60, 61, 54, 47, 55, 62, 63,
 }
 
-// maxCoef bounds a dequantized luma coefficient. An 8-bit image's DCT
-// coefficients lie within ±1024, so after quantizing and dequantizing
-// within ±2048; a larger one is no photo's, and refusing it keeps the
-// arithmetic of every decoder that might see the same stream (ours uses
-// 64-bit integers and would not overflow) away from its limits.
-const maxCoef = 1 << 13
+// maxBlockSum bounds the sum of the magnitudes of a luma block's
+// dequantized coefficients. An 8-bit block's coefficients sum to at most
+// 8192 by Cauchy-Schwarz (Σ|F| ≤ 8·√ΣF² = 8·√Σf² ≤ 8·8·128); the box
+// photos reach 5425. image/jpeg's 32-bit IDCT overflows on some blocks
+// from about 12000, so a block beyond the bound is left to it: the
+// caller's fallback gives what it gave before, and where both decoders
+// decode a stream they agree.
+const maxBlockSum = 8192
 
 type component struct {
 	id   byte
@@ -178,7 +180,9 @@ func (d *decoder) decode() error {
 		case marker == markSOS:
 			next, err = d.scan(at, seg, next)
 		case marker == markAPP0:
-			d.jfif = len(seg) >= 5 && string(seg[:5]) == "JFIF\x00"
+			if len(seg) >= 5 {
+				d.jfif = string(seg[:5]) == "JFIF\x00"
+			}
 		case marker == markAPPE:
 			if len(seg) >= 12 && string(seg[:5]) == "Adobe" {
 				d.adobe, d.adobeTransform = true, seg[11]
@@ -218,7 +222,6 @@ func (d *decoder) nextMarker(pos int) (at int, marker byte, err error) {
 		for pos < len(data) && data[pos] != 0xff {
 			pos++
 		}
-		at = pos
 		for pos < len(data) && data[pos] == 0xff {
 			pos++
 		}
@@ -226,11 +229,10 @@ func (d *decoder) nextMarker(pos int) (at int, marker byte, err error) {
 			return 0, 0, errAt(len(data), "unexpected end of data: no EOI marker")
 		}
 		if data[pos] != 0 {
-			// at is the last of the 0xff bytes, so that at+2 is past the marker.
+			// The marker's offset is that of the last 0xff before it.
 			return pos - 1, data[pos], nil
 		}
 		pos++ // 0xff00 outside a scan: stray data
-		_ = at
 	}
 }
 

@@ -2,6 +2,7 @@ package lumajpeg
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	"runtime"
 	"sync"
@@ -19,6 +20,7 @@ var (
 	errRun        = errors.New("coefficient run past the end of a block")
 	errACSymbol   = errors.New("AC symbol with a zero size and a run other than 0 or 15")
 	errDCRange    = errors.New("DC coefficient out of range")
+	errBlockSum   = fmt.Errorf("luma block's coefficients beyond %d in sum (image/jpeg's IDCT overflows): %w", maxBlockSum, ErrUnsupported)
 	errACRange    = errors.New("AC coefficient out of range")
 	errDataEnded  = errors.New("entropy-coded data ends inside a block")
 	errBadRestart = errors.New("marker where a restart marker should be")
@@ -30,7 +32,7 @@ func (d *decoder) scan(at int, seg []byte, start int) (int, error) {
 	if d.sof == 0 {
 		return 0, errAt(at, "SOS before a frame header")
 	}
-	if len(seg) < 4 || len(seg) > 4+2*len(d.comps) || len(seg)%2 != 0 {
+	if len(seg) < 6 || len(seg) > 4+2*len(d.comps) || len(seg)%2 != 0 {
 		return 0, errAt(at, "SOS segment of %d bytes", len(seg)+2)
 	}
 	ns := int(seg[0])
@@ -92,17 +94,8 @@ func (d *decoder) scan(at int, seg []byte, start int) (int, error) {
 	if lumaIn {
 		q := d.quant[d.comps[0].tq]
 		s.q = &q
-		// The largest quantized coefficients: 11 bits for DC, 10 for AC
-		// (T.81 F.1.2), and within maxCoef once dequantized.
 		for k := range 64 {
-			lim := int32(maxCoef)
-			if q := q[zigzag[k]]; q > 0 {
-				lim = maxCoef / q
-			}
-			s.lim[k] = min(lim, 1023)
-			if k == 0 {
-				s.lim[k] = min(lim, 2047)
-			}
+			s.qz[k] = int(q[zigzag[k]])
 		}
 		s.start()
 	}
@@ -124,8 +117,8 @@ type scanState struct {
 
 	bw, bh int // luma blocks across and down the image
 
-	q   *[64]int32
-	lim [64]int32 // largest quantized luma coefficient, by coded position
+	q  *[64]int32
+	qz [64]int // q in coded order
 
 	pred        int       // the luma's DC prediction
 	scratch     [64]int16 // luma blocks in the padding past the image
@@ -158,14 +151,18 @@ func (s *scanState) start() {
 		unit = 1
 	}
 	s.bandRows = unit * max(1, 512/(s.bw*unit))
+	s.bandRows = min(s.bandRows, (s.bh+unit-1)/unit*unit)
 	nbands := (s.bh + s.bandRows - 1) / s.bandRows
 	workers := min(runtime.GOMAXPROCS(0), 4, nbands)
+	// A band holds the block rows inside the image only: those in the
+	// padding of the last MCU row go to scratch.
+	rows := min(s.bandRows, s.bh)
 	s.free = make(chan *band, workers+2)
 	s.work = make(chan *band, workers+2)
-	for range workers + 2 {
+	for range min(workers+2, nbands) {
 		s.free <- &band{
-			coef: make([]int16, s.bandRows*s.bw*64),
-			last: make([]uint8, s.bandRows*s.bw),
+			coef: make([]int16, rows*s.bw*64),
+			last: make([]uint8, rows*s.bw),
 			q:    s.q,
 		}
 	}
@@ -354,12 +351,13 @@ func (s *scanState) lumaBlock(blk *[64]int16, last *uint8, c *scanComp) error {
 		}
 		dc += v
 	}
-	if dc > int(s.lim[0]) || dc < -int(s.lim[0]) {
+	if dc > 2047 || dc < -2047 { // 11 bits (T.81 F.1.2.1.1)
 		r.acc, r.n = acc, n
 		return errAt(r.offset(), "%v", errDCRange)
 	}
 	s.pred = dc
 	blk[0] = int16(dc)
+	sum := max(dc, -dc) * s.qz[0]
 
 	// AC: run and size, then the value (T.81 F.2.2.2).
 	end := 1
@@ -375,11 +373,8 @@ func (s *scanState) lumaBlock(blk *[64]int16, last *uint8, c *scanComp) error {
 				r.acc, r.n = acc, n
 				return errAt(r.offset(), "%v", errRun)
 			}
-			v := e >> 16
-			if lim := s.lim[k]; v > lim || v < -lim {
-				r.acc, r.n = acc, n
-				return errAt(r.offset(), "%v", errACRange)
-			}
+			v := int(e >> 16)
+			sum += max(v, -v) * s.qz[k]
 			blk[zigzag[k]] = int16(v)
 			end = k + 1
 			acc <<= uint(e & 0xff)
@@ -416,22 +411,26 @@ func (s *scanState) lumaBlock(blk *[64]int16, last *uint8, c *scanComp) error {
 			r.acc, r.n = acc, n
 			return errAt(r.offset(), "%v", errRun)
 		}
-		v := int32(acc >> (64 - size))
+		if size > 10 { // (T.81 F.1.2.2.1)
+			r.acc, r.n = acc, n
+			return errAt(r.offset(), "%v", errACRange)
+		}
+		v := int(acc >> (64 - size))
 		acc <<= size
 		n -= int(size)
 		if v < 1<<(size-1) {
 			v += 1 - 1<<size
 		}
-		if lim := s.lim[k]; v > lim || v < -lim {
-			r.acc, r.n = acc, n
-			return errAt(r.offset(), "%v", errACRange)
-		}
+		sum += max(v, -v) * s.qz[k]
 		blk[zigzag[k]] = int16(v)
 		end = k + 1
 	}
 	r.acc, r.n = acc, n
 	if r.overrun() {
 		return errAt(r.pos, "%v", errDataEnded)
+	}
+	if sum > maxBlockSum {
+		return errAt(r.offset(), "%w", errBlockSum)
 	}
 	*last = uint8(end)
 	return nil
