@@ -65,23 +65,30 @@ func readImage(r io.Reader, name string, maxPixels int64, lumaJPEG bool) (image.
 	}
 	rest := io.MultiReader(&head, br)
 	if format == "jpeg" && lumaJPEG {
+		// lumajpeg takes the stream whole. A noisy photo at quality 100
+		// takes 3 to 4 bytes a pixel; a stream longer than twice that
+		// (padded with metadata, say) is left to image/jpeg, which
+		// streams, rather than held in memory.
+		limit := 8*int64(cfg.Width)*int64(cfg.Height) + 1<<20
 		var data bytes.Buffer
 		if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-				data.Grow(int(min(fi.Size(), 1<<30)) + bytes.MinRead)
+				data.Grow(int(min(fi.Size(), limit)) + bytes.MinRead)
 			}
 		}
-		if _, err := data.ReadFrom(rest); err != nil {
+		if _, err := data.ReadFrom(io.LimitReader(rest, limit+1)); err != nil {
 			return nil, fmt.Errorf("read image %s: %w", name, err)
 		}
-		img, err := lumajpeg.Decode(data.Bytes(), maxPixels)
-		if err == nil {
-			return img, nil
+		if int64(data.Len()) <= limit {
+			img, err := lumajpeg.Decode(data.Bytes(), maxPixels)
+			if err == nil {
+				return img, nil
+			}
+			if !errors.Is(err, lumajpeg.ErrUnsupported) {
+				return nil, fmt.Errorf("read image %s: %w", name, err)
+			}
 		}
-		if !errors.Is(err, lumajpeg.ErrUnsupported) {
-			return nil, fmt.Errorf("read image %s: %w", name, err)
-		}
-		rest = bytes.NewReader(data.Bytes())
+		rest = io.MultiReader(bytes.NewReader(data.Bytes()), rest)
 	}
 	img, _, err := image.Decode(rest)
 	if err != nil {

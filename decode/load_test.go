@@ -114,6 +114,27 @@ func TestReadImageJPEG(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "read image broken.jpg: lumajpeg: byte ") {
 		t.Fatalf("got %v", err)
 	}
+	// A stream padded past 8 bytes a pixel (and 1 MiB) with a comment
+	// after the frame is left to image/jpeg, which streams: its colour
+	// shows which decoder read it.
+	small := new(bytes.Buffer)
+	jpeg.Encode(small, image.NewRGBA(image.Rect(0, 0, 16, 16)), nil)
+	if img, err := ReadImage(bytes.NewReader(small.Bytes()), "small.jpg"); err != nil {
+		t.Fatal(err)
+	} else if _, ok := img.(*image.Gray); !ok {
+		t.Fatalf("unpadded: got a %T, want lumajpeg's *image.Gray", img)
+	}
+	padded := append(bytes.Clone(small.Bytes()[:2]), 0xff, 0xfe, 0xff, 0xff)
+	padded = append(padded, make([]byte, 0xfffd)...)
+	for range 17 {
+		padded = append(padded, padded[2:2+0x10001]...)
+	}
+	padded = append(padded, small.Bytes()[2:]...)
+	if img, err := ReadImage(bytes.NewReader(padded), "padded.jpg"); err != nil {
+		t.Fatal(err)
+	} else if _, ok := img.(*image.YCbCr); !ok || img.Bounds().Dx() != 16 {
+		t.Fatalf("padded: got a %T of %v, want image/jpeg's *image.YCbCr", img, img.Bounds())
+	}
 	_, err = ReadImageMax(bytes.NewReader(data), "big.jpg", 1000)
 	if err == nil || !strings.Contains(err.Error(), "big.jpg: jpeg of ") {
 		t.Fatalf("got %v", err)
