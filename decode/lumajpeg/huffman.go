@@ -81,16 +81,28 @@ func newHuffTable(counts *[17]int, vals []byte, dc bool) (*huffTable, error) {
 	return t, nil
 }
 
-// slow decodes a code longer than lookBits from the top 16 bits of acc;
-// ok is false when no code of the table starts there.
-func (t *huffTable) slow(acc uint64) (sym byte, length uint, ok bool) {
+// decode decodes the code at the top of acc: its symbol<<8 | its length,
+// or 0 when no code of the table starts there.
+func (t *huffTable) decode(acc uint64) uint16 {
+	if e := t.fast[acc>>(64-lookBits)]; e != 0 {
+		return e
+	}
+	return t.slow(acc)
+}
+
+// slow is decode for a code longer than lookBits, from the top 16 bits
+// of acc. Kept out of line, so that decode inlines into the decoding
+// loops.
+//
+//go:noinline
+func (t *huffTable) slow(acc uint64) uint16 {
 	c := uint32(acc >> 48)
 	for l := lookBits + 1; l <= 16; l++ {
 		if c < t.limit[l] {
-			return t.vals[int32(c>>(16-l))+t.offset[l]], uint(l), true
+			return uint16(t.vals[int32(c>>(16-l))+t.offset[l]])<<8 | uint16(l)
 		}
 	}
-	return 0, 0, false
+	return 0
 }
 
 // bitReader reads the entropy-coded data of a scan: byte-stuffed (each

@@ -70,6 +70,19 @@ func idct1(x0, x1, x2, x3, x4, x5, x6, x7 int) (y0, y1, y2, y3, y4, y5, y6, y7 i
 	return e0 + o0, e1 + o1, e2 + o2, e3 + o3, e3 - o3, e2 - o2, e1 - o1, e0 - o0
 }
 
+// putRow writes a row's pixels from the rows' pass of the IDCT.
+func putRow(row []byte, y0, y1, y2, y3, y4, y5, y6, y7 int) {
+	row = row[:8]
+	row[0] = clamp(y0 + outBias)
+	row[1] = clamp(y1 + outBias)
+	row[2] = clamp(y2 + outBias)
+	row[3] = clamp(y3 + outBias)
+	row[4] = clamp(y4 + outBias)
+	row[5] = clamp(y5 + outBias)
+	row[6] = clamp(y6 + outBias)
+	row[7] = clamp(y7 + outBias)
+}
+
 func clamp(v int) uint8 {
 	v >>= outShift
 	if uint(v) > 255 {
@@ -130,14 +143,7 @@ func idctBlock(coef *[64]int16, q *[64]int32, last uint8, dst []byte, stride int
 			continue
 		}
 		y0, y1, y2, y3, y4, y5, y6, y7 := idct1(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-		row[0] = clamp(y0 + outBias)
-		row[1] = clamp(y1 + outBias)
-		row[2] = clamp(y2 + outBias)
-		row[3] = clamp(y3 + outBias)
-		row[4] = clamp(y4 + outBias)
-		row[5] = clamp(y5 + outBias)
-		row[6] = clamp(y6 + outBias)
-		row[7] = clamp(y7 + outBias)
+		putRow(row, y0, y1, y2, y3, y4, y5, y6, y7)
 	}
 }
 
@@ -165,14 +171,7 @@ func idct4(coef *[64]int16, q *[64]int32, dst []byte, stride int) {
 		r := t[y*4 : y*4+4 : y*4+4]
 		row := dst[y*stride : y*stride+8 : y*stride+8]
 		y0, y1, y2, y3, y4, y5, y6, y7 := idct1half(r[0], r[1], r[2], r[3])
-		row[0] = clamp(y0 + outBias)
-		row[1] = clamp(y1 + outBias)
-		row[2] = clamp(y2 + outBias)
-		row[3] = clamp(y3 + outBias)
-		row[4] = clamp(y4 + outBias)
-		row[5] = clamp(y5 + outBias)
-		row[6] = clamp(y6 + outBias)
-		row[7] = clamp(y7 + outBias)
+		putRow(row, y0, y1, y2, y3, y4, y5, y6, y7)
 	}
 }
 

@@ -323,17 +323,12 @@ func (s *scanState) lumaBlock(blk *[64]int16, last *uint8, c *scanComp) error {
 	acc, n := r.acc, r.n
 
 	// DC: the size of the difference, then the difference (T.81 F.2.2.1).
-	var sym byte
-	var l uint
-	if e := c.dc.fast[acc>>(64-lookBits)]; e != 0 {
-		sym, l = byte(e>>8), uint(e&0xff)
-	} else {
-		var ok bool
-		if sym, l, ok = c.dc.slow(acc); !ok {
-			r.acc, r.n = acc, n
-			return errAt(r.offset(), "%v", errNoCode)
-		}
+	e := c.dc.decode(acc)
+	if e == 0 {
+		r.acc, r.n = acc, n
+		return errAt(r.offset(), "%v", errNoCode)
 	}
+	sym, l := byte(e>>8), uint(e&0xff)
 	acc <<= l
 	n -= int(l)
 	if sym > 11 {
@@ -381,15 +376,12 @@ func (s *scanState) lumaBlock(blk *[64]int16, last *uint8, c *scanComp) error {
 			n -= int(e & 0xff)
 			continue
 		}
-		if e := c.ac.fast[acc>>(64-lookBits)]; e != 0 {
-			sym, l = byte(e>>8), uint(e&0xff)
-		} else {
-			var ok bool
-			if sym, l, ok = c.ac.slow(acc); !ok {
-				r.acc, r.n = acc, n
-				return errAt(r.offset(), "%v", errNoCode)
-			}
+		e := c.ac.decode(acc)
+		if e == 0 {
+			r.acc, r.n = acc, n
+			return errAt(r.offset(), "%v", errNoCode)
 		}
+		sym, l = byte(e>>8), uint(e&0xff)
 		acc <<= l
 		n -= int(l)
 		run, size := int(sym>>4), uint(sym&15)
@@ -443,17 +435,12 @@ func (s *scanState) skipBlock(c *scanComp) error {
 		r.fill()
 	}
 	acc, n := r.acc, r.n
-	var sym byte
-	var l uint
-	if e := c.dc.fast[acc>>(64-lookBits)]; e != 0 {
-		sym, l = byte(e>>8), uint(e&0xff)
-	} else {
-		var ok bool
-		if sym, l, ok = c.dc.slow(acc); !ok {
-			r.acc, r.n = acc, n
-			return errAt(r.offset(), "%v", errNoCode)
-		}
+	e := c.dc.decode(acc)
+	if e == 0 {
+		r.acc, r.n = acc, n
+		return errAt(r.offset(), "%v", errNoCode)
 	}
+	sym, l := byte(e>>8), uint(e&0xff)
 	if sym > 11 {
 		r.acc, r.n = acc, n
 		return errAt(r.offset(), "%v", errDCRange)
@@ -475,15 +462,12 @@ func (s *scanState) skipBlock(c *scanComp) error {
 			n -= int(e & 0xff)
 			continue
 		}
-		if e := c.ac.fast[acc>>(64-lookBits)]; e != 0 {
-			sym, l = byte(e>>8), uint(e&0xff)
-		} else {
-			var ok bool
-			if sym, l, ok = c.ac.slow(acc); !ok {
-				r.acc, r.n = acc, n
-				return errAt(r.offset(), "%v", errNoCode)
-			}
+		e := c.ac.decode(acc)
+		if e == 0 {
+			r.acc, r.n = acc, n
+			return errAt(r.offset(), "%v", errNoCode)
 		}
+		sym, l = byte(e>>8), uint(e&0xff)
 		run, size := int(sym>>4), uint(sym&15)
 		if size == 0 {
 			if run == 0 {
