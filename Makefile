@@ -25,7 +25,7 @@ nocgo:
 # The packages that run work side by side, under the race detector (needs a C compiler).
 race:
 	@if command -v gcc >/dev/null; then \
-	  $(GO) test -race -count=1 -timeout 40m ./decode ./scanner/... && \
+	  $(GO) test -race -count=1 -timeout 40m ./decode ./decode/lumajpeg ./scanner/... && \
 	  $(GO) test -race -count=1 -run Count ./serials; \
 	elif [ -n "$$CI" ]; then echo "gcc not installed: the race suite cannot run" >&2; exit 1; \
 	else echo "warning: gcc not installed: race suite skipped" >&2; fi

@@ -2,11 +2,15 @@ package decode
 
 import (
 	"bytes"
+	"errors"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/serialgate/serialgate/decode/lumajpeg"
 )
 
 // TestReadImageMax: an image within the limit decodes whole (what the size
@@ -38,5 +42,101 @@ func TestReadImageMax(t *testing.T) {
 	defer f.Close()
 	if _, err := ReadImage(f, "01.webp"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReadImageJPEG: a sequential JPEG comes back as its luma plane, within
+// ±1 of image/jpeg's; ReadColorImage keeps its colour; a progressive one
+// falls back to image/jpeg; a broken one fails naming the file and the
+// byte.
+func TestReadImageJPEG(t *testing.T) {
+	const photo = "testdata/boxlabels/images/0000.jpg"
+	data, err := os.ReadFile(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := ReadImage(bytes.NewReader(data), "0000.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := img.(*image.Gray)
+	if !ok {
+		t.Fatalf("got a %T, want *image.Gray", img)
+	}
+	want, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := want.(*image.YCbCr)
+	if !g.Rect.Eq(y.Rect) {
+		t.Fatalf("size %v, want %v", g.Rect, y.Rect)
+	}
+	for py := range y.Rect.Dy() {
+		for px := range y.Rect.Dx() {
+			if d := int(g.Pix[py*g.Stride+px]) - int(y.Y[py*y.YStride+px]); d > 1 || d < -1 {
+				t.Fatalf("pixel (%d,%d) differs by %d", px, py, d)
+			}
+		}
+	}
+	f, err := os.Open(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if img, err := ReadColorImage(f, "0000.jpg"); err != nil {
+		t.Fatal(err)
+	} else if _, ok := img.(*image.YCbCr); !ok {
+		t.Fatalf("ReadColorImage gave a %T, want *image.YCbCr", img)
+	}
+
+	const progressive = "../testdata/barcodes/falsepositives-1/MQR-falsepositive.jpg"
+	pdata, err := os.ReadFile(progressive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lumajpeg.Decode(pdata, DefaultMaxPixels); !errors.Is(err, lumajpeg.ErrUnsupported) {
+		t.Fatalf("lumajpeg on a progressive JPEG: %v, want ErrUnsupported", err)
+	}
+	pimg, err := ReadImage(bytes.NewReader(pdata), "p.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pwant, err := jpeg.Decode(bytes.NewReader(pdata))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pg, ok := pimg.(*image.Gray); !ok || !bytes.Equal(pg.Pix, pwant.(*image.Gray).Pix) {
+		t.Fatalf("progressive JPEG gave a %T, not image/jpeg's decoding", pimg)
+	}
+
+	broken := bytes.Clone(data[:len(data)/2])
+	_, err = ReadImage(bytes.NewReader(broken), "broken.jpg")
+	if err == nil || !strings.HasPrefix(err.Error(), "read image broken.jpg: lumajpeg: byte ") {
+		t.Fatalf("got %v", err)
+	}
+	// A stream padded past 8 bytes a pixel (and 1 MiB) with a comment
+	// after the frame is left to image/jpeg, which streams: its colour
+	// shows which decoder read it.
+	small := new(bytes.Buffer)
+	jpeg.Encode(small, image.NewRGBA(image.Rect(0, 0, 16, 16)), nil)
+	if img, err := ReadImage(bytes.NewReader(small.Bytes()), "small.jpg"); err != nil {
+		t.Fatal(err)
+	} else if _, ok := img.(*image.Gray); !ok {
+		t.Fatalf("unpadded: got a %T, want lumajpeg's *image.Gray", img)
+	}
+	padded := append(bytes.Clone(small.Bytes()[:2]), 0xff, 0xfe, 0xff, 0xff)
+	padded = append(padded, make([]byte, 0xfffd)...)
+	for range 17 {
+		padded = append(padded, padded[2:2+0x10001]...)
+	}
+	padded = append(padded, small.Bytes()[2:]...)
+	if img, err := ReadImage(bytes.NewReader(padded), "padded.jpg"); err != nil {
+		t.Fatal(err)
+	} else if _, ok := img.(*image.YCbCr); !ok || img.Bounds().Dx() != 16 {
+		t.Fatalf("padded: got a %T of %v, want image/jpeg's *image.YCbCr", img, img.Bounds())
+	}
+	_, err = ReadImageMax(bytes.NewReader(data), "big.jpg", 1000)
+	if err == nil || !strings.Contains(err.Error(), "big.jpg: jpeg of ") {
+		t.Fatalf("got %v", err)
 	}
 }

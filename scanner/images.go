@@ -220,7 +220,8 @@ func FilePictures(files []string, loop bool) PictureFunc {
 			return Picture{}, err
 		}
 		defer f.Close()
-		img, err := decode.ReadImage(f, name)
+		// The picture is shown on the operator screen's preview: in colour.
+		img, err := decode.ReadColorImage(f, name)
 		if err != nil {
 			return Picture{}, err
 		}

@@ -55,6 +55,7 @@ targets=(
   "decode/microqr FuzzRead 5"
   "decode/pdf417 FuzzDecodeData 50"
   "decode/pdf417 FuzzDecodeImage 10"
+  "decode/lumajpeg FuzzDecode 20"
   "decode FuzzLinearRuns 15"
   "decode FuzzCode128Text 40"
   "decode FuzzRowPieces 40"
