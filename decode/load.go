@@ -79,16 +79,28 @@ func readImage(r io.Reader, name string, maxPixels int64, lumaJPEG bool) (image.
 		if _, err := data.ReadFrom(io.LimitReader(rest, limit+1)); err != nil {
 			return nil, fmt.Errorf("read image %s: %w", name, err)
 		}
+		var lumaErr error
 		if int64(data.Len()) <= limit {
 			img, err := lumajpeg.Decode(data.Bytes(), maxPixels)
 			if err == nil {
 				return img, nil
 			}
-			if !errors.Is(err, lumajpeg.ErrUnsupported) {
+			if errors.Is(err, lumajpeg.ErrTooLarge) {
 				return nil, fmt.Errorf("read image %s: %w", name, err)
 			}
+			// Unsupported, or a stream lumajpeg finds malformed where
+			// image/jpeg may be more lenient: image/jpeg decides, and
+			// when it fails too, lumajpeg's error names the byte.
+			lumaErr = err
 		}
-		rest = io.MultiReader(bytes.NewReader(data.Bytes()), rest)
+		img, _, err := image.Decode(io.MultiReader(bytes.NewReader(data.Bytes()), rest))
+		if err != nil {
+			if lumaErr != nil && !errors.Is(lumaErr, lumajpeg.ErrUnsupported) {
+				err = lumaErr
+			}
+			return nil, fmt.Errorf("read image %s: %w", name, err)
+		}
+		return img, nil
 	}
 	img, _, err := image.Decode(rest)
 	if err != nil {

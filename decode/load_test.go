@@ -109,6 +109,29 @@ func TestReadImageJPEG(t *testing.T) {
 		t.Fatalf("progressive JPEG gave a %T, not image/jpeg's decoding", pimg)
 	}
 
+	// A stream lumajpeg finds malformed but image/jpeg reads (no DQT
+	// segment: image/jpeg takes all-zero tables) is image/jpeg's.
+	noDQT := small16(t)
+	for i := 2; i+4 <= len(noDQT) && noDQT[i] == 0xff && noDQT[i+1] != 0xda; {
+		n := 2 + int(noDQT[i+2])<<8 | int(noDQT[i+3])
+		if noDQT[i+1] == 0xdb {
+			noDQT = append(noDQT[:i:i], noDQT[i+n:]...)
+			continue
+		}
+		i += n
+	}
+	if _, err := lumajpeg.Decode(noDQT, DefaultMaxPixels); err == nil || errors.Is(err, lumajpeg.ErrUnsupported) {
+		t.Fatalf("lumajpeg on a JPEG without DQT: %v, want it malformed", err)
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(noDQT)); err != nil {
+		t.Fatalf("image/jpeg on a JPEG without DQT: %v", err)
+	}
+	if img, err := ReadImage(bytes.NewReader(noDQT), "nodqt.jpg"); err != nil {
+		t.Fatalf("a JPEG image/jpeg reads: %v", err)
+	} else if _, ok := img.(*image.YCbCr); !ok {
+		t.Fatalf("a JPEG without DQT gave a %T, not image/jpeg's decoding", img)
+	}
+
 	broken := bytes.Clone(data[:len(data)/2])
 	_, err = ReadImage(bytes.NewReader(broken), "broken.jpg")
 	if err == nil || !strings.HasPrefix(err.Error(), "read image broken.jpg: lumajpeg: byte ") {
@@ -139,4 +162,14 @@ func TestReadImageJPEG(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "big.jpg: jpeg of ") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// small16 is a 16×16 colour JPEG from image/jpeg.
+func small16(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewRGBA(image.Rect(0, 0, 16, 16)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
