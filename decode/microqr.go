@@ -2,6 +2,7 @@ package decode
 
 import (
 	"math"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -15,14 +16,12 @@ import (
 // takes the plain image and the inverted one (light modules on dark).
 //
 // m, when not nil, is the variant's black matrix made for the other 2D
-// readers: where it shows nothing like a finder pattern, the reader's own
-// binarization of the whole image (a 3×3 smoothing and block extremes, the
-// larger part of its cost) is not made.
+// readers: the reader then looks only around the places where m shows
+// something like a finder pattern (finderLike), and not at all where it
+// shows none: its own binarization of a whole photo (a 3×3 smoothing and
+// block extremes) was the larger part of its cost.
 func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
 	if !d.want[serialgate.MicroQR] {
-		return nil
-	}
-	if m != nil && !finderLike(m) {
 		return nil
 	}
 	switch v.name {
@@ -33,7 +32,14 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
 	if ownHook != nil {
 		ownHook("microQR")
 	}
-	syms, err := microqr.Read(microqr.Image{Pix: g.Pix, Width: g.Width, Height: g.Height, Stride: g.Stride})
+	im := microqr.Image{Pix: g.Pix, Width: g.Width, Height: g.Height, Stride: g.Stride}
+	var syms []microqr.Symbol
+	var err error
+	if fs, some := finderLike(m); some {
+		syms, err = microqr.ReadAround(im, fs)
+	} else {
+		syms, err = microqr.Read(im)
+	}
 	if err != nil {
 		return nil
 	}
@@ -53,12 +59,18 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
 	return out
 }
 
-// finderLike tells whether the black matrix m holds anything like a finder
-// pattern: five runs across a row about 1:1:3:1:1 (more loosely than the
-// Micro QR reader takes them, since m's threshold widens blurred dark
-// modules where the reader's does not), the same down its column and both
-// diagonals.
-func finderLike(m *gozxing.BitMatrix) bool {
+// finderLike returns the places where the black matrix m shows something
+// like a finder pattern: five runs across a row about 1:1:3:1:1 (more
+// loosely than the Micro QR reader takes them, since m's threshold widens
+// blurred dark modules where the reader's does not), the same down its
+// column and both diagonals; one place for hits closer than 3 modules.
+// some is false when there is no m, or when m shows more than
+// maxFinderLike such places (texture, print), which the whole image is
+// read for rather than part by part.
+func finderLike(m *gozxing.BitMatrix) (fs []microqr.Finder, some bool) {
+	if m == nil {
+		return nil, false
+	}
 	w, h := m.GetWidth(), m.GetHeight()
 	step := max(1, min(w, h)/320) // as the reader's own search
 	var row *gozxing.BitArray
@@ -72,13 +84,23 @@ func finderLike(m *gozxing.BitMatrix) bool {
 				continue
 			}
 			x := rr.at[k+2] + r[2]/2
-			if m.Get(x, y) && crossLike(m, x, y, 0, 1, r[2]) && crossLike(m, x, y, 1, 1, r[2]) && crossLike(m, x, y, 1, -1, r[2]) {
-				return true
+			if !m.Get(x, y) || !crossLike(m, x, y, 0, 1, r[2]) || !crossLike(m, x, y, 1, 1, r[2]) || !crossLike(m, x, y, 1, -1, r[2]) {
+				continue
+			}
+			f := microqr.Finder{X: float64(x), Y: float64(y), Module: float64(r[0]+r[1]+r[2]+r[3]+r[4]) / 7}
+			if !slices.ContainsFunc(fs, func(o microqr.Finder) bool { return math.Hypot(o.X-f.X, o.Y-f.Y) < 3*o.Module }) {
+				if len(fs) == maxFinderLike {
+					return nil, false
+				}
+				fs = append(fs, f)
 			}
 		}
 	}
-	return false
+	return fs, true
 }
+
+// maxFinderLike is the most places finderLike returns.
+const maxFinderLike = 32
 
 // looseFinder tells whether five runs, dark first, are about 1:1:3:1:1,
 // allowing a module more or less on each.

@@ -72,6 +72,15 @@ func FuzzRead(f *testing.F) {
 		if _, err := Read(im); err != nil {
 			t.Fatalf("%dx%d stride %d: %v", im.Width, im.Height, im.Stride, err)
 		}
+		// Around places inside, at the edges and outside the image, of any
+		// module size the bytes give.
+		var fs []Finder
+		for i := 0; i+2 < len(pix) && len(fs) < 4; i += 37 {
+			fs = append(fs, Finder{X: float64(int(pix[i]) - 64), Y: float64(int(pix[i+1]) - 64), Module: float64(pix[i+2]) / 16})
+		}
+		if _, err := ReadAround(im, fs); err != nil {
+			t.Fatalf("%dx%d stride %d around %v: %v", im.Width, im.Height, im.Stride, fs, err)
+		}
 	})
 }
 

@@ -42,18 +42,54 @@ func Read(im Image) ([]Symbol, error) {
 	if !im.valid() {
 		return nil, fmt.Errorf("micro qr: bad gray image %dx%d stride %d with %d bytes", im.Width, im.Height, im.Stride, len(im.Pix))
 	}
+	return readImage(im, newField()), nil
+}
+
+// Finder is where another reader saw something like a finder pattern:
+// its centre and its module size, in pixels.
+type Finder struct{ X, Y, Module float64 }
+
+// ReadAround finds the Micro QR Codes of im within reach of the finder
+// patterns fs another reader saw (see around): each part of the image
+// around them is read as Read reads an image, and the whole image when
+// those parts are most of it. Symbols are in im's coordinates.
+func ReadAround(im Image, fs []Finder) ([]Symbol, error) {
+	if !im.valid() {
+		return nil, fmt.Errorf("micro qr: bad gray image %dx%d stride %d with %d bytes", im.Width, im.Height, im.Stride, len(im.Pix))
+	}
+	in := make([]finder, len(fs))
+	for i, f := range fs {
+		in[i] = finder{x: f.X, y: f.Y, module: f.Module}
+	}
+	rs := around(in, im.Width, im.Height)
+	area := 0
+	for _, r := range rs {
+		area += (r.x1 - r.x0) * (r.y1 - r.y0)
+	}
 	f := newField()
-	// A local threshold (see midThreshold) over blocks of 8 pixels; where
-	// that shows a finder pattern but no symbol, one over blocks of 4
-	// pixels, then a global threshold, each on the part of the image
-	// around that finder alone. An image without anything like a finder
-	// pattern costs one binarization, and the retries cost what there is
-	// around the finders, not a whole photo again (a photo of a label with
-	// a QR Code has three finder patterns that are not Micro QR's).
+	if 2*area > im.Width*im.Height {
+		return readImage(im, f), nil
+	}
+	var out []Symbol
+	for _, r := range rs {
+		out = appendMoved(out, readImage(im.crop(r), f), r)
+	}
+	return out, nil
+}
+
+// readImage reads the symbols of im. A local threshold (see midThreshold)
+// over blocks of 8 pixels; where that shows a finder pattern but no
+// symbol, one over blocks of 4 pixels, then a global threshold, each on
+// the part of the image around that finder alone. An image without
+// anything like a finder pattern costs one binarization, and the retries
+// cost what there is around the finders, not a whole photo again (a
+// photo of a label with a QR Code has three finder patterns that are not
+// Micro QR's).
+func readImage(im Image, f *field) []Symbol {
 	lo8, hi8, _, _ := extremes(im, 8)
 	out, unread := readBitmap(midThreshold(im, lo8, hi8, 8), f)
 	if len(out) > 0 || len(unread) == 0 {
-		return out, nil
+		return out
 	}
 	for _, r := range around(unread, im.Width, im.Height) {
 		sub := im.crop(r)
@@ -62,15 +98,22 @@ func Read(im Image) ([]Symbol, error) {
 		if len(got) == 0 {
 			got, _ = readBitmap(globalThreshold(sub), f)
 		}
-		for _, s := range got {
-			for i := range s.Corners {
-				s.Corners[i].X += float64(r.x0)
-				s.Corners[i].Y += float64(r.y0)
-			}
-			out = appendNew(out, s, 4)
-		}
+		out = appendMoved(out, got, r)
 	}
-	return out, nil
+	return out
+}
+
+// appendMoved appends to out the symbols read in part r of an image, moved
+// into the image's coordinates, those out has already left out.
+func appendMoved(out, got []Symbol, r rect) []Symbol {
+	for _, s := range got {
+		for i := range s.Corners {
+			s.Corners[i].X += float64(r.x0)
+			s.Corners[i].Y += float64(r.y0)
+		}
+		out = appendNew(out, s, 4)
+	}
+	return out
 }
 
 // readBitmap reads the symbols of b; unread lists the finder patterns
@@ -116,7 +159,13 @@ func around(fs []finder, w, h int) []rect {
 	var rs []rect
 	for _, f := range fs {
 		d := aroundModules*f.module + 16
-		r := rect{max(0, int(f.x-d)), max(0, int(f.y-d)), min(w, int(f.x+d)+1), min(h, int(f.y+d)+1)}
+		if !(f.x+d >= 0 && f.y+d >= 0 && f.x-d < float64(w) && f.y-d < float64(h) && d < 1e6) {
+			continue // nothing of the image within reach (or no number)
+		}
+		r := rect{max(0, int(max(f.x-d, 0))), max(0, int(max(f.y-d, 0))), min(w, int(min(f.x+d, float64(w)))+1), min(h, int(min(f.y+d, float64(h)))+1)}
+		if r.x1 <= r.x0 || r.y1 <= r.y0 {
+			continue
+		}
 		for k := 0; k < len(rs); {
 			o := rs[k]
 			if r.x0 < o.x1 && o.x0 < r.x1 && r.y0 < o.y1 && o.y0 < r.y1 {

@@ -144,3 +144,39 @@ func TestAround(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAround: given where another reader saw its finder pattern, a
+// symbol on a large page is read in the page's coordinates from the part
+// around that place; given nothing, or a place far from it, nothing is read.
+func TestReadAround(t *testing.T) {
+	const scale, margin, dx, dy = 3, 2, 700, 450
+	sym := qrencodeSymbol(t, "SN4711", 2, "M", scale, margin)
+	page := Image{Width: 1280, Height: 720}
+	page.Stride = page.Width
+	page.Pix = make([]byte, page.Stride*page.Height)
+	for i := range page.Pix {
+		page.Pix[i] = 235
+	}
+	for y := range sym.Height {
+		copy(page.Pix[(y+dy)*page.Stride+dx:], sym.Pix[y*sym.Stride:y*sym.Stride+sym.Width])
+	}
+	whole, err := Read(page)
+	if err != nil || len(whole) != 1 || whole[0].Text != "SN4711" {
+		t.Fatalf("Read: %v %v", whole, err)
+	}
+	at := Finder{X: dx + (margin+3.5)*scale, Y: dy + (margin+3.5)*scale, Module: scale}
+	got, err := ReadAround(page, []Finder{at})
+	if err != nil || len(got) != 1 || got[0].Text != "SN4711" {
+		t.Fatalf("ReadAround: %v %v", got, err)
+	}
+	for i, p := range got[0].Corners {
+		if q := whole[0].Corners[i]; math.Abs(p.X-q.X) > 3 || math.Abs(p.Y-q.Y) > 3 {
+			t.Errorf("corner %d at %v, Read puts it at %v", i, p, q)
+		}
+	}
+	for _, fs := range [][]Finder{nil, {{X: 100, Y: 100, Module: scale}}} {
+		if got, err := ReadAround(page, fs); err != nil || len(got) != 0 {
+			t.Errorf("around %v: %v %v", fs, got, err)
+		}
+	}
+}
