@@ -61,17 +61,9 @@ func TestNotQR(t *testing.T) {
 func TestThreeMicroQR(t *testing.T) {
 	texts := []string{"SN-001", "SN-002", "SN-003"}
 	const scale, d = 4, 100 // legs of 25 modules
-	page := Image{Width: 2*d + 120, Height: 2*d + 120}
-	page.Stride = page.Width
-	page.Pix = make([]byte, page.Stride*page.Height)
-	for i := range page.Pix {
-		page.Pix[i] = 255
-	}
+	page := page(2*d+120, 2*d+120, 255)
 	for i, at := range [][2]int{{20, 20}, {20 + d, 20}, {20, 20 + d}} {
-		sym := qrencodeSymbol(t, texts[i], 3, "L", scale, 0)
-		for y := range sym.Height {
-			copy(page.Pix[(at[1]+y)*page.Stride+at[0]:], sym.Pix[y*sym.Stride:y*sym.Stride+sym.Width])
-		}
+		page.paste(qrencodeSymbol(t, texts[i], 3, "L", scale, 0), at[0], at[1])
 	}
 	got, err := Read(page)
 	if err != nil {

@@ -98,15 +98,8 @@ func TestRetryAroundFinder(t *testing.T) {
 		// The same photo on a larger light canvas, away from its corner,
 		// on the same blocks of 8.
 		const dx, dy = 312, 168
-		big := Image{Width: im.Width + 2*dx, Height: im.Height + 2*dy}
-		big.Stride = big.Width
-		big.Pix = make([]byte, big.Stride*big.Height)
-		for i := range big.Pix {
-			big.Pix[i] = 200
-		}
-		for y := range im.Height {
-			copy(big.Pix[(y+dy)*big.Stride+dx:], im.Pix[y*im.Stride:y*im.Stride+im.Width])
-		}
+		big := page(im.Width+2*dx, im.Height+2*dy, 200)
+		big.paste(im, dx, dy)
 		lo, hi, _, _ = extremes(big, 8)
 		if first, _ := readBitmap(midThreshold(big, lo, hi, 8), f); len(first) > 0 {
 			continue
@@ -151,15 +144,8 @@ func TestAround(t *testing.T) {
 func TestReadAround(t *testing.T) {
 	const scale, margin, dx, dy = 3, 2, 700, 450
 	sym := qrencodeSymbol(t, "SN4711", 2, "M", scale, margin)
-	page := Image{Width: 1280, Height: 720}
-	page.Stride = page.Width
-	page.Pix = make([]byte, page.Stride*page.Height)
-	for i := range page.Pix {
-		page.Pix[i] = 235
-	}
-	for y := range sym.Height {
-		copy(page.Pix[(y+dy)*page.Stride+dx:], sym.Pix[y*sym.Stride:y*sym.Stride+sym.Width])
-	}
+	page := page(1280, 720, 235)
+	page.paste(sym, dx, dy)
 	whole, err := Read(page)
 	if err != nil || len(whole) != 1 || whole[0].Text != "SN4711" {
 		t.Fatalf("Read: %v %v", whole, err)
@@ -178,5 +164,21 @@ func TestReadAround(t *testing.T) {
 		if got, err := ReadAround(page, fs); err != nil || len(got) != 0 {
 			t.Errorf("around %v: %v %v", fs, got, err)
 		}
+	}
+}
+
+// page is a w×h image of gray bg.
+func page(w, h int, bg byte) Image {
+	im := Image{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+	for i := range im.Pix {
+		im.Pix[i] = bg
+	}
+	return im
+}
+
+// paste copies src into im with its top left corner at (x, y).
+func (im Image) paste(src Image, x, y int) {
+	for r := range src.Height {
+		copy(im.Pix[(y+r)*im.Stride+x:], src.Pix[r*src.Stride:r*src.Stride+src.Width])
 	}
 }
