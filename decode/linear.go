@@ -568,7 +568,7 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 	covered := func() [][2]float64 {
 		out := [][2]float64{}
 		for _, h := range reads {
-			if len(h.lines) >= minLines {
+			if len(h.lines) >= d.regionLines(h.sym, minLines) {
 				out = append(out, [2]float64{h.vMin - lineGap, h.vMax + lineGap})
 			}
 		}
@@ -608,6 +608,7 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 	var found []lineRead
 	wantC128 := d.want[serialgate.Code128]
 	wantEAN := d.want[serialgate.EAN13] || d.want[serialgate.UPCA]
+	wantITF := d.want[serialgate.ITF]
 	// readBoth reads the line's runs rs, of profile p, both ways.
 	readBoth := func(rs runs, found []lineRead) []lineRead {
 		for dir := range 2 {
@@ -622,6 +623,9 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 			}
 			if wantEAN && !blur {
 				found = readEAN13(cur, found)
+			}
+			if wantITF && !blur {
+				found = readITF(cur, found)
 			}
 			if blur && wantC128 && len(found) == at {
 				cp := p
@@ -724,7 +728,7 @@ func (d *Decoder) voteRegion(r region, reads map[string]*regionRead, order []str
 	var out []Barcode
 	for _, key := range order {
 		h := reads[key]
-		if len(h.lines) < minLines || rivalled(h, reads) {
+		if len(h.lines) < d.regionLines(h.sym, minLines) || rivalled(h, reads) {
 			continue
 		}
 		b := Barcode{Barcode: serialgate.Barcode{Text: h.text, Symbology: h.sym, AIM: h.aim}, ScanLines: len(h.lines), oriented: true}
@@ -742,6 +746,16 @@ func (d *Decoder) voteRegion(r region, reads map[string]*regionRead, order []str
 		out = append(out, b)
 	}
 	return out
+}
+
+// regionLines is how many lines of a region must read a code of f: at
+// least minLines, and for the symbologies without a check digit as many
+// as the row reader asks for.
+func (d *Decoder) regionLines(f serialgate.Symbology, minLines int) int {
+	if f == serialgate.ITF {
+		return max(minLines, d.minLines(f))
+	}
+	return minLines
 }
 
 // rivalled tells whether another text of the same family was read where
@@ -762,9 +776,10 @@ func rivalled(h *regionRead, reads map[string]*regionRead) bool {
 	return false
 }
 
-// oriented reads the Code 128, EAN-13 and UPC-A codes of g at any angle.
+// oriented reads the Code 128, EAN-13, UPC-A and ITF codes of g at any
+// angle.
 func (d *Decoder) oriented(g Gray) []Barcode {
-	if !d.want[serialgate.Code128] && !d.want[serialgate.EAN13] && !d.want[serialgate.UPCA] {
+	if !d.want[serialgate.Code128] && !d.want[serialgate.EAN13] && !d.want[serialgate.UPCA] && !d.want[serialgate.ITF] {
 		return nil
 	}
 	rowStep := 2

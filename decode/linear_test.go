@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/serialgate/serialgate"
@@ -144,11 +145,13 @@ func TestInsideRect(t *testing.T) {
 }
 
 // FuzzLinearRuns feeds arbitrary element widths to the scan-line readers:
-// they never panic, and whatever they read has a plausible place and a
-// valid check digit.
+// they never panic, and whatever they read has a plausible place, a
+// valid check digit, and for ITF an even number of digits.
 func FuzzLinearRuns(f *testing.F) {
 	f.Add([]byte{40, 4, 2, 2, 2, 4, 2, 2, 4, 2, 2, 6, 4, 40}, true)
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, false)
+	// An ITF symbol of six digits, 908172, with its quiet zones.
+	f.Add([]byte{90, 8, 8, 8, 8, 8, 8, 20, 8, 8, 20, 20, 20, 8, 8, 20, 20, 8, 8, 8, 8, 20, 8, 8, 20, 8, 8, 8, 20, 8, 8, 20, 8, 20, 20, 20, 8, 8, 90}, false)
 	f.Fuzz(func(t *testing.T, widths []byte, dark0 bool) {
 		x := []float64{0}
 		for _, w := range widths {
@@ -162,6 +165,7 @@ func FuzzLinearRuns(f *testing.F) {
 		for _, cur := range []runs{r, r.reversed(nil)} {
 			reads = readCode128(cur, reads)
 			reads = readEAN13(cur, reads)
+			reads = readITF(cur, reads)
 			// A profile drawn from the runs, for the blurred reading.
 			p := make([]float32, int(cur.x[len(cur.x)-1]/0.5)+1)
 			for i := range p {
@@ -179,6 +183,9 @@ func FuzzLinearRuns(f *testing.F) {
 			}
 			if rd.sym == serialgate.EAN13 && !eanCheck([]byte(rd.text)) {
 				t.Errorf("EAN-13 %q with a wrong check digit", rd.text)
+			}
+			if rd.sym == serialgate.ITF && (len(rd.text)%2 != 0 || strings.Trim(rd.text, "0123456789") != "") {
+				t.Errorf("ITF %q: not an even number of digits", rd.text)
 			}
 		}
 	})
