@@ -558,7 +558,7 @@ var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
 func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 	reads := map[string]*regionRead{}
 	var order []string
-	order = d.scanRegion(g, r, 0, 0, reads, order, nil, 0)
+	order = d.scanRegion(g, r, 0, 0, reads, order, nil, false)
 	if d.opts.Fast {
 		// A camera frame: the next frame is another try.
 		return d.voteRegion(r, reads, order, minLines)
@@ -576,10 +576,10 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 	}
 	skip := covered()
 	for ti, turn := range scanTurns[1:] {
-		order = d.scanRegion(g, r, turn, (ti+1)*maxLines, reads, order, skip, 0)
+		order = d.scanRegion(g, r, turn, (ti+1)*maxLines, reads, order, skip, false)
 	}
 	if d.want[serialgate.Code128] {
-		order = d.scanRegion(g, r, 0, len(scanTurns)*maxLines, reads, order, covered(), blurEvery)
+		order = d.scanRegion(g, r, 0, len(scanTurns)*maxLines, reads, order, covered(), true)
 	}
 	return d.voteRegion(r, reads, order, minLines)
 }
@@ -587,11 +587,10 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 // scanRegion reads the lines across r turned by turn radians, numbered from
 // first, into reads.
 //
-// It skips the lines whose offsets lie in a range of skip. With every
-// above 0, it reads as blurred Code 128 only, every every-th line and
-// every other line around those that read a code.
-func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, skip [][2]float64, every int) []string {
-	blur := every > 0
+// It skips the lines whose offsets lie in a range of skip. With blur set,
+// it reads as blurred Code 128 only, every blurEvery-th line and every
+// other line around those that read a code.
+func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, skip [][2]float64, blur bool) []string {
 	sin, cos := math.Sin(turn), math.Cos(turn)
 	ux, uy := r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
 	half := r.halfU + lineMargin + r.halfV*math.Abs(sin)
@@ -701,23 +700,23 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 		}
 		return order
 	}
-	// The blurred reading takes every every-th line, then every other
+	// The blurred reading takes every blurEvery-th line, then every other
 	// line next to those that read a code, so that a code found gets the
 	// lines a vote needs.
 	var hits []int
-	for li := 0; li < nLines; li += every {
+	for li := 0; li < nLines; li += blurEvery {
 		if scan(li) {
 			hits = append(hits, li)
 		}
 	}
 	next := -1 // the lines below next are read
 	for _, li := range hits {
-		for k := max(li-every+2, next, 0); k < min(li+every, nLines); k += 2 {
-			if k%every != 0 {
+		for k := max(li-blurEvery+2, next, 0); k < min(li+blurEvery, nLines); k += 2 {
+			if k%blurEvery != 0 {
 				scan(k)
 			}
 		}
-		next = li + every
+		next = li + blurEvery
 	}
 	return order
 }
@@ -749,13 +748,10 @@ func (d *Decoder) voteRegion(r region, reads map[string]*regionRead, order []str
 }
 
 // regionLines is how many lines of a region must read a code of f: at
-// least minLines, and for the symbologies without a check digit as many
-// as the row reader asks for.
+// least minLines, and as many as the row reader asks for (Options.MinLines,
+// or 3 for the symbologies without a check digit).
 func (d *Decoder) regionLines(f serialgate.Symbology, minLines int) int {
-	if f == serialgate.ITF {
-		return max(minLines, d.minLines(f))
-	}
-	return minLines
+	return max(minLines, d.minLines(f))
 }
 
 // rivalled tells whether another text of the same family was read where

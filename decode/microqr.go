@@ -35,7 +35,7 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
 	im := microqr.Image{Pix: g.Pix, Width: g.Width, Height: g.Height, Stride: g.Stride}
 	var syms []microqr.Symbol
 	var err error
-	if fs, some := finderLike(m); some {
+	if fs, ok := finderLike(m); ok {
 		syms, err = microqr.ReadAround(im, fs)
 	} else {
 		syms, err = microqr.Read(im)
@@ -64,10 +64,10 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
 // loosely than the Micro QR reader takes them, since m's threshold widens
 // blurred dark modules where the reader's does not), the same down its
 // column and both diagonals; one place for hits closer than 3 modules.
-// some is false when there is no m, or when m shows more than
-// maxFinderLike such places (texture, print), which the whole image is
-// read for rather than part by part.
-func finderLike(m *gozxing.BitMatrix) (fs []microqr.Finder, some bool) {
+// ok says fs lists every such place: it is false when there is no m, or
+// when m shows more than maxFinderLike of them (texture, print), which the
+// whole image is read for rather than part by part.
+func finderLike(m *gozxing.BitMatrix) (fs []microqr.Finder, ok bool) {
 	if m == nil {
 		return nil, false
 	}

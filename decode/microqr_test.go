@@ -92,14 +92,14 @@ func TestFinderLike(t *testing.T) {
 		page := canvas(400, 300)
 		paste(page, sym, 120, 80)
 		g := boxBlur(turnSmooth(page, deg), 1)
-		if fs, some := finderLike(matrix(g)); !some || len(fs) == 0 {
+		if fs, ok := finderLike(matrix(g)); !ok || len(fs) == 0 {
 			t.Errorf("Micro QR Code turned %.0f° and blurred: no finder pattern seen", deg)
 		}
 	}
-	if fs, some := finderLike(matrix(label(t, 3))); !some || len(fs) > 0 {
+	if fs, ok := finderLike(matrix(label(t, 3))); !ok || len(fs) > 0 {
 		t.Error("a finder pattern seen on a page of a Code 128 and an EAN-13")
 	}
-	if fs, some := finderLike(matrix(canvas(400, 300))); !some || len(fs) > 0 {
+	if fs, ok := finderLike(matrix(canvas(400, 300))); !ok || len(fs) > 0 {
 		t.Error("a finder pattern seen on a blank page")
 	}
 }
