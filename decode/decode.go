@@ -134,16 +134,20 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	// local-threshold rows for 1D codes and the rescue variants for 2D
 	// codes, is for images where the first round read nothing.
 	// The reading of 1D codes at any angle (linear.go) runs beside them in
-	// the first round.
+	// the first round; before its slow passes it waits for the row reader's
+	// codes, and does not read again the lines that lie on them.
 	vs := matrixVariants(g)
 	var lin, mat, ori []Barcode
 	round := func(local bool, vs []variant) {
+		linDone := make(chan struct{})
+		rows := func() []Barcode { <-linDone; return lin }
 		inParallel(3, func(i int) {
 			switch {
 			case i == 0:
+				defer close(linDone) // a panic too: the oriented reader waits
 				lin = d.linear(g, local)
 			case i == 1 && !local:
-				ori = d.oriented(g)
+				ori = d.oriented(g, rows)
 			case i == 2:
 				mat = d.matrix(g, vs)
 				if !local {

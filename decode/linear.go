@@ -555,10 +555,17 @@ type regionRead struct {
 var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
 
 // readRegion reads the 1D codes of one region on scan lines across it.
-func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
+//
+// rows, when not nil, gives the codes the row reader (linear) read in the
+// same image, waiting for it if need be: the slow passes skip the lines
+// of a region that lie on such a code, as they skip those the first pass
+// read.
+//
+// Its lines are read on workers goroutines.
+func (d *Decoder) readRegion(g Gray, r region, minLines int, rows func() []Barcode, workers int) []Barcode {
 	reads := map[string]*regionRead{}
 	var order []string
-	order = d.scanRegion(g, r, 0, 0, reads, order, nil, false)
+	order = d.scanRegion(g, r, 0, 0, reads, order, nil, false, workers)
 	if d.opts.Fast {
 		// A camera frame: the next frame is another try.
 		return d.voteRegion(r, reads, order, minLines)
@@ -574,23 +581,28 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int) []Barcode {
 		}
 		return out
 	}
-	skip := covered()
+	var known [][2]float64
+	if rows != nil {
+		known = r.coveredBy(rows())
+	}
+	skip := append(covered(), known...)
 	for ti, turn := range scanTurns[1:] {
-		order = d.scanRegion(g, r, turn, (ti+1)*maxLines, reads, order, skip, false)
+		order = d.scanRegion(g, r, turn, (ti+1)*maxLines, reads, order, skip, false, workers)
 	}
 	if d.want[serialgate.Code128] {
-		order = d.scanRegion(g, r, 0, len(scanTurns)*maxLines, reads, order, covered(), true)
+		order = d.scanRegion(g, r, 0, len(scanTurns)*maxLines, reads, order, append(covered(), known...), true, workers)
 	}
 	return d.voteRegion(r, reads, order, minLines)
 }
 
 // scanRegion reads the lines across r turned by turn radians, numbered from
-// first, into reads.
+// first, into reads, on workers goroutines; the readings are recorded in
+// line order whatever the workers, so the result does not depend on them.
 //
 // It skips the lines whose offsets lie in a range of skip. With blur set,
 // it reads as blurred Code 128 only, every blurEvery-th line and every
 // other line around those that read a code.
-func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, skip [][2]float64, blur bool) []string {
+func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, skip [][2]float64, blur bool, workers int) []string {
 	sin, cos := math.Sin(turn), math.Cos(turn)
 	ux, uy := r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
 	half := r.halfU + lineMargin + r.halfV*math.Abs(sin)
@@ -600,21 +612,29 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 	if nLines > 1 {
 		gap = 2 * r.halfV / float64(nLines-1)
 	}
+	offset := func(li int) float64 {
+		if nLines == 1 {
+			return 0
+		}
+		return -r.halfV + float64(li)*gap
+	}
 	// Along the bars, (vx, vy).
 	vx, vy := -r.uy, r.ux
-	var p, rp, dv []float32
-	var xs, rev []float64
-	var found []lineRead
 	wantC128 := d.want[serialgate.Code128]
 	wantEAN := d.want[serialgate.EAN13] || d.want[serialgate.UPCA]
 	wantITF := d.want[serialgate.ITF]
-	// readBoth reads the line's runs rs, of profile p, both ways.
-	readBoth := func(rs runs, found []lineRead) []lineRead {
+	// A worker's buffers.
+	type lineBufs struct {
+		p, rp, dv []float32
+		xs, rev   []float64
+	}
+	// readBoth reads the line's runs rs, of profile b.p, both ways.
+	readBoth := func(b *lineBufs, rs runs, found []lineRead) []lineRead {
 		for dir := range 2 {
 			cur := rs
 			if dir == 1 {
-				cur = rs.reversed(rev)
-				rev = cur.x
+				cur = rs.reversed(b.rev)
+				b.rev = cur.x
 			}
 			at := len(found)
 			if wantC128 && !blur {
@@ -627,11 +647,11 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 				found = readITF(cur, found)
 			}
 			if blur && wantC128 && len(found) == at {
-				cp := p
+				cp := b.p
 				if dir == 1 {
-					rp = append(rp[:0], p...)
-					slices.Reverse(rp)
-					cp = rp
+					b.rp = append(b.rp[:0], b.p...)
+					slices.Reverse(b.rp)
+					cp = b.rp
 				}
 				found = readCode128Blurred(cp, sampleStep, cur, found)
 			}
@@ -644,38 +664,40 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 		}
 		return found
 	}
-	// scan reads line li into reads and tells whether it read a code.
-	scan := func(li int) bool {
-		v := -r.halfV + float64(li)*gap
-		if nLines == 1 {
-			v = 0
-		}
+	// readLine returns the codes line li reads (nil for a skipped line).
+	readLine := func(b *lineBufs, li int) []lineRead {
+		v := offset(li)
 		if slices.ContainsFunc(skip, func(c [2]float64) bool { return v >= c[0] && v <= c[1] }) {
-			return false
+			return nil
 		}
 		x0 := r.cx - half*ux + v*vx
 		y0 := r.cy - half*uy + v*vy
-		p = profile(g, x0, y0, sampleStep*ux, sampleStep*uy, lineSpread*vx, lineSpread*vy, n, p)
+		b.p = profile(g, x0, y0, sampleStep*ux, sampleStep*uy, lineSpread*vx, lineSpread*vy, n, b.p)
 		var rs runs
-		rs, dv = edges(p, sampleStep, dv, xs)
-		xs = rs.x
+		rs, b.dv = edges(b.p, sampleStep, b.dv, b.xs)
+		b.xs = rs.x
 		if rs.n() < 20 {
-			return false
+			return nil
 		}
-		found = readBoth(rs, found[:0])
+		found := readBoth(b, rs, nil)
 		retry := len(found) == 0 && !blur && !d.opts.Fast
 		if retry {
 			// A sharpened photo rings inside wide bars; noise marks the
 			// quiet zones: the lines are read again without such bumps.
-			if smooth := dropBumps(p, sampleStep, rs); smooth.n() < rs.n() {
-				found = readBoth(smooth, found)
+			if smooth := dropBumps(b.p, sampleStep, rs); smooth.n() < rs.n() {
+				found = readBoth(b, smooth, found)
 			}
 		}
 		if retry && len(found) == 0 {
 			// Last, the classic way: where the profile crosses the middle
 			// between the darkest and lightest samples nearby.
-			found = readBoth(crossings(p, sampleStep, nil), found)
+			found = readBoth(b, crossings(b.p, sampleStep, nil), found)
 		}
+		return found
+	}
+	// record adds line li's codes to reads.
+	record := func(li int, found []lineRead) {
+		v := offset(li)
 		for _, f := range found {
 			key := string(f.sym) + "\x00" + f.text
 			h := reads[key]
@@ -692,32 +714,60 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 				h.forward++
 			}
 		}
-		return len(found) > 0
+	}
+	// scan reads the lines lis on the workers, records them in order, and
+	// returns those that read a code.
+	bufs := make([]lineBufs, max(1, workers))
+	scan := func(lis []int) []int {
+		found := make([][]lineRead, len(lis))
+		w := min(len(bufs), len(lis))
+		if w <= 1 {
+			for k, li := range lis {
+				found[k] = readLine(&bufs[0], li)
+			}
+		} else {
+			inParallel(w, func(wi int) {
+				for k := wi; k < len(lis); k += w {
+					found[k] = readLine(&bufs[wi], lis[k])
+				}
+			})
+		}
+		var hits []int
+		for k, li := range lis {
+			record(li, found[k])
+			if len(found[k]) > 0 {
+				hits = append(hits, li)
+			}
+		}
+		return hits
 	}
 	if !blur {
-		for li := range nLines {
-			scan(li)
+		all := make([]int, nLines)
+		for li := range all {
+			all[li] = li
 		}
+		scan(all)
 		return order
 	}
 	// The blurred reading takes every blurEvery-th line, then every other
 	// line next to those that read a code, so that a code found gets the
 	// lines a vote needs.
-	var hits []int
+	var spaced []int
 	for li := 0; li < nLines; li += blurEvery {
-		if scan(li) {
-			hits = append(hits, li)
-		}
+		spaced = append(spaced, li)
 	}
+	hits := scan(spaced)
+	var around []int
 	next := -1 // the lines below next are read
 	for _, li := range hits {
 		for k := max(li-blurEvery+2, next, 0); k < min(li+blurEvery, nLines); k += 2 {
 			if k%blurEvery != 0 {
-				scan(k)
+				around = append(around, k)
 			}
 		}
 		next = li + blurEvery
 	}
+	scan(around)
 	return order
 }
 
@@ -772,9 +822,40 @@ func rivalled(h *regionRead, reads map[string]*regionRead) bool {
 	return false
 }
 
+// coveredBy returns the ranges of r's lines (offsets across the bars) that
+// lie on one of the 1D codes bs, read elsewhere: a code whose centre is in
+// r and which spans at least half of r along the bars' normal. A code
+// beside another in one region spans less, and the other keeps its lines.
+func (r region) coveredBy(bs []Barcode) [][2]float64 {
+	vx, vy := -r.uy, r.ux
+	var out [][2]float64
+	for _, b := range bs {
+		if !Is1D(b.Symbology) || len(b.Corners) == 0 {
+			continue
+		}
+		uMin, uMax := math.Inf(1), math.Inf(-1)
+		vMin, vMax := math.Inf(1), math.Inf(-1)
+		var cu, cv float64
+		for _, p := range b.Corners {
+			px, py := p.X-r.cx, p.Y-r.cy
+			u, v := px*r.ux+py*r.uy, px*vx+py*vy
+			uMin, uMax = math.Min(uMin, u), math.Max(uMax, u)
+			vMin, vMax = math.Min(vMin, v), math.Max(vMax, v)
+			cu, cv = cu+u, cv+v
+		}
+		cu, cv = cu/float64(len(b.Corners)), cv/float64(len(b.Corners))
+		if math.Abs(cu) > r.halfU || math.Abs(cv) > r.halfV || uMax-uMin < r.halfU {
+			continue
+		}
+		out = append(out, [2]float64{vMin - lineGap, vMax + lineGap})
+	}
+	return out
+}
+
 // oriented reads the Code 128, EAN-13, UPC-A and ITF codes of g at any
-// angle.
-func (d *Decoder) oriented(g Gray) []Barcode {
+// angle. rows, when not nil, gives the row reader's codes (see
+// readRegion).
+func (d *Decoder) oriented(g Gray, rows func() []Barcode) []Barcode {
 	if !d.want[serialgate.Code128] && !d.want[serialgate.EAN13] && !d.want[serialgate.UPCA] && !d.want[serialgate.ITF] {
 		return nil
 	}
@@ -783,16 +864,18 @@ func (d *Decoder) oriented(g Gray) []Barcode {
 		rowStep = 4
 	}
 	rs := findRegions(g, rowStep)
-	// The regions are shared between two workers, unless the cores are
-	// a camera loop's (Fast).
-	workers := min(2, runtime.GOMAXPROCS(0), len(rs))
-	if d.opts.Fast || workers == 0 {
-		workers = 1
+	// Two workers, unless the cores are a camera loop's (Fast): they share
+	// the regions, or the lines of a region alone.
+	cores := min(2, runtime.GOMAXPROCS(0))
+	if d.opts.Fast {
+		cores = 1
 	}
+	workers := max(1, min(cores, len(rs)))
+	lineWorkers := cores / workers
 	found := make([][]Barcode, workers)
 	inParallel(workers, func(w int) {
 		for i := w; i < len(rs); i += workers {
-			found[w] = append(found[w], d.readRegion(g, rs[i], 2)...)
+			found[w] = append(found[w], d.readRegion(g, rs[i], 2, rows, lineWorkers)...)
 		}
 	})
 	return slices.Concat(found...)
