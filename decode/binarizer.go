@@ -2,6 +2,7 @@ package decode
 
 import (
 	"encoding/binary"
+	"image"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -181,4 +182,57 @@ func blackPoints(g Gray, subW, subH, flat int) []int32 {
 		}
 	}
 	return out
+}
+
+// cropBitmap returns the part r of the bitmap bm of g, whose black matrix
+// the local binarizer made, as a bitmap of its own: the same bits, cut out
+// of bm's matrix rather than thresholded again (the thresholds of the
+// blocks near r's edges would take fewer neighbours). Its rows for 1D
+// reading are the crop's own.
+func cropBitmap(bm *gozxing.BinaryBitmap, g Gray, r image.Rectangle, flat int) *gozxing.BinaryBitmap {
+	m, err := bm.GetBlackMatrix()
+	if err != nil || m == nil {
+		return nil
+	}
+	r = r.Intersect(image.Rect(0, 0, m.GetWidth(), m.GetHeight()))
+	if r.Empty() {
+		return nil
+	}
+	out, err := gozxing.NewBitMatrix(r.Dx(), r.Dy())
+	if err != nil {
+		return nil
+	}
+	src := gozxing.NewBitArray(m.GetWidth())
+	dst := gozxing.NewBitArray(r.Dx())
+	for y := range r.Dy() {
+		src = m.GetRow(r.Min.Y+y, src)
+		shiftBits(dst.GetBitArray(), src.GetBitArray(), r.Min.X, r.Dx())
+		out.SetRow(y, dst)
+	}
+	lb := newLocalBinarizer(g.crop(r), flat)
+	lb.matrix = out
+	cb, err := gozxing.NewBinaryBitmap(lb)
+	if err != nil {
+		return nil
+	}
+	return cb
+}
+
+// shiftBits sets the n bits of dst to those of src from bit off on (bit i
+// of a row is bit i%32 of word i/32), and clears dst's bits past n.
+func shiftBits(dst, src []uint32, off, n int) {
+	w, s := off/32, uint(off%32)
+	for i := range dst {
+		var v uint32
+		if w+i < len(src) {
+			v = src[w+i] >> s
+		}
+		if s != 0 && w+i+1 < len(src) {
+			v |= src[w+i+1] << (32 - s)
+		}
+		dst[i] = v
+	}
+	if n%32 != 0 && n/32 < len(dst) {
+		dst[n/32] &= 1<<uint(n%32) - 1
+	}
 }

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"fmt"
+	"image"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -195,5 +196,49 @@ func TestFastFlatRange(t *testing.T) {
 	t.Logf("%d images: %d texts read with the fast range, %d with zxing's", len(gs), readW, readN)
 	if readW < readN {
 		t.Errorf("the fast range read %d texts, zxing's %d", readW, readN)
+	}
+}
+
+// TestCropBitmap cuts rectangles at every bit offset out of a random
+// matrix and compares every bit, with the bits past a row's width clear.
+func TestCropBitmap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	const w, h = 203, 61
+	g := Gray{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+	m, _ := gozxing.NewBitMatrix(w, h)
+	for y := range h {
+		for x := range w {
+			if rng.IntN(2) == 0 {
+				m.Set(x, y)
+			}
+		}
+	}
+	lb := newLocalBinarizer(g, minDynRange)
+	lb.matrix = m
+	bm, _ := gozxing.NewBinaryBitmap(lb)
+	for _, r := range []image.Rectangle{
+		image.Rect(0, 0, w, h), image.Rect(1, 2, 34, 40), image.Rect(31, 0, 95, 61),
+		image.Rect(32, 5, 64, 6), image.Rect(63, 10, 203, 61), image.Rect(150, 20, 400, 90),
+	} {
+		cb := cropBitmap(bm, g, r, minDynRange)
+		cm, err := cb.GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := r.Intersect(image.Rect(0, 0, w, h))
+		if cm.GetWidth() != in.Dx() || cm.GetHeight() != in.Dy() {
+			t.Fatalf("%v: %dx%d, want %dx%d", r, cm.GetWidth(), cm.GetHeight(), in.Dx(), in.Dy())
+		}
+		for y := range in.Dy() {
+			for x := range in.Dx() {
+				if cm.Get(x, y) != m.Get(in.Min.X+x, in.Min.Y+y) {
+					t.Fatalf("%v: bit (%d,%d) differs", r, x, y)
+				}
+			}
+			row := cm.GetRow(y, nil).GetBitArray()
+			if n := in.Dx(); n%32 != 0 && row[n/32]>>uint(n%32) != 0 {
+				t.Fatalf("%v: row %d has bits set past its width", r, y)
+			}
+		}
 	}
 }

@@ -1359,7 +1359,15 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			// binarized image while neither has painted a code out.
 			pbm, ok := corners[at]
 			if !ok || !pristine {
-				pbm = bitmap(cur.crop(image.Rect(at.X, at.Y, at.X+cw, at.Y+ch)))
+				rect := image.Rect(at.X, at.Y, at.X+cw, at.Y+ch)
+				if pristine && !v.global && whole != nil {
+					// The whole image's local thresholds, cut out: the
+					// same bits but near the crop's edges, without
+					// binarizing again.
+					pbm = cropBitmap(whole, g, rect, d.flatRange())
+				} else {
+					pbm = bitmap(cur.crop(rect))
+				}
 				if pristine {
 					corners[at] = pbm
 				}
