@@ -273,12 +273,26 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 	}
 	// Lines wholly inside the image take the fast way, without the
 	// clamping at the edges.
+	pix, st := g.Pix, g.Stride
 	in := func(x, y float64) bool { return x >= 0 && y >= 0 && x < float64(g.Width-1) && y < float64(g.Height-1) }
 	xe, ye := x0+float64(n-1)*dx, y0+float64(n-1)*dy
 	if in(x0-sx, y0-sy) && in(x0+sx, y0+sy) && in(xe-sx, ye-sy) && in(xe+sx, ye+sy) {
 		for i := range n {
 			x, y := x0+float64(i)*dx, y0+float64(i)*dy
-			out = append(out, (lerp2(g, x-sx, y-sy)+lerp2(g, x, y)+lerp2(g, x+sx, y+sy))/3)
+			// lerp2 at the three points, written out: the call is too
+			// costly to inline and this is the reader's hottest loop.
+			var sum float32
+			for _, k := range [3]float64{-1, 0, 1} {
+				px, py := x+k*sx, y+k*sy // exactly x-sx, x, x+sx
+				ix, iy := int(px), int(py)
+				fx, fy := float32(px-float64(ix)), float32(py-float64(iy))
+				j := iy*st + ix
+				p00, p01 := float32(pix[j]), float32(pix[j+1])
+				p10, p11 := float32(pix[j+st]), float32(pix[j+st+1])
+				top := p00 + fx*(p01-p00)
+				sum += top + fy*(p10+fx*(p11-p10)-top)
+			}
+			out = append(out, sum/3)
 		}
 		return out
 	}
@@ -290,7 +304,7 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 		x, y := x0+float64(i)*dx, y0+float64(i)*dy
 		var v float32
 		if safe(x-sx, y-sy) && safe(x, y) && safe(x+sx, y+sy) {
-			v = lerp2(g, x-sx, y-sy) + lerp2(g, x, y) + lerp2(g, x+sx, y+sy)
+			v = lerp2(pix, st, x-sx, y-sy) + lerp2(pix, st, x, y) + lerp2(pix, st, x+sx, y+sy)
 		} else {
 			v = bilinear(g, x-sx, y-sy) + bilinear(g, x, y) + bilinear(g, x+sx, y+sy)
 		}
@@ -301,12 +315,12 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 
 // lerp2 is bilinear for a point inside the image, less one pixel at the
 // right and bottom.
-func lerp2(g Gray, x, y float64) float32 {
+func lerp2(pix []byte, stride int, x, y float64) float32 {
 	ix, iy := int(x), int(y)
 	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
-	i := iy*g.Stride + ix
-	p00, p01 := float32(g.Pix[i]), float32(g.Pix[i+1])
-	p10, p11 := float32(g.Pix[i+g.Stride]), float32(g.Pix[i+g.Stride+1])
+	i := iy*stride + ix
+	p00, p01 := float32(pix[i]), float32(pix[i+1])
+	p10, p11 := float32(pix[i+stride]), float32(pix[i+stride+1])
 	top := p00 + fx*(p01-p00)
 	return top + fy*(p10+fx*(p11-p10)-top)
 }
@@ -426,21 +440,19 @@ func crossings(p []float32, step float64, x []float64) runs {
 			lo[b], hi[b] = min(lo[b], v), max(hi[b], v)
 		}
 	}
-	threshold := func(i int) (float32, bool) {
-		b := i >> 3
+	// Each block's threshold, from the blocks within two of it, and
+	// whether they have the contrast for any sample to be dark.
+	thr := make([]float32, nb)
+	con := make([]bool, nb)
+	for b := range nb {
 		l, h := lo[b], hi[b]
-		for _, k := range []int{b - 2, b - 1, b + 1, b + 2} {
-			if k >= 0 && k < nb {
-				l, h = min(l, lo[k]), max(h, hi[k])
-			}
+		for k := max(0, b-2); k <= min(nb-1, b+2); k++ {
+			l, h = min(l, lo[k]), max(h, hi[k])
 		}
-		return (l + h) / 2, h-l >= minContrast
+		thr[b], con[b] = (l+h)/2, h-l >= minContrast
 	}
 	x = append(x[:0], 0)
-	dark := func(i int) bool {
-		t, ok := threshold(i)
-		return ok && p[i] < t
-	}
+	dark := func(i int) bool { return con[i>>3] && p[i] < thr[i>>3] }
 	dark0 := dark(0)
 	was := dark0
 	for i := 1; i < n; i++ {
@@ -448,7 +460,7 @@ func crossings(p []float32, step float64, x []float64) runs {
 		if d == was {
 			continue
 		}
-		t, _ := threshold(i)
+		t := thr[i>>3]
 		pos := float64(i)
 		if den := p[i] - p[i-1]; den != 0 {
 			f := float64((t - p[i-1]) / den)
