@@ -3,6 +3,7 @@ package lumapng
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // The inflater decodes a zlib stream (RFC 1950) of DEFLATE data (RFC 1951)
@@ -26,8 +27,9 @@ const (
 	maxMatch   = 258
 	// slack is the room the window buffer keeps past the fill limit: the
 	// last match may run 258 bytes past it, and copies move eight bytes at
-	// a time, overshooting by up to seven.
-	slack = maxMatch + 8
+	// a time, overshooting by up to seven, and the literal loop may write
+	// two literals past it.
+	slack = maxMatch + 8 + 2
 
 	litBits  = 10 // primary table bits of literal/length codes
 	distBits = 8  // primary table bits of distance codes
@@ -115,9 +117,9 @@ func (h *huffTable) build(lengths []uint8, primary uint, payload func(int) uint3
 	h.bits = primary
 	h.mask = 1<<primary - 1
 	size := 1 << primary
-	h.t = h.t[:0]
-	for range size {
-		h.t = append(h.t, kBad)
+	h.t = slices.Grow(h.t[:0], size)[:size]
+	for i := range h.t {
+		h.t[i] = kBad
 	}
 	if maxLen == 0 {
 		return true
@@ -161,8 +163,9 @@ func (h *huffTable) build(lengths []uint8, primary uint, payload func(int) uint3
 			}
 			sb := uint32(subLen[idx]) - uint32(primary)
 			off := uint32(len(h.t))
-			for range 1 << sb {
-				h.t = append(h.t, kBad)
+			h.t = slices.Grow(h.t, 1<<sb)[:int(off)+1<<sb]
+			for i := off; i < uint32(len(h.t)); i++ {
+				h.t[i] = kBad
 			}
 			h.t[idx] = kLink | sb<<8 | off<<16 | uint32(primary)
 		}
@@ -517,8 +520,11 @@ func (f *inflater) huffman(limit int) error {
 	bitbuf, nbits := f.bits, f.nbits
 	in, pos := f.in, f.pos
 	out, n := f.out, f.n
-	lt, lmask := f.lit.t, f.lit.mask
-	dt, dmask := f.dist.t, f.dist.mask
+	// Array pointers, indexed with constant masks, need no bounds checks;
+	// the tables are at least that long, replicated when their primary
+	// bits are fewer (the fixed distance code's 5).
+	lt, dt := (*[1 << litBits]uint32)(f.lit.t), (*[1 << distBits]uint32)(f.dist.t)
+	lsub, dsub := f.lit.t, f.dist.t
 	var err error
 	for n < limit {
 		if nbits < 48 {
@@ -534,23 +540,38 @@ func (f *inflater) huffman(limit int) error {
 				bitbuf, nbits, pos = f.bits, f.nbits, f.pos
 			}
 		}
-		e := lt[bitbuf&lmask]
-		if e&kindMask == kLink {
-			e = lt[(e>>16)+uint32(bitbuf>>litBits)&(1<<(e>>8&15)-1)]
-		}
-		bitbuf >>= e & 31
-		nbits -= uint(e & 31)
+		e := lt[bitbuf&(1<<litBits-1)]
 		if e&kindMask == kLit {
+			// Up to three literals without a refill: 48 bits cover
+			// three codes of at most 15 bits.
+			bitbuf >>= e & 31
+			nbits -= uint(e & 31)
 			out[n] = byte(e >> 16)
 			n++
-			// A second literal without a refill: 48 bits cover two
-			// codes of at most 15 bits.
-			e = lt[bitbuf&lmask]
+			e = lt[bitbuf&(1<<litBits-1)]
 			if e&kindMask != kLit {
 				continue
 			}
 			bitbuf >>= e & 31
 			nbits -= uint(e & 31)
+			out[n] = byte(e >> 16)
+			n++
+			e = lt[bitbuf&(1<<litBits-1)]
+			if e&kindMask != kLit {
+				continue
+			}
+			bitbuf >>= e & 31
+			nbits -= uint(e & 31)
+			out[n] = byte(e >> 16)
+			n++
+			continue
+		}
+		if e&kindMask == kLink {
+			e = lsub[(e>>16)+uint32(bitbuf>>litBits)&(1<<(e>>8&15)-1)]
+		}
+		bitbuf >>= e & 31
+		nbits -= uint(e & 31)
+		if e&kindMask == kLit {
 			out[n] = byte(e >> 16)
 			n++
 			continue
@@ -569,9 +590,9 @@ func (f *inflater) huffman(limit int) error {
 		length := int(e>>16) + int(bitbuf&(1<<(e>>8&15)-1))
 		bitbuf >>= e >> 8 & 15
 		nbits -= uint(e >> 8 & 15)
-		d := dt[bitbuf&dmask]
+		d := dt[bitbuf&(1<<distBits-1)]
 		if d&kindMask == kLink {
-			d = dt[(d>>16)+uint32(bitbuf>>distBits)&(1<<(d>>8&15)-1)]
+			d = dsub[(d>>16)+uint32(bitbuf>>distBits)&(1<<(d>>8&15)-1)]
 		}
 		if d&kindMask != kVal {
 			f.bits, f.nbits, f.pos = bitbuf, nbits, pos

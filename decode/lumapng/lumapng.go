@@ -330,7 +330,7 @@ func fileOffset(segs []chunk, off int) int {
 func (d *decoder) inflateRows(stream []byte) (int, error) {
 	conv, bpp, rowBytes := d.converter()
 	rowLen := 1 + rowBytes
-	f, err := newInflater(stream, windowSize+2*rowLen+64<<10+slack)
+	f, err := newInflater(stream, windowSize+2*rowLen+256<<10+slack)
 	if err != nil {
 		return 0, err
 	}
@@ -423,17 +423,18 @@ func paeth(row, prev, cur []byte, bpp int) {
 	for i := bpp; i < n; i++ {
 		a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
 		pa, pb := b-c, a-c
-		pc := pa + pb
-		pa = abs(pa)
-		pb = abs(pb)
-		pc = abs(pc)
-		if pa <= pb && pa <= pc {
-			cur[i] = row[i] + uint8(a)
-		} else if pb <= pc {
-			cur[i] = row[i] + uint8(b)
-		} else {
-			cur[i] = row[i] + uint8(c)
+		pc := abs(pa + pb)
+		pa, pb = abs(pa), abs(pb)
+		// The spec's order of preference, a, then b, then c, written as
+		// conditional moves: noisy rows make branches unpredictable.
+		pred := c
+		if pb <= pc {
+			pred = b
 		}
+		if pa <= min(pb, pc) {
+			pred = a
+		}
+		cur[i] = row[i] + uint8(pred)
 	}
 }
 
