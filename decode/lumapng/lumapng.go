@@ -272,24 +272,24 @@ func (d *decoder) transparency(c chunk) error {
 func (d *decoder) pixels(first chunk) (int, error) {
 	// The zlib stream runs on through consecutive IDAT chunks. Gather
 	// them; copy their data into one slice only when there are several.
-	var segs []chunk
-	stream := first.body
+	segs := []chunk{first}
+	size := len(first.body)
 	pos := first.at + 12 + len(first.body)
-	segs = append(segs, first)
-	for {
-		if pos+8 > len(d.data) || string(d.data[pos+4:pos+8]) != "IDAT" {
-			break
-		}
+	for pos+8 <= len(d.data) && string(d.data[pos+4:pos+8]) == "IDAT" {
 		c, err := d.readChunk(pos)
 		if err != nil {
 			return 0, err
 		}
-		if len(segs) == 1 {
-			stream = append([]byte(nil), stream...)
-		}
 		segs = append(segs, c)
-		stream = append(stream, c.body...)
+		size += len(c.body)
 		pos = c.at + 12 + len(c.body)
+	}
+	stream := first.body
+	if len(segs) > 1 {
+		stream = make([]byte, 0, size)
+		for _, c := range segs {
+			stream = append(stream, c.body...)
+		}
 	}
 	end, err := d.inflateRows(stream)
 	if err != nil {
