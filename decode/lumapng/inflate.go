@@ -67,6 +67,21 @@ var distExtra = [30]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
 // block header (RFC 1951 section 3.2.7).
 var clenOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
 
+// litPayloads and distPayloads are the entries of each symbol, without
+// the code length; clenPayloads those of the code length code.
+var litPayloads, distPayloads, clenPayloads = func() (lit [288]uint32, dist [32]uint32, clen [19]uint32) {
+	for i := range lit {
+		lit[i] = litPayload(i)
+	}
+	for i := range dist {
+		dist[i] = distPayload(i)
+	}
+	for i := range clen {
+		clen[i] = kVal | uint32(i)<<16
+	}
+	return
+}()
+
 func litPayload(sym int) uint32 {
 	switch {
 	case sym < 256:
@@ -87,8 +102,6 @@ func distPayload(sym int) uint32 {
 	return kBad
 }
 
-func clenPayload(sym int) uint32 { return kVal | uint32(sym)<<16 }
-
 // huffTable is a lookup table for one Huffman code: t[bits&mask] is the
 // entry of the code the next bits start with, or a link to a subtable.
 type huffTable struct {
@@ -101,7 +114,7 @@ type huffTable struct {
 // (0 for an unused symbol). It reports false for a code compress/flate
 // refuses: over-subscribed, or incomplete other than a lone one-bit code.
 // An empty code builds a table of holes, an error only when used.
-func (h *huffTable) build(lengths []uint8, primary uint, payload func(int) uint32) bool {
+func (h *huffTable) build(lengths []uint8, primary uint, payload []uint32) bool {
 	var count [16]int
 	for _, l := range lengths {
 		count[l]++
@@ -118,12 +131,6 @@ func (h *huffTable) build(lengths []uint8, primary uint, payload func(int) uint3
 	h.mask = 1<<primary - 1
 	size := 1 << primary
 	h.t = slices.Grow(h.t[:0], size)[:size]
-	for i := range h.t {
-		h.t[i] = kBad
-	}
-	if maxLen == 0 {
-		return true
-	}
 	left := 1
 	for l := 1; l <= 15; l++ {
 		left = left<<1 - count[l]
@@ -131,8 +138,18 @@ func (h *huffTable) build(lengths []uint8, primary uint, payload func(int) uint3
 			return false
 		}
 	}
-	if left > 0 && !(maxLen == 1 && count[1] == 1) {
-		return false
+	if left > 0 {
+		// Holes, which decode as errors: all of an empty code, half
+		// of a lone one-bit code. A complete code fills every entry.
+		for i := range h.t {
+			h.t[i] = kBad
+		}
+		if maxLen > 1 || maxLen == 1 && count[1] != 1 {
+			return false
+		}
+		if maxLen == 0 {
+			return true
+		}
 	}
 	var next [16]int
 	code := 0
@@ -164,9 +181,6 @@ func (h *huffTable) build(lengths []uint8, primary uint, payload func(int) uint3
 			sb := uint32(subLen[idx]) - uint32(primary)
 			off := uint32(len(h.t))
 			h.t = slices.Grow(h.t, 1<<sb)[:int(off)+1<<sb]
-			for i := off; i < uint32(len(h.t)); i++ {
-				h.t[i] = kBad
-			}
 			h.t[idx] = kLink | sb<<8 | off<<16 | uint32(primary)
 		}
 	}
@@ -177,7 +191,7 @@ func (h *huffTable) build(lengths []uint8, primary uint, payload func(int) uint3
 		c := next[l]
 		next[l]++
 		rev := reverse(c, int(l))
-		e := payload(sym) | uint32(l)
+		e := payload[sym] | uint32(l)
 		if int(l) <= int(primary) {
 			for k := rev; k < size; k += 1 << l {
 				h.t[k] = e
@@ -429,8 +443,8 @@ func fixedTables() (*huffTable, *huffTable) {
 		d[i] = 5
 	}
 	lit, dist := new(huffTable), new(huffTable)
-	lit.build(l[:], litBits, litPayload)
-	dist.build(d[:], distBits, distPayload)
+	lit.build(l[:], litBits, litPayloads[:])
+	dist.build(d[:], distBits, distPayloads[:])
 	return lit, dist
 }
 
@@ -454,7 +468,7 @@ func (f *inflater) dynamicHeader(at int) error {
 		}
 		cl[clenOrder[i]] = uint8(v)
 	}
-	if !f.clen.build(cl[:], clenBits, clenPayload) {
+	if !f.clen.build(cl[:], clenBits, clenPayloads[:]) {
 		return errAt(at, "dynamic block's code length code is not a complete prefix code")
 	}
 	lengths := f.lengths[:nlit+ndist]
@@ -504,10 +518,10 @@ func (f *inflater) dynamicHeader(at int) error {
 			i++
 		}
 	}
-	if !f.dynLit.build(lengths[:nlit], litBits, litPayload) {
+	if !f.dynLit.build(lengths[:nlit], litBits, litPayloads[:]) {
 		return errAt(at, "dynamic block's literal/length code is not a complete prefix code")
 	}
-	if !f.dynDist.build(lengths[nlit:], distBits, distPayload) {
+	if !f.dynDist.build(lengths[nlit:], distBits, distPayloads[:]) {
 		return errAt(at, "dynamic block's distance code is not a complete prefix code")
 	}
 	return nil

@@ -281,13 +281,13 @@ func TestBuildCompleteness(t *testing.T) {
 		{[]uint8{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, false},
 	} {
 		var h huffTable
-		if got := h.build(c.lengths, litBits, litPayload); got != c.ok {
+		if got := h.build(c.lengths, litBits, litPayloads[:]); got != c.ok {
 			t.Errorf("lengths %v: build %v, want %v", c.lengths, got, c.ok)
 		}
 	}
 	// The 15-bit code decodes through a subtable.
 	var h huffTable
-	h.build([]uint8{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 15}, litBits, litPayload)
+	h.build([]uint8{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 15}, litBits, litPayloads[:])
 	var w bitWriter
 	w.code(0x7fff, 15) // the last symbol's code: fifteen ones
 	w.bits(0, 17)
