@@ -174,9 +174,8 @@ func (d *decoder) converter() (conv func(dst, src []byte), bpp, rowBytes int) {
 
 func rgb8(dst, src []byte) {
 	src = src[:3*len(dst)]
-	for x := range dst {
-		p := src[3*x : 3*x+3 : 3*x+3]
-		dst[x] = uint8((uint32(p[0]) + 2*uint32(p[1]) + uint32(p[2])) >> 2)
+	for x, i := 0, 0; x < len(dst) && i+2 < len(src); x, i = x+1, i+3 {
+		dst[x] = uint8((uint32(src[i]) + 2*uint32(src[i+1]) + uint32(src[i+2])) >> 2)
 	}
 }
 

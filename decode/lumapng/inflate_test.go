@@ -5,7 +5,7 @@ import (
 	"compress/flate"
 	"compress/zlib"
 	"errors"
-	"hash/adler32"
+	adler32pkg "hash/adler32"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -28,7 +28,7 @@ func inflateAll(in []byte, bufLen int) ([]byte, error) {
 		// Everything before n is final; keep what slide will drop.
 		out = append(out, f.out[len(out)-int(f.base):f.n]...)
 	}
-	if got, want := adler32.Checksum(out), f.adler(); got != want {
+	if got, want := adler32pkg.Checksum(out), f.adler(); got != want {
 		return nil, errAt(f.end-4, "adler-32 %08x, want %08x", want, got)
 	}
 	if f.end != len(in) {
@@ -135,7 +135,7 @@ func (w *bitWriter) flush() {
 
 func zlibWrap(deflate, data []byte) []byte {
 	out := append([]byte{0x78, 0x9c}, deflate...)
-	s := adler32.Checksum(data)
+	s := adler32pkg.Checksum(data)
 	return append(out, byte(s>>24), byte(s>>16), byte(s>>8), byte(s))
 }
 
@@ -374,4 +374,26 @@ func BenchmarkInflate(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestAdler32 holds adler32 to hash/adler32 at every length around its
+// group and block sizes, on bytes of 0xff (the largest sums).
+func TestAdler32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, n := range []int{0, 1, 7, 8, 9, 63, 5552, 5553, 1 << 20, 1<<20 + 9, 3 << 20} {
+		for _, fill := range []func() byte{func() byte { return 0xff }, func() byte { return byte(rng.IntN(256)) }} {
+			p := make([]byte, n)
+			for i := range p {
+				p[i] = fill()
+			}
+			if got, want := adler32(1, p), adler32pkg.Checksum(p); got != want {
+				t.Fatalf("%d bytes: %08x, want %08x", n, got, want)
+			}
+			// In two pieces, as rows arrive.
+			k := n / 3
+			if got, want := adler32(adler32(1, p[:k]), p[k:]), adler32pkg.Checksum(p); got != want {
+				t.Fatalf("%d bytes in two: %08x, want %08x", n, got, want)
+			}
+		}
+	}
 }

@@ -18,7 +18,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/adler32"
 	"hash/crc32"
 	"image"
 )
@@ -337,7 +336,7 @@ func (d *decoder) inflateRows(stream []byte) (int, error) {
 	limit := len(f.out) - slack
 	img := image.NewGray(image.Rect(0, 0, d.width, d.height))
 	prev, cur := make([]byte, rowBytes), make([]byte, rowBytes)
-	sum := adler32.New()
+	sum := uint32(1)
 	start := 0 // offset in f.out of the next row
 	for y := range d.height {
 		for f.n-start < rowLen {
@@ -352,7 +351,7 @@ func (d *decoder) inflateRows(stream []byte) (int, error) {
 			}
 		}
 		row := f.out[start : start+rowLen]
-		sum.Write(row)
+		sum = adler32(sum, row)
 		if !unfilter(row[0], row[1:], prev, cur, bpp) {
 			return 0, errAt(f.offset(), "row %d has filter type %d", y, row[0])
 		}
@@ -373,7 +372,7 @@ func (d *decoder) inflateRows(stream []byte) (int, error) {
 	if f.n > start {
 		return 0, errAt(f.offset(), "zlib stream holds more than the %d rows", d.height)
 	}
-	if got, want := sum.Sum32(), f.adler(); got != want {
+	if got, want := sum, f.adler(); got != want {
 		return 0, errAt(f.end-4, "zlib Adler-32 is %08x, the data's is %08x", want, got)
 	}
 	d.img = img
