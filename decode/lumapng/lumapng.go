@@ -412,32 +412,68 @@ func unfilter(ft byte, row, prev, cur []byte, bpp int) bool {
 	return true
 }
 
-// paeth reverses the Paeth filter. With no left neighbours the predictor
-// is the byte above.
+// paeth reverses the Paeth filter. Left of the first pixel, the bytes
+// count as zero (so the predictor there is the byte above).
 func paeth(row, prev, cur []byte, bpp int) {
+	switch bpp {
+	case 3:
+		paeth3(row, prev, cur)
+		return
+	case 4:
+		paeth4(row, prev, cur)
+		return
+	}
 	n := len(cur)
 	for i := 0; i < bpp && i < n; i++ {
 		cur[i] = row[i] + prev[i]
 	}
 	for i := bpp; i < n; i++ {
-		a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
-		pa, pb := b-c, a-c
-		pc := abs(pa + pb)
-		pa, pb = abs(pa), abs(pb)
-		// The spec's order of preference, a, then b, then c, written as
-		// conditional moves: noisy rows make branches unpredictable.
-		pred := c
-		if pb <= pc {
-			pred = b
-		}
-		if pa <= min(pb, pc) {
-			pred = a
-		}
-		cur[i] = row[i] + uint8(pred)
+		cur[i] = row[i] + uint8(paethPredictor(int32(cur[i-bpp]), int32(prev[i]), int32(prev[i-bpp])))
 	}
 }
 
-func abs(v int) int {
-	m := v >> 63
-	return (v ^ m) - m
+// paeth3 is paeth for 3-byte pixels (RGB), with the left and upper-left
+// pixels in registers: each channel's chain of dependencies is the one
+// computation, and the three run side by side.
+func paeth3(row, prev, cur []byte) {
+	var a0, a1, a2, c0, c1, c2 int32
+	for i := 0; i+2 < len(cur) && i+2 < len(row) && i+2 < len(prev); i += 3 {
+		b0, b1, b2 := int32(prev[i]), int32(prev[i+1]), int32(prev[i+2])
+		a0 = int32(row[i] + uint8(paethPredictor(a0, b0, c0)))
+		a1 = int32(row[i+1] + uint8(paethPredictor(a1, b1, c1)))
+		a2 = int32(row[i+2] + uint8(paethPredictor(a2, b2, c2)))
+		cur[i], cur[i+1], cur[i+2] = uint8(a0), uint8(a1), uint8(a2)
+		c0, c1, c2 = b0, b1, b2
+	}
 }
+
+// paeth4 is paeth3 for 4-byte pixels (RGBA).
+func paeth4(row, prev, cur []byte) {
+	var a0, a1, a2, a3, c0, c1, c2, c3 int32
+	for i := 0; i+3 < len(cur) && i+3 < len(row) && i+3 < len(prev); i += 4 {
+		b0, b1, b2, b3 := int32(prev[i]), int32(prev[i+1]), int32(prev[i+2]), int32(prev[i+3])
+		a0 = int32(row[i] + uint8(paethPredictor(a0, b0, c0)))
+		a1 = int32(row[i+1] + uint8(paethPredictor(a1, b1, c1)))
+		a2 = int32(row[i+2] + uint8(paethPredictor(a2, b2, c2)))
+		a3 = int32(row[i+3] + uint8(paethPredictor(a3, b3, c3)))
+		cur[i], cur[i+1], cur[i+2], cur[i+3] = uint8(a0), uint8(a1), uint8(a2), uint8(a3)
+		c0, c1, c2, c3 = b0, b1, b2, b3
+	}
+}
+
+// paethPredictor picks whichever of the left (a), upper (b) and
+// upper-left (c) bytes is nearest a+b-c, preferring a, then b (PNG spec
+// section 9.4). It is written with conditional moves: noisy rows would
+// make branches unpredictable.
+func paethPredictor(a, b, c int32) int32 {
+	p, q := b-c, a-c
+	pa, pb, pc := max(p, -p), max(q, -q), max(p+q, -p-q)
+	if pb <= pc {
+		c = b
+	}
+	if pa <= min(pb, pc) {
+		c = a
+	}
+	return c
+}
+
