@@ -476,4 +476,3 @@ func paethPredictor(a, b, c int32) int32 {
 	}
 	return c
 }
-
