@@ -397,3 +397,25 @@ func TestAdler32(t *testing.T) {
 		}
 	}
 }
+
+// TestPaethPredictor holds paethPredictor to the PNG spec's form for
+// every three bytes.
+func TestPaethPredictor(t *testing.T) {
+	for a := range int32(256) {
+		for b := range int32(256) {
+			for c := range int32(256) {
+				p := a + b - c
+				pa, pb, pc := max(p-a, a-p), max(p-b, b-p), max(p-c, c-p)
+				want := c
+				if pa <= pb && pa <= pc {
+					want = a
+				} else if pb <= pc {
+					want = b
+				}
+				if got := paethPredictor(a, b, c); got != want {
+					t.Fatalf("paethPredictor(%d, %d, %d) = %d, want %d", a, b, c, got, want)
+				}
+			}
+		}
+	}
+}
