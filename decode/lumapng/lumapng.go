@@ -329,6 +329,13 @@ func fileOffset(segs []chunk, off int) int {
 func (d *decoder) inflateRows(stream []byte) (int, error) {
 	conv, bpp, rowBytes := d.converter()
 	rowLen := 1 + rowBytes
+	// DEFLATE expands at most 1032-fold (a 258-byte match in two one-bit
+	// codes): a stream too short for the rows is refused before the
+	// rows and the image are allocated, so that a small file claiming a
+	// large image costs nothing.
+	if need := int64(d.height) * int64(rowLen); need > 1032*int64(len(stream))+1024 {
+		return 0, errAt(0, "zlib stream of %d bytes cannot hold the %d bytes of %d rows", len(stream), need, d.height)
+	}
 	f, err := newInflater(stream, windowSize+2*rowLen+256<<10+slack)
 	if err != nil {
 		return 0, err

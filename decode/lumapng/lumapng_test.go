@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -301,5 +302,21 @@ func TestMaxPixels(t *testing.T) {
 	})
 	if allocs > 10 {
 		t.Fatalf("refusing a huge image took %v allocations", allocs)
+	}
+
+	// Within the limit, but with far too little data for its size: refused
+	// before the image or its rows are allocated.
+	s = &pngSpec{width: 1 << 25, height: 2, depth: 16, ctype: 6}
+	bomb := s.encodeStream([]byte{0x78, 0x9c, 3, 0, 0, 0, 0, 1})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := lumapng.Decode(bomb, 1<<26)
+	runtime.ReadMemStats(&after)
+	var e *lumapng.Error
+	if !errors.As(err, &e) || !strings.Contains(err.Error(), "cannot hold") {
+		t.Fatalf("a 2^25×2 image in 8 bytes: %v", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Fatalf("refusing a 2^25×2 image in 8 bytes allocated %d bytes", n)
 	}
 }
