@@ -396,6 +396,15 @@ func unfilter(ft byte, row, prev, cur []byte, bpp int) bool {
 	case 0:
 		copy(cur, row)
 	case 1:
+		if bpp == 1 {
+			// Gray and palette rows: the left byte stays in a register.
+			var a byte
+			for i, v := range row {
+				a += v
+				cur[i] = a
+			}
+			return true
+		}
 		copy(cur[:bpp], row)
 		for i := bpp; i < n; i++ {
 			cur[i] = row[i] + cur[i-bpp]
@@ -405,6 +414,14 @@ func unfilter(ft byte, row, prev, cur []byte, bpp int) bool {
 			cur[i] = row[i] + prev[i]
 		}
 	case 3:
+		if bpp == 1 {
+			var a byte
+			for i, v := range row {
+				a = v + uint8((uint(a)+uint(prev[i]))/2)
+				cur[i] = a
+			}
+			return true
+		}
 		for i := 0; i < bpp && i < n; i++ {
 			cur[i] = row[i] + prev[i]/2
 		}
@@ -428,6 +445,15 @@ func paeth(row, prev, cur []byte, bpp int) {
 		return
 	case 4:
 		paeth4(row, prev, cur)
+		return
+	case 1:
+		var a, c int32
+		for i, v := range row {
+			b := int32(prev[i])
+			a = int32(v + uint8(paethPredictor(a, b, c)))
+			cur[i] = uint8(a)
+			c = b
+		}
 		return
 	}
 	n := len(cur)
