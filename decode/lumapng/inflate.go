@@ -28,8 +28,8 @@ const (
 	// slack is the room the window buffer keeps past the fill limit: the
 	// last match may run 258 bytes past it, and copies move eight bytes at
 	// a time, overshooting by up to seven, and the literal loop may write
-	// two literals past it.
-	slack = maxMatch + 8 + 2
+	// up to six literals past it.
+	slack = maxMatch + 8 + 6
 
 	litBits  = 10 // primary table bits of literal/length codes
 	distBits = 8  // primary table bits of distance codes
@@ -44,6 +44,10 @@ const (
 //	           or the index bits of a subtable (kLink)
 //	bits 16-31 the literal byte, the base length or distance, the code
 //	           length code's symbol, or a subtable's offset (kLink)
+//
+// A literal's entry in the primary literal/length table may hold a second
+// literal (bit 15 set, the byte in bits 24-31, the length the two codes'
+// sum) when both codes fit in the primary bits.
 const (
 	kLit  = 0 << 5
 	kVal  = 1 << 5 // a length (literal/length table), a distance, or a code length symbol
@@ -52,6 +56,7 @@ const (
 	kBad  = 4 << 5 // no code decodes here: an incomplete code's hole, or symbols 286-287 and 30-31
 
 	kindMask = 7 << 5
+	kPair    = 1 << 15
 )
 
 var lengthBase = [29]uint16{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
@@ -206,6 +211,31 @@ func (h *huffTable) build(lengths []uint8, primary uint, payload []uint32) bool 
 		}
 	}
 	return true
+}
+
+// pairLiterals makes each primary entry of a literal whose code leaves
+// room for the next literal's code hold that literal too: in a noisy
+// image's rows, literals of 4 to 6 bits are most of the stream. The entry
+// at i>>n1 (n1 the first code's length) is what the next bits start with;
+// when its code is short enough to lie within them, the unknown high bits
+// do not matter. It runs from the top index down, so that t[i>>n1], at or
+// below i, still holds a single literal.
+func (h *huffTable) pairLiterals() {
+	p := uint32(h.bits)
+	for i := 1<<h.bits - 1; i >= 0; i-- {
+		e := h.t[i]
+		if e&kindMask != kLit {
+			continue
+		}
+		n1 := e & 31
+		if n1 >= p {
+			continue
+		}
+		e2 := h.t[i>>n1]
+		if n2 := e2 & 31; e2&kindMask == kLit && e2&kPair == 0 && n1+n2 <= p {
+			h.t[i] = e + n2 | kPair | (e2>>16&0xff)<<24
+		}
+	}
 }
 
 // reverse returns the low n bits of c in reverse order: DEFLATE packs
@@ -444,6 +474,7 @@ func fixedTables() (*huffTable, *huffTable) {
 	}
 	lit, dist := new(huffTable), new(huffTable)
 	lit.build(l[:], litBits, litPayloads[:])
+	lit.pairLiterals()
 	dist.build(d[:], distBits, distPayloads[:])
 	return lit, dist
 }
@@ -521,6 +552,7 @@ func (f *inflater) dynamicHeader(at int) error {
 	if !f.dynLit.build(lengths[:nlit], litBits, litPayloads[:]) {
 		return errAt(at, "dynamic block's literal/length code is not a complete prefix code")
 	}
+	f.dynLit.pairLiterals()
 	if !f.dynDist.build(lengths[nlit:], distBits, distPayloads[:]) {
 		return errAt(at, "dynamic block's distance code is not a complete prefix code")
 	}
@@ -556,12 +588,15 @@ func (f *inflater) huffman(limit int) error {
 		}
 		e := lt[bitbuf&(1<<litBits-1)]
 		if e&kindMask == kLit {
-			// Up to three literals without a refill: 48 bits cover
-			// three codes of at most 15 bits.
+			// Up to three entries of one or two literals without a
+			// refill: 48 bits cover three codes of at most 15 bits. A
+			// single literal writes a stray byte after itself, which the
+			// next output overwrites.
 			bitbuf >>= e & 31
 			nbits -= uint(e & 31)
 			out[n] = byte(e >> 16)
-			n++
+			out[n+1] = byte(e >> 24)
+			n += 1 + int(e>>15&1)
 			e = lt[bitbuf&(1<<litBits-1)]
 			if e&kindMask != kLit {
 				continue
@@ -569,7 +604,8 @@ func (f *inflater) huffman(limit int) error {
 			bitbuf >>= e & 31
 			nbits -= uint(e & 31)
 			out[n] = byte(e >> 16)
-			n++
+			out[n+1] = byte(e >> 24)
+			n += 1 + int(e>>15&1)
 			e = lt[bitbuf&(1<<litBits-1)]
 			if e&kindMask != kLit {
 				continue
@@ -577,7 +613,8 @@ func (f *inflater) huffman(limit int) error {
 			bitbuf >>= e & 31
 			nbits -= uint(e & 31)
 			out[n] = byte(e >> 16)
-			n++
+			out[n+1] = byte(e >> 24)
+			n += 1 + int(e>>15&1)
 			continue
 		}
 		if e&kindMask == kLink {
