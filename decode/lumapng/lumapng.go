@@ -336,7 +336,15 @@ func (d *decoder) inflateRows(stream []byte) (int, error) {
 	if need := int64(d.height) * int64(rowLen); need > 1032*int64(len(stream))+1024 {
 		return 0, errAt(0, "zlib stream of %d bytes cannot hold the %d bytes of %d rows", len(stream), need, d.height)
 	}
-	f, err := newInflater(stream, windowSize+2*rowLen+256<<10+slack)
+	// The window holds the 32 KiB back-references reach, a row being
+	// completed, and room to decode a good stretch between slides; a
+	// small image gets no more than its rows need, as zeroing the buffer
+	// costs more than decoding one.
+	bufLen := windowSize + 2*rowLen + 256<<10 + slack
+	if need := int64(d.height) * int64(rowLen); need+slack+1 < int64(bufLen) {
+		bufLen = int(need) + slack + 1
+	}
+	f, err := newInflater(stream, bufLen)
 	if err != nil {
 		return 0, err
 	}
