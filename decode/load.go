@@ -13,6 +13,7 @@ import (
 	"io/fs"
 
 	"github.com/serialgate/serialgate/decode/lumajpeg"
+	"github.com/serialgate/serialgate/decode/lumapng"
 	_ "golang.org/x/image/bmp"  // BMP scans
 	_ "golang.org/x/image/tiff" // TIFF scans
 	_ "golang.org/x/image/webp" // WebP photos
@@ -25,13 +26,14 @@ const DefaultMaxPixels = 64 << 20
 
 // ReadImage decodes a PNG, JPEG, GIF, BMP, TIFF or WebP image of at most
 // DefaultMaxPixels pixels for the barcode readers: a JPEG gives its luma
-// plane alone (see ReadImageMax). name labels errors.
+// plane alone, a PNG its gray (see ReadImageMax). name labels errors.
 func ReadImage(r io.Reader, name string) (image.Image, error) {
 	return ReadImageMax(r, name, DefaultMaxPixels)
 }
 
-// ReadColorImage decodes an image as ReadImage does, but keeps a JPEG's
-// colour: for a picture people see as well as the readers (a preview).
+// ReadColorImage decodes an image as ReadImage does, but keeps a JPEG's or
+// a PNG's colour: for a picture people see as well as the readers (a
+// preview).
 func ReadColorImage(r io.Reader, name string) (image.Image, error) {
 	return readImage(r, name, DefaultMaxPixels, false)
 }
@@ -45,11 +47,16 @@ func ReadColorImage(r io.Reader, name string) (image.Image, error) {
 // else, and skipping the colour takes a third to a half of the time. A
 // JPEG lumajpeg leaves alone (progressive, CMYK, ...) is decoded whole by
 // image/jpeg.
+//
+// A non-interlaced PNG is decoded by lumapng straight into gray, with the
+// pixels GrayOf makes of image/png's image, in half the time or less. An
+// interlaced one, or one lumapng finds malformed, goes to image/png.
 func ReadImageMax(r io.Reader, name string, maxPixels int64) (image.Image, error) {
 	return readImage(r, name, maxPixels, true)
 }
 
-func readImage(r io.Reader, name string, maxPixels int64, lumaJPEG bool) (image.Image, error) {
+// readImage decodes an image; luma has JPEG and PNG decoded to gray.
+func readImage(r io.Reader, name string, maxPixels int64, luma bool) (image.Image, error) {
 	// Keep what DecodeConfig reads, to decode the image from the start.
 	var head bytes.Buffer
 	br := bufio.NewReader(r)
@@ -64,46 +71,61 @@ func readImage(r io.Reader, name string, maxPixels int64, lumaJPEG bool) (image.
 		return nil, fmt.Errorf("read image %s: %s of %d×%d pixels is over the limit of %d pixels", name, format, cfg.Width, cfg.Height, maxPixels)
 	}
 	rest := io.MultiReader(&head, br)
-	if format == "jpeg" && lumaJPEG {
-		// lumajpeg takes the stream whole. A noisy photo at quality 100
-		// takes 3 to 4 bytes a pixel; a stream longer than twice that
-		// (padded with metadata, say) is left to image/jpeg, which
-		// streams, rather than held in memory.
-		limit := 8*int64(cfg.Width)*int64(cfg.Height) + 1<<20
-		var data bytes.Buffer
-		if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
-			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-				data.Grow(int(min(fi.Size(), limit)) + bytes.MinRead)
-			}
-		}
-		if _, err := data.ReadFrom(io.LimitReader(rest, limit+1)); err != nil {
-			return nil, fmt.Errorf("read image %s: %w", name, err)
-		}
-		var lumaErr error
-		if int64(data.Len()) <= limit {
-			img, err := lumajpeg.Decode(data.Bytes(), maxPixels)
-			if err == nil {
-				return img, nil
-			}
-			if errors.Is(err, lumajpeg.ErrTooLarge) {
-				return nil, fmt.Errorf("read image %s: %w", name, err)
-			}
-			// Unsupported, or a stream lumajpeg finds malformed where
-			// image/jpeg may be more lenient: image/jpeg decides, and
-			// when it fails too, lumajpeg's error names the byte.
-			lumaErr = err
-		}
-		img, _, err := image.Decode(io.MultiReader(bytes.NewReader(data.Bytes()), rest))
-		if err != nil {
-			if lumaErr != nil && !errors.Is(lumaErr, lumajpeg.ErrUnsupported) {
-				err = lumaErr
-			}
-			return nil, fmt.Errorf("read image %s: %w", name, err)
-		}
-		return img, nil
+	if luma && (format == "jpeg" || format == "png") {
+		return readLuma(r, rest, name, format, int64(cfg.Width)*int64(cfg.Height), maxPixels)
 	}
 	img, _, err := image.Decode(rest)
 	if err != nil {
+		return nil, fmt.Errorf("read image %s: %w", name, err)
+	}
+	return img, nil
+}
+
+// readLuma decodes a JPEG with lumajpeg or a PNG with lumapng, which take
+// the stream whole, falling back to image/jpeg or image/png for what they
+// leave alone. r is the reader rest reads on from, for its size.
+func readLuma(r, rest io.Reader, name, format string, px, maxPixels int64) (image.Image, error) {
+	decodeGray, errTooLarge, errUnsupported := lumajpeg.Decode, lumajpeg.ErrTooLarge, lumajpeg.ErrUnsupported
+	// A noisy photo at quality 100 takes 3 to 4 bytes a pixel; a JPEG
+	// longer than twice that (padded with metadata, say) is left to
+	// image/jpeg, which streams, rather than held in memory.
+	limit := 8*px + 1<<20
+	if format == "png" {
+		decodeGray, errTooLarge, errUnsupported = lumapng.Decode, lumapng.ErrTooLarge, lumapng.ErrUnsupported
+		// A PNG's pixel data is at most 8 bytes a pixel (16-bit RGBA)
+		// and a filter byte a row, which DEFLATE's stored blocks grow by
+		// 5 bytes in 65535: within 9 bytes a pixel for any shape.
+		limit = 9*px + 1<<20
+	}
+	var data bytes.Buffer
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			data.Grow(int(min(fi.Size(), limit)) + bytes.MinRead)
+		}
+	}
+	if _, err := data.ReadFrom(io.LimitReader(rest, limit+1)); err != nil {
+		return nil, fmt.Errorf("read image %s: %w", name, err)
+	}
+	var lumaErr error
+	if int64(data.Len()) <= limit {
+		img, err := decodeGray(data.Bytes(), maxPixels)
+		if err == nil {
+			return img, nil
+		}
+		if errors.Is(err, errTooLarge) {
+			return nil, fmt.Errorf("read image %s: %w", name, err)
+		}
+		// Unsupported, or a stream lumajpeg or lumapng finds malformed
+		// where image/jpeg or image/png may be more lenient: the
+		// standard decoder decides, and when it fails too, the fast
+		// decoder's error names the byte.
+		lumaErr = err
+	}
+	img, _, err := image.Decode(io.MultiReader(bytes.NewReader(data.Bytes()), rest))
+	if err != nil {
+		if lumaErr != nil && !errors.Is(lumaErr, errUnsupported) {
+			err = lumaErr
+		}
 		return nil, fmt.Errorf("read image %s: %w", name, err)
 	}
 	return img, nil

@@ -2,7 +2,10 @@ package decode
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -11,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/serialgate/serialgate/decode/lumajpeg"
+	"github.com/serialgate/serialgate/decode/lumapng"
 )
 
 // TestReadImageMax: an image within the limit decodes whole (what the size
@@ -172,4 +176,101 @@ func small16(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// pngChunks writes a PNG of the given IHDR fields around a zlib stream of
+// raw (filtered) rows, plus tail bytes after the stream in its IDAT.
+func pngChunks(t *testing.T, w, h uint32, depth, ctype, interlace byte, raw, tail []byte) []byte {
+	t.Helper()
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(raw)
+	zw.Close()
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		b.Write(binary.BigEndian.AppendUint32(nil, uint32(len(data))))
+		b.WriteString(typ)
+		b.Write(data)
+		b.Write(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(append([]byte(typ), data...))))
+	}
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
+	chunk("IHDR", append(ihdr, depth, ctype, 0, 0, interlace))
+	chunk("IDAT", append(z.Bytes(), tail...))
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// TestReadImagePNG: a PNG comes back as lumapng's gray, exactly GrayOf of
+// image/png's image; ReadColorImage keeps its colour; an interlaced one
+// falls back to image/png, as does one lumapng finds malformed but
+// image/png reads; a broken one fails naming the file and the byte.
+func TestReadImagePNG(t *testing.T) {
+	src := image.NewNRGBA(image.Rect(0, 0, 61, 37))
+	for i := range src.Pix {
+		src.Pix[i] = byte(i*7 + i/61)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, src); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	img, err := ReadImage(bytes.NewReader(data), "c.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := img.(*image.Gray)
+	if !ok {
+		t.Fatalf("got a %T, want *image.Gray", img)
+	}
+	want, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := want.(*image.NRGBA); !ok {
+		t.Fatalf("image/png gave a %T, want *image.NRGBA", want)
+	}
+	wg := GrayOf(want)
+	if !g.Rect.Eq(want.Bounds()) || !bytes.Equal(g.Pix, wg.Pix) {
+		t.Fatal("lumapng's pixels differ from GrayOf(image/png)")
+	}
+	if img, err := ReadColorImage(bytes.NewReader(data), "c.png"); err != nil {
+		t.Fatal(err)
+	} else if _, ok := img.(*image.NRGBA); !ok {
+		t.Fatalf("ReadColorImage gave a %T, want *image.NRGBA", img)
+	}
+
+	// An interlaced 2×1 RGB image: Adam7 puts its pixels in passes 1 and
+	// 6, a row each. image/png's *image.RGBA shows who decoded it.
+	interlaced := pngChunks(t, 2, 1, 8, 2, 1, []byte{0, 10, 20, 30, 0, 40, 50, 60}, nil)
+	if _, err := lumapng.Decode(interlaced, DefaultMaxPixels); !errors.Is(err, lumapng.ErrUnsupported) {
+		t.Fatalf("lumapng on an interlaced PNG: %v, want ErrUnsupported", err)
+	}
+	if img, err := ReadImage(bytes.NewReader(interlaced), "i.png"); err != nil {
+		t.Fatal(err)
+	} else if m, ok := img.(*image.RGBA); !ok || m.Pix[4] != 40 {
+		t.Fatalf("interlaced PNG gave a %T, not image/png's decoding", img)
+	}
+
+	// Bytes after the zlib stream in its IDAT chunk: lumapng refuses them,
+	// image/png reads them when its buffer holds them with the stream.
+	trailing := pngChunks(t, 2, 1, 8, 2, 0, []byte{0, 10, 20, 30, 40, 50, 60}, []byte{0, 0})
+	if _, err := lumapng.Decode(trailing, DefaultMaxPixels); err == nil || errors.Is(err, lumapng.ErrUnsupported) {
+		t.Fatalf("lumapng on trailing bytes: %v, want it malformed", err)
+	}
+	if img, err := ReadImage(bytes.NewReader(trailing), "t.png"); err != nil {
+		t.Fatalf("a PNG image/png reads: %v", err)
+	} else if _, ok := img.(*image.RGBA); !ok {
+		t.Fatalf("trailing bytes gave a %T, not image/png's decoding", img)
+	}
+
+	broken := bytes.Clone(data[:len(data)/2])
+	_, err = ReadImage(bytes.NewReader(broken), "broken.png")
+	if err == nil || !strings.HasPrefix(err.Error(), "read image broken.png: lumapng: byte ") {
+		t.Fatalf("got %v", err)
+	}
+	_, err = ReadImageMax(bytes.NewReader(data), "big.png", 1000)
+	if err == nil || !strings.Contains(err.Error(), "big.png: png of 61×37 pixels is over the limit") {
+		t.Fatalf("got %v", err)
+	}
 }

@@ -56,6 +56,7 @@ targets=(
   "decode/pdf417 FuzzDecodeData 50"
   "decode/pdf417 FuzzDecodeImage 10"
   "decode/lumajpeg FuzzDecode 20"
+  "decode/lumapng FuzzDecode 20"
   "decode FuzzLinearRuns 15"
   "decode FuzzCode128Text 40"
   "decode FuzzRowPieces 40"
