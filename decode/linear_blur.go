@@ -26,7 +26,7 @@ const (
 )
 
 // blurWidths are the blurs drawn, as Gaussian sigmas in modules.
-var blurWidths = []float64{0.45, 0.65, 0.85}
+var blurWidths = [...]float64{0.45, 0.65, 0.85}
 
 // blurSet is every Code 128 character drawn with one blur: for each, the
 // darkness at blurRes points per module, less its mean and scaled to unit
@@ -184,14 +184,7 @@ func readCode128Blurred(p []float32, step float64, r runs, out []lineRead) []lin
 		if st.fit < blurMinFit-0.1 {
 			continue
 		}
-		cm, cx := st.m, st.x
-		for si := range sets {
-			for f := 0.96; f <= 1.041; f += 0.01 {
-				for sh := -0.2; sh <= 0.21; sh += 0.1 {
-					st.try(cx+sh*cm, cm*f, si)
-				}
-			}
-		}
+		st.refine(st.x, st.m)
 		bestFit, bestM, bestX, bestSet, bestV := st.fit, st.m, st.x, st.set, st.v
 		if bestFit < blurMinFit || bestM < 1 {
 			continue
@@ -256,6 +249,61 @@ func readCode128Blurred(p []float32, step float64, r runs, out []lineRead) []lin
 	return out
 }
 
+// The fine search's module sizes and shifts (in modules), as factors of
+// the coarse search's best: nine sizes 1% apart, five shifts a tenth
+// apart.
+var fineScales, fineShifts = fineGrid()
+
+func fineGrid() (fs [9]float64, shs [5]float64) {
+	i := 0
+	for f := 0.96; f <= 1.041; f += 0.01 {
+		fs[i] = f
+		i++
+	}
+	i = 0
+	for sh := -0.2; sh <= 0.21; sh += 0.1 {
+		shs[i] = sh
+		i++
+	}
+	return fs, shs
+}
+
+// refine searches finely around module size cm at cx, with every blur.
+// A place's samples serve all the blurs, taken once; the best is then
+// chosen in the order of one search per blur (blurs, then sizes, then
+// shifts), so that of equal fits the same one wins as when each blur
+// sampled for itself.
+func (st *blurStart) refine(cx, cm float64) {
+	var fits [len(fineScales)][len(fineShifts)][len(blurWidths)][3]float32
+	var ok [len(fineScales)][len(fineShifts)]bool
+	for fi, f := range fineScales {
+		for shi, sh := range fineShifts {
+			o, s, good := st.l.sample(cx+sh*cm, cm*f, 11*blurRes)
+			if !good {
+				continue
+			}
+			ok[fi][shi] = true
+			for si := range st.sets {
+				fits[fi][shi][si] = st.startFits(o, s, si)
+			}
+		}
+	}
+	for si := range st.sets {
+		for fi, f := range fineScales {
+			for shi, sh := range fineShifts {
+				if !ok[fi][shi] {
+					continue
+				}
+				for i, fit := range fits[fi][shi][si] {
+					if fit > st.fit {
+						st.fit, st.m, st.x, st.set, st.v = fit, cm*f, cx+sh*cm, si, c128StartA+i
+					}
+				}
+			}
+		}
+	}
+}
+
 // blurStart searches for a start character's alignment, module size
 // and blur.
 type blurStart struct {
@@ -271,8 +319,17 @@ func (st *blurStart) try(x, m float64, si int) {
 	if !ok {
 		return
 	}
-	// The three start characters' correlations in one pass over o, each
-	// summed in the same order as fit sums it.
+	for i, f := range st.startFits(o, s, si) {
+		if f > st.fit {
+			st.fit, st.m, st.x, st.set, st.v = f, m, x, si, c128StartA+i
+		}
+	}
+}
+
+// startFits returns the correlations of samples o, of spread s, with the
+// three start characters drawn with blur si, in one pass over o, each
+// summed in the same order as fit sums it.
+func (st *blurStart) startFits(o []float32, s float32, si int) [3]float32 {
 	cs := &st.sets[si].chars
 	ta, tb, tc := cs[c128StartA][:len(o)], cs[c128StartB][:len(o)], cs[c128StartC][:len(o)]
 	var da, db, dc float32
@@ -281,11 +338,7 @@ func (st *blurStart) try(x, m float64, si int) {
 		db += v * tb[j]
 		dc += v * tc[j]
 	}
-	for i, dot := range [3]float32{da, db, dc} {
-		if f := -dot / s; f > st.fit {
-			st.fit, st.m, st.x, st.set, st.v = f, m, x, si, c128StartA+i
-		}
-	}
+	return [3]float32{-da / s, -db / s, -dc / s}
 }
 
 // quietBefore tells whether the profile is light for quietModules before

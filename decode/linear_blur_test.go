@@ -2,6 +2,7 @@ package decode
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/serialgate/serialgate"
@@ -74,6 +75,51 @@ func TestCoveredBy(t *testing.T) {
 	} {
 		if got := r.coveredBy([]Barcode{b}); len(got) != 0 {
 			t.Errorf("%s: covered %v, want nothing", name, got)
+		}
+	}
+}
+
+// TestRefineSame holds the fine start search, which samples each place
+// once for all blurs, to a search that samples for each blur on its own,
+// in that order: the same fit, size, place, blur and character, on
+// random profiles and on a drawn start character.
+func TestRefineSame(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	sets := blurSets()
+	for trial := range 300 {
+		p := make([]float32, 400)
+		for i := range p {
+			p[i] = float32(rng.IntN(256))
+		}
+		if trial%2 == 0 { // a blurred Start B, dark on light, at 100
+			e := newEdgeBlur(0.65)
+			d := make([]float32, 11*blurRes)
+			e.draw(d, elementsOf(code128Widths[c128StartB]))
+			for j, v := range d {
+				p[200+j] = 128 - 100*v // three samples a module: 1.5 px
+			}
+		}
+		l := &blurLine{p: p, step: 0.5}
+		cx, cm := 80+rng.Float64()*20, 0.8+rng.Float64()
+		if trial%2 == 0 {
+			cx, cm = 100+0.2*rng.Float64(), 1.5*(0.97+0.06*rng.Float64())
+		}
+		got := blurStart{l: l, sets: sets, fit: -2}
+		got.refine(cx, cm)
+		want := blurStart{l: l, sets: sets, fit: -2}
+		for si := range sets {
+			for f := 0.96; f <= 1.041; f += 0.01 {
+				for sh := -0.2; sh <= 0.21; sh += 0.1 {
+					want.try(cx+sh*cm, cm*f, si)
+				}
+			}
+		}
+		if got.fit != want.fit || got.m != want.m || got.x != want.x || got.set != want.set || got.v != want.v {
+			t.Fatalf("trial %d: refine found fit %v m %v x %v set %d char %d, the search by blur fit %v m %v x %v set %d char %d",
+				trial, got.fit, got.m, got.x, got.set, got.v, want.fit, want.m, want.x, want.set, want.v)
+		}
+		if trial%2 == 0 && (got.fit < blurMinFit || got.v != c128StartB) {
+			t.Fatalf("trial %d: the drawn Start B found as char %d with fit %v", trial, got.v, got.fit)
 		}
 	}
 }
