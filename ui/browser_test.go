@@ -12,6 +12,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -326,6 +327,38 @@ func TestBrowserReconnect(t *testing.T) {
 	waitVerdict(t, ctx, "PASS", "AC2000000003")
 	waitJS(t, ctx, "alarm gone", `document.getElementById('alarm').hidden`)
 	shot(t, ctx, dir, "reconnected.png")
+}
+
+// TestBrowserStaleState: a state the page fetched before a scan, answered
+// after the scan's verdict came on the event stream, must not paint the
+// verdict over. The state is taken at once and answered a second later.
+func TestBrowserStaleState(t *testing.T) {
+	ctx, _ := browser(t)
+	r := newRig(t, "", ui.Options{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path != "/api/state" {
+			r.screen.ServeHTTP(w, req)
+			return
+		}
+		rec := httptest.NewRecorder()
+		r.screen.ServeHTTP(rec, req)
+		time.Sleep(time.Second)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	})
+	srv := httptest.NewServer(slow)
+	t.Cleanup(func() { srv.CloseClientConnections(); srv.Close() })
+	open(t, ctx, srv.URL)
+	r.scan(t, "AC2000000001")
+	waitVerdict(t, ctx, "PASS", "AC2000000001")
+	// The state fetched at load arrives now; the verdict must stay.
+	chromedp.Do(ctx, chromedp.Sleep(1500*time.Millisecond))
+	if got := eval[string](t, ctx, `document.getElementById('word').textContent + ' ' + document.getElementById('serial').textContent`); got != "PASS AC2000000001" {
+		t.Errorf("after the late state the banner shows %q, want PASS AC2000000001", got)
+	}
 }
 
 func TestBrowserLock(t *testing.T) {

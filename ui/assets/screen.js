@@ -281,8 +281,16 @@
       showPreview();
     } catch (e) { /* the connection state shows it */ }
   }
+  // liveGen counts what the event stream has shown; a state fetched while
+  // it moved on is older than the screen and is dropped, or a scan's
+  // verdict would be painted over by the state from before it.
+  let liveGen = 0;
   async function refreshState() {
-    try { renderState(await getJSON('/api/state')); } catch (e) {
+    const at = liveGen;
+    try {
+      const s = await getJSON('/api/state');
+      if (liveGen === at) renderState(s);
+    } catch (e) {
       if (String(e.message).startsWith('401')) toast('an access token is required: open the screen with ?token=…');
     }
   }
@@ -459,9 +467,11 @@
       refreshHealth();
     });
     es.addEventListener('state', (e) => {
+      liveGen++;
       try { renderState(JSON.parse(e.data)); } catch (err) { /* a bad event is skipped */ }
     });
     es.addEventListener('result', (e) => {
+      liveGen++;
       let r;
       try { r = JSON.parse(e.data); } catch (err) { return; }
       onResult(r);
