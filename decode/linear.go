@@ -279,20 +279,7 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 	if in(x0-sx, y0-sy) && in(x0+sx, y0+sy) && in(xe-sx, ye-sy) && in(xe+sx, ye+sy) {
 		for i := range n {
 			x, y := x0+float64(i)*dx, y0+float64(i)*dy
-			// lerp2 at the three points, written out: the call is too
-			// costly to inline and this is the reader's hottest loop.
-			var sum float32
-			for _, k := range [3]float64{-1, 0, 1} {
-				px, py := x+k*sx, y+k*sy // exactly x-sx, x, x+sx
-				ix, iy := int(px), int(py)
-				fx, fy := float32(px-float64(ix)), float32(py-float64(iy))
-				j := iy*st + ix
-				p00, p01 := float32(pix[j]), float32(pix[j+1])
-				p10, p11 := float32(pix[j+st]), float32(pix[j+st+1])
-				top := p00 + fx*(p01-p00)
-				sum += top + fy*(p10+fx*(p11-p10)-top)
-			}
-			out = append(out, sum/3)
+			out = append(out, lerp3(pix, st, x, y, sx, sy)/3)
 		}
 		return out
 	}
@@ -304,7 +291,7 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 		x, y := x0+float64(i)*dx, y0+float64(i)*dy
 		var v float32
 		if safe(x-sx, y-sy) && safe(x, y) && safe(x+sx, y+sy) {
-			v = lerp2(pix, st, x-sx, y-sy) + lerp2(pix, st, x, y) + lerp2(pix, st, x+sx, y+sy)
+			v = lerp3(pix, st, x, y, sx, sy)
 		} else {
 			v = bilinear(g, x-sx, y-sy) + bilinear(g, x, y) + bilinear(g, x+sx, y+sy)
 		}
@@ -313,16 +300,23 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 	return out
 }
 
-// lerp2 is bilinear for a point inside the image, less one pixel at the
-// right and bottom.
-func lerp2(pix []byte, stride int, x, y float64) float32 {
-	ix, iy := int(x), int(y)
-	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
-	i := iy*stride + ix
-	p00, p01 := float32(pix[i]), float32(pix[i+1])
-	p10, p11 := float32(pix[i+stride]), float32(pix[i+stride+1])
-	top := p00 + fx*(p01-p00)
-	return top + fy*(p10+fx*(p11-p10)-top)
+// lerp3 is the sum of the bilinear values at (x, y) less and plus (sx, sy),
+// three points inside the image less one pixel at the right and bottom.
+// One call a sample, the three lookups in it: the profiles are the
+// any-angle reader's hottest loop.
+func lerp3(pix []byte, stride int, x, y, sx, sy float64) float32 {
+	var sum float32
+	for _, k := range [3]float64{-1, 0, 1} {
+		px, py := x+k*sx, y+k*sy // exactly x-sx, x, x+sx
+		ix, iy := int(px), int(py)
+		fx, fy := float32(px-float64(ix)), float32(py-float64(iy))
+		i := iy*stride + ix
+		p00, p01 := float32(pix[i]), float32(pix[i+1])
+		p10, p11 := float32(pix[i+stride]), float32(pix[i+stride+1])
+		top := p00 + fx*(p01-p00)
+		sum += top + fy*(p10+fx*(p11-p10)-top)
+	}
+	return sum
 }
 
 func bilinear(g Gray, x, y float64) float32 {

@@ -2,36 +2,20 @@ package lumajpeg
 
 import (
 	"bytes"
-	"image"
 	"image/jpeg"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/serialgate/serialgate/internal/photo"
 )
 
 // noisyPhoto is a 1920×1080 4:2:0 JPEG at quality 90 of a seeded
 // synthetic picture: label-like strokes and gradients under camera noise,
 // which makes as dense an entropy-coded stream as the noisiest box photos.
 func noisyPhoto(tb testing.TB) []byte {
-	const w, h = 1920, 1080
-	rng := rand.New(rand.NewPCG(1920, 1080))
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			v := 60 + 140*x/w + 40*y/h
-			if (x/5+y/9)%7 == 0 || x%23 < 3 && y%17 < 11 {
-				v = 30
-			}
-			for c := range 3 {
-				n := v + int(rng.NormFloat64()*12) + 10*c
-				img.Pix[(y*w+x)*4+c] = uint8(min(255, max(0, n)))
-			}
-			img.Pix[(y*w+x)*4+3] = 255
-		}
-	}
 	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}); err != nil {
+	if err := jpeg.Encode(&b, photo.Synthetic(1920, 1080, 12), &jpeg.Options{Quality: 90}); err != nil {
 		tb.Fatal(err)
 	}
 	return b.Bytes()

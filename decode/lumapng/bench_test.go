@@ -12,6 +12,7 @@ import (
 
 	"github.com/serialgate/serialgate/decode"
 	"github.com/serialgate/serialgate/decode/lumapng"
+	"github.com/serialgate/serialgate/internal/photo"
 )
 
 // sharedBarcodes is the shared sample set beside the repository, when it
@@ -21,23 +22,8 @@ const sharedBarcodes = "../../../shared/testdata/barcodes"
 // photoPNG is an RGB PNG at image/png's default compression of a seeded
 // synthetic picture: label-like strokes and gradients under camera noise.
 func photoPNG(tb testing.TB, w, h int) []byte {
-	rng := rand.New(rand.NewPCG(uint64(w), uint64(h)))
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			v := 60 + 140*x/w + 40*y/h
-			if (x/5+y/9)%7 == 0 || x%23 < 3 && y%17 < 11 {
-				v = 30
-			}
-			for c := range 3 {
-				n := v + int(rng.NormFloat64()*6) + 10*c
-				img.Pix[(y*w+x)*4+c] = uint8(min(255, max(0, n)))
-			}
-			img.Pix[(y*w+x)*4+3] = 255
-		}
-	}
 	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
+	if err := png.Encode(&b, photo.Synthetic(w, h, 6)); err != nil {
 		tb.Fatal(err)
 	}
 	return b.Bytes()

@@ -114,51 +114,13 @@ func (b *bitmap) transpose() *bitmap {
 func binarize(img *image.Gray) *bitmap {
 	r := img.Bounds()
 	w, h := r.Dx(), r.Dy()
-	const bs = 8
+	const bs = blockSize
 	bw, bh := (w+bs-1)/bs, (h+bs-1)/bs
 	out := &bitmap{w: w, h: h, gray: img.Pix[img.PixOffset(r.Min.X, r.Min.Y):], stride: img.Stride, thr: make([]byte, bw*bh), bw: bw}
 	if w == 0 || h == 0 {
 		return out
 	}
-	lo, hi := make([]byte, bw*bh), make([]byte, bw*bh)
-	// The blocks' extremes come from every fourth row (the 1st and 5th of
-	// each block), the global threshold from every eighth: a bar or a gap
-	// runs across rows, a symbol puts both in every 5×5 neighbourhood of
-	// blocks, and a histogram needs no more.
-	var hist [256]int
-	sampled := 0
-	// The two sampled rows of a block row are folded into each column's
-	// extremes first, then each block's eight columns. int32, not byte:
-	// the compiler takes their minima and maxima without branches, which
-	// on photos of texture mispredict (a fifth of a camera frame's time
-	// went here).
-	colLo, colHi := make([]int32, w), make([]int32, w)
-	for by := range bh {
-		y := by * bs
-		row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):][:w]
-		for x, v := range row {
-			colLo[x], colHi[x] = int32(v), int32(v)
-		}
-		if y+4 < h {
-			row4 := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y+4):][:w]
-			for x, v := range row4 {
-				colLo[x], colHi[x] = min(colLo[x], int32(v)), max(colHi[x], int32(v))
-			}
-		}
-		blo, bhi := lo[by*bw:][:bw], hi[by*bw:][:bw]
-		for i := range bw {
-			cl, ch := colLo[i*bs:min(w, i*bs+bs)], colHi[i*bs:min(w, i*bs+bs)]
-			mn, mx := cl[0], ch[0]
-			for k := 1; k < len(cl); k++ {
-				mn, mx = min(mn, cl[k]), max(mx, ch[k])
-			}
-			blo[i], bhi[i] = byte(mn), byte(mx)
-		}
-		for _, v := range row {
-			hist[v]++
-		}
-		sampled += w
-	}
+	lo, hi, hist, sampled := sampleBlocks(img, bw, bh)
 	global := otsu(&hist, sampled)
 	// A neighbourhood whose range is under a fifth of the image's (5th
 	// to 95th percentile) is flat: noise on a wide bar of a photo spans
@@ -241,4 +203,53 @@ func otsu(hist *[256]int, n int) byte {
 		}
 	}
 	return byte(min(t, 255))
+}
+
+// blockSize is the side of binarize's blocks.
+const blockSize = 8
+
+// sampleBlocks returns the darkest and lightest pixel of each of the bw×bh
+// blocks of img, and the histogram of the rows it sampled (sampled
+// pixels): the blocks' extremes come from every fourth row (the 1st and
+// 5th of each block), the histogram from every eighth. A bar or a gap
+// runs across rows, a symbol puts both in every 5×5 neighbourhood of
+// blocks, and a histogram needs no more.
+func sampleBlocks(img *image.Gray, bw, bh int) (lo, hi []byte, hist [256]int, sampled int) {
+	r := img.Bounds()
+	w, h := r.Dx(), r.Dy()
+	const bs = blockSize
+	lo, hi = make([]byte, bw*bh), make([]byte, bw*bh)
+	// The two sampled rows of a block row are folded into each column's
+	// extremes first, then each block's eight columns. int32, not byte:
+	// the compiler takes their minima and maxima without branches, which
+	// on photos of texture mispredict (a fifth of a camera frame's time
+	// went here).
+	colLo, colHi := make([]int32, w), make([]int32, w)
+	for by := range bh {
+		y := by * bs
+		row := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):][:w]
+		for x, v := range row {
+			colLo[x], colHi[x] = int32(v), int32(v)
+		}
+		if y+4 < h {
+			row4 := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y+4):][:w]
+			for x, v := range row4 {
+				colLo[x], colHi[x] = min(colLo[x], int32(v)), max(colHi[x], int32(v))
+			}
+		}
+		blo, bhi := lo[by*bw:][:bw], hi[by*bw:][:bw]
+		for i := range bw {
+			cl, ch := colLo[i*bs:min(w, i*bs+bs)], colHi[i*bs:min(w, i*bs+bs)]
+			mn, mx := cl[0], ch[0]
+			for k := 1; k < len(cl); k++ {
+				mn, mx = min(mn, cl[k]), max(mx, ch[k])
+			}
+			blo[i], bhi[i] = byte(mn), byte(mx)
+		}
+		for _, v := range row {
+			hist[v]++
+		}
+		sampled += w
+	}
+	return lo, hi, hist, sampled
 }

@@ -165,3 +165,26 @@ func Random(rng *rand.Rand, seed uint64) Params {
 		Seed:   seed,
 	}
 }
+
+// Synthetic is a seeded w×h colour picture for the image decoders'
+// benchmarks: gradients crossed by label-like strokes and blocks, under
+// Gaussian camera noise of the given spread in grey levels. The seed is
+// the size, so a size always gives the same picture.
+func Synthetic(w, h int, noise float64) *image.RGBA {
+	rng := rand.New(rand.NewPCG(uint64(w), uint64(h)))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			v := 60 + 140*x/w + 40*y/h
+			if (x/5+y/9)%7 == 0 || x%23 < 3 && y%17 < 11 {
+				v = 30
+			}
+			for c := range 3 {
+				n := v + int(rng.NormFloat64()*noise) + 10*c
+				img.Pix[(y*w+x)*4+c] = uint8(min(255, max(0, n)))
+			}
+			img.Pix[(y*w+x)*4+3] = 255
+		}
+	}
+	return img
+}
