@@ -6,8 +6,11 @@ package serialgate
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Version is the release of this build; cmd/serialgate prints it.
@@ -292,4 +295,19 @@ type Delivery struct {
 	Sink      string
 	Attempts  int    // failed attempts so far
 	LastError string // the last attempt's error, secrets removed
+}
+
+// Shown writes a serial so that invisible and look-alike characters show:
+// as it stands when it is printable ASCII without spaces, else quoted with
+// escapes.
+func Shown(s string) string {
+	for _, r := range s {
+		if r >= utf8.RuneSelf || !unicode.IsPrint(r) || r == ' ' {
+			return strconv.QuoteToASCII(s)
+		}
+	}
+	if s == "" {
+		return `""`
+	}
+	return s
 }

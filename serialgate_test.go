@@ -43,3 +43,21 @@ func TestScanBarcode(t *testing.T) {
 		}
 	}
 }
+
+// TestShown: a serial stands as it is only when every character is
+// printable ASCII other than a space; anything a reader could miss or
+// mistake is quoted with escapes.
+func TestShown(t *testing.T) {
+	for in, want := range map[string]string{
+		"SN123-ABC": "SN123-ABC",
+		"":          `""`,
+		"SN 123":    `"SN 123"`,
+		"SN\x1d123": `"SN\x1d123"`,
+		"SNO١":      `"SNO\u0661"`,
+		"A\tB":      `"A\tB"`,
+	} {
+		if got := Shown(in); got != want {
+			t.Errorf("Shown(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

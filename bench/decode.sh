@@ -16,16 +16,21 @@ cd "$(dirname "$0")/.."
 dir=${1:-../shared/testdata/barcodes}
 box=${2:-../shared/testdata/boxlabels}
 mkdir -p bench/out
-# The binary as README.md builds it: static, without cgo (it starts sooner:
-# no dynamic loader, no C library to set up).
+# The binaries as README.md builds them: static, without cgo (they start
+# sooner: no dynamic loader, no C library to set up). The tools are run once
+# per image, as a print pipeline calls a checker per label file: the
+# decode-only build (-tags decodeonly: the decoder without the station's
+# stores, servers and their packages) starts in about half the time of the
+# full binary, which is measured beside it on the sample folders.
 CGO_ENABLED=0 go build -o bench/out/serialgate ./cmd/serialgate
+CGO_ENABLED=0 go build -tags decodeonly -o bench/out/serialgate-decode ./cmd/serialgate
 boxflag=()
 if [ -f "$box/truth.jsonl" ]; then
   boxflag=(-boxlabels "$box")
 else
   echo "no box-label photos in $box: that table is left out" >&2
 fi
-go run ./bench/decodecmp -serialgate bench/out/serialgate "${boxflag[@]}" "$dir"
+go run ./bench/decodecmp -serialgate bench/out/serialgate-decode -full bench/out/serialgate "${boxflag[@]}" "$dir"
 echo
 echo "== 1920x1080 camera frame with a label, one core (goal: at most 20 ms fast)"
 go test ./decode -run '^$' -bench 'Frame' -benchtime 2s -cpu 1 | grep -E '^Benchmark'

@@ -77,7 +77,7 @@ func (o *htmlWriter) Result(r Result) error {
 			return nil
 		}
 	}
-	row := htmlRow{Place: r.Place(), Symbology: string(r.Symbology), Value: Shown(r.Value), Serial: Shown(v.Serial),
+	row := htmlRow{Place: r.Place(), Symbology: string(r.Symbology), Value: serialgate.Shown(r.Value), Serial: serialgate.Shown(v.Serial),
 		Model: Models(v), Code: v.Reason.String(), Message: v.Message}
 	row.Differs = r.Value != "" && r.Value != v.Serial
 	if v.OK {
@@ -85,7 +85,7 @@ func (o *htmlWriter) Result(r Result) error {
 		return nil
 	}
 	for _, lf := range r.Fields {
-		row.Fields = append(row.Fields, htmlField{Field: lf.Field, Kind: fieldKind(lf), Value: Shown(lf.Value)})
+		row.Fields = append(row.Fields, htmlField{Field: lf.Field, Kind: fieldKind(lf), Value: serialgate.Shown(lf.Value)})
 	}
 	f.Failures = append(f.Failures, row)
 	return nil

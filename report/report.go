@@ -172,21 +172,6 @@ func Models(v serialgate.Verdict) string {
 	return strings.Join(v.Models, " ")
 }
 
-// Shown writes a serial so that invisible and look-alike characters show:
-// as it stands when it is printable ASCII without spaces, else quoted with
-// escapes.
-func Shown(s string) string {
-	for _, r := range s {
-		if r >= utf8.RuneSelf || !unicode.IsPrint(r) || r == ' ' {
-			return strconv.QuoteToASCII(s)
-		}
-	}
-	if s == "" {
-		return `""`
-	}
-	return s
-}
-
 // Name writes a file or model name for a line of text: as it stands when
 // it holds only printable characters, else quoted with escapes, so that a
 // name cannot forge a line or send the terminal escape codes.
@@ -237,11 +222,11 @@ func (o *textWriter) Result(r Result) error {
 	}
 	switch {
 	case v.OK:
-		_, err = fmt.Fprintf(o.w, "%s: ok %s (%s)\n", where, Shown(v.Serial), Name(Models(v)))
+		_, err = fmt.Fprintf(o.w, "%s: ok %s (%s)\n", where, serialgate.Shown(v.Serial), Name(Models(v)))
 	case v.Model != "":
-		_, err = fmt.Fprintf(o.w, "%s: REJECT %s (%s): %s\n", where, Shown(v.Serial), Name(v.Model), Name(v.Message))
+		_, err = fmt.Fprintf(o.w, "%s: REJECT %s (%s): %s\n", where, serialgate.Shown(v.Serial), Name(v.Model), Name(v.Message))
 	default:
-		_, err = fmt.Fprintf(o.w, "%s: REJECT %s: %s\n", where, Shown(v.Serial), Name(v.Message))
+		_, err = fmt.Fprintf(o.w, "%s: REJECT %s: %s\n", where, serialgate.Shown(v.Serial), Name(v.Message))
 	}
 	return err
 }
@@ -387,7 +372,7 @@ func (o *junitWriter) Result(r Result) error {
 		o.suites = append(o.suites, &junitSuite{Name: r.File})
 	}
 	s := o.suites[len(o.suites)-1]
-	c := junitCase{Name: fmt.Sprintf("%s: %s", r.Place(), Shown(v.Serial)), Classname: Models(v)}
+	c := junitCase{Name: fmt.Sprintf("%s: %s", r.Place(), serialgate.Shown(v.Serial)), Classname: Models(v)}
 	if c.Classname == "" {
 		c.Classname = "serialgate"
 	}
@@ -397,7 +382,7 @@ func (o *junitWriter) Result(r Result) error {
 		c.Failure = &junitFailure{Message: v.Message, Type: v.Reason.String()}
 		var text strings.Builder
 		for _, f := range r.Fields {
-			fmt.Fprintf(&text, "field %s %s %s\n", Name(f.Field), fieldKind(f), Shown(f.Value))
+			fmt.Fprintf(&text, "field %s %s %s\n", Name(f.Field), fieldKind(f), serialgate.Shown(f.Value))
 		}
 		c.Failure.Text = text.String()
 	}

@@ -120,7 +120,8 @@ func zbarBatch(paths []string) *exec.Cmd {
 }
 
 func main() {
-	sgBin := flag.String("serialgate", "bin/serialgate", "serialgate binary")
+	sgBin := flag.String("serialgate", "bin/serialgate", "serialgate binary: the decode-only build (-tags decodeonly) or the full one")
+	fullBin := flag.String("full", "", "also the full serialgate binary `BIN`, on the sample folders, when -serialgate is the decode-only build")
 	only := flag.String("tools", "serialgate,zxing-cpp,zbar", "the tools to run, comma-separated")
 	boxDir := flag.String("boxlabels", "", "also the box-label photos in `DIR` (with truth.jsonl)")
 	verbose := flag.Bool("v", false, "list what serialgate missed and every misread")
@@ -155,6 +156,10 @@ func main() {
 		return kept
 	}
 	tools, exact = keep(tools), keep(exact)
+	if *fullBin != "" {
+		// Last, so that the ratios stay to the second tool, ZXingReader.
+		tools = append(tools, tool{fullName, serialgateTool(*fullBin, false), serialgateBatch(*fullBin)})
+	}
 	if len(tools) == 0 {
 		fatal(fmt.Errorf("no tool to run among %q", *only))
 	}
@@ -468,6 +473,7 @@ func report(samples []sample, tools []tool, results [][]outcome) {
 		fmt.Printf(" | %-30s", t.name+" read / fp / median ms")
 	}
 	fmt.Printf(" | %s\n", "time ratio sg/zxing")
+	full := slices.IndexFunc(tools, func(t tool) bool { return t.name == fullName })
 	for _, k := range keys {
 		if k.kind == "group" && k == keys[0] {
 			continue
@@ -504,10 +510,17 @@ func report(samples []sample, tools []tool, results [][]outcome) {
 		}
 		if len(medians) > 1 && medians[1] > 0 {
 			fmt.Printf(" | %5.2f", medians[0]/medians[1])
+			if full > 1 {
+				fmt.Printf(" (full binary %.2f)", medians[full]/medians[1])
+			}
 		}
 		fmt.Println()
 	}
 }
+
+// fullName names the full serialgate binary (station and all) beside the
+// decode-only build, in the sample tables.
+const fullName = "serialgate full"
 
 // batchReport times each tool reading each folder's images in one process
 // and prints, per symbology group, the time per image without the

@@ -7,9 +7,9 @@ import (
 	"image"
 	"time"
 
+	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/decode"
 	"github.com/serialgate/serialgate/raster"
-	"github.com/serialgate/serialgate/report"
 )
 
 func runDecode(e *env, args []string) int {
@@ -78,7 +78,7 @@ func runDecode(e *env, args []string) int {
 			if b.Page > 0 {
 				page = fmt.Sprintf(" page %d", b.Page)
 			}
-			fmt.Fprintf(w, "%s:%s %s %s %s\n", f, page, b.Format, b.AIM, report.Shown(b.Text))
+			fmt.Fprintf(w, "%s:%s %s %s %s\n", f, page, b.Format, b.AIM, serialgate.Shown(b.Text))
 		}
 	}
 	return code

@@ -1,3 +1,5 @@
+//go:build !decodeonly
+
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/record"
 	"github.com/serialgate/serialgate/report"
 )
@@ -136,7 +139,7 @@ func runHistory(e *env, args []string) int {
 			word = "REJECT"
 		}
 		_, err := fmt.Fprintf(w, "%8d  %s  %-10s %-6s %-24s %-20s %s\n", h.ID, h.Time.Local().Format("2006-01-02 15:04:05.000"), h.Station, word,
-			report.Shown(h.Serial), h.Model, report.Shown(h.Reason))
+			serialgate.Shown(h.Serial), h.Model, serialgate.Shown(h.Reason))
 		return err
 	})
 	if err != nil {
@@ -195,14 +198,14 @@ func runEvents(e *env, args []string) int {
 			cw.Flush()
 			return cw.Error()
 		}
-		fmt.Fprintf(w, "%s  %s  %s  %s %s\n", ev.ID, ev.Time.Local().Format("2006-01-02 15:04:05.000"), ev.Type, report.Shown(ev.Serial), ev.Model)
+		fmt.Fprintf(w, "%s  %s  %s  %s %s\n", ev.ID, ev.Time.Local().Format("2006-01-02 15:04:05.000"), ev.Type, serialgate.Shown(ev.Serial), ev.Model)
 		if len(ev.Deliveries) == 0 {
 			fmt.Fprintln(w, "    (no sink routes this manufacturer)")
 		}
 		for _, d := range ev.Deliveries {
 			fmt.Fprintf(w, "    %-16s %-8s attempts %d", d.Sink, d.State, d.Attempts)
 			if d.LastError != "" {
-				fmt.Fprintf(w, "  last error: %s", report.Shown(d.LastError))
+				fmt.Fprintf(w, "  last error: %s", serialgate.Shown(d.LastError))
 			}
 			fmt.Fprintln(w)
 		}

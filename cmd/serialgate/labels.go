@@ -1,3 +1,5 @@
+//go:build !decodeonly
+
 package main
 
 import (
@@ -98,7 +100,7 @@ func runLabels(e *env, args []string) int {
 				sym = "barcode"
 			}
 			_, err := fmt.Fprintf(w, "%s: label %d copy %d field %s: %s %s (%d,%d)\n", report.Name(name), fd.Label, fd.Copy,
-				report.Name(fd.Field), sym, report.Shown(fd.Value), fd.X, fd.Y)
+				report.Name(fd.Field), sym, serialgate.Shown(fd.Value), fd.X, fd.Y)
 			return err
 		})
 		if err != nil {
@@ -514,7 +516,7 @@ func (v *validator) pickSerial(fields []labels.Field) report.Result {
 					vals = append(vals, "…")
 					break
 				}
-				vals = append(vals, fmt.Sprintf("field %s %s", report.Name(fields[index[i]].Field), report.Shown(b.Text)))
+				vals = append(vals, fmt.Sprintf("field %s %s", report.Name(fields[index[i]].Field), serialgate.Shown(b.Text)))
 			}
 			vd.Message += ": " + strings.Join(vals, ", ")
 		}

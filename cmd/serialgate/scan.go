@@ -1,3 +1,5 @@
+//go:build !decodeonly
+
 package main
 
 import (
@@ -14,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/serialgate/serialgate/report"
+	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/scanner"
 	"github.com/serialgate/serialgate/scanner/tty"
 )
@@ -74,7 +76,7 @@ func printScans(e *env, s *scanner.Opened, format string) int {
 			if aim == "" {
 				aim = "-"
 			}
-			fmt.Fprintf(w, "%s %s %s %s\n", sc.Time.Format("15:04:05.000"), sc.Source, aim, report.Shown(sc.Text))
+			fmt.Fprintf(w, "%s %s %s %s\n", sc.Time.Format("15:04:05.000"), sc.Source, aim, serialgate.Shown(sc.Text))
 		}
 		w.Flush()
 	}

@@ -1,3 +1,5 @@
+//go:build !decodeonly
+
 package main
 
 import (
@@ -19,7 +21,6 @@ import (
 	"github.com/serialgate/serialgate/drs"
 	"github.com/serialgate/serialgate/publish"
 	"github.com/serialgate/serialgate/record"
-	"github.com/serialgate/serialgate/report"
 	"github.com/serialgate/serialgate/rules"
 	"github.com/serialgate/serialgate/scanner"
 	"github.com/serialgate/serialgate/station"
@@ -511,7 +512,7 @@ func (r *stationRun) print(res station.Result) {
 	if msg == "" && res.Model != "" {
 		msg = "model " + res.Model
 	}
-	fmt.Fprintf(r.out, "%-12s %s  %s", word, report.Shown(res.Serial), report.Shown(msg))
+	fmt.Fprintf(r.out, "%-12s %s  %s", word, serialgate.Shown(res.Serial), serialgate.Shown(msg))
 	if res.Next != "" {
 		fmt.Fprintf(r.out, "  → %s", res.Next)
 	}
