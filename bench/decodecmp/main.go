@@ -186,8 +186,10 @@ func samples(dir string, tools []tool, verbose bool) {
 	}
 	results := make([][]outcome, len(tools))
 	var failures []string
-	for ti, t := range tools {
-		for _, s := range samples {
+	// The tools take turns on each image, so that a machine whose speed
+	// drifts during the run (other load, a VM's steal) slows them alike.
+	for _, s := range samples {
+		for ti, t := range tools {
 			start := time.Now()
 			texts, formats, err := t.run(s.path)
 			el := time.Since(start)
