@@ -649,9 +649,10 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 	}
 	groups := shareDecoders(decs, workers)
 	read := func(lines []int) []scanLine {
+		rows := blackRows(g, lm, ys, lines)
 		results := make([][]scanLine, workers)
 		inParallel(workers, func(w int) {
-			results[w] = d.readLines(g, lm, ys, lines, decs, groups[w])
+			results[w] = d.readLines(g, rows, ys, lines, decs, groups[w])
 		})
 		var all []scanLine
 		for _, r := range results {
@@ -729,11 +730,36 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 	return out, settled
 }
 
-// readLines runs the decoders numbered in use on the rows ys[k] of g, for
-// each k in lines, forwards and reversed.
-func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs []rowDecoder, use []int) []scanLine {
+// blackRows binarizes the rows ys[k] of g for each k in lines, once for all
+// the workers that read them: with zxing's global histogram per row, or
+// taken from lm, the image binarized with local thresholds. A row that
+// could not be binarized, or has too few transitions to hold a code, is
+// nil.
+func blackRows(g Gray, lm *gozxing.BitMatrix, ys, lines []int) []*gozxing.BitArray {
+	rows := make([]*gozxing.BitArray, len(lines))
 	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
-	if err != nil || len(use) == 0 {
+	if err != nil {
+		return rows
+	}
+	for j, k := range lines {
+		var row *gozxing.BitArray
+		if lm != nil {
+			row = lm.GetRow(ys[k], nil)
+		} else {
+			row, err = zxing("global binarizer", func() (*gozxing.BitArray, error) { return bm.GetBlackRow(ys[k], nil) })
+		}
+		if err == nil && transitions(row) >= minTransitions {
+			rows[j] = row
+		}
+	}
+	return rows
+}
+
+// readLines runs the decoders numbered in use on the rows ys[k] of g, for
+// each k in lines, forwards and reversed; rows[j] is line lines[j]
+// binarized (blackRows), nil to pass it by. The rows are left as they are.
+func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, decs []rowDecoder, use []int) []scanLine {
+	if len(use) == 0 {
 		return nil
 	}
 	// Neighbouring lines often binarize to the same bits (always, within
@@ -754,16 +780,16 @@ func (d *Decoder) readLines(g Gray, lm *gozxing.BitMatrix, ys, lines []int, decs
 	var row *gozxing.BitArray
 	var key []byte
 	var rr rowRuns
-	for _, k := range lines {
+	for j, k := range lines {
 		y := ys[k]
-		if lm != nil {
-			row = lm.GetRow(y, row)
-		} else {
-			row, err = zxing("global binarizer", func() (*gozxing.BitArray, error) { return bm.GetBlackRow(y, row) })
-		}
-		if err != nil || transitions(row) < minTransitions {
+		if rows[j] == nil {
 			continue
 		}
+		// A copy: the readers reverse the row, and other workers read it.
+		if row == nil || row.GetSize() != rows[j].GetSize() {
+			row = gozxing.NewBitArray(rows[j].GetSize())
+		}
+		copy(row.GetBitArray(), rows[j].GetBitArray())
 		key = key[:0]
 		for _, w := range row.GetBitArray() {
 			key = append(key, byte(w), byte(w>>8), byte(w>>16), byte(w>>24))
