@@ -6,6 +6,7 @@ FUZZTIME ?= 10s
 
 build:
 	$(GO) build -o bin/serialgate ./cmd/serialgate
+	$(GO) build -tags decodeonly -o bin/serialgate-decode ./cmd/serialgate
 
 deps:
 	@scripts/deps.sh

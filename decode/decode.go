@@ -737,18 +737,18 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 // nil.
 func blackRows(g Gray, lm *gozxing.BitMatrix, ys, lines []int) []*gozxing.BitArray {
 	rows := make([]*gozxing.BitArray, len(lines))
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
-	if err != nil {
-		return rows
+	rowOf := func(y int) (*gozxing.BitArray, error) { return lm.GetRow(y, nil), nil }
+	if lm == nil {
+		bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
+		if err != nil {
+			return rows
+		}
+		rowOf = func(y int) (*gozxing.BitArray, error) {
+			return zxing("global binarizer", func() (*gozxing.BitArray, error) { return bm.GetBlackRow(y, nil) })
+		}
 	}
 	for j, k := range lines {
-		var row *gozxing.BitArray
-		if lm != nil {
-			row = lm.GetRow(ys[k], nil)
-		} else {
-			row, err = zxing("global binarizer", func() (*gozxing.BitArray, error) { return bm.GetBlackRow(ys[k], nil) })
-		}
-		if err == nil && transitions(row) >= minTransitions {
+		if row, err := rowOf(ys[k]); err == nil && transitions(row) >= minTransitions {
 			rows[j] = row
 		}
 	}
