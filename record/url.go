@@ -70,12 +70,22 @@ func parsePostgres(raw string) (target, error) {
 			u.User = url.User(u.User.Username())
 		}
 	}
+	// A password parameter in any spelling is taken out of what is shown:
+	// pgx would hand an odd-case one to the server as a setting, and its
+	// value is still a secret.
 	q := u.Query()
-	if pw := q.Get("password"); pw != "" || q.Has("password") {
-		if t.password == "" {
-			t.password = pw
+	removed := false
+	for k, vs := range q {
+		if !strings.Contains(strings.ToLower(k), "password") {
+			continue
 		}
-		q.Del("password")
+		if t.password == "" && k == "password" && len(vs) > 0 {
+			t.password = vs[0]
+		}
+		delete(q, k)
+		removed = true
+	}
+	if removed {
 		u.RawQuery = q.Encode()
 	}
 	// A fragment means nothing to a connection and may hold anything a

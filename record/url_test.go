@@ -20,6 +20,7 @@ func TestParseURL(t *testing.T) {
 		{"postgresql://gate:s3cret@db.local/record?sslmode=require", "postgres", "", "postgresql://gate@db.local/record?sslmode=require"},
 		{"postgres://db.local/record?password=s3cret&user=gate", "postgres", "", "postgres://db.local/record?user=gate"},
 		{"Postgres://gate:p%40ss@db.local/record", "postgres", "", "postgres://gate@db.local/record"},
+		{"postgres://db.local/record?PassWord=s3cret&sslmode=disable", "postgres", "", "postgres://db.local/record?sslmode=disable"},
 	} {
 		got, err := parseURL(c.in)
 		if err != nil {
