@@ -141,17 +141,25 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	round := func(local bool, vs []variant) {
 		linDone := make(chan struct{})
 		rows := func() []Barcode { <-linDone; return lin }
+		// The oriented reader's regions, turned bars, are where the
+		// PDF417 reader looks for turned MicroPDF417 symbols.
+		var regs []region
+		regDone := make(chan struct{})
+		var regOnce sync.Once
+		found := func(rs []region) { regOnce.Do(func() { regs = rs; close(regDone) }) }
+		regions := func() []region { <-regDone; return regs }
 		inParallel(3, func(i int) {
 			switch {
 			case i == 0:
 				defer close(linDone) // a panic too: the oriented reader waits
 				lin = d.linear(g, local)
 			case i == 1 && !local:
-				ori = d.oriented(g, rows)
+				defer found(nil) // a panic too: the PDF417 reader waits
+				ori = d.oriented(g, rows, found)
 			case i == 2:
 				mat = d.matrix(g, vs)
 				if !local {
-					mat = append(mat, d.pdf417(g)...)
+					mat = append(mat, d.pdf417(g, regions)...)
 				}
 			}
 		})

@@ -33,6 +33,33 @@ type region struct {
 	ux, uy       float64 // unit vector across the bars
 	halfU, halfV float64 // half extents across and along the bars
 	cells        int
+	gap          float64 // between scan lines: lineGap when 0
+}
+
+// lineGap is the distance between r's scan lines.
+func (r region) lineGap() float64 {
+	if r.gap > 0 {
+		return r.gap
+	}
+	return lineGap
+}
+
+// stripRegion is the whole of g as one region when g is a strip too thin
+// for the gradient cells (a line-scan camera's or a scanner's image, or a
+// code cropped to a few rows): across its length, a scan line on every
+// row, so that a code gets the votes of distinct rows as it would on the
+// row reader.
+func stripRegion(g Gray) (region, bool) {
+	const thin, long = 6 * cellSize, 40
+	switch {
+	case g.Height < 2 || g.Width < 2:
+		return region{}, false // the profiles interpolate between two rows and two columns
+	case g.Height < thin && g.Width >= long && g.Width > 2*g.Height:
+		return region{cx: float64(g.Width) / 2, cy: float64(g.Height-1) / 2, ux: 1, halfU: float64(g.Width) / 2, halfV: float64(g.Height-1) / 2, gap: 1}, true
+	case g.Width < thin && g.Height >= long && g.Height > 2*g.Width:
+		return region{cx: float64(g.Width-1) / 2, cy: float64(g.Height) / 2, uy: 1, halfU: float64(g.Height) / 2, halfV: float64(g.Width-1) / 2, gap: 1}, true
+	}
+	return region{}, false
 }
 
 // tensor is the structure tensor summed over a cell.
@@ -613,7 +640,7 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 	ux, uy := r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
 	half := r.halfU + lineMargin + r.halfV*math.Abs(sin)
 	n := int(2 * half / sampleStep)
-	nLines := min(maxLines, int(2*r.halfV/lineGap)+1)
+	nLines := min(maxLines, int(2*r.halfV/r.lineGap())+1)
 	gap := 0.0
 	if nLines > 1 {
 		gap = 2 * r.halfV / float64(nLines-1)
@@ -861,8 +888,12 @@ func (r region) coveredBy(bs []Barcode) [][2]float64 {
 // oriented reads the Code 128, EAN-13, UPC-A and ITF codes of g at any
 // angle. rows, when not nil, gives the row reader's codes (see
 // readRegion).
-func (d *Decoder) oriented(g Gray, rows func() []Barcode) []Barcode {
-	if !d.want[serialgate.Code128] && !d.want[serialgate.EAN13] && !d.want[serialgate.UPCA] && !d.want[serialgate.ITF] {
+//
+// found, when not nil, is given the regions as soon as they are known
+// (the PDF417 reader looks there for turned MicroPDF417 symbols).
+func (d *Decoder) oriented(g Gray, rows func() []Barcode, found func([]region)) []Barcode {
+	want1D := d.want[serialgate.Code128] || d.want[serialgate.EAN13] || d.want[serialgate.UPCA] || d.want[serialgate.ITF]
+	if !want1D && (found == nil || !d.microPDF417()) {
 		return nil
 	}
 	rowStep := 2
@@ -870,6 +901,17 @@ func (d *Decoder) oriented(g Gray, rows func() []Barcode) []Barcode {
 		rowStep = 4
 	}
 	rs := findRegions(g, rowStep)
+	if found != nil {
+		found(rs)
+	}
+	if !want1D {
+		return nil
+	}
+	if len(rs) == 0 {
+		if r, ok := stripRegion(g); ok {
+			rs = []region{r}
+		}
+	}
 	// Two workers, unless the cores are a camera loop's (Fast): they share
 	// the regions, or the lines of a region alone.
 	cores := min(2, runtime.GOMAXPROCS(0))
@@ -878,13 +920,13 @@ func (d *Decoder) oriented(g Gray, rows func() []Barcode) []Barcode {
 	}
 	workers := max(1, min(cores, len(rs)))
 	lineWorkers := cores / workers
-	found := make([][]Barcode, workers)
+	read := make([][]Barcode, workers)
 	inParallel(workers, func(w int) {
 		for i := w; i < len(rs); i += workers {
-			found[w] = append(found[w], d.readRegion(g, rs[i], 2, rows, lineWorkers)...)
+			read[w] = append(read[w], d.readRegion(g, rs[i], 2, rows, lineWorkers)...)
 		}
 	})
-	return slices.Concat(found...)
+	return slices.Concat(read...)
 }
 
 // insideRect tells whether b's outline lies within the rectangle of o's four

@@ -15,8 +15,12 @@ import (
 // found on the same scan lines. The reader turns the image itself.
 // MicroPDF417 is looked for in the fast mode only when Formats names it,
 // as Micro QR is.
-func (d *Decoder) pdf417(g Gray) []Barcode {
-	micro := d.want[serialgate.MicroPDF417] && (!d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroPDF417))
+//
+// regions, when not nil, gives the oriented reader's regions, waiting for
+// them if need be: turned bars, where MicroPDF417 symbols turned more than
+// a few degrees are looked for.
+func (d *Decoder) pdf417(g Gray, regions func() []region) []Barcode {
+	micro := d.microPDF417()
 	if !d.want[serialgate.PDF417] && !micro {
 		return nil
 	}
@@ -24,7 +28,11 @@ func (d *Decoder) pdf417(g Gray) []Barcode {
 		ownHook("pdf417")
 	}
 	img := &image.Gray{Pix: g.Pix, Stride: g.Stride, Rect: image.Rect(0, 0, g.Width, g.Height)}
-	syms, err := (&pdf417.Reader{Micro: micro}).Decode(img)
+	rd := &pdf417.Reader{Micro: micro}
+	if micro && regions != nil {
+		rd.Areas = func() []pdf417.Area { return microAreas(regions()) }
+	}
+	syms, err := rd.Decode(img)
 	if err != nil {
 		return nil
 	}
@@ -33,6 +41,81 @@ func (d *Decoder) pdf417(g Gray) []Barcode {
 		out = append(out, fromPDF417(s))
 	}
 	return out
+}
+
+// microPDF417 tells whether the PDF417 reader looks for MicroPDF417 too.
+func (d *Decoder) microPDF417() bool {
+	return d.want[serialgate.MicroPDF417] && (!d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroPDF417))
+}
+
+// microAreas turns the oriented reader's regions into the places the
+// PDF417 reader scans for turned MicroPDF417 symbols: each region's
+// bounding box at the angle across its bars, the region grown by half its
+// length (and 16 pixels) across the bars and by a fifth of its height. A
+// symbol's RAPs, and the rest of its rows, may fall in the next region or
+// in none (a region can hold one data column alone), and a row is found
+// where a line crosses a RAP and two codewords. Regions of one angle whose
+// boxes meet, or come within half the smaller box's size, are scanned as
+// one: the columns of one symbol. Seen in perspective, a symbol's columns
+// lean apart while its rows keep their angle between theirs: near regions
+// a few degrees apart are scanned as one too, at their mean angle, besides
+// on their own.
+func microAreas(rs []region) []pdf417.Area {
+	type area struct {
+		pdf417.Area
+		weight float64
+	}
+	var out []area
+	for _, r := range rs {
+		vx, vy := -r.uy, r.ux
+		hu, hv := 1.5*r.halfU+16, 1.2*r.halfV+8
+		ex := math.Abs(r.ux)*hu + math.Abs(vx)*hv
+		ey := math.Abs(r.uy)*hu + math.Abs(vy)*hv
+		box := image.Rect(int(r.cx-ex), int(r.cy-ey), int(math.Ceil(r.cx+ex)), int(math.Ceil(r.cy+ey)))
+		out = append(out, area{pdf417.Area{Box: box, Angle: math.Atan2(-r.uy, r.ux)}, float64(r.cells)})
+	}
+	near := func(a, b image.Rectangle) bool {
+		pad := min(a.Dx(), a.Dy(), b.Dx(), b.Dy()) / 2
+		return a.Inset(-pad).Overlaps(b)
+	}
+	const same, lean = 2 * math.Pi / 180, 6 * math.Pi / 180
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(out) && !merged; i++ {
+			for j := i + 1; j < len(out); j++ {
+				if angleNear(out[i].Angle, out[j].Angle, same) && near(out[i].Box, out[j].Box) {
+					out[i].Box = out[i].Box.Union(out[j].Box)
+					out[i].weight += out[j].weight
+					out = slices.Delete(out, j, j+1)
+					merged = true
+					break
+				}
+			}
+		}
+	}
+	areas := make([]pdf417.Area, 0, len(out))
+	for _, a := range out {
+		areas = append(areas, a.Area)
+	}
+	for i, a := range out {
+		for _, b := range out[i+1:] {
+			if angleNear(a.Angle, b.Angle, lean) && near(a.Box, b.Box) {
+				// The mean of the two directions, a half turn apart
+				// being the same.
+				d := math.Remainder(b.Angle-a.Angle, math.Pi)
+				mean := a.Angle + d*b.weight/(a.weight+b.weight)
+				areas = append(areas, pdf417.Area{Box: a.Box.Union(b.Box), Angle: mean})
+			}
+		}
+	}
+	return areas
+}
+
+// angleNear tells whether two directions across bars (a half turn apart
+// being the same) differ by at most tol radians.
+func angleNear(a, b, tol float64) bool {
+	d := math.Mod(math.Abs(a-b), math.Pi)
+	return d <= tol || math.Pi-d <= tol
 }
 
 // fromPDF417 turns a PDF417 or MicroPDF417 symbol into a Barcode: its

@@ -2,6 +2,7 @@ package pdf417
 
 import (
 	"image"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -77,7 +78,17 @@ func FuzzDecodeImage(f *testing.F) {
 		if err != nil && h > 0 {
 			t.Fatalf("%dx%d: %v", w, h, err)
 		}
-		micro, err := (&Reader{Micro: true}).Decode(img)
+		// The slanted scans, over areas reaching past the image, at an
+		// angle the input chooses.
+		deg := 0.0
+		if len(pix) > 0 {
+			deg = float64(pix[0]) * 360 / 256
+		}
+		areas := []Area{
+			{Box: image.Rect(-w/4, -h/4, w+w/4, h+h/4), Angle: deg * math.Pi / 180},
+			{Box: image.Rect(w/3, h/3, w, h), Angle: (deg + 97) * math.Pi / 180},
+		}
+		micro, err := (&Reader{Micro: true, Areas: func() []Area { return areas }}).Decode(img)
 		if err != nil && h > 0 {
 			t.Fatalf("%dx%d, MicroPDF417 too: %v", w, h, err)
 		}

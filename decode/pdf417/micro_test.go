@@ -79,3 +79,59 @@ func TestMicroZeroReader(t *testing.T) {
 		t.Errorf("a Reader with Micro read %d symbols", len(got))
 	}
 }
+
+// TestSlantMicro reads MicroPDF417 symbols turned to any angle, rows two
+// and three modules high, on the slanted lines of an area that names the
+// angle (as the decoder's gradient regions do); without the area, the
+// upright and on-end scans alone miss them. An area at a wrong angle reads
+// nothing wrong.
+func TestSlantMicro(t *testing.T) {
+	zint := testenv.Tool(t, "zint", "zint")
+	for _, in := range []struct {
+		data string
+		cols int
+	}{
+		{"AC2000000001", 1},
+		{"MicroPDF417", 2},
+		{"SN: AC-2000-000001 lot 42", 3},
+		{"serial AC2000000001, model GBX-CAM-2W", 4},
+	} {
+		rows, cols, err := zintSymbol(zint, microSymbol, in.cols, 0, in.data)
+		if err != nil {
+			t.Fatalf("%s: zint: %v", in.data, err)
+		}
+		for _, rowH := range []float64{2, 3} {
+			for i, deg := range []float64{12, 25, 40, 55, 70, 100, 160, 215, 250, 300, 340} {
+				d := drawing{module: 3, rowH: rowH, quiet: 2, angle: deg, blur: 1, noise: 6, seed: uint64(i)}
+				name := fmt.Sprintf("%q %dx%d/%+v", in.data, cols, len(rows), d)
+				img := render(rows, d)
+				whole := Area{Box: img.Rect, Angle: deg * math.Pi / 180}
+				got, err := (&Reader{Micro: true, Areas: func() []Area { return []Area{whole} }}).Decode(img)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if len(got) != 1 || !got[0].Micro || !bytes.Equal(got[0].Bytes(), []byte(in.data)) || got[0].Cols != cols || got[0].Rows != len(rows) {
+					t.Errorf("%s: read %d symbols %v", name, len(got), got)
+					continue
+				}
+				c := center(got[0].Corners)
+				if dx, dy := c.X-float64(img.Rect.Dx())/2, c.Y-float64(img.Rect.Dy())/2; math.Hypot(dx, dy) > 2*d.module {
+					t.Errorf("%s: corners %v centred at %v, want the image's centre", name, got[0].Corners, c)
+				}
+				if i%3 != 0 {
+					continue
+				}
+				if got, _ := (&Reader{Micro: true}).Decode(img); len(got) != 0 {
+					t.Errorf("%s: read without an area: the test shows nothing", name)
+				}
+				wrong := Area{Box: img.Rect, Angle: (deg + 20) * math.Pi / 180}
+				got, _ = (&Reader{Micro: true, Areas: func() []Area { return []Area{wrong} }}).Decode(img)
+				for _, s := range got {
+					if !bytes.Equal(s.Bytes(), []byte(in.data)) {
+						t.Errorf("%s: an area 20° off read %q", name, s.Bytes())
+					}
+				}
+			}
+		}
+	}
+}

@@ -20,6 +20,12 @@ func Decode(img *image.Gray) ([]Symbol, error) {
 // either.
 type Reader struct {
 	Micro bool
+	// Areas, when set with Micro, is called once the upright and on-end
+	// scans are done, for the places where bars stand turned (a 1D
+	// code's, or a MicroPDF417 symbol's rows): each is scanned again on
+	// lines slanted along its angle, for MicroPDF417 symbols turned more
+	// than those scans find.
+	Areas func() []Area
 }
 
 // Decode finds and reads the symbols in img, at any rotation and upside
@@ -51,6 +57,15 @@ func (rd *Reader) Decode(img *image.Gray) ([]Symbol, error) {
 			}
 			if !seen(out, s) {
 				out = append(out, s)
+			}
+		}
+	}
+	if rd.Micro && rd.Areas != nil {
+		for _, a := range rd.Areas() {
+			for _, s := range slantMicro(b, a) {
+				if !seen(out, s) {
+					out = append(out, s)
+				}
 			}
 		}
 	}
