@@ -136,6 +136,9 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	// The reading of 1D codes at any angle (linear.go) runs beside them in
 	// the first round; before its slow passes it waits for the row reader's
 	// codes, and does not read again the lines that lie on them.
+	if flat(g) {
+		return nil, nil // no edge to read: a blank page or a lens cap
+	}
 	vs := matrixVariants(g)
 	var lin, mat, ori []Barcode
 	round := func(local bool, vs []variant) {
@@ -169,6 +172,29 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 		round(true, vs[1:])
 	}
 	return d.finish(slices.Concat(lin, ori, mat)), nil
+}
+
+// flatContrast is the least difference between an image's darkest and
+// lightest pixels that could hold a code: less than one edge of the
+// any-angle reader (minSlope) and a third of the binarizers' least range.
+const flatContrast = 8
+
+// flat tells whether g is too even to hold a code. It stops reading at the
+// first pixels that differ enough, on any real photo within a few rows.
+func flat(g Gray) bool {
+	if g.Width == 0 || g.Height == 0 {
+		return true
+	}
+	lo, hi := g.Pix[0], g.Pix[0]
+	for y := range g.Height {
+		for _, v := range g.row(y) {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		if int(hi)-int(lo) >= flatContrast {
+			return false
+		}
+	}
+	return true
 }
 
 // inParallel runs f(0) … f(n-1) at the same time, the last on the calling

@@ -535,3 +535,26 @@ func TestIdenticalRows(t *testing.T) {
 		t.Errorf("%d scan lines, outline %v, want lines across the code's %d rows", b.ScanLines, box, sym.Height)
 	}
 }
+
+// TestFlat: an image without eight gray levels between its darkest and
+// lightest pixels holds no code and is not read at all; one pixel that
+// differs enough, on its last row, makes it worth reading.
+func TestFlat(t *testing.T) {
+	g := Gray{Width: 50, Height: 40, Stride: 50, Pix: make([]byte, 50*40)}
+	for i := range g.Pix {
+		g.Pix[i] = byte(200 + i%8) // 200 to 207
+	}
+	if !flat(g) {
+		t.Error("a range of 7 gray levels is not flat")
+	}
+	if got, err := New(Options{}).Gray(g); err != nil || len(got) != 0 {
+		t.Errorf("flat image: %v, %v", got, err)
+	}
+	g.Pix[len(g.Pix)-1] = 199 // 199 to 207
+	if flat(g) {
+		t.Error("a range of 8 gray levels is flat")
+	}
+	if !flat(Gray{}) {
+		t.Error("an empty image is not flat")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/serialgate/serialgate"
@@ -36,6 +38,14 @@ func runDecode(e *env, args []string) int {
 	if err != nil {
 		fmt.Fprintln(e.stderr, "serialgate decode:", err)
 		return exitUsage
+	}
+	// A decode allocates scan lines, bitmaps and turned copies of the
+	// image, nearly all garbage once the image is read: collecting at five
+	// times the live heap rather than twice takes about a tenth off a
+	// batch's time for half as much memory again (36 to 53 MB over the
+	// box-label photos). GOGC, when set, decides.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(decodeGCPercent))
 	}
 	dec := decode.New(decode.Options{Formats: fs})
 	w := bufio.NewWriter(e.stdout)
@@ -83,6 +93,9 @@ func runDecode(e *env, args []string) int {
 	}
 	return code
 }
+
+// decodeGCPercent is the garbage collector's target while decoding.
+const decodeGCPercent = 400
 
 type decodeRecord struct {
 	File     string           `json:"file"`

@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -355,5 +356,21 @@ func TestValidateSummaryMapped(t *testing.T) {
 	want = fmt.Sprintf("%d checked, %d valid, %d invalid", total, valid, total-valid)
 	if _, out, _ := run(t, "", "validate", "--summary", "--rules", javaRules, list); strings.TrimSpace(out) != want {
 		t.Errorf("no model: %q, want %q", out, want)
+	}
+}
+
+// TestDecodeGCPercent: decode collects garbage less often while it runs
+// (see decodeGCPercent) and leaves the collector as it found it; a GOGC
+// the user set is left alone.
+func TestDecodeGCPercent(t *testing.T) {
+	label := writeLabel(t, "AC2000000001")
+	prev := debug.SetGCPercent(137)
+	defer debug.SetGCPercent(prev)
+	t.Setenv("GOGC", "")
+	if code, _, errs := run(t, "", "decode", label); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if got := debug.SetGCPercent(137); got != 137 {
+		t.Errorf("after decode the GC percent is %d, want 137 back", got)
 	}
 }
