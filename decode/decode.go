@@ -151,6 +151,10 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 		var regOnce sync.Once
 		found := func(rs []region) { regOnce.Do(func() { regs = rs; close(regDone) }) }
 		regions := func() []region { <-regDone; return regs }
+		// The 2D and stacked codes: the oriented reader's slow passes
+		// skip the regions inside them (a PDF417 symbol's rows are bars).
+		matDone := make(chan struct{})
+		twoD := func() []Barcode { <-matDone; return mat }
 		inParallel(3, func(i int) {
 			switch {
 			case i == 0:
@@ -158,8 +162,9 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				lin = d.linear(g, local)
 			case i == 1 && !local:
 				defer found(nil) // a panic too: the PDF417 reader waits
-				ori = d.oriented(g, rows, found)
+				ori = d.oriented(g, rows, twoD, found)
 			case i == 2:
+				defer close(matDone) // a panic too: the oriented reader waits
 				mat = d.matrix(g, vs)
 				if !local {
 					mat = append(mat, d.pdf417(g, regions)...)

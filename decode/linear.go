@@ -592,15 +592,21 @@ var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
 // rows, when not nil, gives the codes the row reader (linear) read in the
 // same image, waiting for it if need be: the slow passes skip the lines
 // of a region that lie on such a code, as they skip those the first pass
-// read.
+// read. twoD, when not nil, gives the 2D and stacked codes read in the
+// image, waiting for them: a region inside one gets no slow passes.
 //
 // Its lines are read on workers goroutines.
-func (d *Decoder) readRegion(g Gray, r region, minLines int, rows func() []Barcode, workers int) []Barcode {
+func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() []Barcode, workers int) []Barcode {
 	reads := map[string]*regionRead{}
 	var order []string
 	order = d.scanRegion(g, r, 0, 0, reads, order, nil, false, workers)
 	if d.opts.Fast {
 		// A camera frame: the next frame is another try.
+		return d.voteRegion(r, reads, order, minLines)
+	}
+	if twoD != nil && r.within(twoD()) {
+		// The bars of a PDF417 symbol's rows, or a 2D code's edges: a
+		// 1D code read there would be left out as a fragment of it.
 		return d.voteRegion(r, reads, order, minLines)
 	}
 	// The turned lines and then the blurred reading (spaced lines,
@@ -855,6 +861,23 @@ func rivalled(h *regionRead, reads map[string]*regionRead) bool {
 	return false
 }
 
+// within tells whether r lies inside one of the 2D or stacked codes bs, as
+// finish takes a 1D code for a fragment of one.
+func (r region) within(bs []Barcode) bool {
+	vx, vy := -r.uy, r.ux
+	var c Barcode
+	for _, k := range [4][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}} {
+		u, v := k[0]*r.halfU, k[1]*r.halfV
+		c.Corners = append(c.Corners, Point{X: r.cx + u*r.ux + v*vx, Y: r.cy + u*r.uy + v*vy})
+	}
+	for _, b := range bs {
+		if !Is1D(b.Symbology) && inside(c, b, 0.1) {
+			return true
+		}
+	}
+	return false
+}
+
 // coveredBy returns the ranges of r's lines (offsets across the bars) that
 // lie on one of the 1D codes bs, read elsewhere: a code whose centre is in
 // r and which spans at least half of r along the bars' normal. A code
@@ -886,12 +909,12 @@ func (r region) coveredBy(bs []Barcode) [][2]float64 {
 }
 
 // oriented reads the Code 128, EAN-13, UPC-A and ITF codes of g at any
-// angle. rows, when not nil, gives the row reader's codes (see
-// readRegion).
+// angle. rows and twoD, when not nil, give the row reader's codes and the
+// 2D and stacked codes (see readRegion).
 //
 // found, when not nil, is given the regions as soon as they are known
 // (the PDF417 reader looks there for turned MicroPDF417 symbols).
-func (d *Decoder) oriented(g Gray, rows func() []Barcode, found func([]region)) []Barcode {
+func (d *Decoder) oriented(g Gray, rows, twoD func() []Barcode, found func([]region)) []Barcode {
 	want1D := d.want[serialgate.Code128] || d.want[serialgate.EAN13] || d.want[serialgate.UPCA] || d.want[serialgate.ITF]
 	if !want1D && (found == nil || !d.microPDF417()) {
 		return nil
@@ -923,7 +946,7 @@ func (d *Decoder) oriented(g Gray, rows func() []Barcode, found func([]region)) 
 	read := make([][]Barcode, workers)
 	inParallel(workers, func(w int) {
 		for i := w; i < len(rs); i += workers {
-			read[w] = append(read[w], d.readRegion(g, rs[i], 2, rows, lineWorkers)...)
+			read[w] = append(read[w], d.readRegion(g, rs[i], 2, rows, twoD, lineWorkers)...)
 		}
 	})
 	return slices.Concat(read...)

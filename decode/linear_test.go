@@ -213,3 +213,30 @@ func TestOrientedBlurShortBars(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionWithin: a region lies within a 2D or stacked code when all its
+// corners do (the code's box grown by a tenth), as finish takes a 1D code
+// for a fragment of one; 1D codes do not count.
+func TestRegionWithin(t *testing.T) {
+	sq := func(sym serialgate.Symbology, x0, y0, x1, y1 float64) Barcode {
+		return Barcode{Barcode: serialgate.Barcode{Symbology: sym}, Corners: []Point{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}}
+	}
+	s, c := math.Sincos(20 * math.Pi / 180)
+	r := region{cx: 200, cy: 150, ux: c, uy: -s, halfU: 60, halfV: 30}
+	pdf := sq(serialgate.PDF417, 120, 90, 280, 210)
+	for _, tc := range []struct {
+		name string
+		bs   []Barcode
+		want bool
+	}{
+		{"inside a PDF417 symbol", []Barcode{pdf}, true},
+		{"a 1D code there", []Barcode{sq(serialgate.Code128, 120, 90, 280, 210)}, false},
+		{"a PDF417 symbol beside it", []Barcode{sq(serialgate.PDF417, 300, 90, 460, 210)}, false},
+		{"half in a QR code", []Barcode{sq(serialgate.QRCode, 120, 90, 200, 210)}, false},
+		{"nothing read", nil, false},
+	} {
+		if got := r.within(tc.bs); got != tc.want {
+			t.Errorf("%s: within %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
