@@ -70,7 +70,14 @@ func TestOwnPanicNotCaught(t *testing.T) {
 	label := canvas(420, 260)
 	paste(label, render(t, encode(t, serialgate.Code128, "AC2000000001"), 2), 20, 20)
 	paste(label, render(t, encode(t, serialgate.QRCode, "SN-1"), 4), 300, 120)
-	blank := canvas(300, 200) // no 2D code: the Data Matrix finder by shape runs
+	// No 2D code, a mark on it (a flat image is not read at all): the
+	// Data Matrix finder by shape and the MicroPDF417 search run.
+	blank := canvas(300, 200)
+	for y := 20; y < 30; y++ {
+		for x := 20; x < 60; x++ {
+			blank.Pix[y*blank.Stride+x] = 40
+		}
+	}
 	only := func(s serialgate.Symbology) Options { return Options{Formats: []serialgate.Symbology{s}} }
 	for _, c := range []struct {
 		where string
