@@ -1344,13 +1344,6 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	bitmap := func(g Gray) *gozxing.BinaryBitmap { return binarize(g, v.global, d.flatRange()) }
 	// The binarized image is computed once and shared by the readers.
 	whole := bitmap(g)
-	if !d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroQR) {
-		var m *gozxing.BitMatrix
-		if whole != nil {
-			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
-		}
-		out = append(out, d.microQR(g, v, m)...)
-	}
 	if d.want[serialgate.QRCode] && whole != nil {
 		// The multi-code QR detector tries every triple of finder-pattern
 		// candidates, which on a textured camera frame can be thousands:
@@ -1370,6 +1363,15 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 				}
 			}
 		}
+	}
+	if !d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroQR) {
+		// After the QR Codes: their finder patterns are Micro QR's too,
+		// and are not read again as such.
+		var m *gozxing.BitMatrix
+		if whole != nil {
+			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
+		}
+		out = append(out, d.microQR(g, v, m, out)...)
 	}
 	type single interface {
 		Decode(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)

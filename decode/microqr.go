@@ -19,8 +19,10 @@ import (
 // readers: the reader then looks only around the places where m shows
 // something like a finder pattern (finderLike), and not at all where it
 // shows none: its own binarization of a whole photo (a 3×3 smoothing and
-// block extremes) was the larger part of its cost.
-func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
+// block extremes) was the larger part of its cost. Places inside the codes
+// known, read already in the variant (QR Codes, whose finder patterns are
+// Micro QR's), are passed over.
+func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barcode) []Barcode {
 	if !d.want[serialgate.MicroQR] {
 		return nil
 	}
@@ -36,6 +38,13 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix) []Barcode {
 	var syms []microqr.Symbol
 	var err error
 	if fs, ok := finderLike(m); ok {
+		fs = slices.DeleteFunc(fs, func(f microqr.Finder) bool {
+			at := Barcode{Corners: []Point{{f.X, f.Y}}}
+			return slices.ContainsFunc(known, func(k Barcode) bool { return inside(at, k, 0.1) })
+		})
+		if len(fs) == 0 {
+			return nil
+		}
 		syms, err = microqr.ReadAround(im, fs)
 	} else {
 		syms, err = microqr.Read(im)
