@@ -165,10 +165,18 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				ori = d.oriented(g, rows, twoD, found)
 			case i == 2:
 				defer close(matDone) // a panic too: the oriented reader waits
-				mat = d.matrix(g, vs)
-				if !local {
-					mat = append(mat, d.pdf417(g, regions)...)
+				if local {
+					mat = d.matrix(g, vs)
+					break
 				}
+				// PDF417 first: a symbol's start and stop bars make dark
+				// shapes that the Data Matrix finder by shape need not try.
+				stacked := d.pdf417(g, regions)
+				vs := slices.Clone(vs)
+				for _, b := range stacked {
+					vs[0].stacked = append(vs[0].stacked, bounds(b.Corners))
+				}
+				mat = append(d.matrix(g, vs), stacked...)
 			}
 		})
 	}
@@ -1212,6 +1220,10 @@ type variant struct {
 	scale  float64
 	shift  float64 // padding added on each side, in the variant's pixels
 	turned bool    // turned a quarter counterclockwise
+	// stacked are the PDF417 and MicroPDF417 symbols read in the image,
+	// in the variant's coordinates: the Data Matrix finder by shape
+	// passes over the shapes inside them.
+	stacked []image.Rectangle
 }
 
 // matrixVariants are tried in order until one finds a code. The order and
@@ -1465,7 +1477,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		// Matrix finder pattern's L by shape.
 		if whole != nil {
 			m, _ := whole.GetBlackMatrix() // computed by binarize: no gozxing work here
-			out = append(out, dmByShape(m, 4)...)
+			out = append(out, dmByShape(m, 4, v.stacked)...)
 		}
 	}
 	return out

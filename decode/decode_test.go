@@ -338,7 +338,7 @@ func TestDataMatrixByShape(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := dmByShape(m, 4)
+		got := dmByShape(m, 4, nil)
 		if len(got) != 1 || got[0].Text != "AC2000000001" || got[0].AIM != "]d1" {
 			t.Errorf("turned %v°: %+v", deg, got)
 		}
@@ -352,8 +352,16 @@ func TestDataMatrixByShape(t *testing.T) {
 		}
 	}
 	m, _ := newLocalBinarizer(mir, minDynRange).GetBlackMatrix()
-	if got := dmByShape(m, 4); len(got) != 1 || got[0].Text != "SN-12345" {
+	if got := dmByShape(m, 4, nil); len(got) != 1 || got[0].Text != "SN-12345" {
 		t.Errorf("mirrored: %+v", got)
+	}
+	// Inside a code of another symbology read there, its shapes are not
+	// tried; a place beside it does not hide it.
+	if got := dmByShape(m, 4, []image.Rectangle{image.Rect(20, 20, sym.Width+40, sym.Height+40)}); len(got) != 0 {
+		t.Errorf("inside a code read already: %+v", got)
+	}
+	if got := dmByShape(m, 4, []image.Rectangle{image.Rect(40, 40, sym.Width+60, sym.Height+60)}); len(got) != 1 {
+		t.Errorf("a code read beside it hid it: %+v", got)
 	}
 	// Sheared, as a photo taken at a slant or a label printed skewed makes
 	// it: a parallelogram, which no rectangle fits, turned as well.
@@ -366,7 +374,7 @@ func TestDataMatrixByShape(t *testing.T) {
 			}
 		}
 		m, _ := newLocalBinarizer(turn(page, 20), minDynRange).GetBlackMatrix()
-		if got := dmByShape(m, 4); len(got) != 1 || got[0].Text != "AC2000000001" {
+		if got := dmByShape(m, 4, nil); len(got) != 1 || got[0].Text != "AC2000000001" {
 			t.Errorf("sheared by %v: %+v", k, got)
 		}
 	}
@@ -402,7 +410,7 @@ func FuzzDMByShape(f *testing.F) {
 				m.Set(i%w, i/w)
 			}
 		}
-		for _, b := range dmByShape(m, 4) {
+		for _, b := range dmByShape(m, 4, nil) {
 			if b.Symbology != serialgate.DataMatrix || len(b.Corners) != 4 {
 				t.Fatalf("got %+v", b)
 			}

@@ -1,10 +1,13 @@
 package decode
 
 import (
-	"github.com/serialgate/serialgate"
+	"image"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
+
+	"github.com/serialgate/serialgate"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
@@ -34,8 +37,9 @@ func lerp(a, b pt, t float64) pt { return pt{a.x + (b.x-a.x)*t, a.y + (b.y-a.y)*
 func dist(a, b pt) float64       { return math.Hypot(b.x-a.x, b.y-a.y) }
 
 // dmByShape returns the Data Matrix codes found by shape in the binarized
-// image m, at most limit of them.
-func dmByShape(m *gozxing.BitMatrix, limit int) []Barcode {
+// image m, at most limit of them. Shapes inside one of the rectangles
+// avoid (codes of other symbologies read there) are passed over.
+func dmByShape(m *gozxing.BitMatrix, limit int, avoid []image.Rectangle) []Barcode {
 	if ownHook != nil {
 		ownHook("dmByShape")
 	}
@@ -50,6 +54,10 @@ func dmByShape(m *gozxing.BitMatrix, limit int) []Barcode {
 		// box, is not one.
 		bw, bh := c.maxX-c.minX+1, c.maxY-c.minY+1
 		if bw < 12 || bh < 12 || c.pixels < 2*(bw+bh) || c.pixels > bw*bh*3/4 {
+			continue
+		}
+		box := image.Rect(c.minX, c.minY, c.maxX+1, c.maxY+1)
+		if slices.ContainsFunc(avoid, func(r image.Rectangle) bool { return box.In(r.Inset(-4)) }) {
 			continue
 		}
 		tried++
