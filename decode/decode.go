@@ -176,6 +176,7 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				for _, b := range stacked {
 					vs[0].stacked = append(vs[0].stacked, bounds(b.Corners))
 				}
+				vs[0].linear = rows
 				mat = append(d.matrix(g, vs), stacked...)
 			}
 		})
@@ -1220,10 +1221,14 @@ type variant struct {
 	scale  float64
 	shift  float64 // padding added on each side, in the variant's pixels
 	turned bool    // turned a quarter counterclockwise
-	// stacked are the PDF417 and MicroPDF417 symbols read in the image,
-	// in the variant's coordinates: the Data Matrix finder by shape
-	// passes over the shapes inside them.
+	// stacked are the PDF417 and MicroPDF417 symbols read in the image
+	// (the plain variant's coordinates are the image's): the Data Matrix
+	// finder by shape passes over the shapes inside them.
 	stacked []image.Rectangle
+	// linear, when not nil, gives the 1D codes read in the image (waiting
+	// for the row reader): the Data Matrix finder by shape passes over
+	// the shapes inside them too, a code's bars and digits.
+	linear func() []Barcode
 }
 
 // matrixVariants are tried in order until one finds a code. The order and
@@ -1477,7 +1482,14 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		// Matrix finder pattern's L by shape.
 		if whole != nil {
 			m, _ := whole.GetBlackMatrix() // computed by binarize: no gozxing work here
-			out = append(out, dmByShape(m, 4, v.stacked)...)
+			avoid := v.stacked
+			if v.linear != nil {
+				for _, b := range v.linear() {
+					box := bounds(b.Corners)
+					avoid = append(avoid, box.Inset(-max(box.Dx(), box.Dy())/10))
+				}
+			}
+			out = append(out, dmByShape(m, 4, avoid)...)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"cmp"
 	"image"
 	"math"
 	"slices"
@@ -195,7 +196,12 @@ func readDMOutline(m *gozxing.BitMatrix, h []pt) (Barcode, bool) {
 
 // hull is the convex hull of ps (monotone chain).
 func hull(ps []pt) []pt {
-	sort.Slice(ps, func(i, j int) bool { return ps[i].x < ps[j].x || ps[i].x == ps[j].x && ps[i].y < ps[j].y })
+	slices.SortFunc(ps, func(a, b pt) int {
+		if c := cmp.Compare(a.x, b.x); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.y, b.y)
+	})
 	cross := func(o, a, b pt) float64 { return (a.x-o.x)*(b.y-o.y) - (a.y-o.y)*(b.x-o.x) }
 	var lower, upper []pt
 	for _, p := range ps {
