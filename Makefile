@@ -15,6 +15,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags decodeonly ./cmd/serialgate
 
 unit:
 	$(GO) test -count=1 -timeout 45m ./...

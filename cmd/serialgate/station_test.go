@@ -1,3 +1,5 @@
+//go:build !decodeonly
+
 package main
 
 import (
