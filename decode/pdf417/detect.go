@@ -55,7 +55,15 @@ type edge struct {
 	last     int
 	inA, inB float64
 	module   float64
+	// rows, when not nil, is the direction along a MicroPDF417 symbol's
+	// rows (for a forward edge) and the module measured along it, known
+	// from the slanted lines that found the edge: in perspective a
+	// symbol's rows are not square to its RAPs' edge.
+	rows *rowDir
 }
+
+// rowDir is a direction along rows, a unit vector, and the module along it.
+type rowDir struct{ ux, uy, module float64 }
 
 func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
 

@@ -8,7 +8,8 @@
 //
 // Not read yet: compact symbols in perspective or aliased at about a pixel
 // a module, short wide symbols under strong perspective (start and stop
-// edges more than 0.4 rad apart), and MicroPDF417 in strong perspective.
+// edges more than 0.4 rad apart), and MicroPDF417 in perspective that turns
+// its rows against one another (rows that widen are read).
 // MicroPDF417 turned more than a few degrees from a quarter turn is read on
 // slanted lines in the areas Reader.Areas gives.
 package pdf417

@@ -411,6 +411,12 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 	scan := func() {
 		_, _, ux, uy = e.axes()
 		m = e.module / math.Hypot(1, e.inB) // the module square to the edge
+		if e.rows != nil {
+			ux, uy, m = e.rows.ux, e.rows.uy, e.rows.module
+			if e.kind == microRev {
+				ux, uy = -ux, -uy
+			}
+		}
 		step = max(1, int(m/2))
 		raps, at, inner = raps[:0], at[:0], inner[:0]
 		read := func(l int) bool {
@@ -608,6 +614,12 @@ func microCorners(e *edge, v microVersion, reads []microRead, lines []int, m flo
 	}
 	a, b := fit(rows, ls)
 	_, _, ux, uy := e.axes()
+	if e.rows != nil {
+		ux, uy = e.rows.ux, e.rows.uy
+		if e.kind == microRev {
+			ux, uy = -ux, -uy
+		}
+	}
 	width := float64(microWidth(v.cols) - 10)
 	at := func(row, out float64) Point {
 		l := a + b*row

@@ -135,3 +135,31 @@ func TestSlantMicro(t *testing.T) {
 		}
 	}
 }
+
+// TestMicroKeystone reads MicroPDF417 symbols whose rows widen from top to
+// bottom (a label seen from below): its columns lean apart, so that its
+// rows are not square to the RAPs' edge, and the reading falls back to
+// lines along the scan lines that found the rows: the image's rows near a
+// quarter turn, the slanted lines of an area further round.
+func TestMicroKeystone(t *testing.T) {
+	zint := testenv.Tool(t, "zint", "zint")
+	data := "serial AC2000000001, model GBX-CAM-2W"
+	rows, cols, err := zintSymbol(zint, microSymbol, 4, 0, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ks := range []float64{0.06, 0.1} {
+		for _, deg := range []float64{0, 12, 30, 200} {
+			d := drawing{module: 3, rowH: 3, quiet: 2, angle: deg, keystone: ks}
+			img := render(rows, d)
+			area := Area{Box: img.Rect, Angle: deg * math.Pi / 180}
+			got, err := (&Reader{Micro: true, Areas: func() []Area { return []Area{area} }}).Decode(img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || !bytes.Equal(got[0].Bytes(), []byte(data)) || got[0].Cols != cols {
+				t.Errorf("%+v: read %d symbols %v", d, len(got), got)
+			}
+		}
+	}
+}

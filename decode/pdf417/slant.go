@@ -100,7 +100,7 @@ func slantMicro(b *bitmap, a Area) []Symbol {
 			if !ok {
 				continue
 			}
-			sym, err := decodeMicro(sb, re)
+			sym, err := decodeMicroEither(sb, re, s, e.module)
 			if err != nil {
 				continue
 			}
@@ -171,6 +171,21 @@ func (b *bitmap) slantHits(lines []int, s float64, x0, x1 int, coarse bool, out 
 	}
 }
 
+// decodeMicroEither reads the symbol of edge e, found on lines of slope s
+// whose hits measured a module of along pixels across their columns:
+// square to e, then, in perspective (a symbol's rows are then not square
+// to its RAPs' edge), along the lines, which follow the rows.
+func decodeMicroEither(b *bitmap, e *edge, s, along float64) (*Symbol, error) {
+	sym, err := decodeMicro(b, e)
+	if err == nil {
+		return sym, nil
+	}
+	n := math.Hypot(1, s)
+	f := *e
+	f.rows = &rowDir{ux: 1 / n, uy: s / n, module: along * n}
+	return decodeMicro(b, &f)
+}
+
 // unslant maps an edge found on slanted lines of slope s back to the
 // bitmap's rows: a hit at x on slanted line l lies on row l + s·x, and a
 // module measured across the slanted lines' columns is wider on a row by
@@ -186,6 +201,7 @@ func unslant(e *edge, s float64) (*edge, bool) {
 		return nil, false
 	}
 	r.module = e.module * widen
+
 	r.hits = make([]hit, len(e.hits))
 	for i, h := range e.hits {
 		h.line = int(math.Round(float64(h.line) + s*h.inner))
