@@ -129,13 +129,17 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	if !g.valid() {
 		return nil, fmt.Errorf("decode: bad gray image %dx%d stride %d with %d bytes", g.Width, g.Height, g.Stride, len(g.Pix))
 	}
-	// The 1D scan and the 2D readers share nothing: on a machine with
-	// more than one core they run side by side. The second round, with the
-	// local-threshold rows for 1D codes and the rescue variants for 2D
-	// codes, is for images where the first round read nothing.
-	// The reading of 1D codes at any angle (linear.go) runs beside them in
-	// the first round; before its slow passes it waits for the row reader's
-	// codes, and does not read again the lines that lie on them.
+	// The 1D row scan, the reading of 1D codes at any angle (linear.go)
+	// and the 2D and stacked readers run side by side on a machine with
+	// more than one core. Each waits for what another settles, never in a
+	// cycle: the any-angle reader for the row reader's codes (it does not
+	// read again a region they cover) and for the 2D and stacked codes
+	// (no slow passes inside them); the PDF417 reader for the any-angle
+	// reader's regions (where turned MicroPDF417 is looked for), given as
+	// soon as they are found; the Data Matrix finder by shape for the row
+	// reader's codes. The second round, with the local-threshold rows for
+	// 1D codes and the rescue variants for 2D codes, is for images where
+	// the first round read nothing.
 	if flat(g) {
 		return nil, nil // no edge to read: a blank page or a lens cap
 	}
