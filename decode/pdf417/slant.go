@@ -14,7 +14,8 @@ import (
 // that way (Reader.Areas): each slanted line takes one pixel a column,
 // its row moving by the slope, so that the hits it gives are placed by
 // column and slanted line, then mapped back to the image's rows for the
-// reading, which measures square to the symbol's own edge.
+// reading, which measures square to the symbol's own edge, or, where that
+// fails (columns leaning apart in perspective), along the slanted lines.
 
 // Area is a part of an image where bars stand side by side, turned: the
 // rows of a MicroPDF417 symbol there would run across the bars, Angle
