@@ -177,10 +177,7 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				// shapes that the Data Matrix finder by shape need not try.
 				stacked := d.pdf417(g, regions)
 				vs := slices.Clone(vs)
-				for _, b := range stacked {
-					vs[0].stacked = append(vs[0].stacked, bounds(b.Corners))
-				}
-				vs[0].linear = rows
+				vs[0].read = func() []Barcode { return slices.Concat(stacked, rows()) }
 				mat = append(d.matrix(g, vs), stacked...)
 			}
 		})
@@ -1225,14 +1222,11 @@ type variant struct {
 	scale  float64
 	shift  float64 // padding added on each side, in the variant's pixels
 	turned bool    // turned a quarter counterclockwise
-	// stacked are the PDF417 and MicroPDF417 symbols read in the image
-	// (the plain variant's coordinates are the image's): the Data Matrix
-	// finder by shape passes over the shapes inside them.
-	stacked []image.Rectangle
-	// linear, when not nil, gives the 1D codes read in the image (waiting
-	// for the row reader): the Data Matrix finder by shape passes over
-	// the shapes inside them too, a code's bars and digits.
-	linear func() []Barcode
+	// read, when not nil, gives the codes the other readers read in the
+	// image (the plain variant's coordinates are the image's), waiting
+	// for them: the Data Matrix finder by shape passes over the shapes
+	// inside them, a PDF417 symbol's start pattern, a 1D code's bars.
+	read func() []Barcode
 }
 
 // matrixVariants are tried in order until one finds a code. The order and
@@ -1486,9 +1480,9 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		// Matrix finder pattern's L by shape.
 		if whole != nil {
 			m, _ := whole.GetBlackMatrix() // computed by binarize: no gozxing work here
-			avoid := v.stacked
-			if v.linear != nil {
-				for _, b := range v.linear() {
+			var avoid []image.Rectangle
+			if v.read != nil {
+				for _, b := range v.read() {
 					box := bounds(b.Corners)
 					avoid = append(avoid, box.Inset(-max(box.Dx(), box.Dy())/10))
 				}

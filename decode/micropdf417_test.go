@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"math"
 	"testing"
 
 	"github.com/serialgate/serialgate"
@@ -140,6 +141,26 @@ func TestMicroPDF417Turned(t *testing.T) {
 					t.Errorf("%s at %v°, scale %v: read %+v", c.name, deg, scale, got)
 				}
 			}
+		}
+	}
+}
+
+// TestAngleNear: directions across bars a half turn apart are the same,
+// and the difference wraps there.
+func TestAngleNear(t *testing.T) {
+	deg := math.Pi / 180
+	for _, c := range []struct {
+		a, b float64
+		want bool
+	}{
+		{10 * deg, 11.5 * deg, true},
+		{10 * deg, 13 * deg, false},
+		{89.5 * deg, -89.5 * deg, true},
+		{5 * deg, 184 * deg, true},
+		{0, 90 * deg, false},
+	} {
+		if got := angleNear(c.a, c.b, 2*deg); got != c.want {
+			t.Errorf("angleNear(%.1f°, %.1f°) = %v", c.a/deg, c.b/deg, got)
 		}
 	}
 }

@@ -114,8 +114,7 @@ func microAreas(rs []region) []pdf417.Area {
 // angleNear tells whether two directions across bars (a half turn apart
 // being the same) differ by at most tol radians.
 func angleNear(a, b, tol float64) bool {
-	d := math.Mod(math.Abs(a-b), math.Pi)
-	return d <= tol || math.Pi-d <= tol
+	return math.Abs(math.Remainder(a-b, math.Pi)) <= tol
 }
 
 // fromPDF417 turns a PDF417 or MicroPDF417 symbol into a Barcode: its

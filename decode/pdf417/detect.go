@@ -55,15 +55,36 @@ type edge struct {
 	last     int
 	inA, inB float64
 	module   float64
-	// rows, when not nil, is the direction along a MicroPDF417 symbol's
-	// rows (for a forward edge) and the module measured along it, known
-	// from the slanted lines that found the edge: in perspective a
+	// slope is that of the scan lines that found the edge, in lines a
+	// column: 0 for the bitmap's own lines, the area's for slanted ones
+	// (see slantMicro), whose hits measured a module of lineModule pixels
+	// across their columns.
+	slope, lineModule float64
+	// alongLines reads a MicroPDF417 symbol along those scan lines, which
+	// follow its rows, instead of square to the edge: in perspective a
 	// symbol's rows are not square to its RAPs' edge.
-	rows *rowDir
+	alongLines bool
 }
 
-// rowDir is a direction along rows, a unit vector, and the module along it.
-type rowDir struct{ ux, uy, module float64 }
+// microAxis returns the direction in which a MicroPDF417 edge's rows are
+// read, a unit vector away from the edge into the data, and the module
+// along it: square to the edge, or along the scan lines that found it.
+func (e *edge) microAxis() (ux, uy, m float64) {
+	if !e.alongLines {
+		_, _, ux, uy = e.axes()
+		return ux, uy, e.module / math.Hypot(1, e.inB)
+	}
+	n := math.Hypot(1, e.slope)
+	lm := e.lineModule
+	if lm == 0 {
+		lm = e.module
+	}
+	ux, uy = 1/n, e.slope/n
+	if e.kind == microRev {
+		ux, uy = -ux, -uy
+	}
+	return ux, uy, lm * n
+}
 
 func (e *edge) inner(line float64) float64 { return e.inA + e.inB*line }
 

@@ -409,14 +409,7 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 	var ux, uy, m float64
 	step := 1
 	scan := func() {
-		_, _, ux, uy = e.axes()
-		m = e.module / math.Hypot(1, e.inB) // the module square to the edge
-		if e.rows != nil {
-			ux, uy, m = e.rows.ux, e.rows.uy, e.rows.module
-			if e.kind == microRev {
-				ux, uy = -ux, -uy
-			}
-		}
+		ux, uy, m = e.microAxis()
 		step = max(1, int(m/2))
 		raps, at, inner = raps[:0], at[:0], inner[:0]
 		read := func(l int) bool {
@@ -613,13 +606,7 @@ func microCorners(e *edge, v microVersion, reads []microRead, lines []int, m flo
 		}
 	}
 	a, b := fit(rows, ls)
-	_, _, ux, uy := e.axes()
-	if e.rows != nil {
-		ux, uy = e.rows.ux, e.rows.uy
-		if e.kind == microRev {
-			ux, uy = -ux, -uy
-		}
-	}
+	ux, uy, _ := e.microAxis()
 	width := float64(microWidth(v.cols) - 10)
 	at := func(row, out float64) Point {
 		l := a + b*row

@@ -101,7 +101,7 @@ func slantMicro(b *bitmap, a Area) []Symbol {
 			if !ok {
 				continue
 			}
-			sym, err := decodeMicroEither(sb, re, s, e.module)
+			sym, err := decodeMicroEither(sb, re)
 			if err != nil {
 				continue
 			}
@@ -172,18 +172,15 @@ func (b *bitmap) slantHits(lines []int, s float64, x0, x1 int, coarse bool, out 
 	}
 }
 
-// decodeMicroEither reads the symbol of edge e, found on lines of slope s
-// whose hits measured a module of along pixels across their columns:
-// square to e, then, in perspective (a symbol's rows are then not square
-// to its RAPs' edge), along the lines, which follow the rows.
-func decodeMicroEither(b *bitmap, e *edge, s, along float64) (*Symbol, error) {
+// decodeMicroEither reads the symbol of edge e square to e, then, where
+// that fails, along the scan lines that found it (see edge.alongLines).
+func decodeMicroEither(b *bitmap, e *edge) (*Symbol, error) {
 	sym, err := decodeMicro(b, e)
 	if err == nil {
 		return sym, nil
 	}
-	n := math.Hypot(1, s)
 	f := *e
-	f.rows = &rowDir{ux: 1 / n, uy: s / n, module: along * n}
+	f.alongLines = true
 	return decodeMicro(b, &f)
 }
 
@@ -196,13 +193,12 @@ func unslant(e *edge, s float64) (*edge, bool) {
 	if k < 0.2 {
 		return nil, false
 	}
-	r := &edge{kind: e.kind, inA: e.inA / k, inB: e.inB / k}
+	r := &edge{kind: e.kind, inA: e.inA / k, inB: e.inB / k, slope: s, lineModule: e.module}
 	widen := 1 - s*r.inB
 	if widen <= 0 {
 		return nil, false
 	}
 	r.module = e.module * widen
-
 	r.hits = make([]hit, len(e.hits))
 	for i, h := range e.hits {
 		h.line = int(math.Round(float64(h.line) + s*h.inner))

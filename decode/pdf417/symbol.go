@@ -109,7 +109,7 @@ func decodeBitmap(b *bitmap) []Symbol {
 		}
 	}
 	for _, e := range append(edges[microFwd], edges[microRev]...) { // none unless b.micro
-		if s, err := decodeMicroEither(b, e, 0, e.module); err == nil {
+		if s, err := decodeMicroEither(b, e); err == nil {
 			out = append(out, *s)
 		}
 	}
