@@ -136,15 +136,20 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	// read again a region they cover) and for the 2D and stacked codes
 	// (no slow passes inside them); the PDF417 reader for the any-angle
 	// reader's regions (where turned MicroPDF417 is looked for), given as
-	// soon as they are found; the Data Matrix finder by shape for the row
-	// reader's codes. The second round, with the local-threshold rows for
-	// 1D codes and the rescue variants for 2D codes, is for images where
-	// the first round read nothing.
+	// soon as they are found, and so does the row reader before it reads
+	// the rows turned a quarter (only where a region stands on end); the
+	// Data Matrix finder by shape for the row reader's codes. The second
+	// round, with the local-threshold rows for 1D codes and the rescue
+	// variants for 2D codes, is for images where the first round read
+	// nothing; its row reader goes by the first round's regions.
 	if flat(g) {
 		return nil, nil // no edge to read: a blank page or a lens cap
 	}
 	vs := matrixVariants(g)
 	var lin, mat, ori []Barcode
+	// The first round's regions: where turned rows may hold a 1D code.
+	var turnedRegs []region
+	searched := false
 	round := func(local bool, vs []variant) {
 		linDone := make(chan struct{})
 		rows := func() []Barcode { <-linDone; return lin }
@@ -153,8 +158,24 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 		var regs []region
 		regDone := make(chan struct{})
 		var regOnce sync.Once
-		found := func(rs []region) { regOnce.Do(func() { regs = rs; close(regDone) }) }
+		found := func(rs []region, ok bool) {
+			regOnce.Do(func() {
+				regs = rs
+				if !local {
+					turnedRegs, searched = rs, ok
+				}
+				close(regDone)
+			})
+		}
 		regions := func() []region { <-regDone; return regs }
+		// Whether the rows turned a quarter are worth reading: not where
+		// the regions show no code standing on end.
+		turned := func() bool {
+			if !local {
+				<-regDone
+			}
+			return !searched || standing(g, turnedRegs)
+		}
 		// The 2D and stacked codes: the oriented reader's slow passes
 		// skip the regions inside them (a PDF417 symbol's rows are bars).
 		matDone := make(chan struct{})
@@ -163,9 +184,9 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 			switch {
 			case i == 0:
 				defer close(linDone) // a panic too: the oriented reader waits
-				lin = d.linear(g, local)
+				lin = d.linear(g, local, turned)
 			case i == 1 && !local:
-				defer found(nil) // a panic too: the PDF417 reader waits
+				defer found(nil, false) // a panic too: the PDF417 reader waits
 				ori = d.oriented(g, rows, twoD, found)
 			case i == 2:
 				defer close(matDone) // a panic too: the oriented reader waits
@@ -633,12 +654,15 @@ type scanHit struct {
 // global histogram), which suits sharp codes, or with local set, with a
 // threshold per 8×8 block: on blurred or unevenly lit photos a per-row
 // threshold merges narrow bars that the local one keeps apart.
-func (d *Decoder) linear(g Gray, local bool) []Barcode {
+func (d *Decoder) linear(g Gray, local bool, turned func() bool) []Barcode {
 	if !d.any1D() {
 		return nil
 	}
 	if out := d.scanLines(g, 0, local); len(out) > 0 {
 		return out
+	}
+	if turned != nil && !turned() {
+		return nil
 	}
 	return d.scanLines(g.rotate90(), 90, local)
 }

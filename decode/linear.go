@@ -948,7 +948,7 @@ func (r region) coveredBy(bs []Barcode) [][2]float64 {
 //
 // found, when not nil, is given the regions as soon as they are known
 // (the PDF417 reader looks there for turned MicroPDF417 symbols).
-func (d *Decoder) oriented(g Gray, rows, twoD func() []Barcode, found func([]region)) []Barcode {
+func (d *Decoder) oriented(g Gray, rows, twoD func() []Barcode, found func(rs []region, searched bool)) []Barcode {
 	want1D := d.want[serialgate.Code128] || d.want[serialgate.EAN13] || d.want[serialgate.UPCA] || d.want[serialgate.ITF]
 	if !want1D && (found == nil || !d.microPDF417()) {
 		return nil
@@ -959,7 +959,7 @@ func (d *Decoder) oriented(g Gray, rows, twoD func() []Barcode, found func([]reg
 	}
 	rs := findRegions(g, rowStep)
 	if found != nil {
-		found(rs)
+		found(rs, true)
 	}
 	if !want1D {
 		return nil
@@ -984,6 +984,16 @@ func (d *Decoder) oriented(g Gray, rows, twoD func() []Barcode, found func([]reg
 		}
 	})
 	return slices.Concat(read...)
+}
+
+// standing tells whether one of the regions rs of g stands more than 20°
+// off upright bars, where the row reader reads it on the turned rows, or g
+// is too thin for regions (a strip of a code, either way).
+func standing(g Gray, rs []region) bool {
+	if _, ok := stripRegion(g); ok || min(g.Width, g.Height) < 6*cellSize {
+		return true
+	}
+	return slices.ContainsFunc(rs, func(r region) bool { return math.Abs(r.uy) > math.Sin(20*math.Pi/180) })
 }
 
 // insideRect tells whether b's outline lies within the rectangle of o's four

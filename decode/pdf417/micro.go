@@ -477,25 +477,45 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 	if 3*(same+max(up, down)) < 2*(len(raps)-1) || max(up, down) < 3 {
 		return nil, ErrSize
 	}
+	// The codewords right of the left RAPs: one before the centre RAP
+	// (1 and 3 columns) or two (2 and 4 columns), read once for both
+	// widths. Where no line reads one in its RAP's cluster, no symbol of
+	// those widths starts here, and the stripes or print that made the
+	// edge are read no further.
 	var vals, clus [4]int
+	var firsts [3][]microRead // by the count read
+	first := func(n int) []microRead {
+		if firsts[n] == nil {
+			firsts[n] = make([]microRead, len(raps))
+			for i, rl := range raps {
+				rd := microRead{rap: rl.rap}
+				readCodewords(b, line{rl.x, rl.y, rl.x + float64(17*n)*m*ux, rl.y + float64(17*n)*m*uy}, n, vals[:], clus[:])
+				copy(rd.vals[:n], vals[:n])
+				copy(rd.clus[:n], clus[:n])
+				firsts[n][i] = rd
+			}
+		}
+		return firsts[n]
+	}
 	for cols := 1; cols <= 4; cols++ {
 		c1 := cols
 		if c := microCentre(cols); c > 0 {
 			c1 = c
 		}
+		heads := first(c1)
+		if !clustered(heads, c1) {
+			continue
+		}
 		reads := make([]microRead, len(raps))
 		lines := make([]int, len(raps))
 		for i, rl := range raps {
-			rd := microRead{rap: rl.rap}
-			seg := func(from, n, into int) {
-				a, z := float64(from)*m, float64(from+17*n)*m
-				readCodewords(b, line{rl.x + a*ux, rl.y + a*uy, rl.x + z*ux, rl.y + z*uy}, n, vals[:], clus[:])
-				copy(rd.vals[into:into+n], vals[:n])
-				copy(rd.clus[into:into+n], clus[:n])
-			}
-			seg(0, c1, 0)
+			rd := heads[i]
 			if c1 < cols {
-				seg(17*c1+10, cols-c1, c1)
+				a, z := float64(17*c1+10)*m, float64(17*cols+10)*m
+				n := cols - c1
+				readCodewords(b, line{rl.x + a*ux, rl.y + a*uy, rl.x + z*ux, rl.y + z*uy}, n, vals[:], clus[:])
+				copy(rd.vals[c1:cols], vals[:n])
+				copy(rd.clus[c1:cols], clus[:n])
 			}
 			reads[i], lines[i] = rd, rl.line
 		}
@@ -510,6 +530,19 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 		}
 	}
 	return nil, ErrSize
+}
+
+// clustered tells whether one line at least read one of the first n
+// codewords in the cluster its RAP gives.
+func clustered(reads []microRead, n int) bool {
+	for _, rd := range reads {
+		for c := range n {
+			if rd.vals[c] >= 0 && rd.clus[c] == int(microCluster[rd.rap]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // advancing tells whether the RAPs of an edge's hits, in line order, go

@@ -163,3 +163,24 @@ func TestMicroKeystone(t *testing.T) {
 		}
 	}
 }
+
+// TestClustered checks the test that ends the reading of an edge whose
+// lines read no codeword in the cluster their RAP gives.
+func TestClustered(t *testing.T) {
+	rap := 0
+	want := int(microCluster[rap])
+	other := (want + 3) % 9
+	line := func(val, clus int) microRead {
+		return microRead{rap: rap, vals: [4]int{val, -1, -1, -1}, clus: [4]int{clus, 0, 0, 0}}
+	}
+	if clustered([]microRead{line(-1, want), line(5, other)}, 1) {
+		t.Error("no codeword read in the RAP's cluster: clustered")
+	}
+	if !clustered([]microRead{line(-1, want), line(5, want)}, 1) {
+		t.Error("one codeword read in the RAP's cluster: not clustered")
+	}
+	second := microRead{rap: rap, vals: [4]int{-1, 7, -1, -1}, clus: [4]int{0, want, 0, 0}}
+	if clustered([]microRead{second}, 1) || !clustered([]microRead{second}, 2) {
+		t.Error("a second codeword counts only when two are read")
+	}
+}
