@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"image"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -93,7 +94,7 @@ type shapes struct {
 // it or meet it at a corner.
 func darkShapes(m *gozxing.BitMatrix) shapes {
 	w, h := m.GetWidth(), m.GetHeight()
-	runs := make([]darkRun, 0, 16*h) // a guess that saves most regrowing on photos
+	runs := make([]darkRun, 0, runCount(m)) // on a 1D code, many: no regrowing
 	rowAt := make([]int, h+1)
 	var row *gozxing.BitArray
 	for y := range h {
@@ -136,8 +137,14 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 			}
 		}
 	}
+	roots := 0
+	for i := range runs {
+		if find(int32(i)) == int32(i) {
+			roots++
+		}
+	}
 	index := make([]int32, len(runs)) // root → its shape
-	out := make([]darkShape, 0, len(runs)/4)
+	out := make([]darkShape, 0, roots)
 	for i, a := range runs {
 		r := find(int32(i))
 		if r == int32(i) {
@@ -152,10 +159,30 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 	return shapes{shapes: out, runs: runs, rowAt: rowAt, find: find}
 }
 
+// runCount is the number of runs of dark pixels in the rows of m: the bits
+// set whose left neighbour is not, counted a word at a time.
+func runCount(m *gozxing.BitMatrix) int {
+	w, h := m.GetWidth(), m.GetHeight()
+	n := 0
+	var row *gozxing.BitArray
+	for y := range h {
+		row = m.GetRow(y, row)
+		var carry uint32 // the last bit of the word before
+		for k, word := range row.GetBitArray() {
+			if rest := w - 32*k; rest < 32 {
+				word &= 1<<max(rest, 0) - 1 // bits past the row's end
+			}
+			n += bits.OnesCount32(word &^ (word<<1 | carry))
+			carry = word >> 31
+		}
+	}
+	return n
+}
+
 // rowEnds returns the corners of each row's leftmost and rightmost pixel of
 // shape c: the candidates of its hull.
 func (s shapes) rowEnds(c darkShape) []pt {
-	var ps []pt
+	ps := make([]pt, 0, 4*(c.maxY-c.minY+1))
 	for y := c.minY; y <= c.maxY; y++ {
 		lo, hi := int32(-1), int32(-1)
 		for i := s.rowAt[y]; i < s.rowAt[y+1]; i++ {

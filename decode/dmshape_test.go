@@ -104,3 +104,34 @@ func floodShapes(m *gozxing.BitMatrix) []floodShape {
 	}
 	return out
 }
+
+// TestRunCount checks the count of dark runs that sizes darkShapes' list
+// against the runs found one by one, on rows across word boundaries.
+func TestRunCount(t *testing.T) {
+	for _, w := range []int{1, 31, 32, 33, 64, 65, 100} {
+		m, _ := gozxing.NewBitMatrix(w, 4)
+		seed := uint32(w)
+		for y := range 4 {
+			for x := range w {
+				seed = seed*1664525 + 1013904223
+				if y == 3 || (y > 0 && seed>>29 < 3) {
+					m.Set(x, y) // row 0 blank, row 3 one run, the others random
+				}
+			}
+		}
+		want := 0
+		for y := range 4 {
+			for x := range w {
+				if m.Get(x, y) && (x == 0 || !m.Get(x-1, y)) {
+					want++
+				}
+			}
+		}
+		if got := runCount(m); got != want {
+			t.Errorf("width %d: %d runs counted, want %d", w, got, want)
+		}
+		if got := len(darkShapes(m).runs); got != want {
+			t.Errorf("width %d: darkShapes found %d runs, want %d", w, got, want)
+		}
+	}
+}

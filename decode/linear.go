@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/serialgate/serialgate"
 )
@@ -450,30 +451,34 @@ func edges(p []float32, step float64, d []float32, x []float64) (runs, []float32
 // within about 12 samples either side (a threshold that follows shadows),
 // between samples by linear interpolation. Where the samples nearby
 // differ by less than minContrast, the profile counts as light.
-func crossings(p []float32, step float64, x []float64) runs {
+//
+// tmp is scratch space, returned grown for the next call.
+func crossings(p []float32, step float64, x []float64, tmp []float32) (runs, []float32) {
 	const minContrast = 24
 	n := len(p)
 	nb := (n >> 3) + 1
-	lo, hi := make([]float32, nb), make([]float32, nb)
+	tmp = slices.Grow(tmp[:0], 3*nb)[:3*nb]
+	lo, hi, thr := tmp[:nb], tmp[nb:2*nb], tmp[2*nb:]
 	for b := range nb {
 		lo[b], hi[b] = 255, 0
 		for _, v := range p[b<<3 : min(n, (b+1)<<3)] {
 			lo[b], hi[b] = min(lo[b], v), max(hi[b], v)
 		}
 	}
-	// Each block's threshold, from the blocks within two of it, and
-	// whether they have the contrast for any sample to be dark.
-	thr := make([]float32, nb)
-	con := make([]bool, nb)
+	// Each block's threshold, from the blocks within two of it; below
+	// every sample where they lack the contrast for any to be dark.
 	for b := range nb {
 		l, h := lo[b], hi[b]
 		for k := max(0, b-2); k <= min(nb-1, b+2); k++ {
 			l, h = min(l, lo[k]), max(h, hi[k])
 		}
-		thr[b], con[b] = (l+h)/2, h-l >= minContrast
+		thr[b] = (l + h) / 2
+		if h-l < minContrast {
+			thr[b] = -1
+		}
 	}
 	x = append(x[:0], 0)
-	dark := func(i int) bool { return con[i>>3] && p[i] < thr[i>>3] }
+	dark := func(i int) bool { return p[i] < thr[i>>3] }
 	dark0 := dark(0)
 	was := dark0
 	for i := 1; i < n; i++ {
@@ -491,7 +496,7 @@ func crossings(p []float32, step float64, x []float64) runs {
 		was = d
 	}
 	x = append(x, float64(n-1)*step)
-	return runs{x: x, dark0: dark0}
+	return runs{x: x, dark0: dark0}, tmp
 }
 
 // bumpDepth is how deep, as a part of the contrast around it, an element
@@ -503,14 +508,18 @@ const bumpDepth = 0.2
 // stand out from them: a light element no lighter than the lighter of the
 // dark ones beside it by bumpDepth of the contrast nearby, or the same
 // for a dark one.
-func dropBumps(p []float32, step float64, r runs) runs {
+//
+// It takes r's edges for its own. tmp and kind are scratch space, returned
+// grown for the next call.
+func dropBumps(p []float32, step float64, r runs, tmp []float32, kind []bool) (runs, []float32, []bool) {
 	// ext[i]: the lightest sample of a light element, the darkest of a
 	// dark one.
 	n := r.n()
 	if n < 5 {
-		return r
+		return r, tmp, kind
 	}
-	ext := make([]float32, n)
+	tmp = slices.Grow(tmp[:0], 2*n)[:2*n]
+	ext := tmp[:n]
 	for i := range n {
 		a, b := int(math.Ceil(r.x[i]/step)), int(r.x[i+1]/step)
 		a, b = max(0, min(a, len(p)-1)), max(0, min(b, len(p)-1))
@@ -525,8 +534,8 @@ func dropBumps(p []float32, step float64, r runs) runs {
 		ext[i] = v
 	}
 	x := r.x[:1]
-	keep := ext[:0:0]
-	var kept []bool // dark, per element kept
+	keep := tmp[n:n]
+	kept := kind[:0] // dark, per element kept
 	for i := range n {
 		x = append(x, r.x[i+1])
 		keep = append(keep, ext[i])
@@ -561,7 +570,7 @@ func dropBumps(p []float32, step float64, r runs) runs {
 		keep = append(keep[:mid-1], merged)
 		kept = kept[:mid]
 	}
-	return runs{x: x, dark0: r.dark0}
+	return runs{x: x, dark0: r.dark0}, tmp, kept
 }
 
 func abs32(v float32) float32 {
@@ -639,6 +648,21 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() [
 	return d.voteRegion(r, reads, order, minLines)
 }
 
+// lineBufs are a scan line's buffers: its profile and the profile reversed,
+// the slopes, the edges found two ways and reversed, and scratch space.
+type lineBufs struct {
+	p, rp, dv   []float32
+	xs, cx, rev []float64
+	tmp         []float32 // scratch
+	kind        []bool
+}
+
+// lineBufPool keeps the buffers of lines read for the next lines: a region
+// is read in several passes of up to maxLines lines, and buffers grown
+// afresh for each were a tenth of what a decode allocated (every new page
+// of which the kernel must map and zero).
+var lineBufPool = sync.Pool{New: func() any { return new(lineBufs) }}
+
 // scanRegion reads the lines across r turned by turn radians, numbered from
 // first, into reads, on workers goroutines; the readings are recorded in
 // line order whatever the workers, so the result does not depend on them.
@@ -667,11 +691,6 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 	wantC128 := d.want[serialgate.Code128]
 	wantEAN := d.want[serialgate.EAN13] || d.want[serialgate.UPCA]
 	wantITF := d.want[serialgate.ITF]
-	// A worker's buffers.
-	type lineBufs struct {
-		p, rp, dv []float32
-		xs, rev   []float64
-	}
 	// readBoth reads the line's runs rs, of profile b.p, both ways.
 	readBoth := func(b *lineBufs, rs runs, found []lineRead) []lineRead {
 		for dir := range 2 {
@@ -728,14 +747,19 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 		if retry {
 			// A sharpened photo rings inside wide bars; noise marks the
 			// quiet zones: the lines are read again without such bumps.
-			if smooth := dropBumps(b.p, sampleStep, rs); smooth.n() < rs.n() {
+			var smooth runs
+			smooth, b.tmp, b.kind = dropBumps(b.p, sampleStep, rs, b.tmp, b.kind)
+			if smooth.n() < rs.n() {
 				found = readBoth(b, smooth, found)
 			}
 		}
 		if retry && len(found) == 0 {
 			// Last, the classic way: where the profile crosses the middle
 			// between the darkest and lightest samples nearby.
-			found = readBoth(b, crossings(b.p, sampleStep, nil), found)
+			var rs runs
+			rs, b.tmp = crossings(b.p, sampleStep, b.cx, b.tmp)
+			b.cx = rs.x
+			found = readBoth(b, rs, found)
 		}
 		return found
 	}
@@ -761,18 +785,22 @@ func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads ma
 	}
 	// scan reads the lines lis on the workers, records them in order, and
 	// returns those that read a code.
-	bufs := make([]lineBufs, max(1, workers))
+	bufs := make([]*lineBufs, max(1, workers))
+	for i := range bufs {
+		bufs[i] = lineBufPool.Get().(*lineBufs)
+		defer lineBufPool.Put(bufs[i])
+	}
 	scan := func(lis []int) []int {
 		found := make([][]lineRead, len(lis))
 		w := min(len(bufs), len(lis))
 		if w <= 1 {
 			for k, li := range lis {
-				found[k] = readLine(&bufs[0], li)
+				found[k] = readLine(bufs[0], li)
 			}
 		} else {
 			inParallel(w, func(wi int) {
 				for k := wi; k < len(lis); k += w {
-					found[k] = readLine(&bufs[wi], lis[k])
+					found[k] = readLine(bufs[wi], lis[k])
 				}
 			})
 		}
