@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"cmp"
 	"math"
 	"runtime"
 	"slices"
@@ -639,6 +640,12 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() [
 		known = r.coveredBy(rows())
 	}
 	skip := append(covered(), known...)
+	if spanned(skip, r.halfV) >= readMost {
+		// What is left of the region is a strip along a code read
+		// (bars that end unevenly, the digits under them), not room
+		// for another code of its own.
+		return d.voteRegion(r, reads, order, minLines)
+	}
 	for ti, turn := range scanTurns[1:] {
 		order = d.scanRegion(g, r, turn, (ti+1)*maxLines, reads, order, skip, false, workers)
 	}
@@ -1051,4 +1058,30 @@ func insideRect(b, o Barcode) bool {
 		}
 	}
 	return true
+}
+
+// readMost is the part of a region's lines on codes already read beyond
+// which the slow passes are not given the rest: on the 1D samples they
+// had taken about a sixth of the time, and reading the rest of regions
+// covered half or more found no code more on the 488 sample and box
+// photos.
+const readMost = 0.7
+
+// spanned is the part of the offsets from -half to half that the ranges
+// rs cover.
+func spanned(rs [][2]float64, half float64) float64 {
+	if half <= 0 {
+		return 1
+	}
+	rs = slices.Clone(rs)
+	slices.SortFunc(rs, func(a, b [2]float64) int { return cmp.Compare(a[0], b[0]) })
+	covered, reach := 0.0, -half
+	for _, c := range rs {
+		lo, hi := math.Max(c[0], reach), math.Min(c[1], half)
+		if hi > lo {
+			covered += hi - lo
+		}
+		reach = math.Max(reach, hi)
+	}
+	return covered / (2 * half)
 }

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"math"
 	"testing"
 
 	"github.com/serialgate/serialgate"
@@ -70,4 +71,24 @@ func pasted(t *testing.T, w, h int, g Gray) Gray {
 	page := canvas(w, h)
 	paste(page, g, 40, 40)
 	return page
+}
+
+// TestSpanned checks the part of a region's offsets that ranges cover:
+// overlaps counted once, parts outside left out.
+func TestSpanned(t *testing.T) {
+	for _, tc := range []struct {
+		rs   [][2]float64
+		want float64
+	}{
+		{nil, 0},
+		{[][2]float64{{-10, 10}}, 1},
+		{[][2]float64{{-20, 20}}, 1},
+		{[][2]float64{{0, 5}, {-10, -5}}, 0.5},
+		{[][2]float64{{-10, 2}, {-4, 0}, {1, 4}}, 0.7},
+		{[][2]float64{{12, 20}, {-30, -11}}, 0},
+	} {
+		if got := spanned(tc.rs, 10); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("spanned(%v, 10) = %v, want %v", tc.rs, got, tc.want)
+		}
+	}
 }
