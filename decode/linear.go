@@ -609,9 +609,10 @@ var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
 func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() []Barcode, workers int) []Barcode {
 	reads := map[string]*regionRead{}
 	var order []string
-	if rows != nil && !d.opts.Fast && r.coveredWhole(rows()) {
-		// Every line of the region lies on codes the row reader read
-		// on many lines: nothing is left here to read.
+	if rows != nil && !d.opts.Fast && r.coveredMost(rows()) {
+		// Most lines of the region lie on codes the row reader read on
+		// many lines, the rest along them (see readMost): nothing is
+		// left here to read.
 		return nil
 	}
 	order = d.scanRegion(g, r, 0, 0, reads, order, nil, false, workers)
@@ -902,32 +903,20 @@ func rivalled(h *regionRead, reads map[string]*regionRead) bool {
 }
 
 // wholeLines is the fewest scan lines a row reader's code is read on for
-// a region it covers to be left unread (coveredWhole): a code read on a
+// a region it covers to be left unread (coveredMost): a code read on a
 // few lines may be a fragment of a longer one the region holds.
 const wholeLines = 6
 
-// coveredWhole tells whether the 1D codes bs, each read on wholeLines scan
-// lines or more, cover every line of r (see coveredBy).
-func (r region) coveredWhole(bs []Barcode) bool {
+// coveredMost tells whether the 1D codes bs, each read on wholeLines scan
+// lines or more, cover readMost of the lines of r or more (see coveredBy).
+func (r region) coveredMost(bs []Barcode) bool {
 	var strong []Barcode
 	for _, b := range bs {
 		if b.ScanLines >= wholeLines {
 			strong = append(strong, b)
 		}
 	}
-	spans := r.coveredBy(strong)
-	if len(spans) == 0 {
-		return false
-	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
-	reach := -r.halfV
-	for _, s := range spans {
-		if s[0] > reach {
-			return false
-		}
-		reach = math.Max(reach, s[1])
-	}
-	return reach >= r.halfV
+	return spanned(r.coveredBy(strong), r.halfV) >= readMost
 }
 
 // within tells whether r lies inside one of the 2D or stacked codes bs, as

@@ -92,3 +92,31 @@ func TestSpanned(t *testing.T) {
 		}
 	}
 }
+
+// TestCoveredMost checks when the any-angle reader leaves a region to the
+// row reader's codes: read on six lines or more, and over most of its
+// lines.
+func TestCoveredMost(t *testing.T) {
+	r := region{cx: 100, cy: 50, ux: 1, halfU: 60, halfV: 20}
+	code := func(top, bottom float64, lines int) Barcode {
+		b := Barcode{Corners: []Point{{45, top}, {155, top}, {155, bottom}, {45, bottom}}}
+		b.Symbology, b.ScanLines = serialgate.EAN13, lines
+		return b
+	}
+	// lineGap widens a code's lines on either side.
+	for _, tc := range []struct {
+		name string
+		bs   []Barcode
+		want bool
+	}{
+		{"the whole region", []Barcode{code(30, 70, 20)}, true},
+		{"four fifths", []Barcode{code(38, 70, 20)}, true},
+		{"half", []Barcode{code(50, 70, 20)}, false},
+		{"four fifths on three lines", []Barcode{code(38, 70, 3)}, false},
+		{"two halves", []Barcode{code(30, 50, 8), code(50, 70, 8)}, true},
+	} {
+		if got := r.coveredMost(tc.bs); got != tc.want {
+			t.Errorf("%s: coveredMost %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
