@@ -39,14 +39,15 @@ type blurSet struct {
 
 var blurSets = sync.OnceValue(func() []blurSet {
 	out := make([]blurSet, len(blurWidths))
+	var bars [][2]float64
+	vals := make([]float64, len(out[0].stop))
 	for si, s := range blurWidths {
 		e := newEdgeBlur(s)
 		for v := range code128Widths {
-			bars := elementsOf(code128Widths[v])
-			bars = append(bars, [2]float64{11, 12}) // the next character starts with a bar
-			e.draw(out[si].chars[v][:], bars)
+			bars = append(elementsOf(code128Widths[v], bars[:0]), [2]float64{11, 12}) // the next character starts with a bar
+			e.draw(out[si].chars[v][:], bars, vals)
 		}
-		e.draw(out[si].stop[:], elementsOf(code128Widths[c128Stop]+"2"))
+		e.draw(out[si].stop[:], elementsOf(code128Widths[c128Stop]+"2", bars[:0]), vals)
 	}
 	return out
 })
@@ -74,10 +75,12 @@ func newEdgeBlur(s float64) *edgeBlur {
 }
 
 // draw fills t with the darkness of bars, whose ends are whole modules,
-// blurred, centred and scaled to unit length.
-func (e *edgeBlur) draw(t []float32, bars [][2]float64) {
+// blurred, centred and scaled to unit length. vals is scratch space as long
+// as t at least.
+func (e *edgeBlur) draw(t []float32, bars [][2]float64, vals []float64) {
 	var mean float64
-	vals := make([]float64, len(t))
+	vals = vals[:len(t)]
+	clear(vals)
 	for j := range t {
 		for _, b := range bars {
 			k0, k1 := int(b[0])*blurRes-j, int(b[1])*blurRes-j
@@ -88,10 +91,9 @@ func (e *edgeBlur) draw(t []float32, bars [][2]float64) {
 	unitize(t, vals, mean/float64(len(t)))
 }
 
-// elementsOf returns the bars of a pattern of digit widths as intervals in
-// modules.
-func elementsOf(p string) [][2]float64 {
-	var bars [][2]float64
+// elementsOf appends to bars the bars of a pattern of digit widths as
+// intervals in modules.
+func elementsOf(p string, bars [][2]float64) [][2]float64 {
 	at := 0.0
 	for i := range p {
 		w := float64(p[i] - '0')

@@ -16,7 +16,7 @@ func TestEdgeBlurDraws(t *testing.T) {
 		e := newEdgeBlur(s)
 		check := func(name string, n int, bars [][2]float64) {
 			got, want := make([]float32, n), make([]float32, n)
-			e.draw(got, bars)
+			e.draw(got, bars, make([]float64, n))
 			drawBlurred(want, bars, s)
 			for j := range got {
 				if math.Abs(float64(got[j]-want[j])) > 1e-6 {
@@ -25,9 +25,9 @@ func TestEdgeBlurDraws(t *testing.T) {
 			}
 		}
 		for v := range code128Widths {
-			check(code128Widths[v], 11*blurRes, append(elementsOf(code128Widths[v]), [2]float64{11, 12}))
+			check(code128Widths[v], 11*blurRes, append(elementsOf(code128Widths[v], nil), [2]float64{11, 12}))
 		}
-		check("stop", 13*blurRes, elementsOf(code128Widths[c128Stop]+"2"))
+		check("stop", 13*blurRes, elementsOf(code128Widths[c128Stop]+"2", nil))
 	}
 }
 
@@ -94,7 +94,7 @@ func TestRefineSame(t *testing.T) {
 		if trial%2 == 0 { // a blurred Start B, dark on light, at 100
 			e := newEdgeBlur(0.65)
 			d := make([]float32, 11*blurRes)
-			e.draw(d, elementsOf(code128Widths[c128StartB]))
+			e.draw(d, elementsOf(code128Widths[c128StartB], nil), make([]float64, len(d)))
 			for j, v := range d {
 				p[200+j] = 128 - 100*v // three samples a module: 1.5 px
 			}
