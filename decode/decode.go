@@ -147,34 +147,29 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	}
 	vs := matrixVariants(g)
 	var lin, mat, ori []Barcode
-	// The first round's regions: where turned rows may hold a 1D code.
-	var turnedRegs []region
+	// The oriented reader's regions, found in the first round: turned
+	// bars, where the PDF417 reader looks for turned MicroPDF417 symbols
+	// and the row reader for codes on end. searched is false where the
+	// oriented reader did not look for them.
+	var regs []region
 	searched := false
 	round := func(local bool, vs []variant) {
 		linDone := make(chan struct{})
 		rows := func() []Barcode { <-linDone; return lin }
-		// The oriented reader's regions, turned bars, are where the
-		// PDF417 reader looks for turned MicroPDF417 symbols.
-		var regs []region
 		regDone := make(chan struct{})
 		var regOnce sync.Once
 		found := func(rs []region, ok bool) {
-			regOnce.Do(func() {
-				regs = rs
-				if !local {
-					turnedRegs, searched = rs, ok
-				}
-				close(regDone)
-			})
+			regOnce.Do(func() { regs, searched = rs, ok; close(regDone) })
 		}
 		regions := func() []region { <-regDone; return regs }
 		// Whether the rows turned a quarter are worth reading: not where
-		// the regions show no code standing on end.
+		// the regions show no code standing on end. The second round
+		// goes by the first's.
 		turned := func() bool {
 			if !local {
 				<-regDone
 			}
-			return !searched || standing(g, turnedRegs)
+			return !searched || standing(g, regs)
 		}
 		// The 2D and stacked codes: the oriented reader's slow passes
 		// skip the regions inside them (a PDF417 symbol's rows are bars).

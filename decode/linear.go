@@ -46,13 +46,17 @@ func (r region) lineGap() float64 {
 	return lineGap
 }
 
+// stripThin is the height (or width) under which an image is a strip, too
+// thin for the gradient cells.
+const stripThin = 6 * cellSize
+
 // stripRegion is the whole of g as one region when g is a strip too thin
 // for the gradient cells (a line-scan camera's or a scanner's image, or a
 // code cropped to a few rows): across its length, a scan line on every
 // row, so that a code gets the votes of distinct rows as it would on the
 // row reader.
 func stripRegion(g Gray) (region, bool) {
-	const thin, long = 6 * cellSize, 40
+	const thin, long = stripThin, 40
 	switch {
 	case g.Height < 2 || g.Width < 2:
 		return region{}, false // the profiles interpolate between two rows and two columns
@@ -1014,7 +1018,7 @@ func (d *Decoder) oriented(g Gray, rows, twoD func() []Barcode, found func(rs []
 // off upright bars, where the row reader reads it on the turned rows, or g
 // is too thin for regions (a strip of a code, either way).
 func standing(g Gray, rs []region) bool {
-	if _, ok := stripRegion(g); ok || min(g.Width, g.Height) < 6*cellSize {
+	if min(g.Width, g.Height) < stripThin {
 		return true
 	}
 	return slices.ContainsFunc(rs, func(r region) bool { return math.Abs(r.uy) > math.Sin(20*math.Pi/180) })

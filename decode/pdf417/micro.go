@@ -483,16 +483,21 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 	// those widths starts here, and the stripes or print that made the
 	// edge are read no further.
 	var vals, clus [4]int
-	var firsts [3][]microRead // by the count read
+	// seg reads n codewords from `from` modules right of rl's RAP into
+	// rd's columns from into.
+	seg := func(rl rapLine, from, n int, rd *microRead, into int) {
+		a, z := float64(from)*m, float64(from+17*n)*m
+		readCodewords(b, line{rl.x + a*ux, rl.y + a*uy, rl.x + z*ux, rl.y + z*uy}, n, vals[:], clus[:])
+		copy(rd.vals[into:into+n], vals[:n])
+		copy(rd.clus[into:into+n], clus[:n])
+	}
+	var firsts [3][]microRead // by the count read: 1 or 2
 	first := func(n int) []microRead {
 		if firsts[n] == nil {
 			firsts[n] = make([]microRead, len(raps))
 			for i, rl := range raps {
-				rd := microRead{rap: rl.rap}
-				readCodewords(b, line{rl.x, rl.y, rl.x + float64(17*n)*m*ux, rl.y + float64(17*n)*m*uy}, n, vals[:], clus[:])
-				copy(rd.vals[:n], vals[:n])
-				copy(rd.clus[:n], clus[:n])
-				firsts[n][i] = rd
+				firsts[n][i].rap = rl.rap
+				seg(rl, 0, n, &firsts[n][i], 0)
 			}
 		}
 		return firsts[n]
@@ -511,11 +516,7 @@ func decodeMicro(b *bitmap, e *edge) (*Symbol, error) {
 		for i, rl := range raps {
 			rd := heads[i]
 			if c1 < cols {
-				a, z := float64(17*c1+10)*m, float64(17*cols+10)*m
-				n := cols - c1
-				readCodewords(b, line{rl.x + a*ux, rl.y + a*uy, rl.x + z*ux, rl.y + z*uy}, n, vals[:], clus[:])
-				copy(rd.vals[c1:cols], vals[:n])
-				copy(rd.clus[c1:cols], clus[:n])
+				seg(rl, 17*c1+10, cols-c1, &rd, c1) // past the centre RAP
 			}
 			reads[i], lines[i] = rd, rl.line
 		}

@@ -138,8 +138,8 @@ func most(votes map[int]int) (v, n int) {
 
 // decode reads the symbol in the frame.
 func (f frame) decode(b *bitmap) (*Symbol, error) {
-	// Lines a module apart first, about three a row: most often enough,
-	// for a third of the time.
+	// Lines a module apart first, about three a row instead of six; where
+	// they do not make a symbol, half a module apart as before.
 	if s, err := f.decodeSpaced(b, 2); err == nil {
 		return s, nil
 	}
