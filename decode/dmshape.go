@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"cmp"
 	"image"
 	"math"
 	"math/bits"
@@ -63,7 +62,7 @@ func dmByShape(m *gozxing.BitMatrix, limit int, avoid []image.Rectangle) []Barco
 			continue
 		}
 		tried++
-		if b, ok := readDMOutline(m, hull(sh.rowEnds(c))); ok {
+		if b, ok := readDMOutline(m, sh.outline(c)); ok {
 			out = append(out, b)
 		}
 	}
@@ -221,14 +220,42 @@ func readDMOutline(m *gozxing.BitMatrix, h []pt) (Barcode, bool) {
 	return readDMArms(m, h)
 }
 
-// hull is the convex hull of ps (monotone chain).
-func hull(ps []pt) []pt {
-	slices.SortFunc(ps, func(a, b pt) int {
-		if c := cmp.Compare(a.x, b.x); c != 0 {
-			return c
+// outline is the convex hull of shape c: the hull of its rows' ends
+// (rowEnds). At each pixel boundary y only the leftmost and the rightmost
+// of them count, and taken that way they come in order of y, x: the
+// monotone chain runs along y with no sort (a sort of every row's ends
+// was most of the Data Matrix shape reader's time on a 1D code's bars).
+// The hull starts at its leftmost (then topmost) corner and goes round
+// the way a chain along x would.
+func (s shapes) outline(c darkShape) []pt {
+	ends := s.rowEnds(c) // per row y: (lo, y), (lo, y+1), (hi, y), (hi, y+1)
+	rows := len(ends) / 4
+	ps := make([]pt, 0, 2*(rows+1))
+	for k := 0; k <= rows; k++ {
+		// boundary y = minY+k: the bottom of row k-1, the top of row k
+		lo, hi := math.Inf(1), math.Inf(-1)
+		if k > 0 {
+			lo, hi = ends[4*(k-1)+1].x, ends[4*(k-1)+3].x
 		}
-		return cmp.Compare(a.y, b.y)
-	})
+		if k < rows {
+			lo, hi = math.Min(lo, ends[4*k].x), math.Max(hi, ends[4*k+2].x)
+		}
+		y := float64(c.minY + k)
+		ps = append(ps, pt{lo, y}, pt{hi, y})
+	}
+	h := chain(ps)
+	first := 0
+	for i, p := range h {
+		if p.x < h[first].x || p.x == h[first].x && p.y < h[first].y {
+			first = i
+		}
+	}
+	return append(h[first:], h[:first]...)
+}
+
+// chain is the convex hull of ps, given in order of one axis (monotone
+// chain): the corners that turn the same way, none on a straight side.
+func chain(ps []pt) []pt {
 	cross := func(o, a, b pt) float64 { return (a.x-o.x)*(b.y-o.y) - (a.y-o.y)*(b.x-o.x) }
 	var lower, upper []pt
 	for _, p := range ps {

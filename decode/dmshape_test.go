@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -10,7 +11,8 @@ import (
 
 // TestDarkShapes checks the shapes found by joining runs against a flood
 // fill of pixels: the same shapes in the same order, with the same pixel
-// counts, boxes and row ends, on random bitmaps of every density and on
+// counts, boxes, row ends and outlines (the hull of the row ends, sorted
+// and chained along x), on random bitmaps of every density and on
 // the repository's photos binarized.
 func TestDarkShapes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 8))
@@ -46,7 +48,7 @@ func TestDarkShapes(t *testing.T) {
 		for i, c := range sh.shapes {
 			w := want[i]
 			if c.pixels != w.pixels || c.minX != w.minX || c.minY != w.minY || c.maxX != w.maxX || c.maxY != w.maxY ||
-				!slices.Equal(sh.rowEnds(c), w.ends) {
+				!slices.Equal(sh.rowEnds(c), w.ends) || !slices.Equal(sh.outline(c), hull(w.ends)) {
 				t.Errorf("bitmap %d, shape %d: %+v, want %+v", k, i, c, w)
 				break
 			}
@@ -134,4 +136,17 @@ func TestRunCount(t *testing.T) {
 			t.Errorf("width %d: darkShapes found %d runs, want %d", w, got, want)
 		}
 	}
+}
+
+// hull is the convex hull of ps by a monotone chain along x, after a sort:
+// the outline of a shape as found without knowing its rows' order.
+func hull(ps []pt) []pt {
+	ps = slices.Clone(ps)
+	slices.SortFunc(ps, func(a, b pt) int {
+		if c := cmp.Compare(a.x, b.x); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.y, b.y)
+	})
+	return chain(ps)
 }
