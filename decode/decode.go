@@ -847,7 +847,7 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 	var out []scanLine
 	var row *gozxing.BitArray
 	var key []byte
-	var rr rowRuns
+	var rr, pr rowRuns // a row's runs, a piece's
 	for j, k := range lines {
 		y := ys[k]
 		if rows[j] == nil {
@@ -879,7 +879,7 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 				row.Reverse()
 				rr.reverse()
 			}
-			itfCould = itfCould || itf >= 0 && canStart(decs[itf].start, &rr)
+			itfCould = itfCould || itf >= 0 && itfStarts(&rr)
 			for _, i := range use {
 				if again && !decs[i].stateful {
 					continue
@@ -924,9 +924,14 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 			// zones is read again on its own.
 			for _, span := range rowPieces(row, itfMinElements) {
 				piece := pieceOf(row, span)
+				runsOf(piece, &pr)
 				for attempt := 0; attempt < 2; attempt++ {
 					if attempt == 1 {
 						piece.Reverse()
+						pr.reverse()
+					}
+					if !canStart(decs[itf].start, &pr) {
+						continue
 					}
 					r, err := zxing(decs[itf].name, func() (*gozxing.Result, error) { return decs[itf].DecodeRow(y, piece, hints) })
 					if err != nil {

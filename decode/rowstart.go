@@ -97,7 +97,7 @@ const (
 	code39Start                   // the asterisk, with light before it of half its width
 	code93Start                   // the asterisk
 	upceanStart                   // the 1:1:1 guard with light before it as wide as itself
-	itfStart                      // the 1:1:1:1 start with light before it of ten narrow widths
+	itfStart                      // the 1:1:1:1 start with light before it of ten narrow widths, a pair of digits and a stop after it
 	codabarStart                  // A, B, C or D with light before it of half its width
 	rssFinder                     // a DataBar finder pattern, read either way
 )
@@ -107,6 +107,10 @@ var (
 	code128Starts = [][]int{{2, 1, 1, 4, 1, 2}, {2, 1, 1, 2, 1, 4}, {2, 1, 1, 2, 3, 2}}
 	upceanGuard   = []int{1, 1, 1}
 	itfGuard      = []int{1, 1, 1, 1}
+	// ITF's stop read from its end: a narrow bar, a narrow space and a
+	// wide bar, two or three modules wide.
+	itfStopWide2 = []int{1, 1, 2}
+	itfStopWide3 = []int{1, 1, 3}
 	// Codabar's start characters A to D, as their wide (1) and narrow
 	// (0) elements, the first element in the highest of seven bits.
 	codabarStarts = []int{0b0011010, 0b0101001, 0b0001011, 0b0001110}
@@ -147,6 +151,9 @@ func canStart(kind startKind, rr *rowRuns) bool {
 	case code93Start:
 		// The asterisk is 1, 1, 1, 1, 4, 1 modules of 9; with two check
 		// characters, the stop and its bar a code has 25 runs at least.
+		// The reader decodes the characters after the asterisk until it
+		// meets another: the first two must be characters and not the
+		// asterisk, the third a character.
 		for k := rr.firstDark(); k+24 <= n; k += 2 {
 			w := rr.w[k : k+6]
 			m := float64(rr.span(k, 6)) / 9
@@ -154,7 +161,7 @@ func canStart(kind startKind, rr *rowRuns) bool {
 			for i, v := range w {
 				ok = ok && (i == 4 || float64(v) < 1.6*m)
 			}
-			if ok {
+			if ok && code93Chars(rr.w[k+6:]) {
 				return true
 			}
 		}
@@ -172,11 +179,7 @@ func canStart(kind startKind, rr *rowRuns) bool {
 		}
 	case itfStart:
 		for k := rr.firstDark(); k+4 <= n; k += 2 {
-			width := rr.span(k, 4)
-			if rr.lightBefore(k) < min(10*(width/4), rr.at[k]) {
-				continue
-			}
-			if fits(rr.w[k:k+4], itfGuard, 0.5, 0.38) {
+			if itfStartAt(rr, k) && itfWhole(rr, k) {
 				return true
 			}
 		}
@@ -223,6 +226,133 @@ func canStart(kind startKind, rr *rowRuns) bool {
 				k+5 <= n && rssFinderLike(w[2]+w[3], w) && rssFinderValue(rr.w[k+1:k+5], true) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// itfStarts tells whether rr holds an ITF start pattern with its quiet
+// zone, wherever the rest of the code may be.
+func itfStarts(rr *rowRuns) bool {
+	for k := rr.firstDark(); k+4 <= len(rr.w); k += 2 {
+		if itfStartAt(rr, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// itfStartAt tells whether the dark run k starts an ITF start pattern, four
+// narrow elements, with light before it of ten of them (or to the row's
+// start).
+func itfStartAt(rr *rowRuns, k int) bool {
+	width := rr.span(k, 4)
+	return rr.lightBefore(k) >= min(10*(width/4), rr.at[k]) && fits(rr.w[k:k+4], itfGuard, 0.5, 0.38)
+}
+
+// itfWhole tells whether gozxing's ITF reader, starting at the start
+// pattern at run k, can read a code: the first pair of digits after the
+// start is two digits (the reader decodes it whatever follows), and a stop
+// pattern (a wide bar, a narrow space, a narrow bar, with light after it
+// of ten narrow elements or to the row's end) lies far enough on for the
+// three pairs of the shortest code (six digits) to come before it.
+func itfWhole(rr *rowRuns, k int) bool {
+	n := len(rr.w)
+	p := k + 4 // the first pair's first bar
+	if p+10 > n {
+		return false
+	}
+	var bars, spaces [5]int
+	for i := range 5 {
+		bars[i], spaces[i] = rr.w[p+2*i], rr.w[p+2*i+1]
+	}
+	if !itfPairDigit(bars[:]) || !itfPairDigit(spaces[:]) {
+		return false
+	}
+	narrow := rr.span(k, 4) / 4
+	size := rr.at[n-1] + rr.w[n-1]
+	// j is the stop's last bar; the reader needs a run before the stop.
+	// The pairs are read ten runs at a time while they begin before the
+	// stop: the third begins at run p+20.
+	for j := n - 1; j >= p+24; j-- {
+		if (j%2 == 0) != rr.dark0 {
+			continue // a light run
+		}
+		after := size - rr.at[j] - rr.w[j]
+		light := 0
+		if j+1 < n {
+			light = rr.w[j+1]
+		}
+		if light < min(10*narrow, after) {
+			continue
+		}
+		stop := []int{rr.w[j], rr.w[j-1], rr.w[j-2]}
+		if fits(stop, itfStopWide2, 0.5, 0.38) || fits(stop, itfStopWide3, 0.5, 0.38) {
+			return true
+		}
+	}
+	return false
+}
+
+// code93Chars tells whether the runs w begin with three Code 93 characters,
+// the first two not the asterisk, by gozxing's rounding of each run to
+// modules (of the nine in a character): every character is three bars and
+// three spaces of one to four modules, nine in all (48 of the 56 such
+// patterns are characters, the test takes all 56).
+func code93Chars(w []int) bool {
+	if len(w) < 18 {
+		return false
+	}
+	for c := range 3 {
+		e := w[6*c : 6*c+6]
+		sum := 0
+		for _, v := range e {
+			sum += v
+		}
+		modules, asterisk := 0, true
+		for i, v := range e {
+			m := int(float64(v)*9/float64(sum) + 0.5)
+			if m < 1 || m > 4 {
+				return false
+			}
+			modules += m
+			asterisk = asterisk && m == code93Asterisk[i]
+		}
+		if modules != 9 || c < 2 && asterisk {
+			return false
+		}
+	}
+	return true
+}
+
+// code93Asterisk is Code 93's start and stop character in modules.
+var code93Asterisk = [6]int{1, 1, 1, 1, 4, 1}
+
+// itfDigitWidths are ITF's digits as five elements, wide ones two modules
+// and then three: gozxing's reader matches both.
+var itfDigitWidths = func() [][]int {
+	var out [][]int
+	for _, wide := range []int{2, 3} {
+		for _, d := range itfDigits {
+			p := make([]int, 5)
+			for i := range p {
+				p[i] = 1
+				if d&(1<<(4-i)) != 0 {
+					p[i] = wide
+				}
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}()
+
+// itfPairDigit tells whether five elements may be an ITF digit by
+// gozxing's test.
+func itfPairDigit(w []int) bool {
+	for _, p := range itfDigitWidths {
+		if fits(w, p, 0.5, 0.38) {
+			return true
 		}
 	}
 	return false
