@@ -173,7 +173,7 @@ func canStart(kind startKind, rr *rowRuns) bool {
 			if rr.at[k] < width || rr.lightBefore(k) < width {
 				continue
 			}
-			if fits(rr.w[k:k+3], upceanGuard, 0.7, 0.48) && upceanDigits(rr.w[k+3:k+19]) {
+			if fits(rr.w[k:k+3], upceanGuard, 0.7, 0.48) && upceanDigits(rr.w[k+3:k+19]) && upceanMore(rr, k+19) {
 				return true
 			}
 		}
@@ -408,10 +408,10 @@ var upceanLeft = func() [][]int {
 	return out
 }()
 
-// upceanDigits tells whether the 16 runs w may be four left-half digits
-// by gozxing's test.
+// upceanDigits tells whether the runs w, four to a digit, may be
+// left-half digits by gozxing's test.
 func upceanDigits(w []int) bool {
-	for i := 0; i < 16; i += 4 {
+	for i := 0; i+4 <= len(w); i += 4 {
 		ok := false
 		for _, p := range upceanLeft {
 			if fits(w[i:i+4], p, 0.7, 0.48) {
@@ -424,6 +424,45 @@ func upceanDigits(w []int) bool {
 		}
 	}
 	return true
+}
+
+// upceanMiddle is the EAN/UPC middle guard, light first.
+var upceanMiddle = []int{1, 1, 1, 1, 1}
+
+// upceEnd is UPC-E's end guard, light first.
+var upceEnd = []int{1, 1, 1, 1, 1, 1}
+
+// upceanMore tells whether, after a start guard and four digits ending at
+// run k, the row may hold the rest of one of the codes the EAN/UPC reader
+// reads. The reader reads the digits one after another and looks for each
+// guard on along the row from where the digits end:
+//   - EAN-13 and UPC-A: two more digits, a middle guard, six digits and
+//     an end guard;
+//   - UPC-E: two more digits and its end guard (six narrow elements);
+//   - EAN-8: a middle guard, four digits and an end guard.
+func upceanMore(rr *rowRuns, k int) bool {
+	n := len(rr.w)
+	guardAfter := func(from int, p []int) bool {
+		for e := from; e+len(p) <= n; e += 2 {
+			if fits(rr.w[e:e+len(p)], p, 0.7, 0.48) {
+				return true
+			}
+		}
+		return false
+	}
+	middleThen := func(from, digits int) bool {
+		for m := from; m+5+4*digits <= n; m += 2 {
+			if fits(rr.w[m:m+5], upceanMiddle, 0.7, 0.48) && upceanDigits(rr.w[m+5:m+5+4*digits]) &&
+				guardAfter(m+5+4*digits, upceanGuard) {
+				return true
+			}
+		}
+		return false
+	}
+	if k+8 <= n && upceanDigits(rr.w[k:k+8]) && (guardAfter(k+8, upceEnd) || middleThen(k+8, 6)) {
+		return true
+	}
+	return middleThen(k, 4)
 }
 
 // fits tells whether the runs w may match pattern p (in modules) within the
