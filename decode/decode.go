@@ -845,9 +845,10 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 		}
 	}
 	var out []scanLine
-	var row *gozxing.BitArray
+	var row, rev *gozxing.BitArray // a row, and the row reversed
 	var key []byte
 	var rr, pr rowRuns // a row's runs, a piece's
+	var pb pieceBufs
 	for j, k := range lines {
 		y := ys[k]
 		if rows[j] == nil {
@@ -875,9 +876,10 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 		runsOf(row, &rr)
 		itfCould := false // an ITF start is in the row, one way or the other
 		for attempt := 0; attempt < 2; attempt++ {
+			cur := row
 			if attempt == 1 {
-				row.Reverse()
 				rr.reverse()
+				cur = nil // made from the runs when a reader reads it
 			}
 			itfCould = itfCould || itf >= 0 && itfStarts(&rr)
 			for _, i := range use {
@@ -887,16 +889,20 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 				if !decs[i].read && !canStart(decs[i].start, &rr) {
 					continue // the reader cannot find its start here
 				}
-				r, err := zxing(decs[i].name, func() (*gozxing.Result, error) { return decs[i].DecodeRow(y, row, hints) })
+				if cur == nil {
+					rev = fromRuns(rev, row.GetSize(), &rr)
+					cur = rev
+				}
+				r, err := zxing(decs[i].name, func() (*gozxing.Result, error) { return decs[i].DecodeRow(y, cur, hints) })
 				decs[i].read = decs[i].stateful && err == nil
 				if err != nil {
 					continue // a ReaderPanic too: the other readers' codes stand
 				}
 				b := fromResult(r)
-				if !quietZones(row, b) {
+				if !quietZones(cur, b) {
 					continue
 				}
-				b.addOn = readAddOn(row, b)
+				b.addOn = readAddOn(cur, b)
 				if attempt == 1 {
 					b.Angle = (b.Angle + 180) % 360
 					for i := range b.Corners {
@@ -913,17 +919,14 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 					now = append(now, reading{attempt, i, b})
 				}
 			}
-			if attempt == 1 {
-				row.Reverse()
-			}
 		}
 		if itfCould && !again && !slices.ContainsFunc(now, func(r reading) bool { return r.dec == itf }) {
 			// gozxing's ITF reader looks for the end pattern from the
 			// row's last bar: bars printed past the code's quiet zone
 			// (a tail) hide it. Each piece of the row between quiet
 			// zones is read again on its own.
-			for _, span := range rowPieces(row, itfMinElements) {
-				piece := pieceOf(row, span)
+			for _, span := range rowPieces(row, itfMinElements, &pb) {
+				piece := pb.pieceOf(row, span)
 				runsOf(piece, &pr)
 				for attempt := 0; attempt < 2; attempt++ {
 					if attempt == 1 {
@@ -956,6 +959,21 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 	return out
 }
 
+// fromRuns returns a row of size pixels dark on rr's dark runs, in dst when
+// it has that size: the row read the other way, without gozxing's Reverse,
+// which allocates a new array each time.
+func fromRuns(dst *gozxing.BitArray, size int, rr *rowRuns) *gozxing.BitArray {
+	if dst == nil || dst.GetSize() != size {
+		dst = gozxing.NewBitArray(size)
+	} else {
+		dst.Clear()
+	}
+	for k := rr.firstDark(); k < len(rr.w); k += 2 {
+		dst.SetRange(rr.at[k], rr.at[k]+rr.w[k])
+	}
+	return dst
+}
+
 // itfReader names gozxing's ITF reader among the row decoders.
 const itfReader = "itf reader"
 
@@ -972,10 +990,14 @@ const itfMinElements = 4 + 30 + 3
 // only if the white runs around it are ten of the piece's narrow elements:
 // the narrow element is the first quarter's longest of runs sorted by
 // length, as most of a code's elements are narrow.
-func rowPieces(row *gozxing.BitArray, minElements int) [][2]int {
+func rowPieces(row *gozxing.BitArray, minElements int, b *pieceBufs) [][2]int {
+	if b == nil {
+		b = &pieceBufs{}
+	}
 	size := row.GetSize()
 	// The runs, as the x where each begins, the first a bar.
-	var xs []int
+	xs := b.xs[:0]
+	defer func() { b.xs = xs }()
 	for x := row.GetNextSet(0); x < size; {
 		xs = append(xs, x)
 		x = row.GetNextUnset(x)
@@ -993,8 +1015,9 @@ func rowPieces(row *gozxing.BitArray, minElements int) [][2]int {
 		return nil
 	}
 	// Bars at xs[2i]..xs[2i+1], spaces after them to xs[2i+2].
-	cut := 10 * narrowest(xs)
-	var out [][2]int
+	cut := 10 * narrowest(xs, &b.ws)
+	out := b.out[:0]
+	defer func() { b.out = out }()
 	pieces := 0
 	start := 0 // index in xs of the piece's first bar
 	for i := 0; i+2 < len(xs); i += 2 {
@@ -1003,7 +1026,7 @@ func rowPieces(row *gozxing.BitArray, minElements int) [][2]int {
 		}
 		pieces++
 		if i+1-start >= minElements {
-			m := narrowest(xs[start : i+2])
+			m := narrowest(xs[start:i+2], &b.ws)
 			before, after := xs[start], xs[i+2]-xs[i+1] // the white runs around the piece
 			if start > 0 {
 				before -= xs[start-1]
@@ -1021,28 +1044,42 @@ func rowPieces(row *gozxing.BitArray, minElements int) [][2]int {
 }
 
 // narrowest estimates the narrow element of the runs that begin at xs
-// (the last entry ends the last run).
-func narrowest(xs []int) int {
+// (the last entry ends the last run); buf is scratch space.
+func narrowest(xs []int, buf *[]int) int {
 	if len(xs) < 2 {
 		return 1
 	}
-	ws := make([]int, len(xs)-1)
-	for i := range ws {
-		ws[i] = xs[i+1] - xs[i]
+	ws := (*buf)[:0]
+	for i := range len(xs) - 1 {
+		ws = append(ws, xs[i+1]-xs[i])
 	}
+	*buf = ws
 	slices.Sort(ws)
 	return max(1, ws[len(ws)/4])
 }
 
-// pieceOf returns a copy of row with only the pixels of span kept dark.
-func pieceOf(row *gozxing.BitArray, span [2]int) *gozxing.BitArray {
-	out := gozxing.NewBitArray(row.GetSize())
+// pieceBufs are rowPieces' scratch space, kept from one row to the next,
+// and the bitmap a piece is copied into.
+type pieceBufs struct {
+	xs, ws []int
+	out    [][2]int
+	piece  *gozxing.BitArray
+}
+
+// pieceOf returns row with everything outside span cleared, in b's one
+// bitmap: the piece is read before the next one is made.
+func (b *pieceBufs) pieceOf(row *gozxing.BitArray, span [2]int) *gozxing.BitArray {
+	if b.piece == nil || b.piece.GetSize() != row.GetSize() {
+		b.piece = gozxing.NewBitArray(row.GetSize())
+	} else {
+		b.piece.Clear()
+	}
 	for x := span[0]; x < span[1]; x++ {
 		if row.Get(x) {
-			out.Set(x)
+			b.piece.Set(x)
 		}
 	}
-	return out
+	return b.piece
 }
 
 // quietZones checks, for the short EAN/UPC codes that also appear as

@@ -39,7 +39,7 @@ func TestRowPieces(t *testing.T) {
 		{"blank", strings.Repeat(".", 40), nil},
 		{"all dark", strings.Repeat("#", 40), nil},
 	} {
-		got := rowPieces(bitRow(c.row), 10)
+		got := rowPieces(bitRow(c.row), 10, nil)
 		if len(got) != len(c.want) {
 			t.Errorf("%s: pieces %v, want %v", c.name, got, c.want)
 			continue
@@ -69,7 +69,7 @@ func FuzzRowPieces(f *testing.F) {
 		}
 		row := bitRow(string(pic))
 		last := -1
-		for _, p := range rowPieces(row, 4) {
+		for _, p := range rowPieces(row, 4, nil) {
 			if p[0] <= last || p[0] >= p[1] || p[1] > len(pic) || !row.Get(p[0]) || !row.Get(p[1]-1) {
 				t.Fatalf("piece %v after %d in a row of %d", p, last, len(pic))
 			}

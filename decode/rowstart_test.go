@@ -180,3 +180,38 @@ func jitteredRows(t *testing.T, n int) []*gozxing.BitArray {
 	}
 	return rows
 }
+
+// TestFromRuns checks the row made from reversed runs against gozxing's
+// Reverse, on random rows of every length around a word's.
+func TestFromRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	var rr rowRuns
+	var dst *gozxing.BitArray
+	for size := 1; size <= 130; size++ {
+		for range 20 {
+			row := gozxing.NewBitArray(size)
+			dark := rng.IntN(2) == 0
+			for x := 0; x < size; {
+				n := 1 + rng.IntN(6)
+				if dark {
+					row.SetRange(x, min(x+n, size))
+				}
+				x, dark = x+n, !dark
+			}
+			want := gozxing.NewBitArray(size)
+			copy(want.GetBitArray(), row.GetBitArray())
+			want.Reverse()
+			runsOf(row, &rr)
+			rr.reverse()
+			dst = fromRuns(dst, size, &rr)
+			for x := range size {
+				if dst.Get(x) != want.Get(x) {
+					t.Fatalf("size %d: %v reversed to %v, want %v", size, row, dst, want)
+				}
+			}
+			if dst.GetNextSet(0) != want.GetNextSet(0) {
+				t.Fatalf("size %d: next set %d, want %d", size, dst.GetNextSet(0), want.GetNextSet(0))
+			}
+		}
+	}
+}
