@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/serialgate/serialgate"
 )
@@ -619,7 +620,9 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() [
 		// left here to read.
 		return nil
 	}
-	order = d.scanRegion(g, r, 0, 0, reads, order, nil, false, workers)
+	square := d.newPass(g, r, 0, 0, nil, false)
+	jobs := square.jobs(square.all(), nil)
+	order = recordJobs(jobs, readJobs(jobs, workers), reads, order, nil)
 	if d.opts.Fast {
 		// A camera frame: the next frame is another try.
 		return d.voteRegion(r, reads, order, minLines)
@@ -651,12 +654,34 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() [
 		// for another code of its own.
 		return d.voteRegion(r, reads, order, minLines)
 	}
+	// The turned passes, and then the blurred reading, which skips the
+	// lines on codes the turned passes read. The lines of all of them are
+	// read in one batch, so that the workers share them out as they go
+	// (pass by pass, the few lines of a small region left one worker
+	// waiting on the other): the blurred reading's first lines are read
+	// before it is known which it skips, and those it skips are dropped.
+	// The readings are recorded as if the passes had run one by one.
+	jobs = jobs[:0]
 	for ti, turn := range scanTurns[1:] {
-		order = d.scanRegion(g, r, turn, (ti+1)*maxLines, reads, order, skip, false, workers)
+		p := d.newPass(g, r, turn, (ti+1)*maxLines, skip, false)
+		jobs = p.jobs(p.all(), jobs)
 	}
+	turned := len(jobs)
+	var blur *regionPass
 	if d.want[serialgate.Code128] {
-		order = d.scanRegion(g, r, 0, len(scanTurns)*maxLines, reads, order, append(covered(), known...), true, workers)
+		blur = d.newPass(g, r, 0, len(scanTurns)*maxLines, skip, true)
+		jobs = blur.jobs(blur.spaced(), jobs)
 	}
+	found := readJobs(jobs, workers)
+	order = recordJobs(jobs[:turned], found[:turned], reads, order, nil)
+	if blur == nil {
+		return d.voteRegion(r, reads, order, minLines)
+	}
+	blur.skip = append(covered(), known...)
+	var hits []int
+	order = recordJobs(jobs[turned:], found[turned:], reads, order, &hits)
+	jobs = blur.jobs(blur.around(hits), nil)
+	order = recordJobs(jobs, readJobs(jobs, workers), reads, order, nil)
 	return d.voteRegion(r, reads, order, minLines)
 }
 
@@ -675,183 +700,245 @@ type lineBufs struct {
 // of which the kernel must map and zero).
 var lineBufPool = sync.Pool{New: func() any { return new(lineBufs) }}
 
-// scanRegion reads the lines across r turned by turn radians, numbered from
-// first, into reads, on workers goroutines; the readings are recorded in
-// line order whatever the workers, so the result does not depend on them.
-//
-// It skips the lines whose offsets lie in a range of skip. With blur set,
-// it reads as blurred Code 128 only, every blurEvery-th line and every
-// other line around those that read a code.
-func (d *Decoder) scanRegion(g Gray, r region, turn float64, first int, reads map[string]*regionRead, order []string, skip [][2]float64, blur bool, workers int) []string {
+// regionPass is one pass of scan lines across a region r: the lines
+// turned by turn radians from square to its bars, numbered from first,
+// read as blurred Code 128 only when blur is set. Lines whose offsets lie
+// in a range of skip are passed over.
+type regionPass struct {
+	d      *Decoder
+	g      Gray
+	r      region
+	first  int
+	blur   bool
+	skip   [][2]float64
+	ux, uy float64 // along the lines
+	half   float64 // half a line's length
+	n      int     // samples a line
+	nLines int
+	gap    float64 // between lines
+}
+
+func (d *Decoder) newPass(g Gray, r region, turn float64, first int, skip [][2]float64, blur bool) *regionPass {
 	sin, cos := math.Sin(turn), math.Cos(turn)
-	ux, uy := r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
-	half := r.halfU + lineMargin + r.halfV*math.Abs(sin)
-	n := int(2 * half / sampleStep)
-	nLines := min(maxLines, int(2*r.halfV/r.lineGap())+1)
-	gap := 0.0
-	if nLines > 1 {
-		gap = 2 * r.halfV / float64(nLines-1)
+	p := &regionPass{d: d, g: g, r: r, first: first, blur: blur, skip: skip}
+	p.ux, p.uy = r.ux*cos-r.uy*sin, r.ux*sin+r.uy*cos
+	p.half = r.halfU + lineMargin + r.halfV*math.Abs(sin)
+	p.n = int(2 * p.half / sampleStep)
+	p.nLines = min(maxLines, int(2*r.halfV/r.lineGap())+1)
+	if p.nLines > 1 {
+		p.gap = 2 * r.halfV / float64(p.nLines-1)
 	}
-	offset := func(li int) float64 {
-		if nLines == 1 {
-			return 0
+	return p
+}
+
+// offset is line li's offset from the region's centre, along the bars.
+func (p *regionPass) offset(li int) float64 {
+	if p.nLines == 1 {
+		return 0
+	}
+	return -p.r.halfV + float64(li)*p.gap
+}
+
+// skipped tells whether line li lies in a range of p.skip.
+func (p *regionPass) skipped(li int) bool {
+	v := p.offset(li)
+	return slices.ContainsFunc(p.skip, func(c [2]float64) bool { return v >= c[0] && v <= c[1] })
+}
+
+// readBoth reads the line's runs rs, of profile b.p, both ways.
+func (p *regionPass) readBoth(b *lineBufs, rs runs, found []lineRead) []lineRead {
+	want := p.d.want
+	wantC128 := want[serialgate.Code128]
+	wantEAN := want[serialgate.EAN13] || want[serialgate.UPCA]
+	wantITF := want[serialgate.ITF]
+	for dir := range 2 {
+		cur := rs
+		if dir == 1 {
+			cur = rs.reversed(b.rev)
+			b.rev = cur.x
 		}
-		return -r.halfV + float64(li)*gap
-	}
-	// Along the bars, (vx, vy).
-	vx, vy := -r.uy, r.ux
-	wantC128 := d.want[serialgate.Code128]
-	wantEAN := d.want[serialgate.EAN13] || d.want[serialgate.UPCA]
-	wantITF := d.want[serialgate.ITF]
-	// readBoth reads the line's runs rs, of profile b.p, both ways.
-	readBoth := func(b *lineBufs, rs runs, found []lineRead) []lineRead {
-		for dir := range 2 {
-			cur := rs
+		at := len(found)
+		if wantC128 && !p.blur {
+			found = readCode128(cur, found)
+		}
+		if wantEAN && !p.blur {
+			found = readEAN13(cur, found)
+		}
+		if wantITF && !p.blur {
+			found = readITF(cur, found)
+		}
+		if p.blur && wantC128 && len(found) == at {
+			cp := b.p
 			if dir == 1 {
-				cur = rs.reversed(b.rev)
-				b.rev = cur.x
+				b.rp = append(b.rp[:0], b.p...)
+				slices.Reverse(b.rp)
+				cp = b.rp
 			}
-			at := len(found)
-			if wantC128 && !blur {
-				found = readCode128(cur, found)
-			}
-			if wantEAN && !blur {
-				found = readEAN13(cur, found)
-			}
-			if wantITF && !blur {
-				found = readITF(cur, found)
-			}
-			if blur && wantC128 && len(found) == at {
-				cp := b.p
-				if dir == 1 {
-					b.rp = append(b.rp[:0], b.p...)
-					slices.Reverse(b.rp)
-					cp = b.rp
-				}
-				found = readCode128Blurred(cp, sampleStep, cur, found)
-			}
-			if dir == 1 {
-				for i := at; i < len(found); i++ {
-					f := &found[i]
-					f.from, f.to, f.reversed = 2*half-f.to, 2*half-f.from, true
-				}
+			found = readCode128Blurred(cp, sampleStep, cur, found)
+		}
+		if dir == 1 {
+			for i := at; i < len(found); i++ {
+				f := &found[i]
+				f.from, f.to, f.reversed = 2*p.half-f.to, 2*p.half-f.from, true
 			}
 		}
-		return found
 	}
-	// readLine returns the codes line li reads (nil for a skipped line).
-	readLine := func(b *lineBufs, li int) []lineRead {
-		v := offset(li)
-		if slices.ContainsFunc(skip, func(c [2]float64) bool { return v >= c[0] && v <= c[1] }) {
-			return nil
+	return found
+}
+
+// readLine returns the codes line li reads (nil for a skipped line). It
+// depends on nothing but the line: lines are read in any order, on any
+// worker.
+func (p *regionPass) readLine(b *lineBufs, li int) []lineRead {
+	if p.skipped(li) {
+		return nil
+	}
+	r := p.r
+	v := p.offset(li)
+	vx, vy := -r.uy, r.ux // along the bars
+	x0 := r.cx - p.half*p.ux + v*vx
+	y0 := r.cy - p.half*p.uy + v*vy
+	b.p = profile(p.g, x0, y0, sampleStep*p.ux, sampleStep*p.uy, lineSpread*vx, lineSpread*vy, p.n, b.p)
+	var rs runs
+	rs, b.dv = edges(b.p, sampleStep, b.dv, b.xs)
+	b.xs = rs.x
+	if rs.n() < 20 {
+		return nil
+	}
+	found := p.readBoth(b, rs, nil)
+	retry := len(found) == 0 && !p.blur && !p.d.opts.Fast
+	if retry {
+		// A sharpened photo rings inside wide bars; noise marks the
+		// quiet zones: the lines are read again without such bumps.
+		var smooth runs
+		smooth, b.tmp, b.kind = dropBumps(b.p, sampleStep, rs, b.tmp, b.kind)
+		if smooth.n() < rs.n() {
+			found = p.readBoth(b, smooth, found)
 		}
-		x0 := r.cx - half*ux + v*vx
-		y0 := r.cy - half*uy + v*vy
-		b.p = profile(g, x0, y0, sampleStep*ux, sampleStep*uy, lineSpread*vx, lineSpread*vy, n, b.p)
+	}
+	if retry && len(found) == 0 {
+		// Last, the classic way: where the profile crosses the middle
+		// between the darkest and lightest samples nearby.
 		var rs runs
-		rs, b.dv = edges(b.p, sampleStep, b.dv, b.xs)
-		b.xs = rs.x
-		if rs.n() < 20 {
-			return nil
-		}
-		found := readBoth(b, rs, nil)
-		retry := len(found) == 0 && !blur && !d.opts.Fast
-		if retry {
-			// A sharpened photo rings inside wide bars; noise marks the
-			// quiet zones: the lines are read again without such bumps.
-			var smooth runs
-			smooth, b.tmp, b.kind = dropBumps(b.p, sampleStep, rs, b.tmp, b.kind)
-			if smooth.n() < rs.n() {
-				found = readBoth(b, smooth, found)
-			}
-		}
-		if retry && len(found) == 0 {
-			// Last, the classic way: where the profile crosses the middle
-			// between the darkest and lightest samples nearby.
-			var rs runs
-			rs, b.tmp = crossings(b.p, sampleStep, b.cx, b.tmp)
-			b.cx = rs.x
-			found = readBoth(b, rs, found)
-		}
-		return found
+		rs, b.tmp = crossings(b.p, sampleStep, b.cx, b.tmp)
+		b.cx = rs.x
+		found = p.readBoth(b, rs, found)
 	}
-	// record adds line li's codes to reads.
-	record := func(li int, found []lineRead) {
-		v := offset(li)
-		for _, f := range found {
-			key := string(f.sym) + "\x00" + f.text
-			h := reads[key]
-			if h == nil {
-				h = &regionRead{lineRead: f, lines: map[int]bool{}, uMin: math.Inf(1), uMax: math.Inf(-1), vMin: math.Inf(1), vMax: math.Inf(-1)}
-				reads[key] = h
-				order = append(order, key)
-			}
-			h.lines[first+li] = true
-			h.uMin, h.uMax = math.Min(h.uMin, f.from-half), math.Max(h.uMax, f.to-half)
-			h.vMin, h.vMax = math.Min(h.vMin, v), math.Max(h.vMax, v)
-			h.total++
-			if !f.reversed {
-				h.forward++
-			}
+	return found
+}
+
+// record adds line li's codes to reads, a new code's key to order.
+func (p *regionPass) record(li int, found []lineRead, reads map[string]*regionRead, order []string) []string {
+	v := p.offset(li)
+	for _, f := range found {
+		key := string(f.sym) + "\x00" + f.text
+		h := reads[key]
+		if h == nil {
+			h = &regionRead{lineRead: f, lines: map[int]bool{}, uMin: math.Inf(1), uMax: math.Inf(-1), vMin: math.Inf(1), vMax: math.Inf(-1)}
+			reads[key] = h
+			order = append(order, key)
+		}
+		h.lines[p.first+li] = true
+		h.uMin, h.uMax = min(h.uMin, f.from-p.half), max(h.uMax, f.to-p.half)
+		h.vMin, h.vMax = min(h.vMin, v), max(h.vMax, v)
+		h.total++
+		if !f.reversed {
+			h.forward++
 		}
 	}
-	// scan reads the lines lis on the workers, records them in order, and
-	// returns those that read a code.
-	bufs := make([]*lineBufs, max(1, workers))
-	for i := range bufs {
-		bufs[i] = lineBufPool.Get().(*lineBufs)
-		defer lineBufPool.Put(bufs[i])
+	return order
+}
+
+// spaced are the lines the blurred reading takes first: every blurEvery-th.
+func (p *regionPass) spaced() []int {
+	var out []int
+	for li := 0; li < p.nLines; li += blurEvery {
+		out = append(out, li)
 	}
-	scan := func(lis []int) []int {
-		found := make([][]lineRead, len(lis))
-		w := min(len(bufs), len(lis))
-		if w <= 1 {
-			for k, li := range lis {
-				found[k] = readLine(bufs[0], li)
-			}
-		} else {
-			inParallel(w, func(wi int) {
-				for k := wi; k < len(lis); k += w {
-					found[k] = readLine(bufs[wi], lis[k])
-				}
-			})
-		}
-		var hits []int
-		for k, li := range lis {
-			record(li, found[k])
-			if len(found[k]) > 0 {
-				hits = append(hits, li)
-			}
-		}
-		return hits
-	}
-	if !blur {
-		all := make([]int, nLines)
-		for li := range all {
-			all[li] = li
-		}
-		scan(all)
-		return order
-	}
-	// The blurred reading takes every blurEvery-th line, then every other
-	// line next to those that read a code, so that a code found gets the
-	// lines a vote needs.
-	var spaced []int
-	for li := 0; li < nLines; li += blurEvery {
-		spaced = append(spaced, li)
-	}
-	hits := scan(spaced)
-	var around []int
+	return out
+}
+
+// around are the lines the blurred reading takes next, every other line
+// next to the spaced lines hits that read a code: so that a code found
+// gets the lines a vote needs.
+func (p *regionPass) around(hits []int) []int {
+	var out []int
 	next := -1 // the lines below next are read
 	for _, li := range hits {
-		for k := max(li-blurEvery+2, next, 0); k < min(li+blurEvery, nLines); k += 2 {
+		for k := max(li-blurEvery+2, next, 0); k < min(li+blurEvery, p.nLines); k += 2 {
 			if k%blurEvery != 0 {
-				around = append(around, k)
+				out = append(out, k)
 			}
 		}
 		next = li + blurEvery
 	}
-	scan(around)
+	return out
+}
+
+// lineJob is one line of one pass.
+type lineJob struct {
+	p  *regionPass
+	li int
+}
+
+// readJobs reads the lines jobs on workers goroutines, each taking the next
+// line as it finishes one (lines differ much in cost: a line with no bars
+// ends at once), and returns each line's codes in the jobs' order.
+func readJobs(jobs []lineJob, workers int) [][]lineRead {
+	found := make([][]lineRead, len(jobs))
+	w := max(1, min(workers, len(jobs)))
+	var next atomic.Int64
+	work := func(int) {
+		b := lineBufPool.Get().(*lineBufs)
+		defer lineBufPool.Put(b)
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(jobs) {
+				return
+			}
+			found[k] = jobs[k].p.readLine(b, jobs[k].li)
+		}
+	}
+	if w == 1 {
+		work(0)
+	} else {
+		inParallel(w, work)
+	}
+	return found
+}
+
+// jobs appends p's lines lis to out as jobs, those it skips left out.
+func (p *regionPass) jobs(lis []int, out []lineJob) []lineJob {
+	for _, li := range lis {
+		if !p.skipped(li) {
+			out = append(out, lineJob{p, li})
+		}
+	}
+	return out
+}
+
+// all lists p's lines.
+func (p *regionPass) all() []int {
+	out := make([]int, p.nLines)
+	for li := range out {
+		out[li] = li
+	}
+	return out
+}
+
+// recordJobs records the codes found on the lines jobs (of any passes, in
+// the order one pass after another reads them), those of lines their pass
+// now skips left out; hits, when not nil, gets the lines that read a code.
+func recordJobs(jobs []lineJob, found [][]lineRead, reads map[string]*regionRead, order []string, hits *[]int) []string {
+	for k, j := range jobs {
+		if j.p.skipped(j.li) {
+			continue
+		}
+		order = j.p.record(j.li, found[k], reads, order)
+		if hits != nil && len(found[k]) > 0 {
+			*hits = append(*hits, j.li)
+		}
+	}
 	return order
 }
 

@@ -3,6 +3,7 @@ package decode
 import (
 	"image"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -238,5 +239,38 @@ func TestRegionWithin(t *testing.T) {
 		if got := r.within(tc.bs); got != tc.want {
 			t.Errorf("%s: within %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestRegionWorkers reads every region of the repository's photos and of
+// turned, blurred labels with one worker and with three: the slow passes'
+// lines are shared out as the workers go, and the readings must not
+// depend on how.
+func TestRegionWorkers(t *testing.T) {
+	d := New(Options{})
+	var gs []Gray
+	for _, folder := range repoFolders(t) {
+		for _, p := range loadPhotosIn(t, repoBarcodes, folder) {
+			gs = append(gs, p.g)
+		}
+	}
+	for _, deg := range []float64{7, 23} {
+		gs = append(gs, boxBlur(turnSmooth(label(t, 2), deg), 1))
+	}
+	regions, reads := 0, 0
+	for k, g := range gs {
+		for _, r := range findRegions(g, 2) {
+			one := d.readRegion(g, r, 2, nil, nil, 1)
+			three := d.readRegion(g, r, 2, nil, nil, 3)
+			if !reflect.DeepEqual(one, three) {
+				t.Errorf("image %d, region %+v: one worker read %+v, three %+v", k, r, one, three)
+			}
+			regions++
+			reads += len(one)
+		}
+	}
+	t.Logf("%d images, %d regions, %d codes read", len(gs), regions, reads)
+	if reads == 0 {
+		t.Error("no region read a code: the test compares nothing")
 	}
 }
