@@ -317,8 +317,8 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 		}
 		return out
 	}
-	// Points where bilinear would not clamp (it keeps 1e-3 inside the
-	// last pixel) give the same value without clamping.
+	// Points where lerp3Edge would not move (it keeps 1e-3 inside the
+	// last pixel) give the same value without moving.
 	xMax, yMax := float64(g.Width-1)-1e-3, float64(g.Height-1)-1e-3
 	safe := func(x, y float64) bool { return x >= 0 && y >= 0 && x <= xMax && y <= yMax }
 	for i := range n {
@@ -327,7 +327,7 @@ func profile(g Gray, x0, y0, dx, dy, sx, sy float64, n int, out []float32) []flo
 		if safe(x-sx, y-sy) && safe(x, y) && safe(x+sx, y+sy) {
 			v = lerp3(pix, st, x, y, sx, sy)
 		} else {
-			v = bilinear(g, x-sx, y-sy) + bilinear(g, x, y) + bilinear(g, x+sx, y+sy)
+			v = lerp3Edge(pix, st, xMax, yMax, x, y, sx, sy)
 		}
 		out = append(out, v/3)
 	}
@@ -353,17 +353,23 @@ func lerp3(pix []byte, stride int, x, y, sx, sy float64) float32 {
 	return sum
 }
 
-func bilinear(g Gray, x, y float64) float32 {
-	// Beyond the image, its edge: a code cut close has no edge there.
-	x = math.Max(0, math.Min(x, float64(g.Width-1)-1e-3))
-	y = math.Max(0, math.Min(y, float64(g.Height-1)-1e-3))
-	ix, iy := int(x), int(y)
-	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
-	p := g.Pix[iy*g.Stride+ix:]
-	q := g.Pix[(iy+1)*g.Stride+ix:]
-	top := float32(p[0]) + fx*(float32(p[1])-float32(p[0]))
-	bot := float32(q[0]) + fx*(float32(q[1])-float32(q[0]))
-	return top + fy*(bot-top)
+// lerp3Edge is lerp3 for points that may lie beyond the image: each is
+// first moved to the nearest point at most xMax, yMax (1e-3 inside the
+// last pixel), so that beyond its edge the image reads as the edge: a code
+// cut close has no edge there.
+func lerp3Edge(pix []byte, stride int, xMax, yMax, x, y, sx, sy float64) float32 {
+	var sum float32
+	for _, k := range [3]float64{-1, 0, 1} {
+		px, py := max(0, min(x+k*sx, xMax)), max(0, min(y+k*sy, yMax))
+		ix, iy := int(px), int(py)
+		fx, fy := float32(px-float64(ix)), float32(py-float64(iy))
+		i := iy*stride + ix
+		p00, p01 := float32(pix[i]), float32(pix[i+1])
+		p10, p11 := float32(pix[i+stride]), float32(pix[i+stride+1])
+		top := p00 + fx*(p01-p00)
+		sum += top + fy*(p10+fx*(p11-p10)-top)
+	}
+	return sum
 }
 
 // Edge thresholds: the least slope an edge has, in gray levels over one

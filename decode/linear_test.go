@@ -3,6 +3,7 @@ package decode
 import (
 	"image"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -33,11 +34,22 @@ func turnSmooth(g Gray, deg float64) Gray {
 			// The source point: the output point turned back.
 			sx, sy := c*dx-s*dy+float64(g.Width)/2, s*dx+c*dy+float64(g.Height)/2
 			if sx >= 0 && sy >= 0 && sx < float64(g.Width-1) && sy < float64(g.Height-1) {
-				out.Pix[y*size+x] = byte(bilinear(g, sx, sy) + 0.5)
+				out.Pix[y*size+x] = byte(bilinearAt(g, sx, sy) + 0.5)
 			}
 		}
 	}
 	return out
+}
+
+// bilinearAt interpolates g at (x, y), inside the image.
+func bilinearAt(g Gray, x, y float64) float32 {
+	ix, iy := int(x), int(y)
+	fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
+	p := g.Pix[iy*g.Stride+ix:]
+	q := g.Pix[(iy+1)*g.Stride+ix:]
+	top := float32(p[0]) + fx*(float32(p[1])-float32(p[0]))
+	bot := float32(q[0]) + fx*(float32(q[1])-float32(q[0]))
+	return top + fy*(bot-top)
 }
 
 // boxBlur blurs g with a (2r+1)² box, rows then columns.
@@ -272,5 +284,37 @@ func TestRegionWorkers(t *testing.T) {
 	t.Logf("%d images, %d regions, %d codes read", len(gs), regions, reads)
 	if reads == 0 {
 		t.Error("no region read a code: the test compares nothing")
+	}
+}
+
+// TestProfileEdge holds profile's samples, on lines that run in and out of
+// the image, to three clamped bilinear lookups each, summed in order:
+// exactly, as the readings depend on every bit of them.
+func TestProfileEdge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	clamped := func(g Gray, x, y float64) float32 {
+		x = math.Max(0, math.Min(x, float64(g.Width-1)-1e-3))
+		y = math.Max(0, math.Min(y, float64(g.Height-1)-1e-3))
+		return bilinearAt(g, x, y)
+	}
+	for range 50 {
+		w, h := 2+rng.IntN(60), 2+rng.IntN(60)
+		g := Gray{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+		for i := range g.Pix {
+			g.Pix[i] = byte(rng.IntN(256))
+		}
+		x0, y0 := rng.Float64()*float64(w+40)-20, rng.Float64()*float64(h+40)-20
+		a := rng.Float64() * 2 * math.Pi
+		dx, dy := 0.5*math.Cos(a), 0.5*math.Sin(a)
+		sx, sy := -math.Sin(a), math.Cos(a)
+		n := 20 + rng.IntN(200)
+		got := profile(g, x0, y0, dx, dy, sx, sy, n, nil)
+		for i := range n {
+			x, y := x0+float64(i)*dx, y0+float64(i)*dy
+			want := (clamped(g, x-sx, y-sy) + clamped(g, x, y) + clamped(g, x+sx, y+sy)) / 3
+			if got[i] != want {
+				t.Fatalf("%dx%d, line from (%.2f, %.2f) along (%.2f, %.2f), sample %d: %v, want %v", w, h, x0, y0, dx, dy, i, got[i], want)
+			}
+		}
 	}
 }
