@@ -3,7 +3,10 @@ package pdf417
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/draw"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/serialgate/serialgate/internal/testenv"
@@ -182,5 +185,55 @@ func TestClustered(t *testing.T) {
 	second := microRead{rap: rap, vals: [4]int{-1, 7, -1, -1}, clus: [4]int{0, want, 0, 0}}
 	if clustered([]microRead{second}, 1) || !clustered([]microRead{second}, 2) {
 		t.Error("a second codeword counts only when two are read")
+	}
+}
+
+// TestMicroBesidePDF417 reads a PDF417 symbol and a MicroPDF417 symbol
+// drawn one above the other: the MicroPDF417 search passes over the
+// PDF417 symbol's inside (its codewords look like RAPs) but not the
+// symbol beside it.
+func TestMicroBesidePDF417(t *testing.T) {
+	zint := testenv.Tool(t, "zint", "zint")
+	full, _, err := zintSymbol(zint, fullSymbol, 4, 2, "PDF417 over MicroPDF417")
+	if err != nil {
+		t.Fatal(err)
+	}
+	micro, _, err := zintSymbol(zint, microSymbol, 3, 0, "AC2000000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := drawing{module: 2, rowH: 3, quiet: 3}
+	a, b := render(full, d), render(micro, d)
+	page := image.NewGray(image.Rect(0, 0, max(a.Rect.Dx(), b.Rect.Dx()), a.Rect.Dy()+b.Rect.Dy()))
+	for i := range page.Pix {
+		page.Pix[i] = 255
+	}
+	draw.Draw(page, a.Rect, a, image.Point{}, draw.Src)
+	draw.Draw(page, b.Rect.Add(image.Pt(0, a.Rect.Dy())), b, image.Point{}, draw.Src)
+	got, err := (&Reader{Micro: true}).Decode(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, s := range got {
+		texts = append(texts, fmt.Sprintf("%v %s", s.Micro, s.Bytes()))
+	}
+	slices.Sort(texts)
+	if want := []string{"false PDF417 over MicroPDF417", "true AC2000000001"}; !slices.Equal(texts, want) {
+		t.Errorf("read %q, want %q", texts, want)
+	}
+}
+
+// TestInsideQuad checks the point-in-quadrilateral test either way round.
+func TestInsideQuad(t *testing.T) {
+	q := [4]Point{{0, 0}, {10, 1}, {11, 9}, {-1, 10}}
+	r := [4]Point{q[3], q[2], q[1], q[0]}
+	for _, c := range []struct {
+		p  Point
+		in bool
+	}{{Point{5, 5}, true}, {Point{0.5, 0.5}, true}, {Point{10.9, 8.8}, true}, {Point{5, -1}, false}, {Point{12, 5}, false}, {Point{-2, 5}, false}, {Point{5, 11}, false}} {
+		if insideQuad(c.p, q) != c.in || insideQuad(c.p, r) != c.in {
+			t.Errorf("%v inside %v: %v, want %v", c.p, q, insideQuad(c.p, q), c.in)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 )
 
 // Decode finds and reads the PDF417 symbols in img, at any rotation and
@@ -109,6 +110,13 @@ func decodeBitmap(b *bitmap) []Symbol {
 		}
 	}
 	for _, e := range append(edges[microFwd], edges[microRev]...) { // none unless b.micro
+		// A MicroPDF417 symbol is not inside another symbol: RAP-like
+		// patterns there are its codewords.
+		mid := float64(e.first+e.last) / 2
+		at := Point{e.inner(mid), mid}
+		if slices.ContainsFunc(out, func(s Symbol) bool { return insideQuad(at, s.Corners) }) {
+			continue
+		}
 		if s, err := decodeMicroEither(b, e); err == nil {
 			out = append(out, *s)
 		}
@@ -411,4 +419,23 @@ func (g *grid) codewords() (cw, erasures, weak []int) {
 		}
 	}
 	return cw, erasures, weak
+}
+
+// insideQuad tells whether p lies inside the convex quadrilateral q, its
+// corners in order either way round.
+func insideQuad(p Point, q [4]Point) bool {
+	sign := 0.0
+	for i := range q {
+		a, b := q[i], q[(i+1)%4]
+		c := (b.X-a.X)*(p.Y-a.Y) - (b.Y-a.Y)*(p.X-a.X)
+		if c == 0 {
+			continue
+		}
+		if sign == 0 {
+			sign = c
+		} else if sign*c < 0 {
+			return false
+		}
+	}
+	return sign != 0
 }
