@@ -202,25 +202,31 @@ func TestMicroBesidePDF417(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := drawing{module: 2, rowH: 3, quiet: 3}
-	a, b := render(full, d), render(micro, d)
-	page := image.NewGray(image.Rect(0, 0, max(a.Rect.Dx(), b.Rect.Dx()), a.Rect.Dy()+b.Rect.Dy()))
-	for i := range page.Pix {
-		page.Pix[i] = 255
-	}
-	draw.Draw(page, a.Rect, a, image.Point{}, draw.Src)
-	draw.Draw(page, b.Rect.Add(image.Pt(0, a.Rect.Dy())), b, image.Point{}, draw.Src)
-	got, err := (&Reader{Micro: true}).Decode(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var texts []string
-	for _, s := range got {
-		texts = append(texts, fmt.Sprintf("%v %s", s.Micro, s.Bytes()))
-	}
-	slices.Sort(texts)
-	if want := []string{"false PDF417 over MicroPDF417", "true AC2000000001"}; !slices.Equal(texts, want) {
-		t.Errorf("read %q, want %q", texts, want)
+	// The MicroPDF417 symbol level, then turned a quarter: found on the
+	// bitmap's columns, after the PDF417 symbol on its rows.
+	for _, angle := range []float64{0, 90} {
+		d := drawing{module: 2, rowH: 3, quiet: 3}
+		a := render(full, d)
+		d.angle = angle
+		b := render(micro, d)
+		page := image.NewGray(image.Rect(0, 0, max(a.Rect.Dx(), b.Rect.Dx()), a.Rect.Dy()+b.Rect.Dy()))
+		for i := range page.Pix {
+			page.Pix[i] = 255
+		}
+		draw.Draw(page, a.Rect, a, image.Point{}, draw.Src)
+		draw.Draw(page, b.Rect.Add(image.Pt(0, a.Rect.Dy())), b, image.Point{}, draw.Src)
+		got, err := (&Reader{Micro: true}).Decode(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		for _, s := range got {
+			texts = append(texts, fmt.Sprintf("%v %s", s.Micro, s.Bytes()))
+		}
+		slices.Sort(texts)
+		if want := []string{"false PDF417 over MicroPDF417", "true AC2000000001"}; !slices.Equal(texts, want) {
+			t.Errorf("MicroPDF417 turned %.0f°: read %q, want %q", angle, texts, want)
+		}
 	}
 }
 

@@ -47,10 +47,16 @@ func (rd *Reader) Decode(img *image.Gray) ([]Symbol, error) {
 	var out []Symbol
 	for _, turned := range []bool{false, true} {
 		sb := b
+		known := slices.Clone(out) // in sb's coordinates
 		if turned {
 			sb = b.transpose()
+			for i := range known {
+				for j, p := range known[i].Corners {
+					known[i].Corners[j] = Point{p.Y, p.X}
+				}
+			}
 		}
-		for _, s := range decodeBitmap(sb) {
+		for _, s := range decodeBitmap(sb, known) {
 			if turned {
 				for i, p := range s.Corners {
 					s.Corners[i] = Point{p.Y, p.X}
@@ -94,8 +100,9 @@ func center(ps [4]Point) Point {
 }
 
 // decodeBitmap reads the symbols whose rows run along b's rows (within
-// about 60°), in b's coordinates.
-func decodeBitmap(b *bitmap) []Symbol {
+// about 60°), in b's coordinates; known are symbols read already (in b's
+// coordinates too), inside which no MicroPDF417 symbol is looked for.
+func decodeBitmap(b *bitmap, known []Symbol) []Symbol {
 	step := max(1, b.h/500)
 	hits := scanHits(b)
 	var edges [kinds][]*edge
@@ -114,7 +121,7 @@ func decodeBitmap(b *bitmap) []Symbol {
 		// patterns there are its codewords.
 		mid := float64(e.first+e.last) / 2
 		at := Point{e.inner(mid), mid}
-		if slices.ContainsFunc(out, func(s Symbol) bool { return insideQuad(at, s.Corners) }) {
+		if slices.ContainsFunc(slices.Concat(known, out), func(s Symbol) bool { return insideQuad(at, s.Corners) }) {
 			continue
 		}
 		if s, err := decodeMicroEither(b, e); err == nil {
