@@ -52,6 +52,24 @@ var blurSets = sync.OnceValue(func() []blurSet {
 	return out
 })
 
+// blurStartChars are Code 128's three start characters drawn as blurSets
+// draws them, for each blur: all the search for a start needs. Most lines
+// the blurred reading takes show no start, and the whole sets are drawn
+// only once one does (a quarter of a millisecond, once a process).
+var blurStartChars = sync.OnceValue(func() [][3][11 * blurRes]float32 {
+	out := make([][3][11 * blurRes]float32, len(blurWidths))
+	var bars [][2]float64
+	vals := make([]float64, 11*blurRes)
+	for si, s := range blurWidths {
+		e := newEdgeBlur(s)
+		for i := range out[si] {
+			bars = append(elementsOf(code128Widths[c128StartA+i], bars[:0]), [2]float64{11, 12})
+			e.draw(out[si][i][:], bars, vals)
+		}
+	}
+	return out
+})
+
 // edgeBlur is how an edge at a whole module blurs, seen from the sample
 // points, which lie at (j+0.5)/blurRes modules: erf[k+edgeSpan] is the
 // Gaussian's integral up to the distance (k-0.5)/blurRes between an edge
@@ -163,7 +181,6 @@ func fit(o, t []float32, s float32) float32 {
 // step pixels), starting where r, the profile's edges, has a bar after a
 // light run.
 func readCode128Blurred(p []float32, step float64, r runs, out []lineRead) []lineRead {
-	sets := blurSets()
 	l := &blurLine{p: p, step: step}
 	for k := 1; k+6 < r.n(); k++ {
 		if !r.dark(k) {
@@ -177,7 +194,7 @@ func readCode128Blurred(p []float32, step float64, r runs, out []lineRead) []lin
 		}
 		// The start character, its module size, alignment and the blur:
 		// coarsely with the middle blur, then finely around the best.
-		st := blurStart{l: l, sets: sets}
+		st := blurStart{l: l, starts: blurStartChars()}
 		for m := 0.45 * m0; m <= 1.4*m0; m *= 1.04 {
 			for sh := -0.3; sh <= 0.31; sh += 0.3 {
 				st.try(r.x[k]+sh*m, m, 1)
@@ -191,11 +208,11 @@ func readCode128Blurred(p []float32, step float64, r runs, out []lineRead) []lin
 		if bestFit < blurMinFit || bestM < 1 {
 			continue
 		}
-		set := &sets[bestSet]
 		m := bestM
 		if !quietBefore(l, bestX, m) {
 			continue
 		}
+		set := &blurSets()[bestSet]
 		values := []int{bestV}
 		x := bestX + 11*m
 		end := -1.0
@@ -285,12 +302,12 @@ func (st *blurStart) refine(cx, cm float64) {
 				continue
 			}
 			ok[fi][shi] = true
-			for si := range st.sets {
+			for si := range st.starts {
 				fits[fi][shi][si] = st.startFits(o, s, si)
 			}
 		}
 	}
-	for si := range st.sets {
+	for si := range st.starts {
 		for fi, f := range fineScales {
 			for shi, sh := range fineShifts {
 				if !ok[fi][shi] {
@@ -310,7 +327,7 @@ func (st *blurStart) refine(cx, cm float64) {
 // and blur.
 type blurStart struct {
 	l      *blurLine
-	sets   []blurSet
+	starts [][3][11 * blurRes]float32 // blurStartChars
 	fit    float32
 	m, x   float64
 	set, v int
@@ -332,8 +349,8 @@ func (st *blurStart) try(x, m float64, si int) {
 // three start characters drawn with blur si, in one pass over o, each
 // summed in the same order as fit sums it.
 func (st *blurStart) startFits(o []float32, s float32, si int) [3]float32 {
-	cs := &st.sets[si].chars
-	ta, tb, tc := cs[c128StartA][:len(o)], cs[c128StartB][:len(o)], cs[c128StartC][:len(o)]
+	cs := &st.starts[si]
+	ta, tb, tc := cs[0][:len(o)], cs[1][:len(o)], cs[2][:len(o)]
 	var da, db, dc float32
 	for j, v := range o {
 		da += v * ta[j]

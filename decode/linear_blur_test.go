@@ -104,9 +104,9 @@ func TestRefineSame(t *testing.T) {
 		if trial%2 == 0 {
 			cx, cm = 100+0.2*rng.Float64(), 1.5*(0.97+0.06*rng.Float64())
 		}
-		got := blurStart{l: l, sets: sets, fit: -2}
+		got := blurStart{l: l, starts: blurStartChars(), fit: -2}
 		got.refine(cx, cm)
-		want := blurStart{l: l, sets: sets, fit: -2}
+		want := blurStart{l: l, starts: blurStartChars(), fit: -2}
 		for si := range sets {
 			for f := 0.96; f <= 1.041; f += 0.01 {
 				for sh := -0.2; sh <= 0.21; sh += 0.1 {
@@ -120,6 +120,19 @@ func TestRefineSame(t *testing.T) {
 		}
 		if trial%2 == 0 && (got.fit < blurMinFit || got.v != c128StartB) {
 			t.Fatalf("trial %d: the drawn Start B found as char %d with fit %v", trial, got.v, got.fit)
+		}
+	}
+}
+
+// TestBlurStartChars holds the start characters the start search uses to
+// those of the whole sets, bit for bit.
+func TestBlurStartChars(t *testing.T) {
+	starts, sets := blurStartChars(), blurSets()
+	for si := range sets {
+		for i := range 3 {
+			if starts[si][i] != sets[si].chars[c128StartA+i] {
+				t.Errorf("blur %d, start %c: %v, the set's %v", si, 'A'+i, starts[si][i], sets[si].chars[c128StartA+i])
+			}
 		}
 	}
 }
