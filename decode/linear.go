@@ -724,6 +724,7 @@ type regionPass struct {
 	gap    float64 // between lines
 }
 
+// newPass lays out a pass of lines across r (see regionPass).
 func (d *Decoder) newPass(g Gray, r region, turn float64, first int, skip [][2]float64, blur bool) *regionPass {
 	sin, cos := math.Sin(turn), math.Cos(turn)
 	p := &regionPass{d: d, g: g, r: r, first: first, blur: blur, skip: skip}
