@@ -1440,15 +1440,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			}
 		}
 	}
-	if !d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroQR) {
-		// After the QR Codes: their finder patterns are Micro QR's too,
-		// and are not read again as such.
-		var m *gozxing.BitMatrix
-		if whole != nil {
-			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
-		}
-		out = append(out, d.microQR(g, v, m, out)...)
-	}
+	qrRead := len(out)
 	type single interface {
 		Decode(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
 	}
@@ -1538,6 +1530,20 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			cur = cur.whiteOut(box.Inset(-max(box.Dx(), box.Dy()) / 4))
 			pristine = false
 		}
+	}
+	if !d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroQR) {
+		// After the QR, Data Matrix and Aztec codes: the finder patterns
+		// of QR Codes are Micro QR's too, and an Aztec bullseye's rings
+		// or a Data Matrix symbol's modules can look like one; inside
+		// those codes none is read again as such. The Micro QR codes are
+		// listed after the QR Codes, as they were when read before the
+		// others.
+		var m *gozxing.BitMatrix
+		if whole != nil {
+			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
+		}
+		micro := d.microQR(g, v, m, out)
+		out = slices.Concat(out[:qrRead], micro, out[qrRead:])
 	}
 	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == 0 {
 		// Where gozxing's detectors find no 2D code, look for a Data

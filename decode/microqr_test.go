@@ -45,8 +45,10 @@ func TestMicroQRInverted(t *testing.T) {
 	}
 }
 
-// TestMicroQRLabel reads a label with a Micro QR Code beside a QR code and
-// a Code 128, all drawn by zint: each is read once, as what it is.
+// TestMicroQRLabel reads a label with a Micro QR Code beside a QR code, an
+// Aztec code and a Code 128, all drawn by zint: each is read once, as what
+// it is (the Micro QR reader runs after the other 2D readers and passes
+// over what lies inside their codes).
 func TestMicroQRLabel(t *testing.T) {
 	page := canvas(800, 500)
 	for _, c := range []struct {
@@ -55,6 +57,7 @@ func TestMicroQRLabel(t *testing.T) {
 	}{
 		{zintCase("qr", serialgate.QRCode, 58, "SG-0042", "", "", "--scale=2"), 40, 40},
 		{zintCase("microqr", serialgate.MicroQR, 97, "SN4711", "", "", "--scale=2"), 300, 60},
+		{zintCase("aztec", serialgate.Aztec, 92, "AZ-0042", "", "", "--scale=2"), 370, 220},
 		{zintCase("code128", serialgate.Code128, 20, "AC2000000001", "", ""), 40, 300},
 	} {
 		paste(page, GrayOf(c.rt.encode(t)), c.x, c.y)
@@ -63,7 +66,8 @@ func TestMicroQRLabel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[serialgate.Symbology]string{serialgate.QRCode: "SG-0042", serialgate.MicroQR: "SN4711", serialgate.Code128: "AC2000000001"}
+	want := map[serialgate.Symbology]string{serialgate.QRCode: "SG-0042", serialgate.MicroQR: "SN4711", serialgate.Aztec: "AZ-0042",
+		serialgate.Code128: "AC2000000001"}
 	for _, b := range got {
 		if want[b.Symbology] != b.Text {
 			t.Errorf("read %s %q", b.Symbology, b.Text)
