@@ -1470,6 +1470,13 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		// their own, where a code away from the middle is found.
 		cur, bm := g, whole
 		pristine := true // cur is still g: corner bitmaps can be shared
+		// painted are the areas of cur painted white; a part of the image
+		// inside one holds nothing to read (a symbol that fills the image
+		// leaves it blank).
+		var painted []image.Rectangle
+		blank := func(r image.Rectangle) bool {
+			return slices.ContainsFunc(painted, func(p image.Rectangle) bool { return r.In(p) })
+		}
 		for k := 0; k < 4; k++ {
 			b, ok := read(bm)
 			if !ok {
@@ -1482,7 +1489,11 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			}
 			grow := max(box.Dx(), box.Dy()) / 4
 			cur = cur.whiteOut(box.Inset(-grow))
+			painted = append(painted, box.Inset(-grow))
 			pristine = false
+			if blank(image.Rect(0, 0, g.Width, g.Height)) {
+				break
+			}
 			bm = bitmap(cur)
 		}
 		// The corners of the plain image only: in the rescue variants of
@@ -1493,6 +1504,9 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		}
 		cw, ch := g.Width*3/5, g.Height*3/5
 		for _, at := range []image.Point{{0, 0}, {g.Width - cw, 0}, {0, g.Height - ch}, {g.Width - cw, g.Height - ch}} {
+			if blank(image.Rect(at.X, at.Y, at.X+cw, at.Y+ch)) {
+				continue
+			}
 			// The Data Matrix and Aztec readers share a corner's
 			// binarized image while neither has painted a code out.
 			pbm, ok := corners[at]
@@ -1528,6 +1542,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			}
 			out = append(out, b)
 			cur = cur.whiteOut(box.Inset(-max(box.Dx(), box.Dy()) / 4))
+			painted = append(painted, box.Inset(-max(box.Dx(), box.Dy())/4))
 			pristine = false
 		}
 	}
