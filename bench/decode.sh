@@ -4,7 +4,10 @@
 # per folder and per symbology group: images read correctly, false
 # positives (a code reported where there is none, or a wrong one), and the
 # median wall time per image, one process per image and tool, with its
-# ratio to ZXingReader's. Then the Go benchmark for a 1920x1080 frame.
+# ratio to ZXingReader's. The tools take turns on each image, three rounds
+# (decodecmp -reps): an image's time is a tool's fastest run, the slower
+# ones having waited on something else (these VMs' timing varies by a
+# quarter from run to run). Then the Go benchmark for a 1920x1080 frame.
 #
 # The box-label photos (BOXLABELS_DIR, with the truth of every barcode on
 # each) give a second table: serials read, all barcodes read, misreads and

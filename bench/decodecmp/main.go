@@ -2,7 +2,8 @@
 // over a folder of barcode images with expected texts, one process per
 // image and tool, and prints per folder and per symbology group how many
 // images each read correctly, its false positives and its median time per
-// image as a ratio to ZXingReader's. With -boxlabels it does the same for
+// image as a ratio to ZXingReader's (an image's time is the fastest of
+// -reps runs, the tools taking turns). With -boxlabels it does the same for
 // the box-label photos, whose truth lists every barcode on each: serials
 // read, barcodes read, misreads and median time, with ratios.
 //
@@ -20,6 +21,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,7 +127,9 @@ func main() {
 	only := flag.String("tools", "serialgate,zxing-cpp,zbar", "the tools to run, comma-separated")
 	boxDir := flag.String("boxlabels", "", "also the box-label photos in `DIR` (with truth.jsonl)")
 	verbose := flag.Bool("v", false, "list what serialgate missed and every misread")
+	flag.IntVar(&reps, "reps", 3, "runs of each tool on each image, taking turns; an image's time is the fastest (its reads are the first run's)")
 	flag.Parse()
+	reps = max(1, reps)
 	if flag.NArg() > 1 || (flag.NArg() == 0 && *boxDir == "") {
 		fmt.Fprintln(os.Stderr, "usage: decodecmp [-serialgate BIN] [-boxlabels DIR] [BARCODES_DIR]")
 		os.Exit(2)
@@ -187,12 +191,13 @@ func samples(dir string, tools []tool, verbose bool) {
 	results := make([][]outcome, len(tools))
 	var failures []string
 	// The tools take turns on each image, so that a machine whose speed
-	// drifts during the run (other load, a VM's steal) slows them alike.
+	// drifts during the run (other load, a VM's steal) slows them alike,
+	// and each reads it reps times: the fastest run is the image's time,
+	// the others were slowed by something else.
 	for _, s := range samples {
+		runs := turns(tools, s.path)
 		for ti, t := range tools {
-			start := time.Now()
-			texts, formats, err := t.run(s.path)
-			el := time.Since(start)
+			texts, formats, el, err := runs[ti].texts, runs[ti].formats, runs[ti].best, runs[ti].err
 			o := outcome{elapsed: el}
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "%s %s: %v\n", t.name, s.path, err)
@@ -233,6 +238,40 @@ func samples(dir string, tools []tool, verbose bool) {
 			fmt.Println("  " + f)
 		}
 	}
+}
+
+// reps is how many times each tool reads each image (-reps).
+var reps = 3
+
+// toolRun is what one tool made of one image: the first run's reads and
+// the fastest of its runs' times.
+type toolRun struct {
+	texts   [][]byte
+	formats []string
+	best    time.Duration
+	err     error
+}
+
+// turns runs each tool on path reps times, the tools taking turns (each
+// round runs every tool once), and returns each tool's first reads and
+// fastest time.
+func turns(tools []tool, path string) []toolRun {
+	out := make([]toolRun, len(tools))
+	for i := range out {
+		out[i].best = time.Duration(math.MaxInt64)
+	}
+	for r := range reps {
+		for ti, t := range tools {
+			start := time.Now()
+			texts, formats, err := t.run(path)
+			el := time.Since(start)
+			if r == 0 {
+				out[ti].texts, out[ti].formats, out[ti].err = texts, formats, err
+			}
+			out[ti].best = min(out[ti].best, el)
+		}
+	}
+	return out
 }
 
 func fatal(err error) {
