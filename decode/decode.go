@@ -1468,12 +1468,16 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		// middle of the image: each code found is painted out and the
 		// image read again, then the corners of a label are read on
 		// their own, where a code away from the middle is found.
-		cur, bm := g, whole
-		pristine := true // cur is still g: corner bitmaps can be shared
-		// painted are the areas of cur painted white; a part of the image
-		// inside one holds nothing to read (a symbol that fills the image
+		// cur is g with the areas in painted made white: while there are
+		// none, corner bitmaps can be shared. A part of the image inside
+		// one of them holds nothing to read (a symbol that fills the image
 		// leaves it blank).
+		cur, bm := g, whole
 		var painted []image.Rectangle
+		paint := func(r image.Rectangle) {
+			cur = cur.whiteOut(r)
+			painted = append(painted, r)
+		}
 		blank := func(r image.Rectangle) bool {
 			return slices.ContainsFunc(painted, func(p image.Rectangle) bool { return r.In(p) })
 		}
@@ -1487,10 +1491,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			if v.pure || box.Empty() {
 				break
 			}
-			grow := max(box.Dx(), box.Dy()) / 4
-			cur = cur.whiteOut(box.Inset(-grow))
-			painted = append(painted, box.Inset(-grow))
-			pristine = false
+			paint(box.Inset(-max(box.Dx(), box.Dy()) / 4))
 			if blank(image.Rect(0, 0, g.Width, g.Height)) {
 				break
 			}
@@ -1504,15 +1505,15 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		}
 		cw, ch := g.Width*3/5, g.Height*3/5
 		for _, at := range []image.Point{{0, 0}, {g.Width - cw, 0}, {0, g.Height - ch}, {g.Width - cw, g.Height - ch}} {
-			if blank(image.Rect(at.X, at.Y, at.X+cw, at.Y+ch)) {
+			rect := image.Rect(at.X, at.Y, at.X+cw, at.Y+ch)
+			if blank(rect) {
 				continue
 			}
 			// The Data Matrix and Aztec readers share a corner's
 			// binarized image while neither has painted a code out.
 			pbm, ok := corners[at]
-			if !ok || !pristine {
-				rect := image.Rect(at.X, at.Y, at.X+cw, at.Y+ch)
-				if pristine && !v.global && whole != nil {
+			if !ok || len(painted) > 0 {
+				if len(painted) == 0 && !v.global && whole != nil {
 					// The whole image's local thresholds, cut out: the
 					// same bits but near the crop's edges, without
 					// binarizing again.
@@ -1520,7 +1521,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 				} else {
 					pbm = bitmap(cur.crop(rect))
 				}
-				if pristine {
+				if len(painted) == 0 {
 					corners[at] = pbm
 				}
 			}
@@ -1541,9 +1542,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 				continue
 			}
 			out = append(out, b)
-			cur = cur.whiteOut(box.Inset(-max(box.Dx(), box.Dy()) / 4))
-			painted = append(painted, box.Inset(-max(box.Dx(), box.Dy())/4))
-			pristine = false
+			paint(box.Inset(-max(box.Dx(), box.Dy()) / 4))
 		}
 	}
 	if !d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroQR) {

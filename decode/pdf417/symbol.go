@@ -121,7 +121,8 @@ func decodeBitmap(b *bitmap, known []Symbol) []Symbol {
 		// patterns there are its codewords.
 		mid := float64(e.first+e.last) / 2
 		at := Point{e.inner(mid), mid}
-		if slices.ContainsFunc(slices.Concat(known, out), func(s Symbol) bool { return insideQuad(at, s.Corners) }) {
+		inside := func(s Symbol) bool { return insideQuad(at, s.Corners) }
+		if slices.ContainsFunc(known, inside) || slices.ContainsFunc(out, inside) {
 			continue
 		}
 		if s, err := decodeMicroEither(b, e); err == nil {
