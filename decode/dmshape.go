@@ -70,11 +70,11 @@ func dmByShape(m *gozxing.BitMatrix, limit int, avoid []image.Rectangle) []Barco
 }
 
 // darkRun is a row's run of dark pixels, from x0 up to x1.
-type darkRun struct{ y, x0, x1 int32 }
+type darkRun struct{ x0, x1 int32 } // its row is where rowAt puts it
 
 // darkShape is an 8-connected set of dark pixels.
 type darkShape struct {
-	root                   int32 // the index of its first run
+	index                  int32 // its index in shapes
 	pixels                 int
 	minX, minY, maxX, maxY int
 }
@@ -84,8 +84,8 @@ type darkShape struct {
 type shapes struct {
 	shapes []darkShape
 	runs   []darkRun
-	rowAt  []int // rowAt[y]: the index of row y's first run
-	find   func(int32) int32
+	rowAt  []int   // rowAt[y]: the index of row y's first run
+	shape  []int32 // shape[i]: the index in shapes of run i's shape
 }
 
 // darkShapes finds the 8-connected dark shapes of m. It joins runs of dark
@@ -101,7 +101,7 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 		row = m.GetRow(y, row)
 		for x := row.GetNextSet(0); x < w; {
 			end := min(row.GetNextUnset(x), w)
-			runs = append(runs, darkRun{int32(y), int32(x), int32(end)})
+			runs = append(runs, darkRun{int32(x), int32(end)})
 			x = row.GetNextSet(end)
 		}
 	}
@@ -136,30 +136,31 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 			}
 		}
 	}
-	roots := 0
-	for i := range runs {
-		if find(int32(i)) == int32(i) {
-			roots++
+	// Every run's parent made its root, then the root's index in the
+	// shapes: a root comes before the other runs of its shape, so one
+	// pass in order finds it turned already.
+	for i := range parent {
+		parent[i] = find(int32(i))
+	}
+	var out []darkShape
+	for y := range h {
+		for i := rowAt[y]; i < rowAt[y+1]; i++ {
+			a := runs[i]
+			if parent[i] == int32(i) {
+				parent[i] = int32(len(out))
+				out = append(out, darkShape{index: parent[i], minX: w, minY: h})
+			} else {
+				parent[i] = parent[parent[i]]
+			}
+			c := &out[parent[i]]
+			c.pixels += int(a.x1 - a.x0)
+			c.minX, c.maxX = min(c.minX, int(a.x0)), max(c.maxX, int(a.x1)-1)
+			c.minY, c.maxY = min(c.minY, y), max(c.maxY, y)
 		}
 	}
-	index := make([]int32, len(runs)) // root → its shape
-	out := make([]darkShape, 0, roots)
-	for i, a := range runs {
-		r := find(int32(i))
-		if r == int32(i) {
-			index[i] = int32(len(out))
-			out = append(out, darkShape{root: r, minX: w, minY: h})
-		}
-		c := &out[index[r]]
-		c.pixels += int(a.x1 - a.x0)
-		c.minX, c.maxX = min(c.minX, int(a.x0)), max(c.maxX, int(a.x1)-1)
-		c.minY, c.maxY = min(c.minY, int(a.y)), max(c.maxY, int(a.y))
-	}
-	return shapes{shapes: out, runs: runs, rowAt: rowAt, find: find}
+	return shapes{shapes: out, runs: runs, rowAt: rowAt, shape: parent}
 }
 
-// runCount is the number of runs of dark pixels in the rows of m: the bits
-// set whose left neighbour is not, counted a word at a time.
 func runCount(m *gozxing.BitMatrix) int {
 	w, h := m.GetWidth(), m.GetHeight()
 	n := 0
@@ -186,7 +187,7 @@ func (s shapes) rowEnds(c darkShape) []pt {
 		lo, hi := int32(-1), int32(-1)
 		for i := s.rowAt[y]; i < s.rowAt[y+1]; i++ {
 			a := s.runs[i]
-			if a.x1 <= int32(c.minX) || a.x0 > int32(c.maxX) || s.find(int32(i)) != c.root {
+			if a.x1 <= int32(c.minX) || a.x0 > int32(c.maxX) || s.shape[i] != c.index {
 				continue
 			}
 			if lo < 0 {

@@ -121,7 +121,6 @@ func findRegions(g Gray, rowStep int) []region {
 		}
 	}
 	// Each cell's tensor summed with its eight neighbours'.
-	smooth := make([]tensor, cw*ch)
 	angle := make([]float64, cw*ch)
 	good := make([]bool, cw*ch)
 	samples := float64(9 * cellSize * cellSize / (2 * rowStep))
@@ -135,7 +134,6 @@ func findRegions(g Gray, rowStep int) []region {
 				}
 			}
 			i := cy*cw + cx
-			smooth[i] = s
 			// The cell itself has a code's gradient too: the smoothing
 			// alone would join codes across the text between them.
 			if c := cells[i]; c.xx+c.yy < minEnergy*samples/9 || math.Hypot(c.xx-c.yy, 2*c.xy) < minCoherence*(c.xx+c.yy) {

@@ -11,6 +11,7 @@ import (
 	_ "image/png"  // label images
 	"io"
 	"io/fs"
+	"runtime/debug"
 
 	"github.com/serialgate/serialgate/decode/lumajpeg"
 	"github.com/serialgate/serialgate/decode/lumapng"
@@ -57,18 +58,18 @@ func ReadImageMax(r io.Reader, name string, maxPixels int64) (image.Image, error
 
 // readImage decodes an image; luma has JPEG and PNG decoded to gray.
 func readImage(r io.Reader, name string, maxPixels int64, luma bool) (image.Image, error) {
+	if luma {
+		if data, done := mapInput(r); data != nil {
+			defer done()
+			return readMapped(data, name, maxPixels)
+		}
+	}
 	// Keep what DecodeConfig reads, to decode the image from the start.
 	var head bytes.Buffer
 	br := bufio.NewReader(r)
-	cfg, format, err := image.DecodeConfig(io.TeeReader(br, &head))
+	cfg, format, err := imageConfig(io.TeeReader(br, &head), name, maxPixels)
 	if err != nil {
-		return nil, fmt.Errorf("read image %s: %w", name, err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, fmt.Errorf("read image %s: %s of %d×%d pixels", name, format, cfg.Width, cfg.Height)
-	}
-	if px := int64(cfg.Width) * int64(cfg.Height); px > maxPixels {
-		return nil, fmt.Errorf("read image %s: %s of %d×%d pixels is over the limit of %d pixels", name, format, cfg.Width, cfg.Height, maxPixels)
+		return nil, err
 	}
 	rest := io.MultiReader(&head, br)
 	if luma && (format == "jpeg" || format == "png") {
@@ -81,17 +82,31 @@ func readImage(r io.Reader, name string, maxPixels int64, luma bool) (image.Imag
 	return img, nil
 }
 
+// imageConfig reads an image's header: its format and size, refused when
+// the size is empty or over maxPixels.
+func imageConfig(r io.Reader, name string, maxPixels int64) (image.Config, string, error) {
+	cfg, format, err := image.DecodeConfig(r)
+	if err != nil {
+		return cfg, format, fmt.Errorf("read image %s: %w", name, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return cfg, format, fmt.Errorf("read image %s: %s of %d×%d pixels", name, format, cfg.Width, cfg.Height)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > maxPixels {
+		return cfg, format, fmt.Errorf("read image %s: %s of %d×%d pixels is over the limit of %d pixels", name, format, cfg.Width, cfg.Height, maxPixels)
+	}
+	return cfg, format, nil
+}
+
 // readLuma decodes a JPEG with lumajpeg or a PNG with lumapng, which take
 // the stream whole, falling back to image/jpeg or image/png for what they
 // leave alone. r is the reader rest reads on from, for its size.
 func readLuma(r, rest io.Reader, name, format string, px, maxPixels int64) (image.Image, error) {
-	decodeGray, errTooLarge, errUnsupported := lumajpeg.Decode, lumajpeg.ErrTooLarge, lumajpeg.ErrUnsupported
 	// A noisy photo at quality 100 takes 3 to 4 bytes a pixel; a JPEG
 	// longer than twice that (padded with metadata, say) is left to
 	// image/jpeg, which streams, rather than held in memory.
 	limit := 8*px + 1<<20
 	if format == "png" {
-		decodeGray, errTooLarge, errUnsupported = lumapng.Decode, lumapng.ErrTooLarge, lumapng.ErrUnsupported
 		// A PNG's pixel data is at most 8 bytes a pixel (16-bit RGBA)
 		// and a filter byte a row, which DEFLATE's stored blocks grow by
 		// 5 bytes in 65535: within 9 bytes a pixel for any shape.
@@ -106,9 +121,20 @@ func readLuma(r, rest io.Reader, name, format string, px, maxPixels int64) (imag
 	if _, err := data.ReadFrom(io.LimitReader(rest, limit+1)); err != nil {
 		return nil, fmt.Errorf("read image %s: %w", name, err)
 	}
+	return decodeLuma(data.Bytes(), rest, name, format, maxPixels, int64(data.Len()) <= limit)
+}
+
+// decodeLuma decodes a JPEG with lumajpeg or a PNG with lumapng when data
+// is the stream whole (whole), falling back to image/jpeg or image/png on
+// data followed by rest for what they leave alone.
+func decodeLuma(data []byte, rest io.Reader, name, format string, maxPixels int64, whole bool) (image.Image, error) {
+	decodeGray, errTooLarge, errUnsupported := lumajpeg.Decode, lumajpeg.ErrTooLarge, lumajpeg.ErrUnsupported
+	if format == "png" {
+		decodeGray, errTooLarge, errUnsupported = lumapng.Decode, lumapng.ErrTooLarge, lumapng.ErrUnsupported
+	}
 	var lumaErr error
-	if int64(data.Len()) <= limit {
-		img, err := decodeGray(data.Bytes(), maxPixels)
+	if whole {
+		img, err := decodeGray(data, maxPixels)
 		if err == nil {
 			return img, nil
 		}
@@ -121,11 +147,39 @@ func readLuma(r, rest io.Reader, name, format string, px, maxPixels int64) (imag
 		// decoder's error names the byte.
 		lumaErr = err
 	}
-	img, _, err := image.Decode(io.MultiReader(bytes.NewReader(data.Bytes()), rest))
+	img, _, err := image.Decode(io.MultiReader(bytes.NewReader(data), rest))
 	if err != nil {
 		if lumaErr != nil && !errors.Is(lumaErr, errUnsupported) {
 			err = lumaErr
 		}
+		return nil, fmt.Errorf("read image %s: %w", name, err)
+	}
+	return img, nil
+}
+
+// readMapped decodes an image file mapped into memory whole: a JPEG or a
+// PNG is decoded straight from the mapping, without a copy of the file.
+// A file cut short while it is read (another program rewriting it) makes
+// the reads past its new end fault; that is an error here, not a crash.
+func readMapped(data []byte, name string, maxPixels int64) (img image.Image, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(interface{ Addr() uintptr }); !ok {
+				panic(r)
+			}
+			img, err = nil, fmt.Errorf("read image %s: the file changed while it was read", name)
+		}
+	}()
+	_, format, err := imageConfig(bytes.NewReader(data), name, maxPixels)
+	if err != nil {
+		return nil, err
+	}
+	if format == "jpeg" || format == "png" {
+		return decodeLuma(data, bytes.NewReader(nil), name, format, maxPixels, true)
+	}
+	img, _, err = image.Decode(bytes.NewReader(data))
+	if err != nil {
 		return nil, fmt.Errorf("read image %s: %w", name, err)
 	}
 	return img, nil

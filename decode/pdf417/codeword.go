@@ -7,15 +7,31 @@ import "sync"
 // that a program that reads no PDF417 does not build it as it starts.
 var byPattern = sync.OnceValue(indexPatterns)
 
-func indexPatterns() map[uint32]uint16 {
-	m := make(map[uint32]uint16, 3*929)
+// patternSlots is the size of the open-addressed pattern index: a power of
+// two above the 2,787 patterns, so that a lookup probes one or two slots.
+// It is 16 KiB where a Go map of the patterns took about 64 KiB, pages a
+// short-lived process touches for the first time on every image.
+const patternSlots = 4096
+
+// A pattern index slot holds a pattern (17 bits, its first module a bar, so
+// never zero) above its codeword: the cluster times 1024 plus the value.
+func indexPatterns() *[patternSlots]uint32 {
+	t := new([patternSlots]uint32)
 	for c, table := range patterns {
 		for v, p := range table {
-			m[p] = uint16(c*1024 + v)
+			i := patternSlot(p)
+			for t[i] != 0 {
+				i = (i + 1) % patternSlots
+			}
+			t[i] = p<<12 | uint32(c*1024+v)
 		}
 	}
-	return m
+	return t
 }
+
+// patternSlot is where a pattern's probing starts: the high bits of a
+// multiplicative hash.
+func patternSlot(p uint32) uint32 { return p * 0x9e3779b1 >> 20 }
 
 // lookup finds the codeword whose elements are w (four bars and four
 // spaces, bar first, in modules).
@@ -28,9 +44,12 @@ func lookup(w [8]int) (value, cluster int, ok bool) {
 		}
 		bar ^= 1
 	}
-	e, ok := byPattern()[p]
-	if !ok {
-		return 0, 0, false
+	t := byPattern()
+	for i := patternSlot(p); t[i] != 0; i = (i + 1) % patternSlots {
+		if t[i]>>12 == p {
+			e := t[i] & 0xfff
+			return int(e % 1024), int(e / 1024), true
+		}
 	}
-	return int(e % 1024), int(e / 1024), true
+	return 0, 0, false
 }

@@ -76,9 +76,9 @@ func splitMicro(t *testing.T, rows [][]byte, cols int) []microRow {
 func checkWords(cw []int) int {
 	n := len(cw)
 	for k := 1; k < n; k++ {
-		x, v := gf.exp[k], 0
+		x, v := int(gf().exp[k]), 0
 		for _, c := range cw {
-			v = (gf.mul(v, x) + c) % prime
+			v = (gf().mul(v, x) + c) % prime
 		}
 		_ = n
 		if v != 0 {

@@ -1,6 +1,9 @@
 package pdf417
 
-import "errors"
+import (
+	"errors"
+	"sync"
+)
 
 // PDF417's error correction is Reed–Solomon over the prime field GF(929),
 // with 3 as the primitive element: a symbol of error-correction level s
@@ -12,19 +15,21 @@ const prime = 929
 
 // field holds the powers of 3 and their logarithms modulo 929.
 type field struct {
-	exp [2 * prime]int // exp[i] = 3^i, twice over so that sums of logs need no reduction
-	log [prime]int
+	exp [2 * prime]uint16 // exp[i] = 3^i, twice over so that sums of logs need no reduction
+	log [prime]uint16
 }
 
-var gf = newField()
+// gf is built on first use: a process that reads no PDF417 does not
+// build it as it starts.
+var gf = sync.OnceValue(newField)
 
 func newField() *field {
 	f := &field{}
 	v := 1
 	for i := range 2 * prime {
-		f.exp[i] = v
+		f.exp[i] = uint16(v)
 		if i < prime-1 {
-			f.log[v] = i
+			f.log[v] = uint16(i)
 		}
 		v = v * 3 % prime
 	}
@@ -35,10 +40,10 @@ func (f *field) mul(a, b int) int {
 	if a == 0 || b == 0 {
 		return 0
 	}
-	return f.exp[f.log[a]+f.log[b]]
+	return int(f.exp[int(f.log[a])+int(f.log[b])])
 }
 
-func (f *field) inv(a int) int { return f.exp[prime-1-f.log[a]] }
+func (f *field) inv(a int) int { return int(f.exp[prime-1-int(f.log[a])]) }
 
 func sub(a, b int) int { return (a - b + prime) % prime }
 
@@ -63,6 +68,7 @@ var (
 // detecting a miscorrection, as ISO/IEC 15438 advises; beyond that it
 // returns errTooManyErrors and leaves codewords as they were.
 func correct(codewords []int, k int, erasures []int) (int, error) {
+	f := gf()
 	n := len(codewords)
 	if k < 2 || k >= n {
 		return 0, errTooManyErrors
@@ -76,10 +82,10 @@ func correct(codewords []int, k int, erasures []int) (int, error) {
 	syn := make([]int, k) // syn[j] = c(3^(j+1))
 	clean := true
 	for j := range syn {
-		x := gf.exp[j+1]
+		x := int(f.exp[j+1])
 		v := 0
 		for _, c := range codewords {
-			v = (gf.mul(v, x) + c) % prime
+			v = (f.mul(v, x) + c) % prime
 		}
 		syn[j] = v
 		clean = clean && v == 0
@@ -101,11 +107,11 @@ func correct(codewords []int, k int, erasures []int) (int, error) {
 			return 0, errTooManyErrors
 		}
 		seen[e] = true
-		x := gf.exp[n-1-e]
+		x := int(f.exp[n-1-e])
 		next := make([]int, len(gamma)+1)
 		for i, g := range gamma {
 			next[i] = (next[i] + g) % prime
-			next[i+1] = sub(next[i+1], gf.mul(g, x))
+			next[i+1] = sub(next[i+1], f.mul(g, x))
 		}
 		gamma = next
 	}
@@ -117,7 +123,7 @@ func correct(codewords []int, k int, erasures []int) (int, error) {
 	for r := rho; r < k; r++ {
 		d := 0
 		for i := 0; i < len(lambda) && i <= r; i++ {
-			d = (d + gf.mul(lambda[i], syn[r-i])) % prime
+			d = (d + f.mul(lambda[i], syn[r-i])) % prime
 		}
 		b = append([]int{0}, b...) // x·B
 		if d == 0 {
@@ -126,14 +132,14 @@ func correct(codewords []int, k int, erasures []int) (int, error) {
 		next := make([]int, max(len(lambda), len(b)))
 		copy(next, lambda)
 		for i, v := range b {
-			next[i] = sub(next[i], gf.mul(d, v))
+			next[i] = sub(next[i], f.mul(d, v))
 		}
 		if 2*l <= r+rho {
 			l = r + 1 + rho - l
-			inv := gf.inv(d)
+			inv := f.inv(d)
 			b = make([]int, len(lambda))
 			for i, v := range lambda {
-				b[i] = gf.mul(v, inv)
+				b[i] = f.mul(v, inv)
 			}
 		}
 		lambda = next
@@ -148,8 +154,8 @@ func correct(codewords []int, k int, erasures []int) (int, error) {
 	// Chien search over the codeword's positions.
 	var where []int
 	for i := range n {
-		xinv := gf.exp[prime-1-(n-1-i)]
-		if gf.eval(lambda, xinv) == 0 {
+		xinv := int(f.exp[prime-1-(n-1-i)])
+		if f.eval(lambda, xinv) == 0 {
 			where = append(where, i)
 		}
 	}
@@ -161,29 +167,29 @@ func correct(codewords []int, k int, erasures []int) (int, error) {
 	omega := make([]int, k)
 	for i, li := range lambda {
 		for j := 0; i+j < k; j++ {
-			omega[i+j] = (omega[i+j] + gf.mul(li, syn[j])) % prime
+			omega[i+j] = (omega[i+j] + f.mul(li, syn[j])) % prime
 		}
 	}
 	deriv := make([]int, max(deg, 1))
 	for i := 1; i <= deg; i++ {
-		deriv[i-1] = gf.mul(i%prime, lambda[i])
+		deriv[i-1] = f.mul(i%prime, lambda[i])
 	}
 	fixed := append([]int(nil), codewords...)
 	for _, i := range where {
-		xinv := gf.exp[prime-1-(n-1-i)]
-		den := gf.eval(deriv, xinv)
+		xinv := int(f.exp[prime-1-(n-1-i)])
+		den := f.eval(deriv, xinv)
 		if den == 0 {
 			return 0, errTooManyErrors
 		}
-		e := sub(0, gf.mul(gf.eval(omega, xinv), gf.inv(den)))
+		e := sub(0, f.mul(f.eval(omega, xinv), f.inv(den)))
 		fixed[i] = sub(fixed[i], e)
 	}
 	// A correction that leaves a syndrome is no correction.
 	for j := range k {
-		x := gf.exp[j+1]
+		x := int(f.exp[j+1])
 		v := 0
 		for _, c := range fixed {
-			v = (gf.mul(v, x) + c) % prime
+			v = (f.mul(v, x) + c) % prime
 		}
 		if v != 0 {
 			return 0, errTooManyErrors

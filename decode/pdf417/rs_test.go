@@ -12,11 +12,11 @@ import (
 func checkCodewords(data []int, k int) []int {
 	g := []int{1} // g[i]: coefficient of x^(len(g)-1-i), highest first
 	for j := 1; j <= k; j++ {
-		root := gf.exp[j]
+		root := int(gf().exp[j])
 		next := make([]int, len(g)+1)
 		for i, c := range g {
 			next[i] = (next[i] + c) % prime
-			next[i+1] = sub(next[i+1], gf.mul(c, root))
+			next[i+1] = sub(next[i+1], gf().mul(c, root))
 		}
 		g = next
 	}
@@ -26,7 +26,7 @@ func checkCodewords(data []int, k int) []int {
 		copy(rem, rem[1:])
 		rem[k-1] = 0
 		for i := range k {
-			rem[i] = sub(rem[i], gf.mul(lead, g[i+1]))
+			rem[i] = sub(rem[i], gf().mul(lead, g[i+1]))
 		}
 	}
 	out := make([]int, k)
@@ -39,18 +39,18 @@ func checkCodewords(data []int, k int) []int {
 func TestFieldTables(t *testing.T) {
 	seen := map[int]bool{}
 	for i := range prime - 1 {
-		v := gf.exp[i]
+		v := int(gf().exp[i])
 		if seen[v] || v == 0 {
 			t.Fatalf("3^%d = %d repeats: 3 is not primitive", i, v)
 		}
 		seen[v] = true
-		if gf.log[v] != i {
-			t.Fatalf("log(%d) = %d, want %d", v, gf.log[v], i)
+		if int(gf().log[v]) != i {
+			t.Fatalf("log(%d) = %d, want %d", v, gf().log[v], i)
 		}
 	}
 	for a := 1; a < prime; a += 37 {
-		if gf.mul(a, gf.inv(a)) != 1 {
-			t.Fatalf("%d · inv = %d", a, gf.mul(a, gf.inv(a)))
+		if gf().mul(a, gf().inv(a)) != 1 {
+			t.Fatalf("%d · inv = %d", a, gf().mul(a, gf().inv(a)))
 		}
 	}
 }

@@ -41,6 +41,33 @@ func TestPatternTable(t *testing.T) {
 			}
 		}
 	}
+	// Every other shape of four bars and four spaces (of 8 to 48 modules)
+	// is no codeword.
+	var w [8]int
+	var each func(i int)
+	each = func(i int) {
+		if i == 8 {
+			p := uint32(0)
+			for k, n := range w {
+				for range n {
+					p = p<<1 | uint32(1-k%2)
+				}
+			}
+			sum := 0
+			for _, n := range w {
+				sum += n
+			}
+			if _, _, ok := lookup(w); ok != (sum == 17 && seen[p]) {
+				t.Fatalf("lookup(%v) found %v", w, ok)
+			}
+			return
+		}
+		for n := 1; n <= 6; n++ {
+			w[i] = n
+			each(i + 1)
+		}
+	}
+	each(0)
 }
 
 // widths splits a 17-module pattern (bit 16 first) into its eight runs.
