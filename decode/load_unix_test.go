@@ -84,6 +84,24 @@ func TestReadImageMapped(t *testing.T) {
 		if at, _ := f.Seek(0, io.SeekCurrent); at != int64(len(c.data)) {
 			t.Errorf("%s: the file is left at %d, want its end %d", c.name, at, len(c.data))
 		}
+		// Over a pixel limit, or cut short: the same error either way.
+		_, wantErr := ReadImageMax(bytes.NewReader(c.data[c.skip:]), c.name, 100)
+		f.Seek(int64(c.skip), io.SeekStart)
+		if _, err := ReadImageMax(f, c.name, 100); wantErr == nil || err == nil || err.Error() != wantErr.Error() {
+			t.Errorf("%s over the limit: got %v, want %v", c.name, err, wantErr)
+		}
+		cut := filepath.Join(dir, "cut-"+c.name)
+		os.WriteFile(cut, c.data[:c.skip+(len(c.data)-c.skip)*2/3], 0o644)
+		_, wantErr = ReadImage(bytes.NewReader(c.data[c.skip:c.skip+(len(c.data)-c.skip)*2/3]), c.name)
+		cf, err := os.Open(cut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf.Seek(int64(c.skip), io.SeekStart)
+		if _, err := ReadImage(cf, c.name); wantErr == nil || err == nil || err.Error() != wantErr.Error() {
+			t.Errorf("%s cut short: got %v, want %v", c.name, err, wantErr)
+		}
+		cf.Close()
 		f.Close()
 	}
 }
