@@ -139,10 +139,14 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 	// Every run's parent made its root, then the root's index in the
 	// shapes: a root comes before the other runs of its shape, so one
 	// pass in order finds it turned already.
+	roots := 0
 	for i := range parent {
 		parent[i] = find(int32(i))
+		if parent[i] == int32(i) {
+			roots++
+		}
 	}
-	var out []darkShape
+	out := make([]darkShape, 0, roots)
 	for y := range h {
 		for i := rowAt[y]; i < rowAt[y+1]; i++ {
 			a := runs[i]

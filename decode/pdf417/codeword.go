@@ -17,8 +17,8 @@ const patternSlots = 4096
 // never zero) above its codeword: the cluster times 1024 plus the value.
 func indexPatterns() *[patternSlots]uint32 {
 	t := new([patternSlots]uint32)
-	for c, table := range patterns {
-		for v, p := range table {
+	for c := range patterns {
+		for v, p := range &patterns[c] { // not a copy of the table on the stack
 			i := patternSlot(p)
 			for t[i] != 0 {
 				i = (i + 1) % patternSlots
