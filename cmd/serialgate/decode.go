@@ -52,6 +52,9 @@ func runDecode(e *env, args []string) int {
 	defer w.Flush()
 	code := exitOK
 	for _, f := range files {
+		if len(files) > 1 || isPDF(f) {
+			startRelay()
+		}
 		if e.ctx.Err() != nil {
 			return exitUsage
 		}

@@ -8,6 +8,9 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"image"
+	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -194,6 +197,67 @@ func TestSIGTERM(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("still running 10 s after SIGTERM")
 	}
+}
+
+// TestDecodeSIGTERM: a decode of several files stops on SIGTERM while it
+// waits for a FIFO's writer, having printed the files before it; a decode
+// of one file, which sets no relay up, is ended by the signal at once.
+func TestDecodeSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "serialgate")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	blank := filepath.Join(dir, "blank.png")
+	var png bytes.Buffer
+	if err := pngEncodeBlank(&png); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(blank, png.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, files := range [][]string{{blank, fifo}, {fifo}} {
+		cmd := exec.Command(bin, append([]string{"decode"}, files...)...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitFIFOOpen(t, cmd.Process.Pid)
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%d files: still running 10 s after SIGTERM", len(files))
+		}
+		st := cmd.ProcessState
+		if len(files) > 1 {
+			if st.ExitCode() != exitUsage || !strings.Contains(out.String(), "blank.png: no barcode") {
+				t.Errorf("%d files: exit %d, output %q, %q", len(files), st.ExitCode(), out.String(), errb.String())
+			}
+		} else if ws, ok := st.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+			t.Errorf("one file: %v, want ended by SIGTERM", st)
+		}
+	}
+}
+
+// pngEncodeBlank writes a blank 16×16 PNG.
+func pngEncodeBlank(w io.Writer) error {
+	img := image.NewGray(image.Rect(0, 0, 16, 16))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	return png.Encode(w, img)
 }
 
 // waitFIFOOpen waits until process pid is blocked opening a FIFO (its

@@ -411,7 +411,7 @@ func (v *validator) label(e *env, name string) error {
 		}
 		return v.set.CheckLabel(decode.Barcodes(found), v.model), nil
 	}
-	if !strings.EqualFold(filepath.Ext(name), ".pdf") {
+	if !isPDF(name) {
 		return eachPage(e.ctx, name, 0, func(page, _ int, img image.Image) error {
 			vd, err := check(page, img)
 			if err != nil {
