@@ -4,9 +4,11 @@ FUZZTIME ?= 10s
 
 .PHONY: test deps lint unit nocgo race tagged fuzz bench build
 
+# Static binaries, with the collector scripts/goexperiment.sh picks (fewer
+# fresh pages in a short process).
 build:
-	$(GO) build -o bin/serialgate ./cmd/serialgate
-	$(GO) build -tags decodeonly -o bin/serialgate-decode ./cmd/serialgate
+	CGO_ENABLED=0 GOEXPERIMENT=$$(GO=$(GO) scripts/goexperiment.sh) $(GO) build -o bin/serialgate ./cmd/serialgate
+	CGO_ENABLED=0 GOEXPERIMENT=$$(GO=$(GO) scripts/goexperiment.sh) $(GO) build -tags decodeonly -o bin/serialgate-decode ./cmd/serialgate
 
 deps:
 	@scripts/deps.sh

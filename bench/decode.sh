@@ -25,8 +25,13 @@ mkdir -p bench/out
 # decode-only build (-tags decodeonly: the decoder without the station's
 # stores, servers and their packages) starts in about half the time of the
 # full binary, which is measured beside it on the sample folders.
-CGO_ENABLED=0 go build -o bench/out/serialgate ./cmd/serialgate
-CGO_ENABLED=0 go build -tags decodeonly -o bench/out/serialgate-decode ./cmd/serialgate
+# Built as "make build" builds them: with the garbage collector that
+# touches fewer fresh pages in a short process where the toolchain has it
+# (scripts/goexperiment.sh).
+exp=$(scripts/goexperiment.sh)
+echo "GOEXPERIMENT=$exp" >&2
+CGO_ENABLED=0 GOEXPERIMENT=$exp go build -o bench/out/serialgate ./cmd/serialgate
+CGO_ENABLED=0 GOEXPERIMENT=$exp go build -tags decodeonly -o bench/out/serialgate-decode ./cmd/serialgate
 boxflag=()
 if [ -f "$box/truth.jsonl" ]; then
   boxflag=(-boxlabels "$box")
