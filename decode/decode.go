@@ -194,6 +194,7 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				stacked := d.pdf417(g, regions)
 				vs := slices.Clone(vs)
 				vs[0].read = func() []Barcode { return slices.Concat(stacked, rows()) }
+				vs[0].stacked = stacked
 				mat = append(d.matrix(g, vs), stacked...)
 			}
 		})
@@ -1288,6 +1289,10 @@ type variant struct {
 	// for them: the Data Matrix finder by shape passes over the shapes
 	// inside them, a PDF417 symbol's start pattern, a 1D code's bars.
 	read func() []Barcode
+	// stacked are the PDF417 and MicroPDF417 symbols read before the 2D
+	// readers ran (the plain variant's): Micro QR passes over the finder
+	// patterns that a symbol's bars make inside them.
+	stacked []Barcode
 }
 
 // matrixVariants are tried in order until one finds a code. The order and
@@ -1556,7 +1561,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		if whole != nil {
 			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
 		}
-		micro := d.microQR(g, v, m, out)
+		micro := d.microQR(g, v, m, slices.Concat(out, v.stacked))
 		out = slices.Concat(out[:qrRead], micro, out[qrRead:])
 	}
 	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == 0 {

@@ -107,3 +107,48 @@ func TestFinderLike(t *testing.T) {
 		t.Error("a finder pattern seen on a blank page")
 	}
 }
+
+// TestMicroQRBesidePDF417: Micro QR passes over the finder-like places
+// inside a PDF417 symbol already read (its rows' bars make them), and still
+// reads a Micro QR Code printed beside it.
+func TestMicroQRBesidePDF417(t *testing.T) {
+	page := canvas(760, 300)
+	pdf := zintCase("pdf417", serialgate.PDF417, 55, "SERIAL AC2000000001 MODEL X", "", "", "--scale=2")
+	paste(page, GrayOf(pdf.encode(t)), 30, 40)
+	paste(page, GrayOf(zintCase("microqr", serialgate.MicroQR, 97, "SN4711", "", "", "--scale=3").encode(t)), 620, 100)
+	var known []Barcode
+	got, err := New(Options{}).Gray(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[serialgate.Symbology]string{serialgate.PDF417: "SERIAL AC2000000001 MODEL X", serialgate.MicroQR: "SN4711"}
+	for _, b := range got {
+		if want[b.Symbology] != b.Text {
+			t.Errorf("read %s %q", b.Symbology, b.Text)
+		}
+		if b.Symbology == serialgate.PDF417 {
+			known = append(known, b)
+		}
+		delete(want, b.Symbology)
+	}
+	for s, text := range want {
+		t.Errorf("%s %q not read", s, text)
+	}
+	// The symbol's bars do look like finder patterns: there was something
+	// to pass over.
+	m, err := newLocalBinarizer(page, minDynRange).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := finderLike(m)
+	in := 0
+	for _, f := range fs {
+		at := Barcode{Corners: []Point{{f.X, f.Y}}}
+		if len(known) == 1 && inside(at, known[0], 0.1) {
+			in++
+		}
+	}
+	if in == 0 {
+		t.Errorf("none of %d finder-like places inside the PDF417 symbol: nothing to pass over", len(fs))
+	}
+}
