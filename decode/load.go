@@ -178,7 +178,9 @@ func readMapped(data []byte, name string, maxPixels int64) (img image.Image, err
 	if format == "jpeg" || format == "png" {
 		return decodeLuma(data, bytes.NewReader(nil), name, format, maxPixels, true)
 	}
-	img, _, err = image.Decode(bytes.NewReader(data))
+	// The other decoders get a copy: their images must not share memory
+	// with a mapping that is gone once this returns.
+	img, _, err = image.Decode(bytes.NewReader(bytes.Clone(data)))
 	if err != nil {
 		return nil, fmt.Errorf("read image %s: %w", name, err)
 	}
