@@ -209,25 +209,73 @@ func fixDMECI(b *Barcode, codewords []byte) {
 	}
 }
 
-// eciCharsets are the character sets of the ECIs that have one (AIM ECI
-// assignments). ECI 13 is ISO-8859-11, of which Windows-874 is a superset.
-var eciCharsets = map[int]encoding.Encoding{
-	0: charmap.CodePage437, 1: charmap.ISO8859_1, 2: charmap.CodePage437, 3: charmap.ISO8859_1,
-	4: charmap.ISO8859_2, 5: charmap.ISO8859_3, 6: charmap.ISO8859_4, 7: charmap.ISO8859_5,
-	8: charmap.ISO8859_6, 9: charmap.ISO8859_7, 10: charmap.ISO8859_8, 11: charmap.ISO8859_9,
-	12: charmap.ISO8859_10, 13: charmap.Windows874, 15: charmap.ISO8859_13, 16: charmap.ISO8859_14,
-	17: charmap.ISO8859_15, 18: charmap.ISO8859_16, 20: japanese.ShiftJIS, 21: charmap.Windows1250,
-	22: charmap.Windows1251, 23: charmap.Windows1252, 24: charmap.Windows1256,
-	25: unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), 26: unicode.UTF8,
-	27: charmap.ISO8859_1, 170: charmap.ISO8859_1, // ASCII, the lower half of ISO-8859-1
-	28: traditionalchinese.Big5, 29: simplifiedchinese.GB18030, 30: korean.EUCKR,
+// eciCharset is the character set of an ECI that has one (AIM ECI
+// assignments), nil for the others. ECI 13 is ISO-8859-11, of which
+// Windows-874 is a superset. A switch, not a map: nothing to build as the
+// program starts, for the few symbols that carry an ECI.
+func eciCharset(eci int) encoding.Encoding {
+	switch eci {
+	case 0, 2:
+		return charmap.CodePage437
+	case 1, 3, 27, 170: // 27 and 170: ASCII, the lower half of ISO-8859-1
+		return charmap.ISO8859_1
+	case 4:
+		return charmap.ISO8859_2
+	case 5:
+		return charmap.ISO8859_3
+	case 6:
+		return charmap.ISO8859_4
+	case 7:
+		return charmap.ISO8859_5
+	case 8:
+		return charmap.ISO8859_6
+	case 9:
+		return charmap.ISO8859_7
+	case 10:
+		return charmap.ISO8859_8
+	case 11:
+		return charmap.ISO8859_9
+	case 12:
+		return charmap.ISO8859_10
+	case 13:
+		return charmap.Windows874
+	case 15:
+		return charmap.ISO8859_13
+	case 16:
+		return charmap.ISO8859_14
+	case 17:
+		return charmap.ISO8859_15
+	case 18:
+		return charmap.ISO8859_16
+	case 20:
+		return japanese.ShiftJIS
+	case 21:
+		return charmap.Windows1250
+	case 22:
+		return charmap.Windows1251
+	case 23:
+		return charmap.Windows1252
+	case 24:
+		return charmap.Windows1256
+	case 25:
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	case 26:
+		return unicode.UTF8
+	case 28:
+		return traditionalchinese.Big5
+	case 29:
+		return simplifiedchinese.GB18030
+	case 30:
+		return korean.EUCKR
+	}
+	return nil
 }
 
 // eciText converts a segment's bytes to text by its ECI's character set.
 // Bytes of an ECI without one (binary, or one this decoder does not know),
 // or that are not valid in it, are taken as ISO-8859-1.
 func eciText(eci int, b []byte) string {
-	if enc := eciCharsets[eci]; enc != nil {
+	if enc := eciCharset(eci); enc != nil {
 		if s, err := enc.NewDecoder().Bytes(b); err == nil && (eci != 26 || utf8.Valid(b)) {
 			return string(s)
 		}

@@ -96,3 +96,27 @@ func FuzzDMECI(f *testing.F) {
 		}
 	})
 }
+
+// TestECICharsets decodes a character of each kind of character set the
+// ECIs name (values from the character sets' own tables), and an ECI
+// without one as ISO-8859-1.
+func TestECICharsets(t *testing.T) {
+	for _, c := range []struct {
+		eci  int
+		b    []byte
+		want string
+	}{
+		{0, []byte{0x82}, "é"}, {2, []byte{0x82}, "é"}, // Code page 437
+		{1, []byte{0xe9}, "é"}, {3, []byte{0xe9}, "é"}, {27, []byte{0x41}, "A"}, {170, []byte{0x41}, "A"},
+		{4, []byte{0xb1}, "ą"}, {7, []byte{0xb6}, "Ж"}, {9, []byte{0xc1}, "Α"}, {11, []byte{0xfd}, "ı"},
+		{13, []byte{0xa1}, "ก"}, {17, []byte{0xa4}, "€"}, {18, []byte{0xa1}, "Ą"},
+		{20, []byte{0x82, 0xa0}, "あ"}, {22, []byte{0xc0}, "А"}, {23, []byte{0x80}, "€"}, {24, []byte{0xc7}, "ا"},
+		{25, []byte{0x00, 0x41, 0x04, 0x16}, "AЖ"}, {26, []byte("é"), "é"},
+		{28, []byte{0xa4, 0x40}, "一"}, {29, []byte{0xd6, 0xd0}, "中"}, {30, []byte{0xb0, 0xa1}, "가"},
+		{999, []byte{0xe9}, "é"},
+	} {
+		if got := eciText(c.eci, c.b); got != c.want {
+			t.Errorf("ECI %d, % x: %q, want %q", c.eci, c.b, got, c.want)
+		}
+	}
+}
