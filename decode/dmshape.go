@@ -165,6 +165,8 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 	return shapes{shapes: out, runs: runs, rowAt: rowAt, shape: parent}
 }
 
+// runCount is the number of runs of dark pixels in the rows of m: the bits
+// set whose left neighbour is not, counted a word at a time.
 func runCount(m *gozxing.BitMatrix) int {
 	w, h := m.GetWidth(), m.GetHeight()
 	n := 0
