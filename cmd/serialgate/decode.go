@@ -53,7 +53,7 @@ func runDecode(e *env, args []string) int {
 	code := exitOK
 	for _, f := range files {
 		if len(files) > 1 || isPDF(f) {
-			startRelay()
+			<-startRelay()
 		}
 		if e.ctx.Err() != nil {
 			return exitUsage

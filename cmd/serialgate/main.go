@@ -37,25 +37,36 @@ func main() {
 	// would otherwise wait for. A signal in the first instants, before the
 	// relay is in place and before any work is done, ends the process as
 	// it always would.
-	startRelay = sync.OnceFunc(func() { go relaySignals(cancel) })
+	startRelay = sync.OnceValue(func() <-chan struct{} {
+		ready := make(chan struct{})
+		go relaySignals(cancel, ready)
+		return ready
+	})
 	os.Exit(Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// startRelay starts the signal relay, once. Main starts it for every
-// command but decode, which starts it only where it has output to save
-// (more than one file) or a rasterizer to stop (a PDF): a decode of one
-// image is ended by Ctrl-C like any short command, and does not pay for
-// the relay's threads (about 0.4 ms of a 12 ms decode on a 2-core
-// virtual machine, where they compete with the decoder for the cores).
-var startRelay = func() {}
+// startRelay starts the signal relay, once, and returns a channel closed
+// once the relay catches signals. Main starts it for every command but
+// decode, and goes on without waiting. A decode starts it only where it
+// has output to save (more than one file) or a rasterizer to stop (a PDF),
+// and waits for it before its first file: a decode of one image is ended
+// by Ctrl-C like any short command, and does not pay for the relay's
+// threads (about 0.4 ms of a 12 ms decode on a 2-core virtual machine,
+// where they compete with the decoder for the cores).
+var startRelay = func() <-chan struct{} { return relayless }
+
+// relayless is startRelay's channel where no relay is set up (tests call
+// Main with a context of their own).
+var relayless = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // relaySignals ends the commands' context on Ctrl-C or SIGTERM. From then
 // a second Ctrl-C ends the process at once, and a command stuck where it
 // cannot watch the context (a blocking read of a terminal) is ended after
 // a grace period.
-func relaySignals(cancel context.CancelFunc) {
+func relaySignals(cancel context.CancelFunc, ready chan<- struct{}) {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	close(ready)
 	<-c
 	signal.Stop(c)
 	cancel()
