@@ -249,15 +249,18 @@ func (r Request) Validate() error {
 // or in product_instance_attributes: encoding/json would keep the last,
 // and two parsers in a chain could disagree on which device was meant.
 func checkDuplicateKeys(data []byte) *RequestError {
-	var walk func(dec *json.Decoder, path string, depth int) *RequestError
-	walk = func(dec *json.Decoder, path string, depth int) *RequestError {
+	// walk reads one value; ok is false once the decoder has failed (the
+	// JSON is malformed: json.Unmarshal reports it), which ends every
+	// enclosing loop: More would find the bad token again and again.
+	var walk func(dec *json.Decoder, path string, depth int) (rerr *RequestError, ok bool)
+	walk = func(dec *json.Decoder, path string, depth int) (*RequestError, bool) {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil // json.Unmarshal reports it
+			return nil, false
 		}
-		d, ok := tok.(json.Delim)
-		if !ok {
-			return nil
+		d, isDelim := tok.(json.Delim)
+		if !isDelim {
+			return nil, true
 		}
 		switch d {
 		case '{':
@@ -265,33 +268,35 @@ func checkDuplicateKeys(data []byte) *RequestError {
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
-					return nil
+					return nil, false
 				}
 				k, _ := kt.(string)
 				if seen[k] {
-					return reqErr(strings.TrimPrefix(path+"."+k, "."), "key given twice")
+					return reqErr(strings.TrimPrefix(path+"."+k, "."), "key given twice"), false
 				}
 				seen[k] = true
 				if depth > 32 {
-					return reqErr(path, "nested too deep")
+					return reqErr(path, "nested too deep"), false
 				}
-				if err := walk(dec, path+"."+k, depth+1); err != nil {
-					return err
+				if rerr, ok := walk(dec, path+"."+k, depth+1); !ok {
+					return rerr, false
 				}
 			}
-			dec.Token()
 		case '[':
 			for dec.More() {
 				if depth > 32 {
-					return reqErr(path, "nested too deep")
+					return reqErr(path, "nested too deep"), false
 				}
-				if err := walk(dec, path+"[]", depth+1); err != nil {
-					return err
+				if rerr, ok := walk(dec, path+"[]", depth+1); !ok {
+					return rerr, false
 				}
 			}
-			dec.Token()
 		}
-		return nil
+		if _, err := dec.Token(); err != nil { // the closing delimiter
+			return nil, false
+		}
+		return nil, true
 	}
-	return walk(json.NewDecoder(bytes.NewReader(data)), "", 0)
+	rerr, _ := walk(json.NewDecoder(bytes.NewReader(data)), "", 0)
+	return rerr
 }
