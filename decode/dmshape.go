@@ -47,7 +47,7 @@ func dmByShape(m *gozxing.BitMatrix, limit int, avoid []image.Rectangle) []Barco
 	var out []Barcode
 	tried := 0
 	sh := darkShapes(m)
-	for _, c := range sh.shapes {
+	for k, c := range sh.shapes {
 		if len(out) >= limit || tried >= 24 {
 			break
 		}
@@ -62,7 +62,7 @@ func dmByShape(m *gozxing.BitMatrix, limit int, avoid []image.Rectangle) []Barco
 			continue
 		}
 		tried++
-		if b, ok := readDMOutline(m, sh.outline(c)); ok {
+		if b, ok := readDMOutline(m, sh.outline(k)); ok {
 			out = append(out, b)
 		}
 	}
@@ -74,7 +74,6 @@ type darkRun struct{ x0, x1 int32 } // its row is where rowAt puts it
 
 // darkShape is an 8-connected set of dark pixels.
 type darkShape struct {
-	index                  int32 // its index in shapes
 	pixels                 int
 	minX, minY, maxX, maxY int
 }
@@ -152,7 +151,7 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 			a := runs[i]
 			if parent[i] == int32(i) {
 				parent[i] = int32(len(out))
-				out = append(out, darkShape{index: parent[i], minX: w, minY: h})
+				out = append(out, darkShape{minX: w, minY: h})
 			} else {
 				parent[i] = parent[parent[i]]
 			}
@@ -186,14 +185,15 @@ func runCount(m *gozxing.BitMatrix) int {
 }
 
 // rowEnds returns the corners of each row's leftmost and rightmost pixel of
-// shape c: the candidates of its hull.
-func (s shapes) rowEnds(c darkShape) []pt {
+// shape k: the candidates of its hull.
+func (s shapes) rowEnds(k int) []pt {
+	c := s.shapes[k]
 	ps := make([]pt, 0, 4*(c.maxY-c.minY+1))
 	for y := c.minY; y <= c.maxY; y++ {
 		lo, hi := int32(-1), int32(-1)
 		for i := s.rowAt[y]; i < s.rowAt[y+1]; i++ {
 			a := s.runs[i]
-			if a.x1 <= int32(c.minX) || a.x0 > int32(c.maxX) || s.shape[i] != c.index {
+			if a.x1 <= int32(c.minX) || a.x0 > int32(c.maxX) || s.shape[i] != int32(k) {
 				continue
 			}
 			if lo < 0 {
@@ -227,15 +227,16 @@ func readDMOutline(m *gozxing.BitMatrix, h []pt) (Barcode, bool) {
 	return readDMArms(m, h)
 }
 
-// outline is the convex hull of shape c: the hull of its rows' ends
+// outline is the convex hull of shape n: the hull of its rows' ends
 // (rowEnds). At each pixel boundary y only the leftmost and the rightmost
 // of them count, and taken that way they come in order of y, x: the
 // monotone chain runs along y with no sort (a sort of every row's ends
 // was most of the Data Matrix shape reader's time on a 1D code's bars).
 // The hull starts at its leftmost (then topmost) corner and goes round
 // the way a chain along x would.
-func (s shapes) outline(c darkShape) []pt {
-	ends := s.rowEnds(c) // per row y: (lo, y), (lo, y+1), (hi, y), (hi, y+1)
+func (s shapes) outline(n int) []pt {
+	minY := s.shapes[n].minY
+	ends := s.rowEnds(n) // per row y: (lo, y), (lo, y+1), (hi, y), (hi, y+1)
 	rows := len(ends) / 4
 	ps := make([]pt, 0, 2*(rows+1))
 	for k := 0; k <= rows; k++ {
@@ -247,7 +248,7 @@ func (s shapes) outline(c darkShape) []pt {
 		if k < rows {
 			lo, hi = math.Min(lo, ends[4*k].x), math.Max(hi, ends[4*k+2].x)
 		}
-		y := float64(c.minY + k)
+		y := float64(minY + k)
 		ps = append(ps, pt{lo, y}, pt{hi, y})
 	}
 	h := chain(ps)

@@ -48,7 +48,7 @@ func TestDarkShapes(t *testing.T) {
 		for i, c := range sh.shapes {
 			w := want[i]
 			if c.pixels != w.pixels || c.minX != w.minX || c.minY != w.minY || c.maxX != w.maxX || c.maxY != w.maxY ||
-				!slices.Equal(sh.rowEnds(c), w.ends) || !slices.Equal(sh.outline(c), hull(w.ends)) {
+				!slices.Equal(sh.rowEnds(i), w.ends) || !slices.Equal(sh.outline(i), hull(w.ends)) {
 				t.Errorf("bitmap %d, shape %d: %+v, want %+v", k, i, c, w)
 				break
 			}

@@ -38,10 +38,7 @@ func TestCatalogueMemoryBudget(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "serialgate")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildCommand(t, dir)
 	ms := catalogue.Generate(n, 1)
 	rulesFile := filepath.Join(dir, "catalogue.yaml")
 	serialsFile := filepath.Join(dir, "serials.txt")

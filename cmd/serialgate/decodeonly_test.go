@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -19,10 +18,7 @@ func TestDecodeOnlyBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}
-	bin := filepath.Join(t.TempDir(), "serialgate-decode")
-	if out, err := exec.Command("go", "build", "-tags", "decodeonly", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildCommand(t, t.TempDir(), "decodeonly")
 	files := []string{writeLabel(t, "AC2000000001"), "../../testdata/barcodes/aztec-1/Z1-sequence4of7.png", "missing.png"}
 	args := append([]string{"decode", "--format", "jsonl"}, files...)
 	var stdout, stderr bytes.Buffer

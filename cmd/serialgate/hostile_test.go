@@ -8,9 +8,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"image"
-	"image/png"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -169,10 +166,7 @@ func TestSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
-	bin := filepath.Join(t.TempDir(), "serialgate")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildCommand(t, t.TempDir())
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -207,23 +201,13 @@ func TestDecodeSIGTERM(t *testing.T) {
 		t.Skip("builds the command")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "serialgate")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	blank := filepath.Join(dir, "blank.png")
-	var png bytes.Buffer
-	if err := pngEncodeBlank(&png); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(blank, png.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bin := buildCommand(t, dir)
+	label := writeLabel(t, "AC2000000001")
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, files := range [][]string{{blank, fifo}, {fifo}} {
+	for _, files := range [][]string{{label, fifo}, {fifo}} {
 		cmd := exec.Command(bin, append([]string{"decode"}, files...)...)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
@@ -242,22 +226,13 @@ func TestDecodeSIGTERM(t *testing.T) {
 		}
 		st := cmd.ProcessState
 		if len(files) > 1 {
-			if st.ExitCode() != exitUsage || !strings.Contains(out.String(), "blank.png: no barcode") {
+			if st.ExitCode() != exitUsage || !strings.Contains(out.String(), "label.png: CODE_128 ]C0 AC2000000001") {
 				t.Errorf("%d files: exit %d, output %q, %q", len(files), st.ExitCode(), out.String(), errb.String())
 			}
 		} else if ws, ok := st.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
 			t.Errorf("one file: %v, want ended by SIGTERM", st)
 		}
 	}
-}
-
-// pngEncodeBlank writes a blank 16×16 PNG.
-func pngEncodeBlank(w io.Writer) error {
-	img := image.NewGray(image.Rect(0, 0, 16, 16))
-	for i := range img.Pix {
-		img.Pix[i] = 255
-	}
-	return png.Encode(w, img)
 }
 
 // waitFIFOOpen waits until process pid is blocked opening a FIFO (its

@@ -11,6 +11,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -375,4 +376,19 @@ func TestDecodeGCPercent(t *testing.T) {
 	if got := debug.SetGCPercent(137); got != 137 {
 		t.Errorf("after decode the GC percent is %d, want 137 back", got)
 	}
+}
+
+// buildCommand builds the command into dir with the build tags given and
+// returns the binary's path.
+func buildCommand(t *testing.T, dir string, tags ...string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "serialgate")
+	args := []string{"build", "-o", bin}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }

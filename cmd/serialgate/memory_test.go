@@ -49,10 +49,7 @@ func TestMemoryBudget(t *testing.T) {
 		t.Skip("builds the command and writes large files")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "serialgate")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildCommand(t, dir)
 	file := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o644); err != nil {
