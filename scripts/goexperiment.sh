@@ -8,9 +8,9 @@
 # pipelines, and a process that lives 10 ms is mostly start-up. Go 1.26's
 # collector keeps a span's mark bits inside the span, so the first object
 # of each size class on each core touches two fresh pages, not one; on a
-# virtual machine where a fresh page costs about 10 us that was 5 to 10% of
-# a small image's time (bench/decode.sh, README "Speed"). Reads are the
-# same either way.
+# virtual machine where a fresh page costs about 10 us that was 4 to 11% of
+# a small image's time (interleaved runs, one process per image; README,
+# Install and Figures). Reads are the same either way.
 #
 # Usage: GOEXPERIMENT=$(scripts/goexperiment.sh) go build ...
 set -eu
