@@ -85,7 +85,15 @@ type shapes struct {
 	runs   []darkRun
 	rowAt  []int   // rowAt[y]: the index of row y's first run
 	shape  []int32 // shape[i]: the index in shapes of run i's shape
+	// buf holds the last shape's hull and what it was made from: rowEnds
+	// and outline return slices of it, good until the next call. One set
+	// of slices for every shape tried, not one each: on a 1D code's tall
+	// bars they were most of the finder's memory.
+	buf *hullBufs
 }
+
+// hullBufs are the slices a shape's hull is worked out in.
+type hullBufs struct{ ends, ps, lower, upper, hull []pt }
 
 // darkShapes finds the 8-connected dark shapes of m. It joins runs of dark
 // pixels, not pixels: a run touches the runs of the row above that overlap
@@ -161,7 +169,7 @@ func darkShapes(m *gozxing.BitMatrix) shapes {
 			c.minY, c.maxY = min(c.minY, y), max(c.maxY, y)
 		}
 	}
-	return shapes{shapes: out, runs: runs, rowAt: rowAt, shape: parent}
+	return shapes{shapes: out, runs: runs, rowAt: rowAt, shape: parent, buf: new(hullBufs)}
 }
 
 // runCount is the number of runs of dark pixels in the rows of m: the bits
@@ -185,10 +193,11 @@ func runCount(m *gozxing.BitMatrix) int {
 }
 
 // rowEnds returns the corners of each row's leftmost and rightmost pixel of
-// shape k: the candidates of its hull.
+// shape k: the candidates of its hull. The slice is good until the next
+// call of rowEnds or outline.
 func (s shapes) rowEnds(k int) []pt {
 	c := s.shapes[k]
-	ps := make([]pt, 0, 4*(c.maxY-c.minY+1))
+	ps := slices.Grow(s.buf.ends[:0], 4*(c.maxY-c.minY+1))
 	for y := c.minY; y <= c.maxY; y++ {
 		lo, hi := int32(-1), int32(-1)
 		for i := s.rowAt[y]; i < s.rowAt[y+1]; i++ {
@@ -206,6 +215,7 @@ func (s shapes) rowEnds(k int) []pt {
 		ps = append(ps, pt{float64(lo), float64(y)}, pt{float64(lo), float64(y + 1)},
 			pt{float64(hi), float64(y)}, pt{float64(hi), float64(y + 1)})
 	}
+	s.buf.ends = ps
 	return ps
 }
 
@@ -233,12 +243,14 @@ func readDMOutline(m *gozxing.BitMatrix, h []pt) (Barcode, bool) {
 // monotone chain runs along y with no sort (a sort of every row's ends
 // was most of the Data Matrix shape reader's time on a 1D code's bars).
 // The hull starts at its leftmost (then topmost) corner and goes round
-// the way a chain along x would.
+// the way a chain along x would. The slice is good until the next call of
+// rowEnds or outline.
 func (s shapes) outline(n int) []pt {
 	minY := s.shapes[n].minY
 	ends := s.rowEnds(n) // per row y: (lo, y), (lo, y+1), (hi, y), (hi, y+1)
 	rows := len(ends) / 4
-	ps := make([]pt, 0, 2*(rows+1))
+	b := s.buf
+	ps := slices.Grow(b.ps[:0], 2*(rows+1))
 	for k := 0; k <= rows; k++ {
 		// boundary y = minY+k: the bottom of row k-1, the top of row k
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -251,21 +263,27 @@ func (s shapes) outline(n int) []pt {
 		y := float64(minY + k)
 		ps = append(ps, pt{lo, y}, pt{hi, y})
 	}
-	h := chain(ps)
+	b.ps = ps
+	h := b.chain(ps)
 	first := 0
 	for i, p := range h {
 		if p.x < h[first].x || p.x == h[first].x && p.y < h[first].y {
 			first = i
 		}
 	}
-	return append(h[first:], h[:first]...)
+	b.hull = append(append(b.hull[:0], h[first:]...), h[:first]...)
+	return b.hull
 }
 
 // chain is the convex hull of ps, given in order of one axis (monotone
 // chain): the corners that turn the same way, none on a straight side.
-func chain(ps []pt) []pt {
+func chain(ps []pt) []pt { return new(hullBufs).chain(ps) }
+
+// chain is the convex hull of ps (see the function chain), worked out in
+// b's slices; the hull is one of them, good until the next call.
+func (b *hullBufs) chain(ps []pt) []pt {
 	cross := func(o, a, b pt) float64 { return (a.x-o.x)*(b.y-o.y) - (a.y-o.y)*(b.x-o.x) }
-	var lower, upper []pt
+	lower, upper := b.lower[:0], b.upper[:0]
 	for _, p := range ps {
 		for len(lower) >= 2 && cross(lower[len(lower)-2], lower[len(lower)-1], p) <= 0 {
 			lower = lower[:len(lower)-1]
@@ -279,6 +297,7 @@ func chain(ps []pt) []pt {
 		}
 		upper = append(upper, p)
 	}
+	b.lower, b.upper = lower, upper
 	if len(lower) < 2 || len(upper) < 2 {
 		return nil
 	}
@@ -351,17 +370,8 @@ func minQuad(h []pt) ([4]pt, bool) {
 			return q, false
 		}
 		// poly[best] and poly[best+1] become the single corner bestP.
-		next := make([]pt, 0, n-1)
-		for i := range poly {
-			switch i {
-			case best:
-				next = append(next, bestP)
-			case (best + 1) % n:
-			default:
-				next = append(next, poly[i])
-			}
-		}
-		poly = next
+		poly[best] = bestP
+		poly = slices.Delete(poly, (best+1)%n, (best+1)%n+1)
 	}
 	copy(q[:], poly)
 	return q, true
