@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"image"
 	"os"
@@ -80,7 +79,7 @@ func runDecode(e *env, args []string) int {
 			if err != nil {
 				rec.Error = err.Error()
 			}
-			json.NewEncoder(w).Encode(rec)
+			w.Write(rec.appendJSON(nil))
 			continue
 		}
 		if len(found) == 0 && err == nil {
