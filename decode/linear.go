@@ -621,13 +621,20 @@ var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
 func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() []Barcode, workers int) []Barcode {
 	reads := map[string]*regionRead{}
 	var order []string
-	if rows != nil && !d.opts.Fast && r.coveredMost(rows()) {
-		// Most lines of the region lie on codes the row reader read on
-		// many lines, the rest along them (see readMost): nothing is
-		// left here to read.
-		return nil
+	var strong [][2]float64 // the lines on codes the row reader read on many lines
+	if rows != nil && !d.opts.Fast {
+		strong = r.coveredBy(strongCodes(rows()))
+		if spanned(strong, r.halfV) >= readMost {
+			// Most lines of the region lie on such codes, the rest
+			// along them: nothing is left here to read.
+			return nil
+		}
 	}
-	square := d.newPass(g, r, 0, 0, nil, false)
+	// The square pass skips the lines on those codes too: read there, they
+	// would give the row reader's code again, at the cost of a third or
+	// more of a 1D photo's decoding (the region takes in the digits under
+	// the bars, so a code read on every row seldom covers 70% of it).
+	square := d.newPass(g, r, 0, 0, strong, false)
 	jobs := square.jobs(square.all(), nil)
 	order = recordJobs(jobs, readJobs(jobs, workers), reads, order, nil)
 	if d.opts.Fast {
@@ -1006,13 +1013,18 @@ const wholeLines = 6
 // coveredMost tells whether the 1D codes bs, each read on wholeLines scan
 // lines or more, cover readMost of the lines of r or more (see coveredBy).
 func (r region) coveredMost(bs []Barcode) bool {
-	var strong []Barcode
+	return spanned(r.coveredBy(strongCodes(bs)), r.halfV) >= readMost
+}
+
+// strongCodes are the codes of bs read on wholeLines scan lines or more.
+func strongCodes(bs []Barcode) []Barcode {
+	var out []Barcode
 	for _, b := range bs {
 		if b.ScanLines >= wholeLines {
-			strong = append(strong, b)
+			out = append(out, b)
 		}
 	}
-	return spanned(r.coveredBy(strong), r.halfV) >= readMost
+	return out
 }
 
 // within tells whether r lies inside one of the 2D or stacked codes bs, as
