@@ -175,6 +175,13 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 		// skip the regions inside them (a PDF417 symbol's rows are bars).
 		matDone := make(chan struct{})
 		twoD := func() []Barcode { <-matDone; return mat }
+		// The PDF417 and MicroPDF417 symbols, read before the 2D codes:
+		// the oriented reader reads no region inside one.
+		var stacked []Barcode
+		stackedDone := make(chan struct{})
+		var stackedOnce sync.Once
+		stackedRead := func() { stackedOnce.Do(func() { close(stackedDone) }) }
+		stackedCodes := func() []Barcode { <-stackedDone; return stacked }
 		inParallel(3, func(i int) {
 			switch {
 			case i == 0:
@@ -182,16 +189,18 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				lin = d.linear(g, local, turned)
 			case i == 1 && !local:
 				defer found(nil, false) // a panic too: the PDF417 reader waits
-				ori = d.oriented(g, rows, twoD, found)
+				ori = d.oriented(g, rows, stackedCodes, twoD, found)
 			case i == 2:
 				defer close(matDone) // a panic too: the oriented reader waits
+				defer stackedRead()
 				if local {
 					mat = d.matrix(g, vs)
 					break
 				}
 				// PDF417 first: a symbol's start and stop bars make dark
 				// shapes that the Data Matrix finder by shape need not try.
-				stacked := d.pdf417(g, regions)
+				stacked = d.pdf417(g, regions)
+				stackedRead()
 				vs := slices.Clone(vs)
 				vs[0].read = func() []Barcode { return slices.Concat(stacked, rows()) }
 				vs[0].stacked = stacked

@@ -614,11 +614,13 @@ var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
 // rows, when not nil, gives the codes the row reader (linear) read in the
 // same image, waiting for it if need be: the slow passes skip the lines
 // of a region that lie on such a code, as they skip those the first pass
-// read. twoD, when not nil, gives the 2D and stacked codes read in the
-// image, waiting for them: a region inside one gets no slow passes.
+// read. stacked, when not nil, gives the PDF417 and MicroPDF417 symbols
+// read in the image, waiting for them: a region inside one is not read.
+// twoD, when not nil, gives the 2D and stacked codes read in the image,
+// waiting for them: a region inside one gets no slow passes.
 //
 // Its lines are read on workers goroutines.
-func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() []Barcode, workers int) []Barcode {
+func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, stacked, twoD func() []Barcode, workers int) []Barcode {
 	reads := map[string]*regionRead{}
 	var order []string
 	var strong [][2]float64 // the lines on codes the row reader read on many lines
@@ -629,6 +631,11 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, twoD func() [
 			// along them: nothing is left here to read.
 			return nil
 		}
+	}
+	if stacked != nil && !d.opts.Fast && r.within(stacked()) {
+		// The bars of a PDF417 symbol's rows: a 1D code read there would
+		// be left out as a fragment of the symbol.
+		return nil
 	}
 	// The square pass skips the lines on those codes too: read there, they
 	// would give the row reader's code again, at the cost of a third or
@@ -1075,12 +1082,12 @@ func (r region) coveredBy(bs []Barcode) [][2]float64 {
 }
 
 // oriented reads the Code 128, EAN-13, UPC-A and ITF codes of g at any
-// angle. rows and twoD, when not nil, give the row reader's codes and the
-// 2D and stacked codes (see readRegion).
+// angle. rows, stacked and twoD, when not nil, give the row reader's
+// codes, the stacked codes and the 2D and stacked codes (see readRegion).
 //
 // found, when not nil, is given the regions as soon as they are known
 // (the PDF417 reader looks there for turned MicroPDF417 symbols).
-func (d *Decoder) oriented(g Gray, rows, twoD func() []Barcode, found func(rs []region, searched bool)) []Barcode {
+func (d *Decoder) oriented(g Gray, rows, stacked, twoD func() []Barcode, found func(rs []region, searched bool)) []Barcode {
 	want1D := d.want[serialgate.Code128] || d.want[serialgate.EAN13] || d.want[serialgate.UPCA] || d.want[serialgate.ITF]
 	if !want1D && (found == nil || !d.microPDF417()) {
 		return nil
@@ -1112,7 +1119,7 @@ func (d *Decoder) oriented(g Gray, rows, twoD func() []Barcode, found func(rs []
 	read := make([][]Barcode, workers)
 	inParallel(workers, func(w int) {
 		for i := w; i < len(rs); i += workers {
-			read[w] = append(read[w], d.readRegion(g, rs[i], 2, rows, twoD, lineWorkers)...)
+			read[w] = append(read[w], d.readRegion(g, rs[i], 2, rows, stacked, twoD, lineWorkers)...)
 		}
 	})
 	return slices.Concat(read...)

@@ -21,7 +21,7 @@ func TestOrientedITF(t *testing.T) {
 		src := c.encode(t)
 		for i, deg := range []float64{12, 33, 45, 78, 131, 200} {
 			img := shoot.Render(src, shoot.Params{Angle: deg, Scale: 2, Blur: 1, Noise: 4, Margin: 40, Seed: uint64(i)})
-			got := d.oriented(GrayOf(img), nil, nil, nil)
+			got := d.oriented(GrayOf(img), nil, nil, nil, nil)
 			if len(got) != 1 || got[0].Symbology != serialgate.ITF || got[0].Text != c.text || got[0].AIM != c.aim {
 				t.Errorf("%s turned %.0f°: read %+v", c.name, deg, got)
 			}

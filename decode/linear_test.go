@@ -272,8 +272,8 @@ func TestRegionWorkers(t *testing.T) {
 	regions, reads := 0, 0
 	for k, g := range gs {
 		for _, r := range findRegions(g, 2) {
-			one := d.readRegion(g, r, 2, nil, nil, 1)
-			three := d.readRegion(g, r, 2, nil, nil, 3)
+			one := d.readRegion(g, r, 2, nil, nil, nil, 1)
+			three := d.readRegion(g, r, 2, nil, nil, nil, 3)
 			if !reflect.DeepEqual(one, three) {
 				t.Errorf("image %d, region %+v: one worker read %+v, three %+v", k, r, one, three)
 			}
