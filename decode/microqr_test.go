@@ -96,14 +96,14 @@ func TestFinderLike(t *testing.T) {
 		page := canvas(400, 300)
 		paste(page, sym, 120, 80)
 		g := boxBlur(turnSmooth(page, deg), 1)
-		if fs, ok := finderLike(matrix(g)); !ok || len(fs) == 0 {
+		if fs, ok := finderLike(matrix(g), nil); !ok || len(fs) == 0 {
 			t.Errorf("Micro QR Code turned %.0f° and blurred: no finder pattern seen", deg)
 		}
 	}
-	if fs, ok := finderLike(matrix(label(t, 3))); !ok || len(fs) > 0 {
+	if fs, ok := finderLike(matrix(label(t, 3)), nil); !ok || len(fs) > 0 {
 		t.Error("a finder pattern seen on a page of a Code 128 and an EAN-13")
 	}
-	if fs, ok := finderLike(matrix(canvas(400, 300))); !ok || len(fs) > 0 {
+	if fs, ok := finderLike(matrix(canvas(400, 300)), nil); !ok || len(fs) > 0 {
 		t.Error("a finder pattern seen on a blank page")
 	}
 }
@@ -140,7 +140,7 @@ func TestMicroQRBesidePDF417(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, _ := finderLike(m)
+	fs, _ := finderLike(m, nil)
 	in := 0
 	for _, f := range fs {
 		at := Barcode{Corners: []Point{{f.X, f.Y}}}
