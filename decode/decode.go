@@ -367,6 +367,25 @@ func fragmentOf(b, o Barcode) bool {
 // inside tells whether b's outline lies within o's bounding box, grown by
 // frac of its size.
 func inside(b, o Barcode, frac float64) bool {
+	a := around(o, frac)
+	for _, p := range b.Corners {
+		if !a.holds(p) {
+			return false
+		}
+	}
+	return len(b.Corners) > 0 && len(o.Corners) > 0
+}
+
+// area is a box in image coordinates, edges included.
+type area struct{ minX, minY, maxX, maxY float64 }
+
+func (a area) holds(p Point) bool {
+	return p.X >= a.minX && p.X <= a.maxX && p.Y >= a.minY && p.Y <= a.maxY
+}
+
+// around is the box of o grown by frac of its size and 4 pixels: the area
+// inside takes a code's points to be in.
+func around(o Barcode, frac float64) area {
 	ob := bounds(o.Corners)
 	if ob.Empty() && len(o.Corners) > 0 {
 		ob = ob.Inset(-1)
@@ -379,12 +398,7 @@ func inside(b, o Barcode, frac float64) bool {
 		// and below it on a box label.
 		gy = math.Max(gy, float64(ob.Dx())*0.15)
 	}
-	for _, p := range b.Corners {
-		if p.X < float64(ob.Min.X)-gx || p.X > float64(ob.Max.X)+gx || p.Y < float64(ob.Min.Y)-gy || p.Y > float64(ob.Max.Y)+gy {
-			return false
-		}
-	}
-	return len(b.Corners) > 0 && len(o.Corners) > 0
+	return area{float64(ob.Min.X) - gx, float64(ob.Min.Y) - gy, float64(ob.Max.X) + gx, float64(ob.Max.Y) + gy}
 }
 
 func bounds(ps []Point) image.Rectangle {

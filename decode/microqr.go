@@ -37,9 +37,11 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barco
 	im := microqr.Image{Pix: g.Pix, Width: g.Width, Height: g.Height, Stride: g.Stride}
 	var syms []microqr.Symbol
 	var err error
-	passed := func(x, y int) bool {
-		at := Barcode{Corners: []Point{{float64(x), float64(y)}}}
-		return slices.ContainsFunc(known, func(k Barcode) bool { return inside(at, k, 0.1) })
+	var passed []area // a place inside one of these is inside a known code
+	for _, k := range known {
+		if len(k.Corners) > 0 {
+			passed = append(passed, around(k, 0.1))
+		}
 	}
 	if fs, ok := finderLike(m, passed); ok {
 		if len(fs) == 0 {
@@ -75,11 +77,11 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barco
 // column and both diagonals; one place for hits closer than 3 modules.
 // ok says fs lists every such place: it is false when there is no m, or
 // when m shows more than maxFinderLike of them (texture, print), which the
-// whole image is read for rather than part by part. Places where passed,
-// when not nil, is true (inside codes read already) are left out and not
-// counted: an Aztec symbol's rings, or a QR Code's finder patterns, do
-// not send the reader over the whole image.
-func finderLike(m *gozxing.BitMatrix, passed func(x, y int) bool) (fs []microqr.Finder, ok bool) {
+// whole image is read for rather than part by part. Places in one of the
+// areas passed (codes read already) are left out and not counted: an
+// Aztec symbol's rings, or a QR Code's finder patterns, do not send the
+// reader over the whole image.
+func finderLike(m *gozxing.BitMatrix, passed []area) (fs []microqr.Finder, ok bool) {
 	if m == nil {
 		return nil, false
 	}
@@ -92,12 +94,12 @@ func finderLike(m *gozxing.BitMatrix, passed func(x, y int) bool) (fs []microqr.
 		runsOf(row, &rr)
 		for k := rr.firstDark(); k+4 < len(rr.w); k += 2 {
 			r := [5]int(rr.w[k : k+5])
-			if !looseFinder(r) {
+			x := rr.at[k+2] + r[2]/2
+			at := Point{float64(x), float64(y)}
+			if slices.ContainsFunc(passed, func(a area) bool { return a.holds(at) }) || !looseFinder(r) {
 				continue
 			}
-			x := rr.at[k+2] + r[2]/2
-			if !m.Get(x, y) || (passed != nil && passed(x, y)) ||
-				!crossLike(m, x, y, 0, 1, r[2]) || !crossLike(m, x, y, 1, 1, r[2]) || !crossLike(m, x, y, 1, -1, r[2]) {
+			if !m.Get(x, y) || !crossLike(m, x, y, 0, 1, r[2]) || !crossLike(m, x, y, 1, 1, r[2]) || !crossLike(m, x, y, 1, -1, r[2]) {
 				continue
 			}
 			f := microqr.Finder{X: float64(x), Y: float64(y), Module: float64(r[0]+r[1]+r[2]+r[3]+r[4]) / 7}
