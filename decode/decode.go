@@ -829,18 +829,12 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 // nil.
 func blackRows(g Gray, lm *gozxing.BitMatrix, ys, lines []int) []*gozxing.BitArray {
 	rows := make([]*gozxing.BitArray, len(lines))
-	rowOf := func(y int) (*gozxing.BitArray, error) { return lm.GetRow(y, nil), nil }
+	rowOf := func(y int) (*gozxing.BitArray, bool) { return lm.GetRow(y, nil), true }
 	if lm == nil {
-		bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(&source{g: g}))
-		if err != nil {
-			return rows
-		}
-		rowOf = func(y int) (*gozxing.BitArray, error) {
-			return zxing("global binarizer", func() (*gozxing.BitArray, error) { return bm.GetBlackRow(y, nil) })
-		}
+		rowOf = func(y int) (*gozxing.BitArray, bool) { return globalBlackRow(g.row(y)) }
 	}
 	for j, k := range lines {
-		if row, err := rowOf(ys[k]); err == nil && transitions(row) >= minTransitions {
+		if row, ok := rowOf(ys[k]); ok && transitions(row) >= minTransitions {
 			rows[j] = row
 		}
 	}
