@@ -1578,7 +1578,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		if whole != nil {
 			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
 		}
-		micro := d.microQR(g, v, m, slices.Concat(out, v.stacked))
+		micro := d.microQR(g, v, m, slices.Concat(out, v.stacked), v.read)
 		out = slices.Concat(out[:qrRead], micro, out[qrRead:])
 	}
 	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == 0 {

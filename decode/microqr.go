@@ -22,7 +22,7 @@ import (
 // block extremes) was the larger part of its cost. Places inside the codes
 // known, read already in the variant (QR Codes, whose finder patterns are
 // Micro QR's), are passed over.
-func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barcode) []Barcode {
+func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barcode, bars func() []Barcode) []Barcode {
 	if !d.want[serialgate.MicroQR] {
 		return nil
 	}
@@ -43,7 +43,21 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barco
 			passed = append(passed, around(k, 0.1))
 		}
 	}
-	if fs, ok := finderLike(m, passed); ok {
+	fs, ok := finderLike(m, passed)
+	if !ok && m != nil && bars != nil {
+		// Too many places: the bars of a 1D code (Code 39's and ITF's
+		// wide and narrow bars are 1:1:3:1:1 on every row) can be most of
+		// them. Inside the lines the row reader read a code on, there is
+		// no room for another symbol: the places there are left out too.
+		for _, b := range strongCodes(bars()) {
+			if Is1D(b.Symbology) && len(b.Corners) > 0 {
+				r := bounds(b.Corners)
+				passed = append(passed, area{float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y)})
+			}
+		}
+		fs, ok = finderLike(m, passed)
+	}
+	if ok {
 		if len(fs) == 0 {
 			return nil
 		}
