@@ -34,6 +34,14 @@ func (b *bitmap) sample(x, y float64) (v, thr float64) {
 	x, y = x-0.5, y-0.5
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
 	fx, fy := x-float64(x0), y-float64(y0)
+	if x0 >= 0 && y0 >= 0 && x0+1 < gw && y0+1 < gh {
+		// Inside: the four pixels and the block without clamping (the
+		// same sums as below).
+		i := y0*b.stride + x0
+		top := float64(b.gray[i])*(1-fx) + float64(b.gray[i+1])*fx
+		bot := float64(b.gray[i+b.stride])*(1-fx) + float64(b.gray[i+b.stride+1])*fx
+		return top*(1-fy) + bot*fy, float64(b.thr[int(y+0.5)/8*b.bw+int(x+0.5)/8]) - 0.5
+	}
 	px := func(x, y int) float64 {
 		x, y = min(max(x, 0), gw-1), min(max(y, 0), gh-1)
 		return float64(b.gray[y*b.stride+x])
