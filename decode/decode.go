@@ -182,17 +182,39 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 		var stackedOnce sync.Once
 		stackedRead := func() { stackedOnce.Do(func() { close(stackedDone) }) }
 		stackedCodes := func() []Barcode { <-stackedDone; return stacked }
+		// The areas of the 2D and stacked codes read on the plain image,
+		// known before the Micro QR and shape readers run: the row reader
+		// reads its second set of lines with them blank (a symbol's
+		// modules are bars to it).
+		var areas []image.Rectangle
+		areasDone := make(chan struct{})
+		var areasOnce sync.Once
+		setAreas := func(bs []Barcode) {
+			areasOnce.Do(func() {
+				for _, b := range bs {
+					if !Is1D(b.Symbology) && len(b.Corners) > 0 {
+						areas = append(areas, bounds(b.Corners))
+					}
+				}
+				close(areasDone)
+			})
+		}
+		var blank func() []image.Rectangle
+		if !local && !d.opts.Fast {
+			blank = func() []image.Rectangle { <-areasDone; return areas }
+		}
 		inParallel(3, func(i int) {
 			switch {
 			case i == 0:
 				defer close(linDone) // a panic too: the oriented reader waits
-				lin = d.linear(g, local, turned)
+				lin = d.linear(g, local, turned, blank)
 			case i == 1 && !local:
 				defer found(nil, false) // a panic too: the PDF417 reader waits
 				ori = d.oriented(g, rows, stackedCodes, twoD, found)
 			case i == 2:
 				defer close(matDone) // a panic too: the oriented reader waits
 				defer stackedRead()
+				defer setAreas(nil) // a panic too: the row reader waits
 				if local {
 					mat = d.matrix(g, vs)
 					break
@@ -204,6 +226,7 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 				vs := slices.Clone(vs)
 				vs[0].read = func() []Barcode { return slices.Concat(stacked, rows()) }
 				vs[0].stacked = stacked
+				vs[0].twoDRead = func(bs []Barcode) { setAreas(slices.Concat(stacked, bs)) }
 				mat = append(d.matrix(g, vs), stacked...)
 			}
 		})
@@ -673,17 +696,17 @@ type scanHit struct {
 // global histogram), which suits sharp codes, or with local set, with a
 // threshold per 8×8 block: on blurred or unevenly lit photos a per-row
 // threshold merges narrow bars that the local one keeps apart.
-func (d *Decoder) linear(g Gray, local bool, turned func() bool) []Barcode {
+func (d *Decoder) linear(g Gray, local bool, turned func() bool, blank func() []image.Rectangle) []Barcode {
 	if !d.any1D() {
 		return nil
 	}
-	if out := d.scanLines(g, 0, local); len(out) > 0 {
+	if out := d.scanLines(g, 0, local, blank); len(out) > 0 {
 		return out
 	}
 	if turned != nil && !turned() {
 		return nil
 	}
-	return d.scanLines(g.rotate90(), 90, local)
+	return d.scanLines(g.rotate90(), 90, local, nil)
 }
 
 // scanLine is one reading on one scan line: line is the line's place in
@@ -699,7 +722,10 @@ type scanLine struct {
 // cores, each group reading every line with its own binarizer; the
 // readings are then merged in one fixed order, so the result does not
 // depend on the number of cores.
-func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
+//
+// blank, when not nil, gives areas of g (2D codes), waiting for them: the
+// lines read after the first set are read with those areas white.
+func (d *Decoder) scanLines(g Gray, angle int, local bool, blank func() []image.Rectangle) []Barcode {
 	decs := d.rowDecoders()
 	if len(decs) == 0 {
 		return nil
@@ -740,8 +766,8 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 		lm = m
 	}
 	groups := shareDecoders(decs, workers)
-	read := func(lines []int) []scanLine {
-		rows := blackRows(g, lm, ys, lines)
+	read := func(lines []int, blanks []image.Rectangle) []scanLine {
+		rows := blackRows(g, lm, ys, lines, blanks)
 		results := make([][]scanLine, workers)
 		inParallel(workers, func(w int) {
 			results[w] = d.readLines(g, rows, ys, lines, decs, groups[w])
@@ -764,11 +790,15 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool) []Barcode {
 			second = append(second, k)
 		}
 	}
-	all := read(first)
+	all := read(first, nil)
 	if out, settled := d.vote(all, g, angle); settled {
 		return out
 	}
-	all = append(all, read(second)...)
+	var blanks []image.Rectangle
+	if blank != nil {
+		blanks = blank()
+	}
+	all = append(all, read(second, blanks)...)
 	out, _ := d.vote(all, g, angle)
 	return out
 }
@@ -826,15 +856,24 @@ func (d *Decoder) vote(all []scanLine, g Gray, angle int) (out []Barcode, settle
 // the workers that read them: with zxing's global histogram per row, or
 // taken from lm, the image binarized with local thresholds. A row that
 // could not be binarized, or has too few transitions to hold a code, is
-// nil.
-func blackRows(g Gray, lm *gozxing.BitMatrix, ys, lines []int) []*gozxing.BitArray {
+// nil. The parts of a row inside one of the areas blanks are white.
+func blackRows(g Gray, lm *gozxing.BitMatrix, ys, lines []int, blanks []image.Rectangle) []*gozxing.BitArray {
 	rows := make([]*gozxing.BitArray, len(lines))
 	rowOf := func(y int) (*gozxing.BitArray, bool) { return lm.GetRow(y, nil), true }
 	if lm == nil {
 		rowOf = func(y int) (*gozxing.BitArray, bool) { return globalBlackRow(g.row(y)) }
 	}
 	for j, k := range lines {
-		if row, ok := rowOf(ys[k]); ok && transitions(row) >= minTransitions {
+		row, ok := rowOf(ys[k])
+		if !ok {
+			continue
+		}
+		for _, r := range blanks {
+			if ys[k] >= r.Min.Y && ys[k] < r.Max.Y {
+				clearBits(row, r.Min.X, r.Max.X)
+			}
+		}
+		if transitions(row) >= minTransitions {
 			rows[j] = row
 		}
 	}
@@ -1310,6 +1349,9 @@ type variant struct {
 	// readers ran (the plain variant's): Micro QR passes over the finder
 	// patterns that a symbol's bars make inside them.
 	stacked []Barcode
+	// twoDRead, when not nil, is given the QR, Data Matrix and Aztec
+	// codes read, once they are, before Micro QR and the shape finder.
+	twoDRead func([]Barcode)
 }
 
 // matrixVariants are tried in order until one finds a code. The order and
@@ -1566,6 +1608,9 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			out = append(out, b)
 			paint(box.Inset(-max(box.Dx(), box.Dy()) / 4))
 		}
+	}
+	if v.twoDRead != nil {
+		v.twoDRead(out)
 	}
 	if !d.opts.Fast || slices.Contains(d.opts.Formats, serialgate.MicroQR) {
 		// After the QR, Data Matrix and Aztec codes: the finder patterns

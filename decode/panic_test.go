@@ -53,7 +53,7 @@ func TestReaderPanicKeepsOtherCodes(t *testing.T) {
 	decs := append([]rowDecoder{{RowDecoder: panicky{&calls}, name: "test reader", cost: 1}}, d.rowDecoders()...)
 	ys := []int{page.Height/2 - 4, page.Height / 2, page.Height/2 + 4}
 	lines := []int{0, 1, 2}
-	got := d.readLines(page, blackRows(page, nil, ys, lines), ys, lines, decs, []int{0, 1})
+	got := d.readLines(page, blackRows(page, nil, ys, lines, nil), ys, lines, decs, []int{0, 1})
 	if calls == 0 {
 		t.Fatal("the panicking reader was not called")
 	}

@@ -84,3 +84,18 @@ func histogramBlackPoint(b *[32]int) (int, bool) {
 	}
 	return valley << 3, true
 }
+
+// clearBits clears the bits of row from x0 up to x1.
+func clearBits(row *gozxing.BitArray, x0, x1 int) {
+	x0, x1 = max(x0, 0), min(x1, row.GetSize())
+	words := row.GetBitArray()
+	for x := x0; x < x1; {
+		if x&31 == 0 && x+32 <= x1 {
+			words[x>>5] = 0
+			x += 32
+			continue
+		}
+		words[x>>5] &^= 1 << (x & 31)
+		x++
+	}
+}
