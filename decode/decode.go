@@ -402,6 +402,11 @@ func inside(b, o Barcode, frac float64) bool {
 // area is a box in image coordinates, edges included.
 type area struct{ minX, minY, maxX, maxY float64 }
 
+// rectArea is the area of the pixels of r.
+func rectArea(r image.Rectangle) area {
+	return area{float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y)}
+}
+
 func (a area) holds(p Point) bool {
 	return p.X >= a.minX && p.X <= a.maxX && p.Y >= a.minY && p.Y <= a.maxY
 }
@@ -1623,7 +1628,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		if whole != nil {
 			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
 		}
-		micro := d.microQR(g, v, m, slices.Concat(out, v.stacked), v.read)
+		micro := d.microQR(g, v, m, slices.Concat(out, v.stacked))
 		out = slices.Concat(out[:qrRead], micro, out[qrRead:])
 	}
 	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == 0 {

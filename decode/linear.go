@@ -625,8 +625,8 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, stacked, twoD
 	var order []string
 	var strong [][2]float64 // the lines on codes the row reader read on many lines
 	if rows != nil && !d.opts.Fast {
-		strong = r.coveredBy(strongCodes(rows()))
-		if spanned(strong, r.halfV) >= readMost {
+		var most bool
+		if strong, most = r.strongCover(rows()); most {
 			// Most lines of the region lie on such codes, the rest
 			// along them: nothing is left here to read.
 			return nil
@@ -1013,14 +1013,16 @@ func rivalled(h *regionRead, reads map[string]*regionRead) bool {
 }
 
 // wholeLines is the fewest scan lines a row reader's code is read on for
-// a region it covers to be left unread (coveredMost): a code read on a
+// a region it covers to be left unread (strongCover): a code read on a
 // few lines may be a fragment of a longer one the region holds.
 const wholeLines = 6
 
-// coveredMost tells whether the 1D codes bs, each read on wholeLines scan
-// lines or more, cover readMost of the lines of r or more (see coveredBy).
-func (r region) coveredMost(bs []Barcode) bool {
-	return spanned(r.coveredBy(strongCodes(bs)), r.halfV) >= readMost
+// strongCover returns the lines of r on the 1D codes bs read on
+// wholeLines scan lines or more (see coveredBy), and whether they are
+// readMost of r's lines or more.
+func (r region) strongCover(bs []Barcode) (lines [][2]float64, most bool) {
+	lines = r.coveredBy(strongCodes(bs))
+	return lines, spanned(lines, r.halfV) >= readMost
 }
 
 // strongCodes are the codes of bs read on wholeLines scan lines or more.

@@ -22,7 +22,7 @@ import (
 // block extremes) was the larger part of its cost. Places inside the codes
 // known, read already in the variant (QR Codes, whose finder patterns are
 // Micro QR's), are passed over.
-func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barcode, bars func() []Barcode) []Barcode {
+func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barcode) []Barcode {
 	if !d.want[serialgate.MicroQR] {
 		return nil
 	}
@@ -44,15 +44,14 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barco
 		}
 	}
 	fs, ok := finderLike(m, passed)
-	if !ok && m != nil && bars != nil {
+	if !ok && m != nil && v.read != nil {
 		// Too many places: the bars of a 1D code (Code 39's and ITF's
 		// wide and narrow bars are 1:1:3:1:1 on every row) can be most of
 		// them. Inside the lines the row reader read a code on, there is
 		// no room for another symbol: the places there are left out too.
-		for _, b := range strongCodes(bars()) {
+		for _, b := range strongCodes(v.read()) {
 			if Is1D(b.Symbology) && len(b.Corners) > 0 {
-				r := bounds(b.Corners)
-				passed = append(passed, area{float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y)})
+				passed = append(passed, rectArea(bounds(b.Corners)))
 			}
 		}
 		fs, ok = finderLike(m, passed)

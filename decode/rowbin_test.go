@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"image"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -126,4 +127,51 @@ func BenchmarkGlobalBlackRow(b *testing.B) {
 			bz.GetBlackRow(0, nil)
 		}
 	})
+}
+
+// clearBits clears exactly the bits from x0 up to x1, clipped to the row,
+// a word at a time where it can.
+func TestClearBits(t *testing.T) {
+	for _, size := range []int{1, 31, 32, 33, 64, 100, 257} {
+		for x0 := -3; x0 <= size+3; x0 += 1 + size/20 {
+			for x1 := x0; x1 <= size+40; x1 += 1 + size/15 {
+				row := gozxing.NewBitArray(size)
+				row.SetRange(0, size)
+				clearBits(row, x0, x1)
+				for x := range size {
+					if want := x < x0 || x >= x1; row.Get(x) != want {
+						t.Fatalf("size %d, clear [%d, %d): bit %d is %v", size, x0, x1, x, row.Get(x))
+					}
+				}
+			}
+		}
+	}
+}
+
+// The rows read with blank areas are white there and the same elsewhere.
+func TestBlackRowsBlank(t *testing.T) {
+	g := sampleGrays(t)[0]
+	ys := []int{g.Height / 3, g.Height / 2, 2 * g.Height / 3}
+	lines := []int{0, 1, 2}
+	area := image.Rect(g.Width/4, g.Height/2-2, 3*g.Width/4, g.Height/2+3) // holds the middle row only
+	plain := blackRows(g, nil, ys, lines, nil)
+	blanked := blackRows(g, nil, ys, lines, []image.Rectangle{area})
+	for j, y := range ys {
+		p, b := plain[j], blanked[j]
+		if p == nil {
+			t.Fatalf("row %d holds no code's transitions", y)
+		}
+		if b == nil {
+			if y == ys[1] {
+				continue // too few transitions left
+			}
+			t.Fatalf("row %d, outside the area, was dropped", y)
+		}
+		for x := range g.Width {
+			in := y >= area.Min.Y && y < area.Max.Y && x >= area.Min.X && x < area.Max.X
+			if want := p.Get(x) && !in; b.Get(x) != want {
+				t.Fatalf("row %d, x %d: %v, want %v", y, x, b.Get(x), want)
+			}
+		}
+	}
 }

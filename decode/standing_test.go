@@ -115,8 +115,8 @@ func TestCoveredMost(t *testing.T) {
 		{"four fifths on three lines", []Barcode{code(38, 70, 3)}, false},
 		{"two halves", []Barcode{code(30, 50, 8), code(50, 70, 8)}, true},
 	} {
-		if got := r.coveredMost(tc.bs); got != tc.want {
-			t.Errorf("%s: coveredMost %v, want %v", tc.name, got, tc.want)
+		if _, got := r.strongCover(tc.bs); got != tc.want {
+			t.Errorf("%s: strongCover %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -14,18 +14,7 @@ func (rec decodeRecord) appendJSON(b []byte) []byte {
 	b = append(b, `{"file":`...)
 	b = appendJSONString(b, rec.File)
 	b = append(b, `,"barcodes":`...)
-	if rec.Barcodes == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, d := range rec.Barcodes {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = d.appendJSON(b)
-		}
-		b = append(b, ']')
-	}
+	b = appendJSONArray(b, rec.Barcodes, func(b []byte, d decodedBarcode) []byte { return d.appendJSON(b) })
 	b = append(b, `,"ms":`...)
 	b = strconv.AppendInt(b, rec.MS, 10)
 	if rec.Error != "" {
@@ -49,22 +38,9 @@ func (d decodedBarcode) appendJSON(b []byte) []byte {
 		b = appendJSONString(b, d.AIM)
 	}
 	b = append(b, `,"corners":`...)
-	if d.Corners == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, c := range d.Corners {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			b = appendJSONFloat(b, c[0])
-			b = append(b, ',')
-			b = appendJSONFloat(b, c[1])
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-	}
+	b = appendJSONArray(b, d.Corners, func(b []byte, c [2]float64) []byte {
+		return append(appendJSONFloat(append(appendJSONFloat(append(b, '['), c[0]), ','), c[1]), ']')
+	})
 	b = append(b, `,"angle":`...)
 	b = strconv.AppendInt(b, int64(d.Angle), 10)
 	if q := d.Sequence; q != nil {
@@ -83,6 +59,22 @@ func (d decodedBarcode) appendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(d.Page), 10)
 	}
 	return append(b, '}')
+}
+
+// appendJSONArray writes xs as a JSON array, each element by elem; a nil
+// slice is null, as encoding/json writes it.
+func appendJSONArray[T any](b []byte, xs []T, elem func([]byte, T) []byte) []byte {
+	if xs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = elem(b, x)
+	}
+	return append(b, ']')
 }
 
 // appendJSONFloat writes f as encoding/json does: the shortest decimal

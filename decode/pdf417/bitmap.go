@@ -34,22 +34,18 @@ func (b *bitmap) sample(x, y float64) (v, thr float64) {
 	x, y = x-0.5, y-0.5
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
 	fx, fy := x-float64(x0), y-float64(y0)
-	if x0 >= 0 && y0 >= 0 && x0+1 < gw && y0+1 < gh {
-		// Inside: the four pixels and the block without clamping (the
-		// same sums as below).
-		i := y0*b.stride + x0
-		top := float64(b.gray[i])*(1-fx) + float64(b.gray[i+1])*fx
-		bot := float64(b.gray[i+b.stride])*(1-fx) + float64(b.gray[i+b.stride+1])*fx
-		return top*(1-fy) + bot*fy, float64(b.thr[int(y+0.5)/8*b.bw+int(x+0.5)/8]) - 0.5
+	// The four pixels around, and the pixel nearest for the block's
+	// threshold: clamped to the image only near its edges (most samples
+	// are inside).
+	x1, y1, nx, ny := x0+1, y0+1, int(x+0.5), int(y+0.5)
+	if x0 < 0 || y0 < 0 || x1 >= gw || y1 >= gh {
+		x0, x1, nx = min(max(x0, 0), gw-1), min(max(x1, 0), gw-1), min(max(nx, 0), gw-1)
+		y0, y1, ny = min(max(y0, 0), gh-1), min(max(y1, 0), gh-1), min(max(ny, 0), gh-1)
 	}
-	px := func(x, y int) float64 {
-		x, y = min(max(x, 0), gw-1), min(max(y, 0), gh-1)
-		return float64(b.gray[y*b.stride+x])
-	}
-	top := px(x0, y0)*(1-fx) + px(x0+1, y0)*fx
-	bot := px(x0, y0+1)*(1-fx) + px(x0+1, y0+1)*fx
-	bx, by := min(max(int(x+0.5), 0), gw-1)/8, min(max(int(y+0.5), 0), gh-1)/8
-	return top*(1-fy) + bot*fy, float64(b.thr[by*b.bw+bx]) - 0.5
+	r0, r1 := b.gray[y0*b.stride:], b.gray[y1*b.stride:]
+	top := float64(r0[x0])*(1-fx) + float64(r0[x1])*fx
+	bot := float64(r1[x0])*(1-fx) + float64(r1[x1])*fx
+	return top*(1-fy) + bot*fy, float64(b.thr[ny/8*b.bw+nx/8]) - 0.5
 }
 
 // lineRuns calls visit with the lengths of the alternating dark and light
