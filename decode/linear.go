@@ -638,9 +638,9 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, stacked, twoD
 		return nil
 	}
 	// The square pass skips the lines on those codes too: read there, they
-	// would give the row reader's code again, at the cost of a third or
-	// more of a 1D photo's decoding (the region takes in the digits under
-	// the bars, so a code read on every row seldom covers 70% of it).
+	// would give the row reader's code again (the region takes in the
+	// digits under the bars, so a code read on every row seldom covers 70%
+	// of it and leaves the region unread).
 	square := d.newPass(g, r, 0, 0, strong, false)
 	jobs := square.jobs(square.all(), nil)
 	order = recordJobs(jobs, readJobs(jobs, workers), reads, order, nil)
