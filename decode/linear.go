@@ -669,6 +669,13 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, stacked, twoD
 		known = r.coveredBy(rows())
 	}
 	skip := append(covered(), known...)
+	if rows != nil && r.spannedBy(rows()) {
+		// The region's bars are a code the row reader read, on some of
+		// its lines: the lines it failed on (a damaged or faded part of
+		// the bars) would give that code again or a misreading of it,
+		// and no other code fits beside it. The square pass read them.
+		return d.voteRegion(r, reads, order, minLines)
+	}
 	if spanned(skip, r.halfV) >= readMost {
 		// What is left of the region is a strip along a code read
 		// (bars that end unevenly, the digits under them), not room
@@ -1058,29 +1065,70 @@ func (r region) within(bs []Barcode) bool {
 // r and which spans at least half of r along the bars' normal. A code
 // beside another in one region spans less, and the other keeps its lines.
 func (r region) coveredBy(bs []Barcode) [][2]float64 {
-	vx, vy := -r.uy, r.ux
 	var out [][2]float64
 	for _, b := range bs {
 		if !Is1D(b.Symbology) || len(b.Corners) == 0 {
 			continue
 		}
-		uMin, uMax := math.Inf(1), math.Inf(-1)
-		vMin, vMax := math.Inf(1), math.Inf(-1)
-		var cu, cv float64
-		for _, p := range b.Corners {
-			px, py := p.X-r.cx, p.Y-r.cy
-			u, v := px*r.ux+py*r.uy, px*vx+py*vy
-			uMin, uMax = math.Min(uMin, u), math.Max(uMax, u)
-			vMin, vMax = math.Min(vMin, v), math.Max(vMax, v)
-			cu, cv = cu+u, cv+v
-		}
-		cu, cv = cu/float64(len(b.Corners)), cv/float64(len(b.Corners))
-		if math.Abs(cu) > r.halfU || math.Abs(cv) > r.halfV || uMax-uMin < r.halfU {
+		e := r.extent(b)
+		if math.Abs(e.cu) > r.halfU || math.Abs(e.cv) > r.halfV || e.uMax-e.uMin < r.halfU {
 			continue
 		}
-		out = append(out, [2]float64{vMin - lineGap, vMax + lineGap})
+		out = append(out, [2]float64{e.vMin - lineGap, e.vMax + lineGap})
 	}
 	return out
+}
+
+// codeExtent is where a code's corners lie in a region's frame: offsets
+// across the bars (u) and along them (v), and their mean.
+type codeExtent struct {
+	uMin, uMax, vMin, vMax, cu, cv float64
+}
+
+// extent returns b's extent in r's frame.
+func (r region) extent(b Barcode) codeExtent {
+	vx, vy := -r.uy, r.ux
+	e := codeExtent{uMin: math.Inf(1), uMax: math.Inf(-1), vMin: math.Inf(1), vMax: math.Inf(-1)}
+	for _, p := range b.Corners {
+		px, py := p.X-r.cx, p.Y-r.cy
+		u, v := px*r.ux+py*r.uy, px*vx+py*vy
+		e.uMin, e.uMax = math.Min(e.uMin, u), math.Max(e.uMax, u)
+		e.vMin, e.vMax = math.Min(e.vMin, v), math.Max(e.vMax, v)
+		e.cu, e.cv = e.cu+u, e.cv+v
+	}
+	e.cu, e.cv = e.cu/float64(len(b.Corners)), e.cv/float64(len(b.Corners))
+	return e
+}
+
+// spanFrac is how much of a region's length across the bars, on each side
+// of its centre, a code must reach to span it (spannedBy).
+const spanFrac = 0.85
+
+// spanAlign is the least cosine between a code's reading direction and a
+// region's normal to the bars for the code to span it (about 25°).
+const spanAlign = 0.9
+
+// spannedBy tells whether one of the 1D codes bs, read elsewhere, runs
+// across the whole of r, in r's direction and on some of its lines: then
+// r's bars are that code's, with no room beside it for another.
+func (r region) spannedBy(bs []Barcode) bool {
+	for _, b := range bs {
+		if !Is1D(b.Symbology) || len(b.Corners) < 2 {
+			continue
+		}
+		dx, dy := b.Corners[1].X-b.Corners[0].X, b.Corners[1].Y-b.Corners[0].Y
+		if l := math.Hypot(dx, dy); l == 0 || math.Abs(dx*r.ux+dy*r.uy) < spanAlign*l {
+			continue
+		}
+		e := r.extent(b)
+		if e.vMax < -r.halfV || e.vMin > r.halfV {
+			continue
+		}
+		if e.uMin <= -spanFrac*r.halfU && e.uMax >= spanFrac*r.halfU {
+			return true
+		}
+	}
+	return false
 }
 
 // oriented reads the Code 128, EAN-13, UPC-A and ITF codes of g at any

@@ -79,6 +79,44 @@ func TestCoveredBy(t *testing.T) {
 	}
 }
 
+// TestSpannedBy checks when a code read elsewhere is taken for the whole of
+// a region (its slow passes left out): one reaching across the bars on
+// both sides, in the region's direction, on some of its lines.
+func TestSpannedBy(t *testing.T) {
+	a := math.Pi / 6
+	r := region{cx: 300, cy: 200, ux: math.Cos(a), uy: math.Sin(a), halfU: 100, halfV: 30}
+	// code has corners at offsets u across and v along r's bars, the
+	// first two along the reading direction, turned by turn from r's.
+	code := func(sym serialgate.Symbology, u0, u1, v0, v1, turn float64) Barcode {
+		ux, uy := math.Cos(a+turn), math.Sin(a+turn)
+		vx, vy := -uy, ux
+		var b Barcode
+		b.Symbology = sym
+		for _, c := range [][2]float64{{u0, v0}, {u1, v0}, {u1, v1}, {u0, v1}} {
+			b.Corners = append(b.Corners, Point{X: r.cx + c[0]*ux + c[1]*vx, Y: r.cy + c[0]*uy + c[1]*vy})
+		}
+		return b
+	}
+	for name, tc := range map[string]struct {
+		b    Barcode
+		want bool
+	}{
+		"across, on a few lines":    {code(serialgate.UPCA, -95, 92, -28, -22, 0), true},
+		"across, read backwards":    {code(serialgate.UPCA, 92, -95, -28, -22, 0), true},
+		"across, turned 10°":        {code(serialgate.Code128, -95, 95, -5, 5, math.Pi/18), true},
+		"short of one end":          {code(serialgate.Code128, -95, 60, -5, 5, 0), false},
+		"turned 40°, long enough":   {code(serialgate.Code128, -130, 130, -5, 5, 2*math.Pi/9), false},
+		"along the bars":            {code(serialgate.Code128, -95, 95, -5, 5, math.Pi/2), false},
+		"beyond the region's lines": {code(serialgate.Code128, -95, 95, 35, 45, 0), false},
+		"a 2D code":                 {code(serialgate.DataMatrix, -95, 95, -28, 28, 0), false},
+		"without corners":           {Barcode{Barcode: serialgate.Barcode{Symbology: serialgate.Code128}}, false},
+	} {
+		if got := r.spannedBy([]Barcode{tc.b}); got != tc.want {
+			t.Errorf("%s: spanned %v, want %v", name, got, tc.want)
+		}
+	}
+}
+
 // TestRefineSame holds the fine start search, which samples each place
 // once for all blurs, to a search that samples for each blur on its own,
 // in that order: the same fit, size, place, blur and character, on
