@@ -1100,17 +1100,20 @@ func (r region) extent(b Barcode) codeExtent {
 	return e
 }
 
-// spanFrac is how much of a region's length across the bars, on each side
-// of its centre, a code must reach to span it (spannedBy).
-const spanFrac = 0.85
+// spanRoom is the room (pixels) across the bars that a region may leave on
+// either side of a code spanning it (spannedBy): less than the shortest
+// Code 128 symbol the blurred reading takes (35 modules of at least a
+// pixel, with no data character) and than any other symbology's.
+const spanRoom = 35
 
 // spanAlign is the least cosine between a code's reading direction and a
 // region's normal to the bars for the code to span it (about 25°).
 const spanAlign = 0.9
 
 // spannedBy tells whether one of the 1D codes bs, read elsewhere, runs
-// across the whole of r, in r's direction and on some of its lines: then
-// r's bars are that code's, with no room beside it for another.
+// across r, in r's direction and on some of its lines, leaving no room for
+// another code beside it: then r's bars are that code's (and the printed
+// digit or the quiet zone marks beside it).
 func (r region) spannedBy(bs []Barcode) bool {
 	for _, b := range bs {
 		if !Is1D(b.Symbology) || len(b.Corners) < 2 {
@@ -1124,7 +1127,7 @@ func (r region) spannedBy(bs []Barcode) bool {
 		if e.vMax < -r.halfV || e.vMin > r.halfV {
 			continue
 		}
-		if e.uMin <= -spanFrac*r.halfU && e.uMax >= spanFrac*r.halfU {
+		if e.uMax-e.uMin >= r.halfU && e.uMin+r.halfU < spanRoom && r.halfU-e.uMax < spanRoom {
 			return true
 		}
 	}

@@ -101,15 +101,18 @@ func TestSpannedBy(t *testing.T) {
 		b    Barcode
 		want bool
 	}{
-		"across, on a few lines":    {code(serialgate.UPCA, -95, 92, -28, -22, 0), true},
-		"across, read backwards":    {code(serialgate.UPCA, 92, -95, -28, -22, 0), true},
-		"across, turned 10°":        {code(serialgate.Code128, -95, 95, -5, 5, math.Pi/18), true},
-		"short of one end":          {code(serialgate.Code128, -95, 60, -5, 5, 0), false},
-		"turned 40°, long enough":   {code(serialgate.Code128, -130, 130, -5, 5, 2*math.Pi/9), false},
-		"along the bars":            {code(serialgate.Code128, -95, 95, -5, 5, math.Pi/2), false},
-		"beyond the region's lines": {code(serialgate.Code128, -95, 95, 35, 45, 0), false},
-		"a 2D code":                 {code(serialgate.DataMatrix, -95, 95, -28, 28, 0), false},
-		"without corners":           {Barcode{Barcode: serialgate.Barcode{Symbology: serialgate.Code128}}, false},
+		"across, on a few lines":      {code(serialgate.UPCA, -95, 92, -28, -22, 0), true},
+		"across, read backwards":      {code(serialgate.UPCA, 92, -95, -28, -22, 0), true},
+		"across, turned 10°":          {code(serialgate.Code128, -95, 95, -5, 5, math.Pi/18), true},
+		"40 pixels left at one end":   {code(serialgate.Code128, -95, 60, -5, 5, 0), false},
+		"40 pixels left at the other": {code(serialgate.Code128, -60, 95, -5, 5, 0), false},
+		"30 pixels left each side":    {code(serialgate.Code128, -70, 70, -5, 5, 0), true},
+		"a third of the region":       {code(serialgate.Code128, -30, 30, -5, 5, 0), false},
+		"turned 40°, long enough":     {code(serialgate.Code128, -130, 130, -5, 5, 2*math.Pi/9), false},
+		"along the bars":              {code(serialgate.Code128, -95, 95, -5, 5, math.Pi/2), false},
+		"beyond the region's lines":   {code(serialgate.Code128, -95, 95, 35, 45, 0), false},
+		"a 2D code":                   {code(serialgate.DataMatrix, -95, 95, -28, 28, 0), false},
+		"without corners":             {Barcode{Barcode: serialgate.Barcode{Symbology: serialgate.Code128}}, false},
 	} {
 		if got := r.spannedBy([]Barcode{tc.b}); got != tc.want {
 			t.Errorf("%s: spanned %v, want %v", name, got, tc.want)
