@@ -213,3 +213,44 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSparseFirst checks that on clean symbols, drawn upright at two and
+// three pixels a module with rows three modules high, the first lines
+// tried (two modules apart, about one and a half a row) read the symbol,
+// so that the denser passes are left for the symbols that need them.
+func TestSparseFirst(t *testing.T) {
+	zint := testenv.Tool(t, "zint", "zint")
+	for _, in := range []struct {
+		data        string
+		cols, level int
+	}{
+		{"AC2000000001", 3, 2},
+		{"SN: AC-2000-000001 qty 0001234567890123 lot ab/cd", 4, 3},
+		{strings.Repeat("0123456789", 8), 6, 5},
+	} {
+		rows, _, err := zintSymbol(zint, fullSymbol, in.cols, in.level, in.data)
+		if err != nil {
+			t.Fatalf("%q: zint: %v", in.data, err)
+		}
+		for _, module := range []float64{2, 3} {
+			b := binarize(render(rows, drawing{module: module, rowH: 3, quiet: 4}))
+			hits := scanHits(b)
+			var edges [kinds][]*edge
+			for k := range hits {
+				edges[k] = groupHits(edgeKind(k), hits[k], 1)
+			}
+			frames := pairEdges(edges)
+			if len(frames) == 0 {
+				t.Fatalf("%q at %v px a module: no frame", in.data, module)
+			}
+			s, err := frames[0].decodeSpaced(b, 4)
+			if err != nil {
+				t.Errorf("%q at %v px a module: lines two modules apart: %v", in.data, module, err)
+				continue
+			}
+			if got := string(s.Bytes()); got != in.data {
+				t.Errorf("%q at %v px a module: read %q", in.data, module, got)
+			}
+		}
+	}
+}

@@ -154,8 +154,14 @@ func most(votes map[int]int) (v, n int) {
 
 // decode reads the symbol in the frame.
 func (f frame) decode(b *bitmap) (*Symbol, error) {
-	// Lines a module apart first, about three a row instead of six; where
-	// they do not make a symbol, half a module apart as before.
+	// Lines two modules apart first (a row is at least three modules high
+	// in print, so a line or two a row), then a module apart, then half
+	// a module apart: each pass is for the symbols the sparser one could
+	// not read (rows a module or two high, blur, damage). A symbol's
+	// error correction stands behind whichever reads it.
+	if s, err := f.decodeSpaced(b, 4); err == nil {
+		return s, nil
+	}
 	if s, err := f.decodeSpaced(b, 2); err == nil {
 		return s, nil
 	}
