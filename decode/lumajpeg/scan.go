@@ -2,9 +2,9 @@ package lumajpeg
 
 import (
 	"errors"
-	"fmt"
 	"image"
 	"runtime"
+	"strconv"
 	"sync"
 )
 
@@ -20,11 +20,18 @@ var (
 	errRun        = errors.New("coefficient run past the end of a block")
 	errACSymbol   = errors.New("AC symbol with a zero size and a run other than 0 or 15")
 	errDCRange    = errors.New("DC coefficient out of range")
-	errBlockSum   = fmt.Errorf("luma block's coefficients beyond %d in sum (image/jpeg's IDCT overflows): %w", maxBlockSum, ErrUnsupported)
+	errBlockSum   = unsupported("luma block's coefficients beyond " + strconv.Itoa(maxBlockSum) + " in sum (image/jpeg's IDCT overflows)")
 	errACRange    = errors.New("AC coefficient out of range")
 	errDataEnded  = errors.New("entropy-coded data ends inside a block")
 	errBadRestart = errors.New("marker where a restart marker should be")
 )
+
+// unsupported is an error that wraps ErrUnsupported, made without fmt
+// (fmt.Errorf in a package variable ran at every start).
+type unsupported string
+
+func (e unsupported) Error() string { return string(e) + ": " + ErrUnsupported.Error() }
+func (e unsupported) Unwrap() error { return ErrUnsupported }
 
 // scan decodes a scan (T.81 B.2.3) whose entropy-coded data starts at
 // start, and returns where the data after it starts.

@@ -1,6 +1,9 @@
 package microqr
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // level is an error-correction level of a Micro QR symbol: M1 has error
 // detection only ('-'); M2 and M3 have L and M; M4 has L, M and Q.
@@ -172,9 +175,9 @@ func (g grid) codewordBits(mask int) []bool {
 
 // Errors of a symbol that was found but could not be read.
 var (
-	errFormat = fmt.Errorf("format information unreadable")
-	errSize   = fmt.Errorf("format information names another symbol size")
-	errRS     = fmt.Errorf("too many codeword errors")
+	errFormat = errors.New("format information unreadable")
+	errSize   = errors.New("format information names another symbol size")
+	errRS     = errors.New("too many codeword errors")
 )
 
 // decoded is what a symbol's modules say.
