@@ -108,3 +108,36 @@ func FuzzAddOn(f *testing.F) {
 		}
 	})
 }
+
+// TestSparseFirstLines checks the row reader's first set on an image a
+// scan line a row: a clean code is read on every fourth row and no more,
+// while a code with an add-on is read on every row, the add-on's votes
+// taken on all of them.
+func TestSparseFirstLines(t *testing.T) {
+	d := New(Options{})
+	g := canvas(420, 150)
+	paste(g, render(t, encode(t, serialgate.Code128, "SG-0042-ABC"), 2), 20, 15)
+	got, err := d.Gray(g)
+	if err != nil || len(got) != 1 || got[0].Text != "SG-0042-ABC" {
+		t.Fatalf("code 128: got %+v, %v", got, err)
+	}
+	if n := got[0].ScanLines; n < 2 || n > g.Height/4+2 {
+		t.Errorf("code 128 on %d rows of %d: read on %d scan lines, want every fourth row's", 120, g.Height, n)
+	}
+
+	c := zintCase("ean13+2", serialgate.EAN13, 13, "4006381333931+12", "", "")
+	src := c.encode(t)
+	b := src.Bounds()
+	img := image.NewGray(b)
+	draw.Draw(img, b, src, b.Min, draw.Src)
+	if b.Dy() > 190 || b.Dy() <= denseLines {
+		t.Fatalf("the EAN-13 image is %d rows high: not a scan line a row", b.Dy())
+	}
+	got, err = d.Image(img)
+	if err != nil || len(got) != 1 || got[0].Text != "4006381333931 12" {
+		t.Fatalf("ean-13 with add-on: got %+v, %v", got, err)
+	}
+	if n := got[0].ScanLines; n <= b.Dy()/4+2 {
+		t.Errorf("ean-13 with add-on on %d rows: read on %d scan lines, want more than every fourth row", b.Dy(), n)
+	}
+}

@@ -787,16 +787,25 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool, blank func() []image.
 	// confirmed by enough of them, the lines between add nothing but
 	// time. Otherwise (nothing read, or a code seen on too few lines to
 	// count) the lines between are read too, and the votes taken on all.
+	//
+	// On an image under twice as many rows high as there are lines, the
+	// lines are a row apart: there the first set is every fourth row (a
+	// code over eight rows high is read on two at least), unless an
+	// EAN/UPC add-on was read, whose votes are worth every line.
 	var first, second []int
+	every := 2
+	if step == 1 && len(ys) > denseLines {
+		every = 4
+	}
 	for k := range ys {
-		if (k+1)/2%2 == 0 {
+		if (k+1)/2%every == 0 {
 			first = append(first, k)
 		} else {
 			second = append(second, k)
 		}
 	}
 	all := read(first, nil)
-	if out, settled := d.vote(all, g, angle); settled {
+	if out, settled := d.vote(all, g, angle); settled && (every == 2 || !slices.ContainsFunc(all, withAddOn)) {
 		return out
 	}
 	var blanks []image.Rectangle
@@ -807,6 +816,12 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool, blank func() []image.
 	out, _ := d.vote(all, g, angle)
 	return out
 }
+
+// denseLines is the most scan lines an image a row per line may have
+// for its first set to be every other row rather than every fourth.
+const denseLines = 48
+
+func withAddOn(l scanLine) bool { return l.b.addOn != "" }
 
 // vote gathers the readings of the scan lines into codes: a code counts
 // when enough lines read it and no other reading of the same place was
