@@ -1392,7 +1392,17 @@ func matrixVariants(g Gray) []variant {
 		if m < 100 {
 			k = 3
 		}
-		up := func(g Gray) Gray { return pad(upscale(g, k), 8*k) }
+		// The two upscaled variants share one copy (they run one after
+		// the other): it is made for the first, on g itself.
+		var upOnce sync.Once
+		var upG Gray
+		up := func(h Gray) Gray {
+			if !sameGray(h, g) {
+				return pad(upscale(h, k), 8*k)
+			}
+			upOnce.Do(func() { upG = pad(upscale(g, k), 8*k) })
+			return upG
+		}
 		vs = append(vs,
 			variant{name: "upscaled", make: up, scale: 1 / float64(k), shift: float64(8 * k)},
 			variant{name: "upscaled-global", make: up, global: true, scale: 1 / float64(k), shift: float64(8 * k)},
@@ -1409,6 +1419,13 @@ func matrixVariants(g Gray) []variant {
 		vs = append(vs, variant{name: "half", make: Gray.half, scale: 2})
 	}
 	return vs
+}
+
+// sameGray tells whether a and b are the same image (the same pixels in
+// memory), not merely equal ones.
+func sameGray(a, b Gray) bool {
+	return a.Width == b.Width && a.Height == b.Height && a.Stride == b.Stride &&
+		len(a.Pix) == len(b.Pix) && (len(a.Pix) == 0 || &a.Pix[0] == &b.Pix[0])
 }
 
 // matrix reads the 2D codes with the first of the variants that finds any.

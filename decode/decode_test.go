@@ -566,3 +566,31 @@ func TestFlat(t *testing.T) {
 		t.Error("an empty image is not flat")
 	}
 }
+
+// TestUpscaledShared checks that the two upscaled variants of an image
+// read one upscaled copy, made once, and that another image given to
+// them gets its own.
+func TestUpscaledShared(t *testing.T) {
+	g := canvas(120, 90)
+	paste(g, render(t, encode(t, serialgate.DataMatrix, "AC2000000001"), 3), 10, 10)
+	var up []variant
+	for _, v := range matrixVariants(g) {
+		if strings.HasPrefix(v.name, "upscaled") {
+			up = append(up, v)
+		}
+	}
+	if len(up) != 2 {
+		t.Fatalf("%d upscaled variants for a %dx%d image, want 2", len(up), g.Width, g.Height)
+	}
+	a, b := up[0].make(g), up[1].make(g)
+	if !sameGray(a, b) {
+		t.Error("the upscaled variants made two copies of the image")
+	}
+	if a.Width != 2*g.Width+32 || a.Height != 2*g.Height+32 {
+		t.Errorf("upscaled copy %dx%d, want %dx%d", a.Width, a.Height, 2*g.Width+32, 2*g.Height+32)
+	}
+	other := canvas(120, 90)
+	if c := up[1].make(other); sameGray(c, a) {
+		t.Error("another image got the first one's upscaled copy")
+	}
+}
