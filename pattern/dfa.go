@@ -33,7 +33,18 @@ type component struct {
 	sets []charset // per instruction: the characters it consumes
 }
 
-var errTooBig = errors.New("automaton too large")
+var (
+	errTooBig    = errors.New("automaton too large")
+	errTooCostly = errors.New("automaton too costly to build")
+)
+
+// maxBuildWork bounds the instruction visits spent building one
+// automaton. A pattern whose states each hold thousands of positions
+// (nested counted repeats of overlapping classes) can stay under the
+// state limit and still take seconds to build; past this budget (about
+// a quarter of a second of building on the station's two cores) it runs on the backtracking engine instead. The
+// largest rule in the shared catalogue takes well under 1% of it.
+const maxBuildWork = 2 << 20
 
 type dfa struct {
 	ncls uint32
@@ -247,6 +258,7 @@ type builder struct {
 	max    int
 	stack  []uint32
 	seen   []bool
+	work   int // instruction visits so far, against maxBuildWork
 }
 
 // closure follows the empty transitions from pcs. Start-of-text assertions
@@ -269,6 +281,7 @@ func (b *builder) closure(ci int, pcs []uint32, begin bool) compState {
 			continue
 		}
 		seen[pc] = true
+		b.work++
 		in := &c.prog.Inst[pc]
 		switch in.Op {
 		case syntax.InstAlt, syntax.InstAltMatch:
@@ -425,6 +438,7 @@ func (b *builder) step(sets []compState, r rune) (uint32, error) {
 			continue
 		}
 		c := &b.comps[i]
+		b.work += len(s.pcs)
 		var pcs []uint32
 		for _, pc := range s.pcs {
 			if set := c.sets[pc]; set != nil && set.contains(r) {
@@ -432,6 +446,9 @@ func (b *builder) step(sets []compState, r rune) (uint32, error) {
 			}
 		}
 		next[i] = b.closure(i, pcs, false)
+	}
+	if b.work > maxBuildWork {
+		return 0, errTooCostly
 	}
 	return b.add(next, false)
 }

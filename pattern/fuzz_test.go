@@ -93,7 +93,9 @@ func genInput(r *rand.Rand) string {
 // differential compiles pattern and, when it runs on the automaton,
 // compares its verdicts with regexp2 running the same pattern.
 func differential(t *testing.T, pattern string, inputs []string) {
-	r, err := Compile(pattern, Java, Options{})
+	// Short time limits on both sides keep one generated pattern's worst
+	// case well inside the fuzz coordinator's patience.
+	r, err := Compile(pattern, Java, Options{Timeout: 50 * time.Millisecond})
 	if err != nil {
 		return // generated patterns may be invalid Java; the parser said so
 	}
@@ -101,13 +103,16 @@ func differential(t *testing.T, pattern string, inputs []string) {
 	if err != nil {
 		t.Fatalf("%q: translation %q does not compile: %v", pattern, r.netRE, err)
 	}
-	re2.MatchTimeout = 100 * time.Millisecond
+	re2.MatchTimeout = 50 * time.Millisecond
 	for _, s := range inputs {
 		want, err := re2.MatchString(s)
 		if err != nil {
 			return // backtracking ran out of time: no reference verdict
 		}
-		got, _ := r.Match(s)
+		got, timedOut := r.Match(s)
+		if timedOut {
+			return // our backtracking ran out of time: the verdict is a timeout, not a mismatch
+		}
 		if got != want {
 			t.Fatalf("%q (%s) on %q: got %v, regexp2 says %v", pattern, r.Engine, s, got, want)
 		}
@@ -185,4 +190,20 @@ func FuzzJavaParse(f *testing.F) {
 		r.Check(input)
 		r.Lint()
 	})
+}
+
+// TestCostlyPatternFallsBack: a pattern found by FuzzDifferential whose
+// automaton stays under the state limit but took 15 s to build. The work
+// budget sends it to the backtracking engine, which must still agree with
+// regexp2.
+func TestCostlyPatternFallsBack(t *testing.T) {
+	const p = `[A-Z0-9]((?:\w+(?:[^a]{1,3}\d{1,3}|\p{L}*-{1,3}\N{LATIN SMALL LETTER A}{2}-){1,3}){1,3}aa|a)$`
+	r, err := Compile(p, Java, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Engine != EngineBacktrack || !strings.Contains(r.Why, "costly") {
+		t.Fatalf("engine %s (%q), want the backtracking fallback for cost", r.Engine, r.Why)
+	}
+	differential(t, p, []string{"", "Aa", "A", "Ab1aa", "A1x2aa", "Aabc-aa-aa", "AZ9-aa-1aa", "A__b12c3aa", "Ab-aa-b-aa-aa"})
 }
