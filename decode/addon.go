@@ -30,8 +30,9 @@ var addOn5Parity = [10]int{0b11000, 0b10100, 0b10010, 0b10001, 0b01100, 0b00110,
 // readAddOn reads the add-on right of the EAN/UPC symbol b, read on row,
 // or returns "". It requires the gap before the add-on and the quiet zone
 // after it to be light, every element to have a fitting width, and the
-// parities to match the digits.
-func readAddOn(row *gozxing.BitArray, b Barcode) string {
+// parities to match the digits. guard and end are the x of the centre of
+// the add-on's guard and of its end, for the code's outline.
+func readAddOn(row *gozxing.BitArray, b Barcode) (addOn string, guard, end float64) {
 	var span, tail float64 // modules between the guards' centres; from the right guard's centre to the symbol's end
 	switch b.Symbology {
 	case serialgate.EAN13, serialgate.UPCA:
@@ -41,28 +42,32 @@ func readAddOn(row *gozxing.BitArray, b Barcode) string {
 	case serialgate.UPCE:
 		span, tail = 46.5, 3
 	default:
-		return ""
+		return "", 0, 0
 	}
 	if len(b.Corners) < 2 || b.Corners[1].X <= b.Corners[0].X {
-		return ""
+		return "", 0, 0
 	}
 	m := (b.Corners[1].X - b.Corners[0].X) / span
-	end := b.Corners[1].X + tail*m
+	last := b.Corners[1].X + tail*m
 	size := row.GetSize()
 	// The add-on's first bar, 7 to 12 modules on (a little more or less for
 	// print growth and blur), with only light before it.
-	from := int(math.Ceil(end + 1))
+	from := int(math.Ceil(last + 1))
 	start := row.GetNextSet(from)
-	if start >= size || float64(start) < end+5.5*m || float64(start) > end+13.5*m {
-		return ""
+	if start >= size || float64(start) < last+5.5*m || float64(start) > last+13.5*m {
+		return "", 0, 0
 	}
 	runs := runLengths(row, start, 4+5*4+4*2+1)
 	for _, digits := range []int{5, 2} {
 		if s, ok := decodeAddOn(runs, digits, m); ok {
-			return s
+			width := 0
+			for _, r := range runs[:3+digits*4+(digits-1)*2] {
+				width += r
+			}
+			return s, float64(start) + float64(runs[0]+runs[1]+runs[2])/2, float64(start + width)
 		}
 	}
-	return ""
+	return "", 0, 0
 }
 
 // runLengths returns up to n widths of alternating bars and spaces from x,

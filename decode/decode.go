@@ -606,6 +606,9 @@ type rowDecoder struct {
 	cost     int
 	stateful bool      // keeps what it saw on earlier rows (RSS-14's halves)
 	start    startKind // the start pattern it looks for first (rowstart.go)
+	// upc, when set, reads the row's runs in place of the gozxing reader
+	// (upcean.go): the same verdicts without gozxing's exceptions.
+	upc *upceanRuns
 	// read is set when the last call read a code. A stateful reader that
 	// did may read it again from what it kept, on any row, so it is called
 	// on every row until it fails.
@@ -642,6 +645,13 @@ func (d *Decoder) rowDecoders() []rowDecoder {
 	add(len(upcean) > 0, "ean/upc reader", oned.NewMultiFormatUPCEANReader(map[gozxing.DecodeHintType]interface{}{
 		gozxing.DecodeHintType_POSSIBLE_FORMATS: upcean,
 	}), 8, upceanStart)
+	if len(upcean) > 0 {
+		out[len(out)-1].upc = &upceanRuns{
+			ean13: d.want[serialgate.EAN13] || d.want[serialgate.UPCA],
+			ean8:  d.want[serialgate.EAN8],
+			upce:  d.want[serialgate.UPCE],
+		}
+	}
 	add(d.want[serialgate.ITF], itfReader, oned.NewITFReader(), 5, itfStart)
 	add(d.want[serialgate.Codabar], "codabar reader", oned.NewCodaBarReader(), 4, codabarStart)
 	add(d.want[serialgate.RSS14], "rss-14 reader", rss.NewRSS14Reader(), 9, rssFinder)
@@ -966,20 +976,33 @@ func (d *Decoder) readLines(g Gray, rows []*gozxing.BitArray, ys, lines []int, d
 				if !decs[i].read && !canStart(decs[i].start, &rr) {
 					continue // the reader cannot find its start here
 				}
+				var r *gozxing.Result
+				if decs[i].upc != nil {
+					if r = decs[i].upc.read(&rr, y); r == nil {
+						continue
+					}
+				}
 				if cur == nil {
 					rev = fromRuns(rev, row.GetSize(), &rr)
 					cur = rev
 				}
-				r, err := zxing(decs[i].name, func() (*gozxing.Result, error) { return decs[i].DecodeRow(y, cur, hints) })
-				decs[i].read = decs[i].stateful && err == nil
-				if err != nil {
-					continue // a ReaderPanic too: the other readers' codes stand
+				if r == nil {
+					var err error
+					r, err = zxing(decs[i].name, func() (*gozxing.Result, error) { return decs[i].DecodeRow(y, cur, hints) })
+					decs[i].read = decs[i].stateful && err == nil
+					if err != nil {
+						continue // a ReaderPanic too: the other readers' codes stand
+					}
 				}
 				b := fromResult(r)
 				if !quietZones(cur, b) {
 					continue
 				}
-				b.addOn = readAddOn(cur, b)
+				var guard, end float64
+				if b.addOn, guard, end = readAddOn(cur, b); b.addOn != "" {
+					// The outline takes in the add-on.
+					b.Corners = append(b.Corners, Point{guard, float64(y)}, Point{end, float64(y)})
+				}
 				if attempt == 1 {
 					b.Angle = (b.Angle + 180) % 360
 					for i := range b.Corners {

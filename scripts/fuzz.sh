@@ -50,6 +50,7 @@ targets=(
   "decode FuzzDMByShape 20"
   "decode FuzzLocalBinarizer 1"
   "decode FuzzAddOn 50"
+  "decode FuzzUPCEANRuns 50"
   "decode/microqr FuzzDecodeBits 50"
   "decode/microqr FuzzGrid 20"
   "decode/microqr FuzzRead 5"
