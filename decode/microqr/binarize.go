@@ -40,6 +40,28 @@ func (b *bitmap) at(x, y int) bool {
 	return int16(b.pix[y*b.stride+x]) < b.thr[(y>>b.shift)*b.bw+x>>b.shift]
 }
 
+// rowRuns appends to runs the x of row y's first dark pixel (the row's
+// width when there is none), then the widths of its runs from there,
+// dark first, as at gives the pixels.
+func (b *bitmap) rowRuns(y int, runs []int) []int {
+	pix := b.pix[y*b.stride : y*b.stride+b.w]
+	thr := b.thr[(y>>b.shift)*b.bw:]
+	x := 0
+	for x < b.w && int16(pix[x]) >= thr[x>>b.shift] {
+		x++
+	}
+	runs = append(runs, x)
+	for x < b.w {
+		from, dark := x, int16(pix[x]) < thr[x>>b.shift]
+		x++
+		for x < b.w && (int16(pix[x]) < thr[x>>b.shift]) == dark {
+			x++
+		}
+		runs = append(runs, x-from)
+	}
+	return runs
+}
+
 // row fills dark with row y's pixels, as at gives them.
 func (b *bitmap) row(y int, dark []bool) {
 	pix := b.pix[y*b.stride : y*b.stride+b.w]

@@ -78,43 +78,48 @@ func (b *bitmap) crossRuns(x, y, dx, dy, limit int) ([5]int, float64, bool) {
 func findFinders(b *bitmap, maxFinders int) []finder {
 	var cands []finder
 	limit := max(b.w, b.h)
-	var runs []int
+	var buf []int
 	// The finder's centre block is 3 modules high: on large images every
 	// row need not be read.
 	step := max(1, min(b.w, b.h)/320)
-	dark := make([]bool, b.w)
 	for y := 0; y < b.h; y += step {
-		b.row(y, dark)
-		runs = runs[:0]
-		start := 0
-		// Runs of the row, the first one dark (a leading light run is dropped).
-		x := 0
-		for x < b.w && !dark[x] {
-			x++
-		}
-		start = x
-		for x < b.w {
-			v := dark[x]
-			n := 0
-			for x < b.w && dark[x] == v {
-				x++
-				n++
-			}
-			runs = append(runs, n)
-		}
-		pos := start
+		// Runs of the row, the first one dark (a leading light run is
+		// dropped), counted straight from the pixels and their block
+		// thresholds.
+		buf = b.rowRuns(y, buf[:0])
+		pos, runs := buf[0], buf[1:]
 		for i := 0; i+4 < len(runs); i += 2 {
 			r := [5]int{runs[i], runs[i+1], runs[i+2], runs[i+3], runs[i+4]}
-			if _, ok := ratioOK(r); ok {
-				cx := pos + r[0] + r[1] + r[2]/2
-				if f, ok := b.confirm(cx, y, limit); ok {
-					cands = append(cands, f)
+			if maybeFinder(r) {
+				if _, ok := ratioOK(r); ok {
+					cx := pos + r[0] + r[1] + r[2]/2
+					if f, ok := b.confirm(cx, y, limit); ok {
+						cands = append(cands, f)
+					}
 				}
 			}
 			pos += runs[i] + runs[i+1]
 		}
 	}
 	return mergeFinders(cands, maxFinders)
+}
+
+// maybeFinder is an integer test that passes every five runs ratioOK
+// passes, with a pixel to spare for rounding, and rejects most others
+// without floating point: ratioOK wants the centre at least 1.5 modules
+// (a module being a seventh of the total) and each other run at most 1.7
+// modules and a pixel.
+func maybeFinder(r [5]int) bool {
+	total := r[0] + r[1] + r[2] + r[3] + r[4]
+	if 14*r[2]+14 < 3*total {
+		return false
+	}
+	for _, i := range [4]int{0, 1, 3, 4} {
+		if 70*r[i] > 17*total+140 {
+			return false
+		}
+	}
+	return true
 }
 
 // confirm checks a row hit in the column and on both diagonals through its

@@ -78,3 +78,37 @@ func TestThreeMicroQR(t *testing.T) {
 		t.Errorf("read %q, want %q", read, texts)
 	}
 }
+
+// TestMaybeFinderPassesRatioOK: the integer pre-test rejects no five runs
+// that ratioOK accepts (every width 1 to 14 pixels, and runs scaled up),
+// and does reject most of them.
+func TestMaybeFinderPassesRatioOK(t *testing.T) {
+	rejected, total := 0, 0
+	var r [5]int
+	for a := 1; a <= 14; a++ {
+		for b := 1; b <= 14; b++ {
+			for c := 1; c <= 14; c++ {
+				for d := 1; d <= 14; d++ {
+					for e := 1; e <= 14; e++ {
+						for _, k := range []int{1, 7} {
+							r = [5]int{a * k, b * k, c * k, d * k, e * k}
+							total++
+							_, ok := ratioOK(r)
+							maybe := maybeFinder(r)
+							if ok && !maybe {
+								t.Fatalf("%v: ratioOK accepts, maybeFinder rejects", r)
+							}
+							if !maybe {
+								rejected++
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if rejected < total/2 {
+		t.Fatalf("maybeFinder rejects only %d of %d", rejected, total)
+	}
+	t.Logf("rejected %d of %d", rejected, total)
+}
