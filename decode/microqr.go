@@ -150,9 +150,6 @@ func looseFinder(r [5]int) bool {
 	return true
 }
 
-// finderColumn tells whether column x crosses, at row y, a dark run about
-// as tall as the row's centre run (wide pixels), with light then dark
-// runs above and below it.
 // crossLike tells whether the line through (x, y) along (dx, dy) crosses
 // a dark run about as long as the row's centre run (wide pixels), with
 // light then dark runs on each side, about 1:1:3:1:1 in all.
@@ -167,18 +164,27 @@ func crossLike(m *gozxing.BitMatrix, x, y, dx, dy, wide int) bool {
 		}
 		return n, x, y
 	}
+	// Each run is checked as soon as it is measured: along a 1D code's
+	// bar the centre run is the bar, and nothing past it need be walked.
 	var r [5]int
 	up, xu, yu := run(x, y, -dx, -dy, true)
+	if up > limit {
+		return false
+	}
 	down, xd, yd := run(x+dx, y+dy, dx, dy, true)
-	r[2] = up + down
-	r[1], xu, yu = run(xu, yu, -dx, -dy, false)
+	if r[2] = up + down; r[2] == 0 || r[2] > limit {
+		return false
+	}
+	if r[1], xu, yu = run(xu, yu, -dx, -dy, false); r[1] == 0 || r[1] > limit {
+		return false
+	}
+	if r[3], xd, yd = run(xd, yd, dx, dy, false); r[3] == 0 || r[3] > limit {
+		return false
+	}
 	r[0], _, _ = run(xu, yu, -dx, -dy, true)
-	r[3], xd, yd = run(xd, yd, dx, dy, false)
 	r[4], _, _ = run(xd, yd, dx, dy, true)
-	for _, v := range r {
-		if v == 0 || v > limit {
-			return false
-		}
+	if r[0] == 0 || r[0] > limit || r[4] == 0 || r[4] > limit {
+		return false
 	}
 	return looseFinder(r)
 }
