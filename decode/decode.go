@@ -1669,6 +1669,11 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 			paint(box.Inset(-max(box.Dx(), box.Dy()) / 4))
 		}
 	}
+	if d.want[serialgate.Aztec] && !d.opts.Fast && whole != nil && (v.name == "plain" || v.name == "inverted") {
+		// Aztec Runes, which gozxing's reader does not read (aztecrune.go).
+		m, _ := whole.GetBlackMatrix() // made by binarize: no work here
+		out = append(out, readRunes(m, slices.Concat(out, v.stacked))...)
+	}
 	if v.twoDRead != nil {
 		v.twoDRead(out)
 	}

@@ -70,6 +70,11 @@ func roundTrips() []roundTrip {
 		zintCase("datamatrix-gs1", serialgate.DataMatrix, 71, "[01]09501101530003[21]SN42", "0109501101530003"+"21SN42", "]d2", "--gs1"),
 		zintCase("datamatrix-large", serialgate.DataMatrix, 71, "serialgate round trip with a longer text 0123456789", "serialgate round trip with a longer text 0123456789", "]d1"),
 		zintCase("aztec", serialgate.Aztec, 92, "SG-0042", "SG-0042", "]z0"),
+		// Aztec Runes (ISO/IEC 24778 annex A): zint's AZRUNE; the text is
+		// the value in three digits, as zxing-cpp reports it.
+		zintCase("aztec-rune-64", serialgate.Aztec, 128, "64", "064", "]zC"),
+		zintCase("aztec-rune-0", serialgate.Aztec, 128, "0", "000", "]zC"),
+		zintCase("aztec-rune-255", serialgate.Aztec, 128, "255", "255", "]zC"),
 		withMissed(zintCase("aztec-full", serialgate.Aztec, 92, "serialgate Aztec full range 0123456789 0123456789", "serialgate Aztec full range 0123456789 0123456789", "]z0", "--secure=4"), 4, 5), // so does ZXingReader
 		// PDF417 at 180°, 270° and 5° reads since flat neighbourhoods are
 		// judged against the image's contrast (noise on the wide start bar

@@ -51,6 +51,7 @@ targets=(
   "decode FuzzLocalBinarizer 1"
   "decode FuzzAddOn 50"
   "decode FuzzUPCEANRuns 50"
+  "decode FuzzAztecRunes 20"
   "decode/microqr FuzzDecodeBits 50"
   "decode/microqr FuzzGrid 20"
   "decode/microqr FuzzRead 5"

@@ -1,0 +1,119 @@
+package decode
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/serialgate/serialgate"
+)
+
+// zintRune draws the rune of value v with zint (an independent encoder),
+// s pixels a module, with its quiet zones.
+func zintRune(t *testing.T, v, s int) Gray {
+	t.Helper()
+	c := zintCase("rune", serialgate.Aztec, 128, fmt.Sprint(v), "", "", fmt.Sprintf("--scale=%g", float64(s)/2))
+	return GrayOf(c.encode(t))
+}
+
+// runeSeed is FuzzAztecRunes's input for zint's rune 64 (its --dump, 11
+// rows of 11 modules), with a light module around it, 3 pixels a module.
+func runeSeed() []byte {
+	rows := []string{
+		"11111010101", "11111111111", "01000000010", "01011111011", "01010001010", "01010101011",
+		"11010001011", "01011111011", "01000000011", "01111111111", "00111011100",
+	}
+	data := []byte{12 + 48*2, 12} // 13×13 modules, scale 3
+	data = append(data, make([]byte, 13)...)
+	for _, r := range rows {
+		data = append(data, 0)
+		for _, c := range r {
+			data = append(data, byte(c-'0'))
+		}
+		data = append(data, 0)
+	}
+	return append(data, make([]byte, 13)...)
+}
+
+// runeMatrix is the black matrix FuzzAztecRunes makes of data (two bytes
+// at least): the width and height in modules and the scale from the
+// first two, then a module a byte, dark where its low bit is set.
+func runeMatrix(data []byte) *gozxing.BitMatrix {
+	w, h := 1+int(data[0])%48, 1+int(data[1])%48
+	scale := 1 + int(data[0]/48)%4
+	m, _ := gozxing.NewBitMatrix(w*scale, h*scale) // sizes from 1 to 192: no error
+	bits := data[2:]
+	for y := range h {
+		for x := range w {
+			if i := y*w + x; i < len(bits) && bits[i]&1 == 1 {
+				m.SetRegion(x*scale, y*scale, scale, scale)
+			}
+		}
+	}
+	return m
+}
+
+// TestAztecRuneSeed: the fuzz target's seed is a rune that reads, so
+// that the fuzzer starts from inputs that reach the message.
+func TestAztecRuneSeed(t *testing.T) {
+	got := readRunes(runeMatrix(runeSeed()), nil)
+	if len(got) != 1 || got[0].Text != "064" {
+		t.Fatalf("read %+v, want rune 064", got)
+	}
+}
+
+// TestAztecRunesEveryValue reads zint's rune of every value, 0 to 255,
+// upright and mirrored, with the whole decoder: the value in three
+// digits, AIM ]zC, and nothing else.
+func TestAztecRunesEveryValue(t *testing.T) {
+	d := New(Options{})
+	for v := range 256 {
+		g := zintRune(t, v, 4)
+		want := fmt.Sprintf("%03d", v)
+		for _, mirrored := range []bool{false, true} {
+			if mirrored {
+				g = g.mirrored()
+			}
+			got, err := d.Gray(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0].Text != want || got[0].AIM != "]zC" || got[0].Symbology != serialgate.Aztec {
+				t.Fatalf("rune %d (mirrored %v): read %+v", v, mirrored, got)
+			}
+			if len(got[0].Corners) != 4 {
+				t.Fatalf("rune %d: corners %v", v, got[0].Corners)
+			}
+		}
+	}
+}
+
+// mirrored is g flipped left to right.
+func (g Gray) mirrored() Gray {
+	out := Gray{Pix: make([]byte, g.Width*g.Height), Width: g.Width, Height: g.Height, Stride: g.Width}
+	for y := range g.Height {
+		row := g.row(y)
+		for x := range g.Width {
+			out.Pix[y*g.Width+x] = row[g.Width-1-x]
+		}
+	}
+	return out
+}
+
+// FuzzAztecRunes: any black matrix, up to 48×48 modules of bits, gives no
+// panic, and a rune read from it has a value of three digits up to 255.
+func FuzzAztecRunes(f *testing.F) {
+	f.Add(runeSeed())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 {
+			return
+		}
+		for _, b := range readRunes(runeMatrix(data), nil) {
+			var v int
+			if _, err := fmt.Sscanf(b.Text, "%03d", &v); err != nil || len(b.Text) != 3 || v > 255 || b.AIM != "]zC" {
+				t.Fatalf("read %+v", b)
+			}
+		}
+	})
+}
