@@ -96,9 +96,15 @@ func readRunes(m *gozxing.BitMatrix, known []Barcode) []Barcode {
 // at most about three (the outer dark ring runs on into the message ring
 // where that module is dark).
 func bullseyeRuns(r []int) (float64, bool) {
-	total := 0
+	// First in integers: each inner run within half a module and half a
+	// pixel of the mean needs the widest at most three times the
+	// narrowest and two pixels, which most of a photo's windows fail.
+	lo, hi, total := r[1], r[1], 0
 	for _, v := range r[1:8] {
-		total += v
+		lo, hi, total = min(lo, v), max(hi, v), total+v
+	}
+	if hi > 3*lo+2 {
+		return 0, false
 	}
 	if 2*total < 21 { // modules of 1.5 pixels at least
 		return 0, false
