@@ -177,12 +177,13 @@ func readRune(m *gozxing.BitMatrix, x, y, u float64, w, h int) (b Barcode, centr
 	if !ok {
 		return Barcode{}, Point{}, false, false
 	}
-	y += oy
+	// The offsets count from the middle of the pixel the walk began on.
+	y = float64(int(y)) + 0.5 + oy
 	th, ox, ok := runsThrough(m, int(x), int(y), 1, 0, maxRun)
 	if !ok {
 		return Barcode{}, Point{}, false, false
 	}
-	x += ox
+	x = float64(int(x)) + 0.5 + ox
 	ux, uy := float64(th)/7, float64(tv)/7
 	// The modules, the quiet ring included, on a grid turned by each
 	// angle in turn (within 15° of the image's axes) where the bullseye's
@@ -332,6 +333,10 @@ func (g *runeGrid) value() (int, bool) {
 			words[i/4] |= 1 << (3 - i%4)
 		}
 	}
+	// Unmasked, a compact symbol's own mode message is a codeword, and the
+	// mask lies four words from every codeword: a compact core reads as a
+	// rune only with two words wrong in the right places, and readRune has
+	// already found light all round it, where a compact symbol has data.
 	if err := reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_AZTEC_PARAM).Decode(words, 5); err != nil {
 		return 0, false
 	}

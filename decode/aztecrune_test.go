@@ -2,6 +2,7 @@ package decode
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -82,8 +83,17 @@ func TestAztecRunesEveryValue(t *testing.T) {
 			if len(got) != 1 || got[0].Text != want || got[0].AIM != "]zC" || got[0].Symbology != serialgate.Aztec {
 				t.Fatalf("rune %d (mirrored %v): read %+v", v, mirrored, got)
 			}
-			if len(got[0].Corners) != 4 {
-				t.Fatalf("rune %d: corners %v", v, got[0].Corners)
+			// zint draws the rune alone, edge to edge: its outline is the
+			// image's.
+			box := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+			for _, c := range got[0].Corners {
+				box = [4]float64{min(box[0], c.X), min(box[1], c.Y), max(box[2], c.X), max(box[3], c.Y)}
+			}
+			edges := [4]float64{0, 0, float64(g.Width), float64(g.Height)}
+			for i := range box {
+				if len(got[0].Corners) != 4 || math.Abs(box[i]-edges[i]) > 0.25 {
+					t.Fatalf("rune %d (mirrored %v): corners %v, want the image's %v", v, mirrored, got[0].Corners, edges)
+				}
 			}
 		}
 	}
@@ -116,4 +126,60 @@ func FuzzAztecRunes(f *testing.F) {
 			}
 		}
 	})
+}
+
+// gridOf is the 11×11 grid of rows of 0s and 1s.
+func gridOf(rows []string) *runeGrid {
+	var g runeGrid
+	for r, row := range rows {
+		for c, v := range row {
+			g[r][c] = v == '1'
+		}
+	}
+	return &g
+}
+
+// TestRuneMessage: zint's rune 64 reads 64, with one or two of its message
+// modules flipped too; the core of zint's compact Aztec symbol "SG-0042"
+// (its mode message a codeword unmasked) is no rune.
+func TestRuneMessage(t *testing.T) {
+	rune64 := []string{
+		"11111010101", "11111111111", "01000000010", "01011111011", "01010001010", "01010101011",
+		"11010001011", "01011111011", "01000000011", "01111111111", "00111011100",
+	}
+	g := gridOf(rune64)
+	if !g.oriented() {
+		t.Fatal("rune 64 not upright")
+	}
+	for _, flips := range [][][2]int{nil, {{0, 3}}, {{0, 3}, {5, 10}}} {
+		h := *g
+		for _, p := range flips {
+			h[p[0]][p[1]] = !h[p[0]][p[1]]
+		}
+		if v, ok := h.value(); !ok || v != 64 {
+			t.Fatalf("rune 64 with %v flipped: %d, %v", flips, v, ok)
+		}
+	}
+	// zint -b 92 -d SG-0042 --dump: 15×15; its core is rows and columns 2 to 12.
+	dump := []uint16{0x1B8C, 0x8D3E, 0xB06A, 0x3FFA, 0x9010, 0x37DC, 0x345A, 0x155A, 0x545A, 0x17DC, 0xB010, 0xDFFC, 0xCF66, 0x549E, 0x0572}
+	var core []string
+	for _, row := range dump[2:13] {
+		var b []byte
+		for c := 2; c <= 12; c++ {
+			b = append(b, '0'+byte(row>>(15-c)&1))
+		}
+		core = append(core, string(b))
+	}
+	c := gridOf(core)
+	for tr := range 8 {
+		cg := c.transformed(tr)
+		if !cg.oriented() {
+			continue
+		}
+		if v, ok := cg.value(); ok {
+			t.Fatalf("a compact Aztec core read as rune %d", v)
+		}
+		return
+	}
+	t.Fatal("the compact core's orientation marks were not found")
 }
