@@ -183,3 +183,28 @@ func TestRuneMessage(t *testing.T) {
 	}
 	t.Fatal("the compact core's orientation marks were not found")
 }
+
+// TestAztecRuneInLargeImage: in an image over 400 rows, where the scan
+// reads every third row, a rune of 3-pixel modules reads wherever its
+// centre module falls among the rows.
+func TestAztecRuneInLargeImage(t *testing.T) {
+	r := zintRune(t, 200, 6) // zint's scale 3: 6 pixels a module
+	small := Gray{Pix: make([]byte, (r.Width/2)*(r.Height/2)), Width: r.Width / 2, Height: r.Height / 2, Stride: r.Width / 2}
+	for y := range small.Height {
+		for x := range small.Width {
+			small.Pix[y*small.Stride+x] = r.Pix[2*y*r.Stride+2*x]
+		}
+	}
+	d := New(Options{})
+	for dy := range 3 {
+		g := canvas(640, 480)
+		paste(g, small, 300, 200+dy)
+		got, err := d.Gray(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Text != "200" || got[0].AIM != "]zC" {
+			t.Fatalf("offset %d: read %+v, want rune 200", dy, got)
+		}
+	}
+}
