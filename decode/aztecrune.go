@@ -44,12 +44,7 @@ func readRunes(m *gozxing.BitMatrix, known []Barcode) []Barcode {
 	if m == nil {
 		return nil
 	}
-	var passed []area
-	for _, k := range known {
-		if len(k.Corners) > 0 {
-			passed = append(passed, around(k, 0.1))
-		}
-	}
+	passed := knownAreas(known)
 	w, h := m.GetWidth(), m.GetHeight()
 	// The bullseye's centre is a module high: every row of a small image,
 	// every second of a larger one (modules of 2 pixels and more always
@@ -151,7 +146,7 @@ func runsThrough(m *gozxing.BitMatrix, x, y, dx, dy, maxRun int) (total int, mid
 					return runs, false
 				}
 			}
-			if n == 0 && !(i == 0) {
+			if n == 0 { // the image's edge: the first run holds (x, y), dark
 				return runs, false
 			}
 			runs[i] = n
@@ -214,12 +209,11 @@ func readRune(m *gozxing.BitMatrix, x, y, u float64, w, h int) (b Barcode, centr
 				switch d := max(abs(r), abs(c)); {
 				case d == 6:
 					light += b2i(!v)
+					continue
 				case d <= 4 && v != (d%2 == 0):
 					wrong++
 				}
-				if max(abs(r), abs(c)) <= 5 {
-					g[r+5][c+5] = v
-				}
+				g[r+5][c+5] = v
 			}
 		}
 		if wrong > 3 || light < 44 { // of 81 bullseye modules and 48 in the quiet ring

@@ -268,7 +268,7 @@ func readEAN13(r runs, out []lineRead) []lineRead {
 			continue
 		}
 		digits[0] = first
-		if !eanCheck(digits[:]) {
+		if !upcCheck(digits[:]) {
 			continue
 		}
 		read := lineRead{sym: serialgate.EAN13, text: string(digits[:]), aim: "]E0", from: r.x[k], to: r.x[k+59], module: m}
@@ -289,19 +289,6 @@ func guard(r runs, i, k int, m float64) bool {
 		}
 	}
 	return true
-}
-
-// eanCheck verifies an EAN-13's check digit.
-func eanCheck(d []byte) bool {
-	sum := 0
-	for i, c := range d[:12] {
-		v := int(c - '0')
-		if i%2 == 1 {
-			v *= 3
-		}
-		sum += v
-	}
-	return (10-sum%10)%10 == int(d[12]-'0')
 }
 
 // describe is a lineRead's text for debugging output.

@@ -194,7 +194,7 @@ func FuzzLinearRuns(f *testing.F) {
 			if rd.text == "" || rd.from >= rd.to {
 				t.Errorf("read %v from %.1f to %.1f", rd, rd.from, rd.to)
 			}
-			if rd.sym == serialgate.EAN13 && !eanCheck([]byte(rd.text)) {
+			if rd.sym == serialgate.EAN13 && !upcCheck([]byte(rd.text)) {
 				t.Errorf("EAN-13 %q with a wrong check digit", rd.text)
 			}
 			if rd.sym == serialgate.ITF && (len(rd.text)%2 != 0 || strings.Trim(rd.text, "0123456789") != "") {

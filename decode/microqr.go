@@ -37,12 +37,7 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barco
 	im := microqr.Image{Pix: g.Pix, Width: g.Width, Height: g.Height, Stride: g.Stride}
 	var syms []microqr.Symbol
 	var err error
-	var passed []area // a place inside one of these is inside a known code
-	for _, k := range known {
-		if len(k.Corners) > 0 {
-			passed = append(passed, around(k, 0.1))
-		}
-	}
+	passed := knownAreas(known) // a place inside one of these is inside a known code
 	fs, ok := finderLike(m, passed)
 	if !ok && m != nil && v.read != nil {
 		// Too many places: the bars of a 1D code (Code 39's and ITF's
@@ -79,6 +74,18 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barco
 		a := math.Atan2(-(top.Y - s.Corners[0].Y), top.X-s.Corners[0].X)
 		b.Angle = (int(math.Round(a/(math.Pi/2)))*90 + 360) % 360
 		out = append(out, b)
+	}
+	return out
+}
+
+// knownAreas are the areas of the codes known, grown by a tenth: a place
+// inside one is inside a code read already.
+func knownAreas(known []Barcode) []area {
+	var out []area
+	for _, k := range known {
+		if len(k.Corners) > 0 {
+			out = append(out, around(k, 0.1))
+		}
 	}
 	return out
 }

@@ -18,33 +18,21 @@ type upceanRuns struct {
 	ean13, ean8, upce bool
 }
 
-// EAN/UPC element widths in modules, first element first (ISO/IEC 15420).
 var (
-	upcL = [10][4]int{
-		{3, 2, 1, 1}, {2, 2, 2, 1}, {2, 1, 2, 2}, {1, 4, 1, 1}, {1, 1, 3, 2},
-		{1, 2, 3, 1}, {1, 1, 1, 4}, {1, 3, 1, 2}, {1, 2, 1, 3}, {3, 1, 1, 2},
-	}
-	// upcLG holds set A (the L patterns) as 0-9 and set B (each L pattern
-	// reversed) as 10-19.
+	// upcLG holds the left-half digit patterns, set A as 0-9 and set B as
+	// 10-19 (upceanLeft, in arrays).
 	upcLG = func() (p [20][4]int) {
-		for d, l := range upcL {
-			p[d] = l
-			p[d+10] = [4]int{l[3], l[2], l[1], l[0]}
+		for i, d := range upceanLeft {
+			p[i] = [4]int(d)
 		}
 		return p
 	}()
-	// eanFirstDigit: the parities of an EAN-13's left digits (bit 5 for
-	// the first, set for set B) for each leading digit.
-	eanFirstDigit = [10]int{0x00, 0x0B, 0x0D, 0x0E, 0x13, 0x19, 0x1C, 0x15, 0x16, 0x1A}
 	// upceParity: the parities of a UPC-E's six digits for number system
 	// 0 and 1 and each check digit.
 	upceParity = [2][10]int{
 		{0x38, 0x34, 0x32, 0x31, 0x2C, 0x26, 0x23, 0x2A, 0x29, 0x25},
 		{0x07, 0x0B, 0x0D, 0x0E, 0x13, 0x19, 0x1C, 0x15, 0x16, 0x1A},
 	}
-	upcGuard3 = []int{1, 1, 1}
-	upcGuard5 = []int{1, 1, 1, 1, 1}
-	upcGuard6 = []int{1, 1, 1, 1, 1, 1}
 )
 
 const (
@@ -124,7 +112,7 @@ func (u upceanRuns) read(rr *rowRuns, y int) *gozxing.Result {
 	// The start guard: the first 1:1:1 with light before it as wide.
 	k := 0
 	for {
-		k = upcFindGuard(rr, k, false, upcGuard3)
+		k = upcFindGuard(rr, k, false, upceanGuard)
 		if k < 0 {
 			return nil
 		}
@@ -181,7 +169,7 @@ func upcTwoHalves(rr *rowRuns, k int, left [][4]int, text []byte) (next, setB in
 	if j < 0 {
 		return -1, 0
 	}
-	m := upcFindGuard(rr, j, true, upcGuard5)
+	m := upcFindGuard(rr, j, true, upceanMiddle)
 	if m < 0 {
 		return -1, 0
 	}
@@ -198,18 +186,12 @@ func upcEAN13(rr *rowRuns, k, y int) *gozxing.Result {
 	// The leading digit is in the left half's parities. (gozxing checks
 	// them before looking for the middle guard; either way the row reads
 	// nothing when they fit no digit.)
-	first := -1
-	for d, p := range eanFirstDigit {
-		if p == setB {
-			first = d
-			break
-		}
-	}
-	if first < 0 {
+	first, known := eanFirst[setB]
+	if !known {
 		return nil
 	}
-	text[0] = '0' + byte(first)
-	return upcEnd(rr, k, j, y, upcGuard3, text[:], text[:], gozxing.BarcodeFormat_EAN_13)
+	text[0] = first
+	return upcEnd(rr, k, j, y, upceanGuard, text[:], text[:], gozxing.BarcodeFormat_EAN_13)
 }
 
 func upcEAN8(rr *rowRuns, k, y int) *gozxing.Result {
@@ -218,7 +200,7 @@ func upcEAN8(rr *rowRuns, k, y int) *gozxing.Result {
 	if j < 0 {
 		return nil
 	}
-	return upcEnd(rr, k, j, y, upcGuard3, text[:], text[:], gozxing.BarcodeFormat_EAN_8)
+	return upcEnd(rr, k, j, y, upceanGuard, text[:], text[:], gozxing.BarcodeFormat_EAN_8)
 }
 
 func upcUPCE(rr *rowRuns, k, y int) *gozxing.Result {
@@ -238,7 +220,7 @@ func upcUPCE(rr *rowRuns, k, y int) *gozxing.Result {
 	if !found {
 		return nil
 	}
-	return upcEnd(rr, k, j, y, upcGuard6, text[:], upceToUPCA(text[:]), gozxing.BarcodeFormat_UPC_E)
+	return upcEnd(rr, k, j, y, upceEnd, text[:], upceToUPCA(text[:]), gozxing.BarcodeFormat_UPC_E)
 }
 
 // upcEnd finishes a code whose digits end before run j: its end guard

@@ -62,15 +62,6 @@ func (b *bitmap) rowRuns(y int, runs []int) []int {
 	return runs
 }
 
-// row fills dark with row y's pixels, as at gives them.
-func (b *bitmap) row(y int, dark []bool) {
-	pix := b.pix[y*b.stride : y*b.stride+b.w]
-	thr := b.thr[(y>>b.shift)*b.bw:]
-	for x, v := range pix {
-		dark[x] = int16(v) < thr[x>>b.shift]
-	}
-}
-
 // atf samples the pixel holding the point.
 func (b *bitmap) atf(p Point) bool {
 	if math.IsNaN(p.X) || math.IsNaN(p.Y) || math.Abs(p.X) > 1e6 || math.Abs(p.Y) > 1e6 {

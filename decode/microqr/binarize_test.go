@@ -72,12 +72,18 @@ func TestGlobalThresholdSame(t *testing.T) {
 }
 
 // pixels lists every pixel of b, row after row, as at gives them; it
-// fails the test where row gives a row otherwise.
+// fails the test where rowRuns gives a row otherwise.
 func pixels(t *testing.T, b *bitmap) []bool {
 	out := make([]bool, 0, b.w*b.h)
-	row := make([]bool, b.w)
+	var runs []int
 	for y := range b.h {
-		b.row(y, row)
+		runs = b.rowRuns(y, runs[:0])
+		row := make([]bool, runs[0], b.w) // light up to the first dark pixel
+		for i, n := range runs[1:] {
+			for range n {
+				row = append(row, i%2 == 0)
+			}
+		}
 		for x := range b.w {
 			out = append(out, b.at(x, y))
 		}
