@@ -12,8 +12,8 @@ import (
 // quiet zone after the end guard), but works on the runs the row reader
 // has already counted, without gozxing's exceptions: a row that holds no
 // such code, most of them, costs no error values and no stack walks
-// (those were a fifth of the time on a photo of an EAN-13). Add-ons are
-// read by readAddOn, not here.
+// (12% of the CPU on a photo of an EAN-13, 22% with gozxing's reading
+// itself). Add-ons are read by readAddOn, not here.
 type upceanRuns struct {
 	ean13, ean8, upce bool
 }
