@@ -89,7 +89,7 @@ func BenchmarkStacked(b *testing.B) {
 		d := New(Options{Formats: c.formats})
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				d.pdf417(g, nil)
+				d.pdf417(g, nil, nil)
 			}
 		})
 	}

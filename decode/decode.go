@@ -136,9 +136,13 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 	// read again a region they cover) and for the 2D and stacked codes
 	// (no slow passes inside them); the PDF417 reader for the any-angle
 	// reader's regions (where turned MicroPDF417 is looked for), given as
-	// soon as they are found, and so does the row reader before it reads
-	// the rows turned a quarter (only where a region stands on end); the
-	// Data Matrix finder by shape for the row reader's codes. The second
+	// soon as they are found, and for the codes of the row reader's first
+	// set of lines (no MicroPDF417 is looked for on their bars), read
+	// before it waits for anything; the row reader for the regions before
+	// it reads the rows turned a quarter (only where a region stands on
+	// end); the rune reader, Micro QR and the Data Matrix finder by shape
+	// for the PDF417 symbols, and the finder by shape for the row reader's
+	// codes. The second
 	// round, with the local-threshold rows for 1D codes and the rescue
 	// variants for 2D codes, is for images where the first round read
 	// nothing; its row reader goes by the first round's regions.
@@ -162,6 +166,14 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 			regOnce.Do(func() { regs, searched = rs, ok; close(regDone) })
 		}
 		regions := func() []region { <-regDone; return regs }
+		// The codes the row reader's first set of lines read, before it
+		// waits for anything: the PDF417 reader looks for no MicroPDF417
+		// symbol inside them.
+		var early []Barcode
+		earlyDone := make(chan struct{})
+		var earlyOnce sync.Once
+		setEarly := func(bs []Barcode) { earlyOnce.Do(func() { early = bs; close(earlyDone) }) }
+		rowsEarly := func() []Barcode { <-earlyDone; return early }
 		// Whether the rows turned a quarter are worth reading: not where
 		// the regions show no code standing on end. The second round
 		// goes by the first's.
@@ -203,31 +215,38 @@ func (d *Decoder) Gray(g Gray) ([]Barcode, error) {
 		if !local && !d.opts.Fast {
 			blank = func() []image.Rectangle { <-areasDone; return areas }
 		}
-		inParallel(3, func(i int) {
+		inParallel(4, func(i int) {
 			switch {
 			case i == 0:
 				defer close(linDone) // a panic too: the oriented reader waits
-				lin = d.linear(g, local, turned, blank)
+				defer setEarly(nil)  // a panic too: the PDF417 reader waits
+				lin = d.linear(g, local, turned, blank, setEarly)
 			case i == 1 && !local:
 				defer found(nil, false) // a panic too: the PDF417 reader waits
 				ori = d.oriented(g, rows, stackedCodes, twoD, found)
 			case i == 2:
+				defer stackedRead() // a panic too: the 2D readers wait
+				if !local {
+					stacked = d.pdf417(g, regions, rowsEarly)
+				}
+			case i == 3:
 				defer close(matDone) // a panic too: the oriented reader waits
-				defer stackedRead()
-				defer setAreas(nil) // a panic too: the row reader waits
+				defer setAreas(nil)  // a panic too: the row reader waits
 				if local {
 					mat = d.matrix(g, vs)
 					break
 				}
-				// PDF417 first: a symbol's start and stop bars make dark
-				// shapes that the Data Matrix finder by shape need not try.
-				stacked = d.pdf417(g, regions)
-				stackedRead()
+				// The QR, Data Matrix and Aztec readers run beside the
+				// PDF417 reader; what comes after them waits for its
+				// symbols: a symbol's start and stop bars make dark shapes
+				// that the Data Matrix finder by shape need not try, and
+				// finder-like patterns that Micro QR passes over.
 				vs := slices.Clone(vs)
-				vs[0].read = func() []Barcode { return slices.Concat(stacked, rows()) }
-				vs[0].stacked = stacked
-				vs[0].twoDRead = func(bs []Barcode) { setAreas(slices.Concat(stacked, bs)) }
-				mat = append(d.matrix(g, vs), stacked...)
+				vs[0].read = func() []Barcode { return slices.Concat(stackedCodes(), rows()) }
+				vs[0].stacked = stackedCodes
+				vs[0].twoDRead = func(bs []Barcode) { setAreas(slices.Concat(stackedCodes(), bs)) }
+				mat = d.matrix(g, vs)
+				mat = append(mat, stackedCodes()...)
 			}
 		})
 	}
@@ -711,17 +730,17 @@ type scanHit struct {
 // global histogram), which suits sharp codes, or with local set, with a
 // threshold per 8×8 block: on blurred or unevenly lit photos a per-row
 // threshold merges narrow bars that the local one keeps apart.
-func (d *Decoder) linear(g Gray, local bool, turned func() bool, blank func() []image.Rectangle) []Barcode {
+func (d *Decoder) linear(g Gray, local bool, turned func() bool, blank func() []image.Rectangle, early func([]Barcode)) []Barcode {
 	if !d.any1D() {
 		return nil
 	}
-	if out := d.scanLines(g, 0, local, blank); len(out) > 0 {
+	if out := d.scanLines(g, 0, local, blank, early); len(out) > 0 {
 		return out
 	}
 	if turned != nil && !turned() {
 		return nil
 	}
-	return d.scanLines(g.rotate90(), 90, local, nil)
+	return d.scanLines(g.rotate90(), 90, local, nil, nil)
 }
 
 // scanLine is one reading on one scan line: line is the line's place in
@@ -740,7 +759,9 @@ type scanLine struct {
 //
 // blank, when not nil, gives areas of g (2D codes), waiting for them: the
 // lines read after the first set are read with those areas white.
-func (d *Decoder) scanLines(g Gray, angle int, local bool, blank func() []image.Rectangle) []Barcode {
+//
+// early, when not nil, is given the codes the first set of lines read.
+func (d *Decoder) scanLines(g Gray, angle int, local bool, blank func() []image.Rectangle, early func([]Barcode)) []Barcode {
 	decs := d.rowDecoders()
 	if len(decs) == 0 {
 		return nil
@@ -815,7 +836,11 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool, blank func() []image.
 		}
 	}
 	all := read(first, nil)
-	if out, settled := d.vote(all, g, angle); settled && (every == 2 || !slices.ContainsFunc(all, withAddOn)) {
+	out, settled := d.vote(all, g, angle)
+	if early != nil {
+		early(out)
+	}
+	if settled && (every == 2 || !slices.ContainsFunc(all, withAddOn)) {
 		return out
 	}
 	var blanks []image.Rectangle
@@ -823,7 +848,7 @@ func (d *Decoder) scanLines(g Gray, angle int, local bool, blank func() []image.
 		blanks = blank()
 	}
 	all = append(all, read(second, blanks)...)
-	out, _ := d.vote(all, g, angle)
+	out, _ = d.vote(all, g, angle)
 	return out
 }
 
@@ -1388,10 +1413,11 @@ type variant struct {
 	// for them: the Data Matrix finder by shape passes over the shapes
 	// inside them, a PDF417 symbol's start pattern, a 1D code's bars.
 	read func() []Barcode
-	// stacked are the PDF417 and MicroPDF417 symbols read before the 2D
-	// readers ran (the plain variant's): Micro QR passes over the finder
-	// patterns that a symbol's bars make inside them.
-	stacked []Barcode
+	// stacked, when not nil, gives the PDF417 and MicroPDF417 symbols
+	// read (the plain variant's), waiting for them: Micro QR and the rune
+	// reader pass over the finder patterns that a symbol's bars make
+	// inside them.
+	stacked func() []Barcode
 	// twoDRead, when not nil, is given the QR, Data Matrix and Aztec
 	// codes read, once they are, before Micro QR and the shape finder.
 	twoDRead func([]Barcode)
@@ -1442,6 +1468,15 @@ func matrixVariants(g Gray) []variant {
 		vs = append(vs, variant{name: "half", make: Gray.half, scale: 2})
 	}
 	return vs
+}
+
+// stackedCodes gives the stacked symbols read beside the variant, none
+// where it was not given them.
+func (v variant) stackedCodes() []Barcode {
+	if v.stacked == nil {
+		return nil
+	}
+	return v.stacked()
 }
 
 // sameGray tells whether a and b are the same image (the same pixels in
@@ -1674,7 +1709,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		// dark on light: their row scan costs 2% of the decoding of a
 		// textured photo, which would pay it again inverted.
 		m, _ := whole.GetBlackMatrix() // made by binarize: no work here
-		out = append(out, readRunes(m, slices.Concat(out, v.stacked))...)
+		out = append(out, readRunes(m, slices.Concat(out, v.stackedCodes()))...)
 	}
 	if v.twoDRead != nil {
 		v.twoDRead(out)
@@ -1690,7 +1725,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		if whole != nil {
 			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
 		}
-		micro := d.microQR(g, v, m, slices.Concat(out, v.stacked))
+		micro := d.microQR(g, v, m, slices.Concat(out, v.stackedCodes()))
 		out = slices.Concat(out[:qrRead], micro, out[qrRead:])
 	}
 	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == 0 {

@@ -19,7 +19,7 @@ import (
 // regions, when not nil, gives the oriented reader's regions, waiting for
 // them if need be: turned bars, where MicroPDF417 symbols turned more than
 // a few degrees are looked for.
-func (d *Decoder) pdf417(g Gray, regions func() []region) []Barcode {
+func (d *Decoder) pdf417(g Gray, regions func() []region, rows func() []Barcode) []Barcode {
 	micro := d.microPDF417()
 	if !d.want[serialgate.PDF417] && !micro {
 		return nil
@@ -31,6 +31,9 @@ func (d *Decoder) pdf417(g Gray, regions func() []region) []Barcode {
 	rd := &pdf417.Reader{Micro: micro}
 	if micro && regions != nil {
 		rd.Areas = func() []pdf417.Area { return microAreas(regions()) }
+	}
+	if micro && rows != nil {
+		rd.Taken = func() [][4]pdf417.Point { return outlines(checked(rows())) }
 	}
 	syms, err := rd.Decode(img)
 	if err != nil {
@@ -150,4 +153,34 @@ func fromPDF417(s pdf417.Symbol) Barcode {
 		b.Sequence = &Sequence{Index: m.Index + 1, Count: count, ID: m.FileID}
 	}
 	return b
+}
+
+// checked are the 1D codes in bs of a symbology with a check character,
+// read by the row reader's first lines: their bars hold no MicroPDF417
+// symbol (a symbol's RAPs and codewords are bars too, but a misread of its
+// rows as such a code is unlikely).
+func checked(bs []Barcode) []Barcode {
+	var out []Barcode
+	for _, b := range bs {
+		switch b.Symbology {
+		case serialgate.Code128, serialgate.Code93, serialgate.EAN13, serialgate.EAN8, serialgate.UPCA, serialgate.UPCE:
+			if len(b.Corners) == 4 {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// outlines are the codes' four corners, for the PDF417 reader.
+func outlines(bs []Barcode) [][4]pdf417.Point {
+	out := make([][4]pdf417.Point, 0, len(bs))
+	for _, b := range bs {
+		var q [4]pdf417.Point
+		for i, p := range b.Corners {
+			q[i] = pdf417.Point{X: p.X, Y: p.Y}
+		}
+		out = append(out, q)
+	}
+	return out
 }

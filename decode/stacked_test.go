@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/serialgate/serialgate"
+	"github.com/serialgate/serialgate/decode/pdf417"
 	"github.com/serialgate/serialgate/internal/testenv"
 )
 
@@ -61,5 +62,26 @@ func TestPDF417Shared(t *testing.T) {
 	}
 	if read < 16 { // 09.png's expectation is a .bin file, compared by bench/decodecmp
 		t.Errorf("read %d PDF417 samples, want at least 16", read)
+	}
+}
+
+// TestChecked: the MicroPDF417 search passes over the outlines of 1D codes
+// with a check character only, and only those with four corners.
+func TestChecked(t *testing.T) {
+	quad := []Point{{0, 0}, {10, 0}, {10, 5}, {0, 5}}
+	code := func(s serialgate.Symbology, corners []Point) Barcode {
+		return Barcode{Barcode: serialgate.Barcode{Symbology: s, Text: "1"}, Corners: corners}
+	}
+	in := []Barcode{
+		code(serialgate.Code128, quad), code(serialgate.EAN13, quad), code(serialgate.UPCE, quad),
+		code(serialgate.Codabar, quad), code(serialgate.Code39, quad), code(serialgate.ITF, quad),
+		code(serialgate.QRCode, quad), code(serialgate.Code128, quad[:2]),
+	}
+	got := checked(in)
+	if len(got) != 3 || got[0].Symbology != serialgate.Code128 || got[1].Symbology != serialgate.EAN13 || got[2].Symbology != serialgate.UPCE {
+		t.Errorf("checked kept %v", got)
+	}
+	if qs := outlines(got); len(qs) != 3 || qs[0][2] != (pdf417.Point{X: 10, Y: 5}) {
+		t.Errorf("outlines %v", qs)
 	}
 }

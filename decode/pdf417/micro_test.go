@@ -243,3 +243,36 @@ func TestInsideQuad(t *testing.T) {
 		}
 	}
 }
+
+// TestMicroTaken: no MicroPDF417 symbol is looked for at an edge inside
+// the outline of a code another reader read (Reader.Taken), upright or on
+// end (the turned scan's coordinates mapped back). An outline beside the
+// symbol takes nothing from it, and Taken is asked once at most.
+func TestMicroTaken(t *testing.T) {
+	zint := testenv.Tool(t, "zint", "zint")
+	rows, _, err := zintSymbol(zint, microSymbol, 2, 0, "MicroPDF417")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, deg := range []float64{0, 90, 180, 270} {
+		img := render(rows, drawing{module: 3, rowH: 3, quiet: 2, angle: deg})
+		w, h := float64(img.Rect.Dx()), float64(img.Rect.Dy())
+		whole := [4]Point{{0, 0}, {w, 0}, {w, h}, {0, h}}
+		beside := [4]Point{{w + 10, 0}, {w + 50, 0}, {w + 50, h}, {w + 10, h}}
+		read := func(taken ...[4]Point) (int, int) {
+			calls := 0
+			rd := &Reader{Micro: true, Taken: func() [][4]Point { calls++; return taken }}
+			got, err := rd.Decode(img)
+			if err != nil {
+				t.Fatalf("%v°: %v", deg, err)
+			}
+			return len(got), calls
+		}
+		if n, calls := read(beside); n != 1 || calls != 1 {
+			t.Errorf("%v°: with an outline beside it, %d symbols read, Taken asked %d times", deg, n, calls)
+		}
+		if n, _ := read(whole); n != 0 {
+			t.Errorf("%v°: inside a taken outline, %d symbols read", deg, n)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"image"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Decode finds and reads the PDF417 symbols in img, at any rotation and
@@ -27,6 +28,12 @@ type Reader struct {
 	// lines slanted along its angle, for MicroPDF417 symbols turned more
 	// than those scans find.
 	Areas func() []Area
+	// Taken, when set with Micro, gives the outlines of codes other
+	// readers read, whose bars make RAP-like stripes: no MicroPDF417
+	// symbol is looked for at an edge of RAPs whose middle is inside one
+	// (Areas are the caller's to leave out). It is called once at most,
+	// when the first such edge is met, and may wait for the other readers.
+	Taken func() [][4]Point
 }
 
 // Decode finds and reads the symbols in img, at any rotation and upside
@@ -44,6 +51,10 @@ func (rd *Reader) Decode(img *image.Gray) ([]Symbol, error) {
 	}
 	b := binarize(img)
 	b.micro = rd.Micro
+	taken := func() [][4]Point { return nil }
+	if rd.Taken != nil {
+		taken = sync.OnceValue(rd.Taken)
+	}
 	var out []Symbol
 	for _, turned := range []bool{false, true} {
 		sb := b
@@ -56,7 +67,13 @@ func (rd *Reader) Decode(img *image.Gray) ([]Symbol, error) {
 				}
 			}
 		}
-		for _, s := range decodeBitmap(sb, known) {
+		inTaken := func(p Point) bool {
+			if turned {
+				p = Point{p.Y, p.X}
+			}
+			return slices.ContainsFunc(taken(), func(q [4]Point) bool { return insideQuad(p, q) })
+		}
+		for _, s := range decodeBitmap(sb, known, inTaken) {
 			if turned {
 				for i, p := range s.Corners {
 					s.Corners[i] = Point{p.Y, p.X}
@@ -102,7 +119,7 @@ func center(ps [4]Point) Point {
 // decodeBitmap reads the symbols whose rows run along b's rows (within
 // about 60°), in b's coordinates; known are symbols read already (in b's
 // coordinates too), inside which no MicroPDF417 symbol is looked for.
-func decodeBitmap(b *bitmap, known []Symbol) []Symbol {
+func decodeBitmap(b *bitmap, known []Symbol, taken func(Point) bool) []Symbol {
 	step := max(1, b.h/500)
 	hits := scanHits(b)
 	var edges [kinds][]*edge
@@ -122,7 +139,7 @@ func decodeBitmap(b *bitmap, known []Symbol) []Symbol {
 		mid := float64(e.first+e.last) / 2
 		at := Point{e.inner(mid), mid}
 		inside := func(s Symbol) bool { return insideQuad(at, s.Corners) }
-		if slices.ContainsFunc(known, inside) || slices.ContainsFunc(out, inside) {
+		if slices.ContainsFunc(known, inside) || slices.ContainsFunc(out, inside) || taken(at) {
 			continue
 		}
 		if s, err := decodeMicroEither(b, e); err == nil {
