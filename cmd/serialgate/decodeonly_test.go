@@ -61,6 +61,17 @@ func TestDecodeOnlyBuild(t *testing.T) {
 	if out, err := exec.Command(bin, "validate", "x.txt").CombinedOutput(); err == nil || !strings.Contains(string(out), `unknown command "validate"`) {
 		t.Fatalf("validate in the decode-only build: %v %s", err, out)
 	}
+	// A one-image process does not watch GOMAXPROCS (debug_decodeonly.go);
+	// the full build, a station's, does.
+	for b, want := range map[string]bool{bin: true, buildCommand(t, t.TempDir()): false} {
+		info, err := exec.Command("go", "version", "-m", b).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(info), "DefaultGODEBUG=updatemaxprocs=0"); got != want {
+			t.Errorf("%s: updatemaxprocs=0 %v, want %v:\n%s", b, got, want, info)
+		}
+	}
 	deps, err := exec.Command("go", "list", "-tags", "decodeonly", "-deps", ".").Output()
 	if err != nil {
 		t.Fatal(err)
