@@ -1300,11 +1300,19 @@ func (d *Decoder) minLines(f serialgate.Symbology) int {
 	if d.opts.MinLines > 0 {
 		return d.opts.MinLines
 	}
-	switch f {
-	case serialgate.Codabar, serialgate.ITF, serialgate.Code39:
+	if unchecked(f) {
 		return 3
 	}
 	return 2
+}
+
+// unchecked tells whether the 1D symbology f has no check character.
+func unchecked(f serialgate.Symbology) bool {
+	switch f {
+	case serialgate.Codabar, serialgate.ITF, serialgate.Code39:
+		return true
+	}
+	return false
 }
 
 // outline reduces the end points of every scan line to the four corners

@@ -33,7 +33,7 @@ func (d *Decoder) pdf417(g Gray, regions func() []region, rows func() []Barcode)
 		rd.Areas = func() []pdf417.Area { return microAreas(regions()) }
 	}
 	if micro && rows != nil {
-		rd.Taken = func() [][4]pdf417.Point { return outlines(checked(rows())) }
+		rd.Taken = func() [][4]pdf417.Point { return checkedOutlines(rows()) }
 	}
 	syms, err := rd.Decode(img)
 	if err != nil {
@@ -155,27 +155,17 @@ func fromPDF417(s pdf417.Symbol) Barcode {
 	return b
 }
 
-// checked are the 1D codes in bs of a symbology with a check character,
-// read by the row reader's first lines: their bars hold no MicroPDF417
-// symbol (a symbol's RAPs and codewords are bars too, but a misread of its
-// rows as such a code is unlikely).
-func checked(bs []Barcode) []Barcode {
-	var out []Barcode
+// checkedOutlines are the outlines of the 1D codes in bs whose symbology
+// has a check character (see unchecked), read by the row reader's first
+// lines: their bars hold no MicroPDF417 symbol (a symbol's RAPs and
+// codewords are bars too, but a misread of its rows as such a code is
+// unlikely).
+func checkedOutlines(bs []Barcode) [][4]pdf417.Point {
+	var out [][4]pdf417.Point
 	for _, b := range bs {
-		switch b.Symbology {
-		case serialgate.Code128, serialgate.Code93, serialgate.EAN13, serialgate.EAN8, serialgate.UPCA, serialgate.UPCE:
-			if len(b.Corners) == 4 {
-				out = append(out, b)
-			}
+		if !Is1D(b.Symbology) || unchecked(b.Symbology) || len(b.Corners) != 4 {
+			continue
 		}
-	}
-	return out
-}
-
-// outlines are the codes' four corners, for the PDF417 reader.
-func outlines(bs []Barcode) [][4]pdf417.Point {
-	out := make([][4]pdf417.Point, 0, len(bs))
-	for _, b := range bs {
 		var q [4]pdf417.Point
 		for i, p := range b.Corners {
 			q[i] = pdf417.Point{X: p.X, Y: p.Y}

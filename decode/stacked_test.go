@@ -65,23 +65,21 @@ func TestPDF417Shared(t *testing.T) {
 	}
 }
 
-// TestChecked: the MicroPDF417 search passes over the outlines of 1D codes
-// with a check character only, and only those with four corners.
-func TestChecked(t *testing.T) {
+// TestCheckedOutlines: the MicroPDF417 search passes over the outlines of
+// 1D codes with a check character only, and only those with four corners.
+func TestCheckedOutlines(t *testing.T) {
 	quad := []Point{{0, 0}, {10, 0}, {10, 5}, {0, 5}}
 	code := func(s serialgate.Symbology, corners []Point) Barcode {
 		return Barcode{Barcode: serialgate.Barcode{Symbology: s, Text: "1"}, Corners: corners}
 	}
+	moved := []Point{{20, 0}, {30, 0}, {30, 5}, {20, 5}}
 	in := []Barcode{
-		code(serialgate.Code128, quad), code(serialgate.EAN13, quad), code(serialgate.UPCE, quad),
+		code(serialgate.Code128, quad), code(serialgate.EAN13, moved), code(serialgate.UPCE, quad),
 		code(serialgate.Codabar, quad), code(serialgate.Code39, quad), code(serialgate.ITF, quad),
 		code(serialgate.QRCode, quad), code(serialgate.Code128, quad[:2]),
 	}
-	got := checked(in)
-	if len(got) != 3 || got[0].Symbology != serialgate.Code128 || got[1].Symbology != serialgate.EAN13 || got[2].Symbology != serialgate.UPCE {
-		t.Errorf("checked kept %v", got)
-	}
-	if qs := outlines(got); len(qs) != 3 || qs[0][2] != (pdf417.Point{X: 10, Y: 5}) {
-		t.Errorf("outlines %v", qs)
+	qs := checkedOutlines(in)
+	if len(qs) != 3 || qs[0][2] != (pdf417.Point{X: 10, Y: 5}) || qs[1][0] != (pdf417.Point{X: 20, Y: 0}) {
+		t.Errorf("checkedOutlines %v, want the Code 128, EAN-13 and UPC-E outlines", qs)
 	}
 }
