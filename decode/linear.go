@@ -84,6 +84,10 @@ const (
 	minCells     = 10
 )
 
+// inLineTurn is how far a region's direction may be off for pieces of a
+// code far apart to count as in line (joined).
+const inLineTurn = 2 * math.Pi / 180
+
 // findRegions finds the regions of g that may hold 1D codes, the largest
 // first.
 //
@@ -258,9 +262,15 @@ func joined(a, b region) (region, bool) {
 	uMin, uMax := math.Min(-a.halfU, du-bu), math.Max(a.halfU, du+bu)
 	vLo, vHi := math.Max(-a.halfV, dv-bv), math.Min(a.halfV, dv+bv)
 	// Pieces in line may lie further apart: codes side by side on one
-	// line merged are read as well, on longer lines.
+	// line merged are read as well, on longer lines. In line is within a
+	// quarter of the thinner piece's height of a's middle line, and for
+	// pieces far apart within the error of a's direction too (a degree
+	// or two, from the cells at its ends): the two halves of a Code 128
+	// serial turned 87°, split 78 pixels apart by its wide bars, had
+	// their middles 28 pixels apart across, over a limit of 27.5, and
+	// neither half read.
 	gap, most := math.Abs(du)-a.halfU-bu, 6.0*cellSize
-	if math.Abs(dv) < math.Min(a.halfV, bv)/2 {
+	if math.Abs(dv) < math.Min(a.halfV, bv)/2+math.Abs(du)*math.Sin(inLineTurn) {
 		most = 16 * cellSize
 	}
 	if gap > most || vHi-vLo < math.Min(a.halfV, bv) {

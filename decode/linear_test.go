@@ -318,3 +318,42 @@ func TestProfileEdge(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinedInLine joins the two halves of one code that a run of wide bars
+// split (the regions of a Code 128 serial turned 87° on a box photo), whose
+// middles lie a little further apart across than a quarter of their height
+// from the error of the halves' directions; pieces side by side across
+// the bars, or far apart and off the line, stay apart.
+func TestJoinedInLine(t *testing.T) {
+	a := region{cx: 549, cy: 528, ux: 0.03, uy: -1, halfU: 133, halfV: 63, cells: 320}
+	b := region{cx: 567, cy: 860, ux: 0.02, uy: 1, halfU: 121, halfV: 55, cells: 305}
+	norm := func(r region) region {
+		n := math.Hypot(r.ux, r.uy)
+		r.ux, r.uy = r.ux/n, r.uy/n
+		return r
+	}
+	a, b = norm(a), norm(b)
+	for _, pair := range [][2]region{{a, b}, {b, a}} {
+		m, ok := joined(pair[0], pair[1])
+		if !ok {
+			t.Fatalf("halves %+v and %+v not joined", pair[0], pair[1])
+		}
+		// The joined region spans both halves: from y≈395 to y≈981.
+		if m.halfU < 280 || m.halfU > 300 {
+			t.Errorf("joined half length %.0f, want about 293", m.halfU)
+		}
+	}
+	// The same halves moved apart across the bars by their height: two
+	// codes one above the other, not one code.
+	off := b
+	off.cx += 2 * b.halfV
+	if _, ok := joined(a, off); ok {
+		t.Errorf("pieces %v apart across the bars joined", 2*b.halfV)
+	}
+	// Far apart along the line (gap over 16 cells) stay apart too.
+	far := b
+	far.cy += 120
+	if _, ok := joined(a, far); ok {
+		t.Error("pieces 198 pixels apart joined")
+	}
+}
