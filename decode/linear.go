@@ -88,6 +88,51 @@ const (
 // code far apart to count as in line (joined).
 const inLineTurn = 2 * math.Pi / 180
 
+// lowRange is the spread of an image's gray levels (2nd to 98th
+// percentile) under which it counts as dim or washed out. The shared
+// box-label photos spread over 69 to 254 levels, all but a tenth over
+// 120.
+const lowRange = 100
+
+// energyScale is the factor on minEnergy for g: 1 on a photo of ordinary
+// contrast; on a dim or washed-out one, the square of its spread over
+// lowRange, as a gradient's energy goes with the square of the contrast.
+// Without it, the part of a serial under glare on a dim photo (its levels
+// squeezed into 115) fell under the floor, and the region of the rest
+// was too short to read it. A sample of the pixels (every fourth of
+// every eighth row) gives the spread.
+func energyScale(g Gray) float64 {
+	var hist [256]int
+	n := 0
+	for y := 0; y < g.Height; y += 8 {
+		r := g.row(y)
+		for x := 0; x < len(r); x += 4 {
+			hist[r[x]]++
+			n++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	at := func(pct int) int {
+		sum := 0
+		for v, c := range hist {
+			sum += c
+			if sum*100 >= pct*n {
+				return v
+			}
+		}
+		return 255
+	}
+	spread := at(98) - at(2)
+	if spread >= lowRange {
+		return 1
+	}
+	// Under a third of lowRange, noise would pass for edges: no lower.
+	f := float64(max(spread, lowRange/3)) / lowRange
+	return f * f
+}
+
 // findRegions finds the regions of g that may hold 1D codes, the largest
 // first.
 //
@@ -128,6 +173,7 @@ func findRegions(g Gray, rowStep int) []region {
 	angle := make([]float64, cw*ch)
 	good := make([]bool, cw*ch)
 	samples := float64(9 * cellSize * cellSize / (2 * rowStep))
+	minE := float64(minEnergy) * energyScale(g)
 	for cy := 1; cy < ch-1; cy++ {
 		for cx := 1; cx < cw-1; cx++ {
 			var s tensor
@@ -140,11 +186,11 @@ func findRegions(g Gray, rowStep int) []region {
 			i := cy*cw + cx
 			// The cell itself has a code's gradient too: the smoothing
 			// alone would join codes across the text between them.
-			if c := cells[i]; c.xx+c.yy < minEnergy*samples/9 || math.Hypot(c.xx-c.yy, 2*c.xy) < minCoherence*(c.xx+c.yy) {
+			if c := cells[i]; c.xx+c.yy < minE*samples/9 || math.Hypot(c.xx-c.yy, 2*c.xy) < minCoherence*(c.xx+c.yy) {
 				continue
 			}
 			e := s.xx + s.yy
-			if e < minEnergy*samples {
+			if e < minE*samples {
 				continue
 			}
 			coh := math.Hypot(s.xx-s.yy, 2*s.xy) / e

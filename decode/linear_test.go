@@ -357,3 +357,31 @@ func TestJoinedInLine(t *testing.T) {
 		t.Error("pieces 198 pixels apart joined")
 	}
 }
+
+// TestEnergyScale keeps the region floor of a photo of ordinary contrast
+// and lowers it with the square of a dim one's spread, down to a ninth.
+func TestEnergyScale(t *testing.T) {
+	ramp := func(lo, hi int) Gray {
+		g := Gray{Pix: make([]byte, 256*64), Width: 256, Height: 64, Stride: 256}
+		for y := range g.Height {
+			for x := range g.Width {
+				g.Pix[y*g.Stride+x] = byte(lo + (hi-lo)*x/255)
+			}
+		}
+		return g
+	}
+	for _, c := range []struct {
+		lo, hi int
+		want   float64
+	}{
+		{0, 255, 1},
+		{40, 155, 1},     // spread 110
+		{40, 100, 0.336}, // 2nd to 98th percentile: 58 levels, (58/100)²
+		{100, 110, 1.0 / 9},
+	} {
+		got := energyScale(ramp(c.lo, c.hi))
+		if math.Abs(got-c.want) > 0.03 {
+			t.Errorf("levels %d–%d: scale %.3f, want %.3f", c.lo, c.hi, got, c.want)
+		}
+	}
+}
