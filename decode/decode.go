@@ -1608,6 +1608,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		}
 	}
 	qrRead := len(out)
+	byFinders := 0 // QR Codes read by their finder patterns (qrByFinders)
 	type single interface {
 		Decode(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
 	}
@@ -1719,6 +1720,17 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		m, _ := whole.GetBlackMatrix() // made by binarize: no work here
 		out = append(out, readRunes(m, slices.Concat(out, v.stackedCodes()))...)
 	}
+	if d.want[serialgate.QRCode] && !d.opts.Fast && !v.pure && v.name == "plain" && whole != nil {
+		// QR Codes the detector lost among the finder-like bars of tilted
+		// 1D codes, read by their own finder patterns; before Micro QR,
+		// which passes over their finders. The Data Matrix finder by
+		// shape still runs where only these were read.
+		m, _ := whole.GetBlackMatrix() // made by binarize: no work here
+		qrs := d.qrByFinders(g, m, slices.Concat(out, v.stackedCodes()))
+		out = slices.Concat(out[:qrRead], qrs, out[qrRead:])
+		qrRead += len(qrs)
+		byFinders = len(qrs)
+	}
 	if v.twoDRead != nil {
 		v.twoDRead(out)
 	}
@@ -1736,7 +1748,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		micro := d.microQR(g, v, m, slices.Concat(out, v.stackedCodes()))
 		out = slices.Concat(out[:qrRead], micro, out[qrRead:])
 	}
-	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == 0 {
+	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == byFinders {
 		// Where gozxing's detectors find no 2D code, look for a Data
 		// Matrix finder pattern's L by shape.
 		if whole != nil {

@@ -102,6 +102,11 @@ func knownAreas(known []Barcode) []area {
 // Aztec symbol's rings, or a QR Code's finder patterns, do not send the
 // reader over the whole image.
 func finderLike(m *gozxing.BitMatrix, passed []area) (fs []microqr.Finder, ok bool) {
+	return finderLikeUpTo(m, passed, maxFinderLike)
+}
+
+// finderLikeUpTo is finderLike returning at most limit places.
+func finderLikeUpTo(m *gozxing.BitMatrix, passed []area, limit int) (fs []microqr.Finder, ok bool) {
 	if m == nil {
 		return nil, false
 	}
@@ -124,7 +129,7 @@ func finderLike(m *gozxing.BitMatrix, passed []area) (fs []microqr.Finder, ok bo
 			}
 			f := microqr.Finder{X: float64(x), Y: float64(y), Module: float64(r[0]+r[1]+r[2]+r[3]+r[4]) / 7}
 			if !slices.ContainsFunc(fs, func(o microqr.Finder) bool { return math.Hypot(o.X-f.X, o.Y-f.Y) < 3*o.Module }) {
-				if len(fs) == maxFinderLike {
+				if len(fs) == limit {
 					return nil, false
 				}
 				fs = append(fs, f)

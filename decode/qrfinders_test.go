@@ -1,0 +1,138 @@
+package decode
+
+import (
+	"math"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/serialgate/serialgate"
+	"github.com/serialgate/serialgate/decode/microqr"
+)
+
+// TestQRAmongBars reads a box-label photo (bench/boxsynth, seed 7, photo 11:
+// 1920x1080, turned 25°, blurred) whose QR Code the whole-image detector
+// loses among the finder-like places of the three tilted 1D codes beside
+// it; read by its own finder patterns, it is found with the rest.
+func TestQRAmongBars(t *testing.T) {
+	f, err := os.Open("testdata/qr-among-bars.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := ReadImage(f, f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := New(Options{}).Image(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range found {
+		got = append(got, string(b.Symbology)+" "+b.Text)
+	}
+	slices.Sort(got)
+	want := []string{
+		"CODE_128 MODEL:VDL-CAM-9",
+		"CODE_128 VX-7107-JW3FV",
+		"QR_CODE https://vandelay.example/support/vdl-cam-9",
+		"UPC_A 049031340020",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("read %q, want %q", got, want)
+	}
+	for _, b := range found {
+		if b.Symbology != serialgate.QRCode {
+			continue
+		}
+		// The truth's outline: (1240,449) (1337,495) (1288,590) (1192,544).
+		box := bounds(b.Corners)
+		if box.Min.X < 1180 || box.Max.X > 1350 || box.Min.Y < 440 || box.Max.Y > 600 {
+			t.Errorf("QR Code outline %v, want inside (1180,440)-(1350,600)", box)
+		}
+	}
+}
+
+// TestSquareCentre tells a finder pattern's centre from the bars of a 1D
+// code turned 25°, which finderLike takes for finder patterns too; and it
+// moves a place found on the centre's top row to its middle.
+func TestSquareCentre(t *testing.T) {
+	const mod = 4
+	finder := func(m *gozxing.BitMatrix, x0, y0 int) {
+		for y := range 7 * mod {
+			for x := range 7 * mod {
+				mx, my := x/mod, y/mod
+				ring := mx == 0 || my == 0 || mx == 6 || my == 6
+				centre := mx >= 2 && mx <= 4 && my >= 2 && my <= 4
+				if ring || centre {
+					m.Set(x0+x, y0+y)
+				}
+			}
+		}
+	}
+	m, _ := gozxing.NewBitMatrix(200, 200)
+	finder(m, 20, 20)
+	// Place on the centre's first row (y = 20 + 2 modules), as finderLike
+	// keeps it.
+	c, ok := squareCentre(m, microqr.Finder{X: 20 + 3.5*mod, Y: 20 + 2*mod, Module: mod})
+	if !ok {
+		t.Fatal("finder pattern not taken")
+	}
+	if math.Abs(c.X-(20+3.5*mod)) > 1.5 || math.Abs(c.Y-(20+3.5*mod)) > 1.5 {
+		t.Errorf("centre (%.0f,%.0f), want (%d,%d)", c.X, c.Y, 20+7*mod/2, 20+7*mod/2)
+	}
+	// Bars 1:1:3:1:1 modules wide, turned 25°, 80 pixels long.
+	bars, _ := gozxing.NewBitMatrix(200, 200)
+	a := 25 * math.Pi / 180
+	ux, uy := math.Cos(a), math.Sin(a)
+	for y := range 200 {
+		for x := range 200 {
+			u := (float64(x)-100)*ux + (float64(y)-100)*uy // across the bars
+			v := -(float64(x)-100)*uy + (float64(y)-100)*ux
+			k := (u + 3.5*mod) / mod
+			if math.Abs(v) > 40 || k < 0 || k >= 7 {
+				continue
+			}
+			if k < 1 || (k >= 2 && k < 5) || k >= 6 {
+				bars.Set(x, y)
+			}
+		}
+	}
+	if _, ok := squareCentre(bars, microqr.Finder{X: 100, Y: 100, Module: mod}); ok {
+		t.Error("the middle bar of a tilted 1D code taken for a finder pattern's centre")
+	}
+}
+
+// TestQRTriples keeps three finder patterns placed as a QR Code's, the one
+// at the right angle as the corner, and drops three in a line or of
+// mismatched sizes.
+func TestQRTriples(t *testing.T) {
+	f := func(x, y, m float64) microqr.Finder { return microqr.Finder{X: x, Y: y, Module: m} }
+	// A version 2 symbol (25 modules, finders 18 apart) of 4-pixel
+	// modules, turned 25°.
+	a := 25 * math.Pi / 180
+	leg := 18.0 * 4
+	c := f(100, 100, 4)
+	top := f(100+leg*math.Cos(a), 100+leg*math.Sin(a), 4)
+	left := f(100-leg*math.Sin(a), 100+leg*math.Cos(a), 4.2)
+	ts := qrTriples([]microqr.Finder{top, c, left, f(600, 600, 4)})
+	if len(ts) != 1 {
+		t.Fatalf("%d triples, want 1", len(ts))
+	}
+	if ts[0].c != c {
+		t.Errorf("corner at (%.0f,%.0f), want (100,100)", ts[0].c.X, ts[0].c.Y)
+	}
+	r := ts[0].rect()
+	if r.Dx() < int(leg) || r.Dx() > int(3*leg) {
+		t.Errorf("rect %v for legs of %.0f", r, leg)
+	}
+	if ts := qrTriples([]microqr.Finder{f(0, 0, 4), f(80, 0, 4), f(160, 0, 4)}); len(ts) != 0 {
+		t.Errorf("three in a line: %d triples", len(ts))
+	}
+	if ts := qrTriples([]microqr.Finder{c, top, f(left.X, left.Y, 9)}); len(ts) != 0 {
+		t.Errorf("module sizes 4 and 9: %d triples", len(ts))
+	}
+}
