@@ -47,24 +47,70 @@ func (d *Decoder) qrByFinders(g Gray, m *gozxing.BitMatrix, known []Barcode) []B
 			break
 		}
 		tried++
-		bm := binarize(pad(g.crop(r), 8), false, d.flatRange())
-		if bm == nil {
-			continue
-		}
-		res, err := zxing("qr code reader", func() (*gozxing.Result, error) { return qrcode.NewQRCodeReader().Decode(bm, hints) })
-		if err != nil {
+		res, scale := readQRCrop(pad(g.crop(r), 8), d.flatRange())
+		if res == nil {
 			continue
 		}
 		b := fromResult(res)
 		for i := range b.Corners {
-			b.Corners[i].X += float64(r.Min.X - 8)
-			b.Corners[i].Y += float64(r.Min.Y - 8)
+			b.Corners[i].X = b.Corners[i].X/scale + float64(r.Min.X-8)
+			b.Corners[i].Y = b.Corners[i].Y/scale + float64(r.Min.Y-8)
 		}
 		if slices.ContainsFunc(slices.Concat(known, out), func(o Barcode) bool { return o.Text == b.Text && overlaps(o, b) }) {
 			continue
 		}
 		out = append(out, b)
 		done = append(done, r)
+	}
+	return out
+}
+
+// readQRCrop reads the QR Code filling the crop c, binarized with local
+// thresholds, then with one threshold for the crop (mostly the symbol and
+// its quiet zone: the histogram's valley is the symbol's), then doubled
+// by bilinear interpolation with local thresholds (modules of 2.5 pixels
+// blurred). scale is the crop's enlargement in the result's points.
+func readQRCrop(c Gray, flat int) (res *gozxing.Result, scale float64) {
+	for _, v := range []struct {
+		global bool
+		k      int
+	}{{false, 1}, {true, 1}, {false, 2}} {
+		g := c
+		if v.k == 2 {
+			g = c.double()
+		}
+		bm := binarize(g, v.global, flat)
+		if bm == nil {
+			continue
+		}
+		r, err := zxing("qr code reader", func() (*gozxing.Result, error) { return qrcode.NewQRCodeReader().Decode(bm, hints) })
+		if err == nil {
+			return r, float64(v.k)
+		}
+	}
+	return nil, 1
+}
+
+// double enlarges g twice, interpolating bilinearly between the pixels'
+// centres.
+func (g Gray) double() Gray {
+	w, h := 2*g.Width, 2*g.Height
+	out := Gray{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+	for y := range h {
+		// The source row pair and weight for y: centres at 2i+0.5.
+		fy := max(0, min(float64(y)/2-0.25, float64(g.Height-1)))
+		y0 := int(fy)
+		y1, ay := min(y0+1, g.Height-1), fy-float64(y0)
+		r0, r1 := g.row(y0), g.row(y1)
+		o := out.Pix[y*w : y*w+w]
+		for x := range o {
+			fx := max(0, min(float64(x)/2-0.25, float64(g.Width-1)))
+			x0 := int(fx)
+			x1, ax := min(x0+1, g.Width-1), fx-float64(x0)
+			top := (1-ax)*float64(r0[x0]) + ax*float64(r0[x1])
+			bot := (1-ax)*float64(r1[x0]) + ax*float64(r1[x1])
+			o[x] = byte((1-ay)*top + ay*bot + 0.5)
+		}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/decode/microqr"
@@ -134,5 +135,49 @@ func TestQRTriples(t *testing.T) {
 	}
 	if ts := qrTriples([]microqr.Finder{c, top, f(left.X, left.Y, 9)}); len(ts) != 0 {
 		t.Errorf("module sizes 4 and 9: %d triples", len(ts))
+	}
+}
+
+// TestReadQRCrop reads the square around a QR Code's finder triple on a
+// box photo (bench/boxsynth seed 8, photo 59: modules of 2.5 pixels,
+// blurred), which the local thresholds alone leave unread: the crop's one
+// threshold reads it.
+func TestReadQRCrop(t *testing.T) {
+	f, err := os.Open("testdata/qr-blurred-crop.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := ReadImage(f, f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := pad(GrayOf(img), 8)
+	const want = "https://vandelay.example/support/vdl-plg-1"
+	if bm := binarize(c, false, minDynRange); bm != nil {
+		if r, err := qrcode.NewQRCodeReader().Decode(bm, hints); err == nil && r.GetText() == want {
+			t.Log("the local thresholds read it too: this test no longer shows the fallback")
+		}
+	}
+	res, _ := readQRCrop(c, minDynRange)
+	if res == nil || res.GetText() != want {
+		t.Fatalf("read %v, want %q", res, want)
+	}
+}
+
+// TestDouble enlarges an image twice between its pixels' centres: the
+// corners keep their values, and a step between two pixels becomes a ramp.
+func TestDouble(t *testing.T) {
+	g := Gray{Pix: []byte{0, 200, 100, 40}, Width: 2, Height: 2, Stride: 2}
+	d := g.double()
+	if d.Width != 4 || d.Height != 4 {
+		t.Fatalf("%dx%d, want 4x4", d.Width, d.Height)
+	}
+	at := func(x, y int) byte { return d.Pix[y*d.Stride+x] }
+	if at(0, 0) != 0 || at(3, 0) != 200 || at(0, 3) != 100 || at(3, 3) != 40 {
+		t.Errorf("corners %d %d %d %d, want 0 200 100 40", at(0, 0), at(3, 0), at(0, 3), at(3, 3))
+	}
+	if r := d.row(0); !(r[0] < r[1] && r[1] < r[2] && r[2] < r[3]) {
+		t.Errorf("top row %v: not a ramp", r)
 	}
 }
