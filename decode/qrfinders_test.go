@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"image"
 	"math"
 	"os"
 	"slices"
@@ -18,15 +19,7 @@ import (
 // loses among the finder-like places of the three tilted 1D codes beside
 // it; read by its own finder patterns, it is found with the rest.
 func TestQRAmongBars(t *testing.T) {
-	f, err := os.Open("testdata/qr-among-bars.jpg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := ReadImage(f, f.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := testImage(t, "testdata/qr-among-bars.jpg")
 	found, err := New(Options{}).Image(img)
 	if err != nil {
 		t.Fatal(err)
@@ -143,15 +136,7 @@ func TestQRTriples(t *testing.T) {
 // blurred), which the local thresholds alone leave unread: the crop's one
 // threshold reads it.
 func TestReadQRCrop(t *testing.T) {
-	f, err := os.Open("testdata/qr-blurred-crop.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := ReadImage(f, f.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := testImage(t, "testdata/qr-blurred-crop.png")
 	c := pad(GrayOf(img), 8)
 	const want = "https://vandelay.example/support/vdl-plg-1"
 	if bm := binarize(c, false, minDynRange); bm != nil {
@@ -180,4 +165,19 @@ func TestDouble(t *testing.T) {
 	if r := d.row(0); !(r[0] < r[1] && r[1] < r[2] && r[2] < r[3]) {
 		t.Errorf("top row %v: not a ramp", r)
 	}
+}
+
+// testImage reads an image file of testdata.
+func testImage(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := ReadImage(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
