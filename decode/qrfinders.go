@@ -17,7 +17,8 @@ import (
 // candidates by the dozen, and of the triples it then weighs, the true
 // one can lose. Here a triple is kept only where it is shaped like a QR
 // Code's (one finder at the right angle of two legs of about equal length,
-// at least 14 modules, the three of about one module size), and the
+// at least 10 modules: version 1's are 14 apart, and a blurred module
+// measures loosely; the three of about one module size), and the
 // symbol's square, grown by its quiet zone, is read on its own, binarized
 // afresh. Places inside the codes known are passed over. Points are in
 // g's coordinates.
@@ -32,8 +33,8 @@ func (d *Decoder) qrByFinders(g Gray, m *gozxing.BitMatrix, known []Barcode) []B
 			fs = append(fs, f)
 		}
 	}
-	if len(fs) < 3 {
-		return nil
+	if len(fs) < 3 || len(fs) > maxQRFinders {
+		return nil // over maxQRFinders: a texture of squares, not a few codes
 	}
 	var out []Barcode
 	tried := 0
@@ -115,12 +116,14 @@ func (g Gray) double() Gray {
 	return out
 }
 
-// maxQRTriples is the most finder triples qrByFinders reads, and
+// maxQRTriples is the most finder triples qrByFinders reads,
 // maxQRPlaces the most finder-like places it looks at (a textured photo's
-// thousands are not worth it).
+// thousands are not worth it), and maxQRFinders the most of them kept as
+// square centres that it makes triples of (their number cubed).
 const (
 	maxQRTriples = 6
 	maxQRPlaces  = 256
+	maxQRFinders = 64
 )
 
 // qrTriple is three finder patterns placed as a QR Code's: c at the right

@@ -181,3 +181,36 @@ func testImage(t *testing.T, path string) image.Image {
 	}
 	return img
 }
+
+// FuzzQRByFinders runs the QR reading by finder patterns on any gray
+// image: no panic, and whatever it reads is a QR Code with an outline.
+func FuzzQRByFinders(f *testing.F) {
+	sym := render(f, encode(f, serialgate.QRCode, "https://example.com/AC2000000001"), 3)
+	page := canvas(sym.Width+60, sym.Height+60)
+	paste(page, sym, 30, 30)
+	page = turn(page, 21)
+	f.Add(page.Pix, uint16(page.Width))
+	f.Add([]byte{0, 255, 0, 255, 255, 0, 255, 0, 0}, uint16(3))
+	d := New(Options{})
+	f.Fuzz(func(t *testing.T, pix []byte, width uint16) {
+		w := int(width)
+		if w == 0 || len(pix) < w {
+			return
+		}
+		h := len(pix) / w
+		g := Gray{Pix: pix[:w*h], Width: w, Height: h, Stride: w}
+		bm := binarize(g, false, minDynRange)
+		if bm == nil {
+			return
+		}
+		m, err := bm.GetBlackMatrix()
+		if err != nil {
+			return
+		}
+		for _, b := range d.qrByFinders(g, m, nil) {
+			if b.Symbology != serialgate.QRCode || len(b.Corners) < 3 {
+				t.Fatalf("got %+v", b)
+			}
+		}
+	})
+}

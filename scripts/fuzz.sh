@@ -52,6 +52,7 @@ targets=(
   "decode FuzzAddOn 50"
   "decode FuzzUPCEANRuns 50"
   "decode FuzzAztecRunes 20"
+  "decode FuzzQRByFinders 20"
   "decode/microqr FuzzDecodeBits 50"
   "decode/microqr FuzzGrid 20"
   "decode/microqr FuzzRead 5"
