@@ -176,6 +176,18 @@ func (s boxScore) String() string {
 		s.images, s.serialRead, s.serialImages, s.barcodesRead, s.barcodes, len(s.misreads), med)
 }
 
+// atLeast fails t where the serials or barcodes read in s fall under their
+// floors; what names the photos.
+func (s boxScore) atLeast(t *testing.T, what string, minSerials, minBarcodes int) {
+	t.Helper()
+	if s.serialRead < minSerials {
+		t.Errorf("serial read on %d of %d %s, want at least %d", s.serialRead, s.serialImages, what, minSerials)
+	}
+	if s.barcodesRead < minBarcodes {
+		t.Errorf("%d barcodes read on the %s, want at least %d", s.barcodesRead, what, minBarcodes)
+	}
+}
+
 // repoBoxLabels holds three photos of the box-label set, for a test that
 // needs nothing beside the repository.
 const repoBoxLabels = "testdata/boxlabels"
@@ -241,13 +253,7 @@ func TestBoxLabels(t *testing.T) {
 	}
 	// What this decoder read when the floors were set (ZXingReader 1.4
 	// reads 64 serials and 259 barcodes, zbarimg 66 and 269).
-	const minSerials, minBarcodes = 100, 387
-	if s.serialRead < minSerials {
-		t.Errorf("serial read on %d labels, want at least %d", s.serialRead, minSerials)
-	}
-	if s.barcodesRead < minBarcodes {
-		t.Errorf("%d barcodes read, want at least %d", s.barcodesRead, minBarcodes)
-	}
+	s.atLeast(t, "labels", 100, 387)
 }
 
 // TestBoxLabelsTurned reads the even half of the shared box-label photos
@@ -288,13 +294,7 @@ func TestBoxLabelsTurned(t *testing.T) {
 	// further across, the serial of 0116.jpg turned three quarters, QR
 	// Codes were read by their own finder patterns and regions that read
 	// nothing were read again sharpened).
-	const minSerials, minBarcodes = 50, 189
-	if total.serialRead < minSerials {
-		t.Errorf("serial read on %d of %d turned labels, want at least %d", total.serialRead, total.serialImages, minSerials)
-	}
-	if total.barcodesRead < minBarcodes {
-		t.Errorf("%d barcodes read on the turned labels, want at least %d", total.barcodesRead, minBarcodes)
-	}
+	total.atLeast(t, "turned labels", 50, 189)
 }
 
 // TestBoxLabelsDim reads a third of the shared box-label photos dimmed: their
@@ -328,13 +328,7 @@ func TestBoxLabelsDim(t *testing.T) {
 	// and 118 when the floor of a region's edges did not scale with the
 	// photo's contrast, 30 and 122 before QR Codes were read by their
 	// finders and regions that read nothing were read again sharpened).
-	const minSerials, minBarcodes = 31, 125
-	if s.serialRead < minSerials {
-		t.Errorf("serial read on %d of %d dimmed labels, want at least %d", s.serialRead, s.serialImages, minSerials)
-	}
-	if s.barcodesRead < minBarcodes {
-		t.Errorf("%d barcodes read on the dimmed labels, want at least %d", s.barcodesRead, minBarcodes)
-	}
+	s.atLeast(t, "dimmed labels", 31, 125)
 }
 
 // BenchmarkBoxLabels decodes the shared box-label photos, one per

@@ -57,10 +57,7 @@ func (d *Decoder) qrByFinders(g Gray, m *gozxing.BitMatrix, known []Barcode) []B
 			b.Corners[i].X = b.Corners[i].X/scale + float64(r.Min.X-8)
 			b.Corners[i].Y = b.Corners[i].Y/scale + float64(r.Min.Y-8)
 		}
-		if slices.ContainsFunc(slices.Concat(known, out), func(o Barcode) bool { return o.Text == b.Text && overlaps(o, b) }) {
-			continue
-		}
-		out = append(out, b)
+		out = append(out, b) // a code read twice is one in finish
 		done = append(done, r)
 	}
 	return out
@@ -186,11 +183,6 @@ func qrTriples(fs []microqr.Finder) []qrTriple {
 		return 0
 	})
 	return out
-}
-
-// overlaps tells whether the boxes of two codes' outlines meet.
-func overlaps(a, b Barcode) bool {
-	return bounds(a.Corners).Inset(-2).Overlaps(bounds(b.Corners))
 }
 
 // squareCentre returns f moved to the middle of its dark centre, and
