@@ -304,3 +304,21 @@ func TestBlankLabel(t *testing.T) {
 		t.Errorf("fields %q, want %q", got, want)
 	}
 }
+
+// Field data that is not UTF-8 (a single-byte code page under ^CI0) keeps
+// its bytes in a Code 128 subset B field, as in any other field, rather
+// than turning each into a three-byte U+FFFD (what FuzzZPL caught: a value
+// of 285 bytes from 110 bytes of input).
+func TestCode128RawBytes(t *testing.T) {
+	job, err := labels.Parse("raw.zpl", strings.NewReader("^XA^FO1,1^BCN^FDSN\xe9\xff-01 caf\xc3\xa9^FS^XZ"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, err := job.Fields()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "SN\xe9\xff-01 caf\xc3\xa9"; len(fields) != 1 || fields[0].Value != want {
+		t.Fatalf("fields %+v, want one with value %q", fields, want)
+	}
+}

@@ -110,6 +110,14 @@ func code128(data string) (string, error) {
 		set := cur()
 		if set == 'B' {
 			r, n := utf8.DecodeRuneInString(data[i:])
+			if r == utf8.RuneError && n == 1 {
+				// Not UTF-8: the byte is kept as it is, as other field
+				// data is (a single-byte code page under ^CI0).
+				out.WriteByte(data[i])
+				i++
+				fnc4 = false
+				continue
+			}
 			i += n
 			if fnc4 {
 				r += 128
