@@ -253,7 +253,8 @@ func TestBoxLabels(t *testing.T) {
 	}
 	// What this decoder read when the floors were set (ZXingReader 1.4
 	// reads 64 serials and 259 barcodes, zbarimg 66 and 269).
-	s.atLeast(t, "labels", 100, 387)
+	// 387 barcodes before Code 39 was read at any angle.
+	s.atLeast(t, "labels", 100, 391)
 }
 
 // TestBoxLabelsTurned reads the even half of the shared box-label photos
@@ -293,8 +294,9 @@ func TestBoxLabelsTurned(t *testing.T) {
 	// before the halves of a code split by its wide bars were joined
 	// further across, the serial of 0116.jpg turned three quarters, QR
 	// Codes were read by their own finder patterns and regions that read
-	// nothing were read again sharpened).
-	total.atLeast(t, "turned labels", 50, 189)
+	// nothing were read again sharpened; 191 once Code 39 was read at
+	// any angle).
+	total.atLeast(t, "turned labels", 50, 191)
 }
 
 // TestBoxLabelsDim reads a third of the shared box-label photos dimmed: their
@@ -327,8 +329,9 @@ func TestBoxLabelsDim(t *testing.T) {
 	// barcodes of 150; dimmed, 31 and 125 when the floors were set (28
 	// and 118 when the floor of a region's edges did not scale with the
 	// photo's contrast, 30 and 122 before QR Codes were read by their
-	// finders and regions that read nothing were read again sharpened).
-	s.atLeast(t, "dimmed labels", 31, 125)
+	// finders and regions that read nothing were read again sharpened;
+	// 126 once Code 39 was read at any angle).
+	s.atLeast(t, "dimmed labels", 31, 126)
 }
 
 // BenchmarkBoxLabels decodes the shared box-label photos, one per

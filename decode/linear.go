@@ -37,6 +37,11 @@ type region struct {
 	halfU, halfV float64 // half extents across and along the bars
 	cells        int
 	gap          float64 // between scan lines: lineGap when 0
+	// skew is the turn, in radians, from (ux, uy) to the length of the
+	// region's cells when they lie along a clear line (zero otherwise): a
+	// code seen in perspective has its bars sheared, no longer square to
+	// its length.
+	skew float64
 }
 
 // lineGap is the distance between r's scan lines.
@@ -252,6 +257,7 @@ func findRegions(g Gray, rowStep int) []region {
 		th := math.Atan2(2*s.xy, s.xx-s.yy) / 2
 		r := region{ux: math.Cos(th), uy: math.Sin(th), cells: len(member)}
 		uMin, uMax, vMin, vMax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+		var pos tensor // the second moments of the cells' places
 		for _, i := range member {
 			px := float64(i%cw*cellSize+cellSize/2) - mx
 			py := float64(i/cw*cellSize+cellSize/2) - my
@@ -259,7 +265,9 @@ func findRegions(g Gray, rowStep int) []region {
 			v := -px*r.uy + py*r.ux
 			uMin, uMax = math.Min(uMin, u), math.Max(uMax, u)
 			vMin, vMax = math.Min(vMin, v), math.Max(vMax, v)
+			pos.xx, pos.yy, pos.xy = pos.xx+px*px, pos.yy+py*py, pos.xy+px*py
 		}
+		r.skew = pos.skew(th)
 		if uMax-uMin < 4*cellSize {
 			continue // too short for any code
 		}
@@ -273,6 +281,31 @@ func findRegions(g Gray, rowStep int) []region {
 	out = mergeRegions(out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
 	return out
+}
+
+// Shear limits: the length of a region's cells counts when they lie four
+// times as long as wide (their second moments sixteen times) and turned
+// from square to the bars by no more than maxSkew, as perspective turns
+// them; a larger turn is codes side by side, not one sheared.
+const (
+	minElongation = 16
+	maxSkew       = 25 * math.Pi / 180
+)
+
+// skew returns the turn from the direction th to the long axis of the
+// places whose second moments t holds, or zero when they lie along no
+// clear line or too far from th.
+func (t tensor) skew(th float64) float64 {
+	d := math.Hypot(t.xx-t.yy, 2*t.xy)
+	long, short := (t.xx+t.yy+d)/2, (t.xx+t.yy-d)/2
+	if long <= minElongation*math.Max(short, 0) || long == 0 {
+		return 0
+	}
+	s := math.Remainder(math.Atan2(2*t.xy, t.xx-t.yy)/2-th, math.Pi)
+	if math.Abs(s) > maxSkew {
+		return 0
+	}
+	return s
 }
 
 // mergeRegions joins regions that are pieces of one code: a wide bar or
@@ -329,6 +362,7 @@ func joined(a, b region) (region, bool) {
 		ux: a.ux, uy: a.uy,
 		halfU: (uMax - uMin) / 2, halfV: (vMax - vMin) / 2,
 		cells: a.cells + b.cells,
+		skew:  (a.skew*float64(a.cells) + b.skew*float64(b.cells)) / float64(a.cells+b.cells),
 	}, true
 }
 
@@ -665,6 +699,10 @@ type regionRead struct {
 // degrees runs along it.
 var scanTurns = []float64{0, -5 * math.Pi / 180, 5 * math.Pi / 180}
 
+// minSkew is the shear (region.skew) past which a pass of lines along the
+// code's length is added to the turned passes.
+const minSkew = 7.5 * math.Pi / 180
+
 // readRegion reads the 1D codes of one region on scan lines across it.
 //
 // rows, when not nil, gives the codes the row reader (linear) read in the
@@ -748,6 +786,12 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, stacked, twoD
 	jobs = jobs[:0]
 	for ti, turn := range scanTurns[1:] {
 		p := d.newPass(g, r, turn, (ti+1)*maxLines, skip, false)
+		jobs = p.jobs(p.all(), jobs)
+	}
+	if math.Abs(r.skew) > minSkew {
+		// Bars sheared further than the turned passes reach: lines
+		// along the code's length.
+		p := d.newPass(g, r, r.skew, (len(scanTurns)+2)*maxLines, skip, false)
 		jobs = p.jobs(p.all(), jobs)
 	}
 	turned := len(jobs)
@@ -854,6 +898,7 @@ func (p *regionPass) readBoth(b *lineBufs, rs runs, found []lineRead) []lineRead
 	wantC128 := want[serialgate.Code128]
 	wantEAN := want[serialgate.EAN13] || want[serialgate.UPCA]
 	wantITF := want[serialgate.ITF]
+	wantC39 := want[serialgate.Code39]
 	for dir := range 2 {
 		cur := rs
 		if dir == 1 {
@@ -869,6 +914,9 @@ func (p *regionPass) readBoth(b *lineBufs, rs runs, found []lineRead) []lineRead
 		}
 		if wantITF && !p.blur {
 			found = readITF(cur, found)
+		}
+		if wantC39 && !p.blur {
+			found = readCode39(cur, found)
 		}
 		if p.blur && wantC128 && len(found) == at {
 			cp := b.p
@@ -1238,14 +1286,15 @@ func (r region) spannedBy(bs []Barcode) bool {
 	return false
 }
 
-// oriented reads the Code 128, EAN-13, UPC-A and ITF codes of g at any
+// oriented reads the Code 128, Code 39, EAN-13, UPC-A and ITF codes of g at any
 // angle. rows, stacked and twoD, when not nil, give the row reader's
 // codes, the stacked codes and the 2D and stacked codes (see readRegion).
 //
 // found, when not nil, is given the regions as soon as they are known
 // (the PDF417 reader looks there for turned MicroPDF417 symbols).
 func (d *Decoder) oriented(g Gray, rows, stacked, twoD func() []Barcode, found func(rs []region, searched bool)) []Barcode {
-	want1D := d.want[serialgate.Code128] || d.want[serialgate.EAN13] || d.want[serialgate.UPCA] || d.want[serialgate.ITF]
+	want1D := d.want[serialgate.Code128] || d.want[serialgate.Code39] || d.want[serialgate.EAN13] || d.want[serialgate.UPCA] ||
+		d.want[serialgate.ITF]
 	if !want1D && (found == nil || !d.microPDF417()) {
 		return nil
 	}

@@ -164,6 +164,8 @@ func TestInsideRect(t *testing.T) {
 func FuzzLinearRuns(f *testing.F) {
 	f.Add([]byte{40, 4, 2, 2, 2, 4, 2, 2, 4, 2, 2, 6, 4, 40}, true)
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, false)
+	// A Code 39 symbol, *A1*, at a ratio of two, with its quiet zones.
+	f.Add([]byte{60, 4, 8, 4, 4, 8, 4, 8, 4, 4, 4, 8, 4, 4, 4, 4, 8, 4, 4, 8, 4, 8, 4, 4, 8, 4, 4, 4, 4, 8, 4, 4, 8, 4, 4, 8, 4, 8, 4, 4, 60}, false)
 	// An ITF symbol of six digits, 908172, with its quiet zones.
 	f.Add([]byte{90, 8, 8, 8, 8, 8, 8, 20, 8, 8, 20, 20, 20, 8, 8, 20, 20, 8, 8, 8, 8, 20, 8, 8, 20, 8, 8, 8, 20, 8, 8, 20, 8, 20, 20, 20, 8, 8, 90}, false)
 	f.Fuzz(func(t *testing.T, widths []byte, dark0 bool) {
@@ -180,6 +182,7 @@ func FuzzLinearRuns(f *testing.F) {
 			reads = readCode128(cur, reads)
 			reads = readEAN13(cur, reads)
 			reads = readITF(cur, reads)
+			reads = readCode39(cur, reads)
 			// A profile drawn from the runs, for the blurred reading.
 			p := make([]float32, int(cur.x[len(cur.x)-1]/0.5)+1)
 			for i := range p {
@@ -197,6 +200,9 @@ func FuzzLinearRuns(f *testing.F) {
 			}
 			if rd.sym == serialgate.EAN13 && !upcCheck([]byte(rd.text)) {
 				t.Errorf("EAN-13 %q with a wrong check digit", rd.text)
+			}
+			if rd.sym == serialgate.Code39 && strings.Trim(rd.text, c39Chars[:len(c39Chars)-1]) != "" && !fullASCIIOnly(rd.text) {
+				t.Errorf("Code 39 %q: a character outside the symbology", rd.text)
 			}
 			if rd.sym == serialgate.ITF && (len(rd.text)%2 != 0 || strings.Trim(rd.text, "0123456789") != "") {
 				t.Errorf("ITF %q: not an even number of digits", rd.text)
@@ -442,4 +448,15 @@ func TestSharpened(t *testing.T) {
 	if !slices.Equal(flat, []float32{7, 7, 7, 7}) {
 		t.Errorf("flat profile sharpened to %v", flat)
 	}
+}
+
+// fullASCIIOnly tells whether s holds no byte beyond ASCII: what Code 39's
+// full-ASCII pairs decode to.
+func fullASCIIOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] > 127 {
+			return false
+		}
+	}
+	return s != ""
 }

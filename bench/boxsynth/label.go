@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"hash/fnv"
 	"image"
 	"math"
 	"math/rand/v2"
@@ -137,8 +138,7 @@ func makeContent(r *rand.Rand) *content {
 	}
 	for range nDecoys {
 		text, kind := decoy(r, c.brand)
-		s := &spec{role: "decoy", kind: kind, symbology: "Code128", aim: "]C0", text: text, zintType: zintCode128, zintData: text,
-			caption: decoyCaption(r, kind)}
+		s := decoySpec(text, kind, decoyCaption(r, kind))
 		if r.Float64() < 0.8 {
 			s.hri = text
 		}
@@ -188,8 +188,9 @@ func makeContent(r *rand.Rand) *content {
 	n := len(linear) + 1 + len(optional)
 	for ; n < 3; n++ {
 		text, kind := decoy(r, c.brand)
-		optional = append(optional, &spec{role: "decoy", kind: kind, symbology: "Code128", aim: "]C0", text: text, zintType: zintCode128,
-			zintData: text, caption: decoyCaption(r, kind), hri: text})
+		s := decoySpec(text, kind, decoyCaption(r, kind))
+		s.hri = text
+		optional = append(optional, s)
 	}
 	for _, s := range optional {
 		if s.twoD {
@@ -680,4 +681,22 @@ func quietZone(lb *label, s *spec, cov []float32) [2]float64 {
 		}
 	}
 	return [2]float64{float64(left) / float64(s.ms), float64(right) / float64(s.ms)}
+}
+
+// decoySpec is a decoy's symbol: Code 128, or Code 39 (two to one, as zint
+// draws it) for a quarter of the carton, PCB, lot and IMEI numbers, as
+// such labels carry them. Which is told by the text's hash, so that the
+// photos' random draws are those of the generator without Code 39.
+func decoySpec(text, kind, caption string) *spec {
+	s := &spec{role: "decoy", kind: kind, symbology: "Code128", aim: "]C0", text: text, zintType: zintCode128, zintData: text,
+		caption: caption}
+	switch kind {
+	case "ctn", "pcb", "lot", "imei":
+		h := fnv.New32a()
+		h.Write([]byte(text))
+		if h.Sum32()%4 == 0 {
+			s.symbology, s.aim, s.zintType = "Code39", "]A0", zintCode39
+		}
+	}
+	return s
 }

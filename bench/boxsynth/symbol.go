@@ -10,6 +10,7 @@ import (
 
 // zint barcode types used here.
 const (
+	zintCode39     = 8
 	zintEAN13      = 13
 	zintGS1128     = 16
 	zintCode128    = 20
