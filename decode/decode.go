@@ -1608,7 +1608,6 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		}
 	}
 	qrRead := len(out)
-	byFinders := 0 // QR Codes read by their finder patterns (qrByFinders)
 	type single interface {
 		Decode(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
 	}
@@ -1723,13 +1722,11 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 	if d.want[serialgate.QRCode] && !d.opts.Fast && !v.pure && v.name == "plain" && whole != nil {
 		// QR Codes the detector lost among the finder-like bars of tilted
 		// 1D codes, read by their own finder patterns; before Micro QR,
-		// which passes over their finders. The Data Matrix finder by
-		// shape still runs where only these were read.
+		// which passes over their finders.
 		m, _ := whole.GetBlackMatrix() // made by binarize: no work here
 		qrs := d.qrByFinders(g, m, slices.Concat(out, v.stackedCodes()))
 		out = slices.Concat(out[:qrRead], qrs, out[qrRead:])
 		qrRead += len(qrs)
-		byFinders = len(qrs)
 	}
 	if v.twoDRead != nil {
 		v.twoDRead(out)
@@ -1748,23 +1745,27 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		micro := d.microQR(g, v, m, slices.Concat(out, v.stackedCodes()))
 		out = slices.Concat(out[:qrRead], micro, out[qrRead:])
 	}
-	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && len(out) == byFinders {
-		// Where gozxing's detectors find no 2D code, look for a Data
-		// Matrix finder pattern's L by shape.
+	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && !slices.ContainsFunc(out, isDataMatrix) {
+		// Where gozxing's detector finds no Data Matrix code, look for a
+		// finder pattern's L by shape, away from the codes read.
 		if whole != nil {
 			m, _ := whole.GetBlackMatrix() // computed by binarize: no gozxing work here
 			var avoid []image.Rectangle
+			known := out
 			if v.read != nil {
-				for _, b := range v.read() {
-					box := bounds(b.Corners)
-					avoid = append(avoid, box.Inset(-max(box.Dx(), box.Dy())/10))
-				}
+				known = slices.Concat(v.read(), out)
+			}
+			for _, b := range known {
+				box := bounds(b.Corners)
+				avoid = append(avoid, box.Inset(-max(box.Dx(), box.Dy())/10))
 			}
 			out = append(out, dmByShape(m, 4, avoid)...)
 		}
 	}
 	return out
 }
+
+func isDataMatrix(b Barcode) bool { return b.Symbology == serialgate.DataMatrix }
 
 // binarize returns g's bitmap for the 2D readers, or nil where it cannot be
 // binarized (too flat for the global histogram). Its black matrix is

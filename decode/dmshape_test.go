@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/serialgate/serialgate"
 )
 
 // TestDarkShapes checks the shapes found by joining runs against a flood
@@ -149,4 +151,57 @@ func hull(ps []pt) []pt {
 		return cmp.Compare(a.y, b.y)
 	})
 	return chain(ps)
+}
+
+// TestDMBesideQR reads a GS1 Data Matrix beside a QR Code (a crop of the
+// shared box photo 0027): gozxing's detector, growing a white rectangle
+// from the middle, does not find it, and the finder by shape ran only
+// where no 2D code at all had been read. It now runs wherever no Data
+// Matrix code was read, away from the codes read (10 more Data Matrix
+// codes on the box and held-out photos, no misread).
+func TestDMBesideQR(t *testing.T) {
+	found, err := New(Options{}).Image(testImage(t, "testdata/dm-beside-qr.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range found {
+		got = append(got, string(b.Symbology)+" "+b.Text)
+	}
+	slices.Sort(got)
+	want := []string{
+		"DATA_MATRIX 01000334836558701124070421SN-479C8FA9\x1d10B2407F48",
+		"QR_CODE https://initech.example/support/it-lbl-42",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("read %q, want %q", got, want)
+	}
+}
+
+// TestDMByShapeAmongShapes finds a Data Matrix symbol below 120 dark rings
+// that pass for an L by their size and fill (print, box flaps, logos):
+// the shapes are tried in reading order, and 24 tries (the limit once)
+// stopped short of it, as on 19 of the shared and held-out box photos.
+func TestDMByShapeAmongShapes(t *testing.T) {
+	sym := render(t, encode(t, serialgate.DataMatrix, "SN-0A415AF2"), 5)
+	page := canvas(1000, 400+sym.Height)
+	for i := range 120 {
+		x0, y0 := 20+(i%30)*32, 20+(i/30)*40
+		for y := y0; y < y0+20; y++ {
+			for x := x0; x < x0+20; x++ {
+				if x < x0+3 || x >= x0+17 || y < y0+3 || y >= y0+17 {
+					page.Pix[y*page.Stride+x] = 0
+				}
+			}
+		}
+	}
+	paste(page, sym, 600, 350)
+	m, err := newLocalBinarizer(page, minDynRange).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := dmByShape(m, 4, nil)
+	if len(got) != 1 || got[0].Text != "SN-0A415AF2" {
+		t.Errorf("read %+v", got)
+	}
 }
