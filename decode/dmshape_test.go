@@ -160,15 +160,7 @@ func hull(ps []pt) []pt {
 // Matrix code was read, away from the codes read (10 more Data Matrix
 // codes on the box and held-out photos, no misread).
 func TestDMBesideQR(t *testing.T) {
-	found, err := New(Options{}).Image(testImage(t, "testdata/dm-beside-qr.jpg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, b := range found {
-		got = append(got, string(b.Symbology)+" "+b.Text)
-	}
-	slices.Sort(got)
+	got, _ := readSorted(t, "testdata/dm-beside-qr.jpg")
 	want := []string{
 		"DATA_MATRIX 01000334836558701124070421SN-479C8FA9\x1d10B2407F48",
 		"QR_CODE https://initech.example/support/it-lbl-42",

@@ -19,16 +19,7 @@ import (
 // loses among the finder-like places of the three tilted 1D codes beside
 // it; read by its own finder patterns, it is found with the rest.
 func TestQRAmongBars(t *testing.T) {
-	img := testImage(t, "testdata/qr-among-bars.jpg")
-	found, err := New(Options{}).Image(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, b := range found {
-		got = append(got, string(b.Symbology)+" "+b.Text)
-	}
-	slices.Sort(got)
+	got, found := readSorted(t, "testdata/qr-among-bars.jpg")
 	want := []string{
 		"CODE_128 MODEL:VDL-CAM-9",
 		"CODE_128 VX-7107-JW3FV",
@@ -168,6 +159,22 @@ func TestDouble(t *testing.T) {
 }
 
 // testImage reads an image file of testdata.
+// readSorted decodes the image at path with the default options and
+// returns what it read as "SYMBOLOGY text", sorted, and the codes.
+func readSorted(t *testing.T, path string) ([]string, []Barcode) {
+	t.Helper()
+	found, err := New(Options{}).Image(testImage(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range found {
+		got = append(got, string(b.Symbology)+" "+b.Text)
+	}
+	slices.Sort(got)
+	return got, found
+}
+
 func testImage(t *testing.T, path string) image.Image {
 	t.Helper()
 	f, err := os.Open(path)
