@@ -796,7 +796,7 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, stacked, twoD
 	}
 	turned := len(jobs)
 	var blur *regionPass
-	if d.want[serialgate.Code128] {
+	if d.want[serialgate.Code128] || d.want[serialgate.EAN13] || d.want[serialgate.UPCA] {
 		blur = d.newPass(g, r, 0, len(scanTurns)*maxLines, skip, true)
 		jobs = blur.jobs(blur.spaced(), jobs)
 	}
@@ -918,14 +918,19 @@ func (p *regionPass) readBoth(b *lineBufs, rs runs, found []lineRead) []lineRead
 		if wantC39 && !p.blur {
 			found = readCode39(cur, found)
 		}
-		if p.blur && wantC128 && len(found) == at {
+		if p.blur && len(found) == at {
 			cp := b.p
 			if dir == 1 {
 				b.rp = append(b.rp[:0], b.p...)
 				slices.Reverse(b.rp)
 				cp = b.rp
 			}
-			found = readCode128Blurred(cp, sampleStep, cur, found)
+			if wantC128 {
+				found = readCode128Blurred(cp, sampleStep, cur, found)
+			}
+			if wantEAN && len(found) == at {
+				found = readEANBlurred(cp, sampleStep, cur, found)
+			}
 		}
 		if dir == 1 {
 			for i := at; i < len(found); i++ {

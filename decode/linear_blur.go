@@ -96,17 +96,24 @@ func newEdgeBlur(s float64) *edgeBlur {
 // blurred, centred and scaled to unit length. vals is scratch space as long
 // as t at least.
 func (e *edgeBlur) draw(t []float32, bars [][2]float64, vals []float64) {
-	var mean float64
 	vals = vals[:len(t)]
+	unitize(t, vals, e.darkness(vals, bars)/float64(len(t)))
+}
+
+// darkness sets vals to the darkness of bars, blurred, at the sample
+// points, and returns their sum. The bars' ends lie within edgeSpan
+// samples of every point.
+func (e *edgeBlur) darkness(vals []float64, bars [][2]float64) float64 {
+	var sum float64
 	clear(vals)
-	for j := range t {
+	for j := range vals {
 		for _, b := range bars {
 			k0, k1 := int(b[0])*blurRes-j, int(b[1])*blurRes-j
 			vals[j] += 0.5 * (e.erf[k1+edgeSpan] - e.erf[k0+edgeSpan])
 		}
-		mean += vals[j]
+		sum += vals[j]
 	}
-	unitize(t, vals, mean/float64(len(t)))
+	return sum
 }
 
 // elementsOf appends to bars the bars of a pattern of digit widths as

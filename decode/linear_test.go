@@ -193,6 +193,7 @@ func FuzzLinearRuns(f *testing.F) {
 				}
 			}
 			reads = readCode128Blurred(p, 0.5, cur, reads)
+			reads = readEANBlurred(p, 0.5, cur, reads)
 		}
 		for _, rd := range reads {
 			if rd.text == "" || rd.from >= rd.to {
