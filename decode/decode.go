@@ -1343,7 +1343,8 @@ func unrotate(ps []Point, angle int, g Gray) []Point {
 }
 
 // code39FullASCII decodes Code 39's full-ASCII pairs ($A, %U, /C, +A, ...)
-// and reports false when the text holds none or an invalid pair.
+// and reports false when the text holds none, an invalid pair, or a pair for
+// a character Code 39 has of its own ("/M" and "/N": plain text).
 func code39FullASCII(s string) (string, bool) {
 	if !strings.ContainsAny(s, "$%/+") {
 		return s, false
@@ -1394,6 +1395,11 @@ func code39FullASCII(s string) (string, bool) {
 			}
 		case '/':
 			switch {
+			case n == 'M' || n == 'N':
+				// "-" and ".", which Code 39 has characters for: no
+				// full-ASCII encoder writes them as pairs, and a plain
+				// text such as "P/N 1234" is what the symbol carries.
+				return s, false
 			case n >= 'A' && n <= 'O':
 				b.WriteByte(n - 32)
 			case n == 'Z':

@@ -214,3 +214,29 @@ func TestSkew(t *testing.T) {
 		}
 	}
 }
+
+// TestCode39FullASCII checks which texts are decoded as full ASCII: pairs
+// that a full-ASCII encoder writes are, and a text holding a pair for a
+// character Code 39 has of its own ("/N" for ".") is plain Code 39, as
+// "P/N 1234" on a label is, which ZXingReader and zbarimg report as it
+// stands.
+func TestCode39FullASCII(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"P/N 1234", "P/N 1234"},
+		{"REF/M1", "REF/M1"},
+		{"+S+N-%U1", "sn-\x001"},
+		{"/O/D/E/K", "/$%+"},
+		{"$M$J", "\r\n"},
+		{"AB12", "AB12"},
+		{"AB+", "AB+"},
+	} {
+		got, ok := code39FullASCII(tc.in)
+		if got != tc.want || ok != (tc.in != tc.want) {
+			t.Errorf("%q: %q %v, want %q", tc.in, got, ok, tc.want)
+		}
+	}
+	// On a scan line too.
+	if got := readCode39(c39Runs(t, "P/N 1234", 3, 2.5, 0), nil); len(got) != 1 || got[0].text != "P/N 1234" {
+		t.Errorf("P/N 1234 on a line: read %v", got)
+	}
+}
