@@ -46,6 +46,7 @@ func runDecode(e *env, args []string) int {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(decodeGCPercent))
 	}
+	hugeHeap()
 	dec := decode.New(decode.Options{Formats: fs})
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
@@ -60,6 +61,7 @@ func runDecode(e *env, args []string) int {
 		start := time.Now()
 		var found []decodedBarcode
 		err := eachPage(e.ctx, f, *dpi, func(page, of int, img image.Image) error {
+			hugeHeap()
 			bs, err := dec.Image(img)
 			for _, b := range bs {
 				found = append(found, toJSON(b, page, of))
