@@ -811,7 +811,9 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, stacked, twoD
 	jobs = blur.jobs(blur.around(hits), nil)
 	order = recordJobs(jobs, readJobs(jobs, workers), reads, order, nil)
 	out := d.voteRegion(r, reads, order, minLines)
-	if len(out) == 0 {
+	rest := append(covered(), known...)
+	switch {
+	case len(out) == 0:
 		// Last, where the region read nothing at all: its lines square
 		// to the bars again, each profile sharpened (an unsharp mask
 		// along the line). A photo blurred to about half a module, with
@@ -821,11 +823,24 @@ func (d *Decoder) readRegion(g Gray, r region, minLines int, rows, stacked, twoD
 		// that zbarimg read; 25 more codes on the 180 held-out photos,
 		// 5 on the 488 sample and box photos, no misread; 4% more CPU
 		// on the box photos).
-		sp := d.newPass(g, r, 0, (len(scanTurns)+1)*maxLines, append(covered(), known...), false)
+		sp := d.newPass(g, r, 0, (len(scanTurns)+1)*maxLines, rest, false)
 		sp.sharp = true
 		jobs = sp.jobs(sp.all(), nil)
 		order = recordJobs(jobs, readJobs(jobs, workers), reads, order, nil)
 		out = d.voteRegion(r, reads, order, minLines)
+	case spanned(rest, r.halfV) < readMost:
+		// A region that read some codes on fewer than most of its lines
+		// (a blurred serial beside a UPC-A that only sharpened lines
+		// read) has the rest read sharpened too, but apart: the codes
+		// read stay as they are, and a sharpened reading that one of
+		// them rivals, or that repeats one, is left out.
+		sp := d.newPass(g, r, 0, (len(scanTurns)+1)*maxLines, rest, false)
+		sp.sharp = true
+		jobs = sp.jobs(sp.all(), nil)
+		more := map[string]*regionRead{}
+		mo := recordJobs(jobs, readJobs(jobs, workers), more, nil, nil)
+		mo = slices.DeleteFunc(mo, func(k string) bool { return reads[k] != nil || rivalled(more[k], reads) })
+		out = append(out, d.voteRegion(r, more, mo, minLines)...)
 	}
 	return out
 }

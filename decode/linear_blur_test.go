@@ -177,3 +177,41 @@ func TestBlurStartChars(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCode128BlurredPerspective reads blurred Code 128 serials whose
+// modules widen or narrow by a fifth from one end to the other, as on a
+// label turned away from the camera: each character is read at its own
+// module size (blurCharScales), not only at the start's.
+func TestReadCode128BlurredPerspective(t *testing.T) {
+	for _, text := range []string{"SG2408EQ16402", "WK1723472511", "MDMC8TCQ66187G"} {
+		bm := encode(t, serialgate.Code128, text)
+		w := bm.GetWidth()
+		for _, grow := range []float64{0.2, -0.17} {
+			for _, sigma := range []float64{0.5, 0.6} {
+				const pad, m0 = 12, 2.2
+				// Module k starts at pos(k): sizes from m0 to m0*(1+grow).
+				pos := func(k float64) float64 { return m0 * (k + grow*k*k/(2*float64(w+2*pad))) }
+				n := int(pos(float64(w+2*pad)) / sampleStep)
+				p := make([]float32, n)
+				rng := rand.New(rand.NewPCG(uint64(len(text)), 2))
+				s := sigma * m0 * (1 + grow/2) * math.Sqrt2
+				for i := range p {
+					x := float64(i) * sampleStep
+					var dark float64
+					for k := range w {
+						if bm.Get(k, 0) {
+							a, b := pos(float64(k+pad)), pos(float64(k+pad+1))
+							dark += 0.5 * (math.Erf((b-x)/s) - math.Erf((a-x)/s))
+						}
+					}
+					p[i] = float32(210 - 170*dark + 1.5*rng.NormFloat64())
+				}
+				r, _ := edges(p, sampleStep, nil, nil)
+				got := readCode128Blurred(p, sampleStep, r, nil)
+				if len(got) != 1 || got[0].text != text {
+					t.Errorf("%s growing %+.2f, σ %.1f modules: read %v", text, grow, sigma, got)
+				}
+			}
+		}
+	}
+}
