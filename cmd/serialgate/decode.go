@@ -10,6 +10,7 @@ import (
 
 	"github.com/serialgate/serialgate"
 	"github.com/serialgate/serialgate/decode"
+	"github.com/serialgate/serialgate/internal/hugeheap"
 	"github.com/serialgate/serialgate/raster"
 )
 
@@ -46,7 +47,6 @@ func runDecode(e *env, args []string) int {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(decodeGCPercent))
 	}
-	hugeHeap()
 	dec := decode.New(decode.Options{Formats: fs})
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
@@ -61,7 +61,7 @@ func runDecode(e *env, args []string) int {
 		start := time.Now()
 		var found []decodedBarcode
 		err := eachPage(e.ctx, f, *dpi, func(page, of int, img image.Image) error {
-			hugeHeap()
+			hugeheap.Advise() // the pieces the image's pixels took
 			bs, err := dec.Image(img)
 			for _, b := range bs {
 				found = append(found, toJSON(b, page, of))
