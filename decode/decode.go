@@ -1725,12 +1725,24 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		m, _ := whole.GetBlackMatrix() // made by binarize: no work here
 		out = append(out, readRunes(m, slices.Concat(out, v.stackedCodes()))...)
 	}
+	// The finder-like places of the binarized image, searched for once
+	// for the QR finder triples and Micro QR.
+	var scan *finderScan
+	finders := func() *finderScan {
+		if scan == nil {
+			var m *gozxing.BitMatrix
+			if whole != nil {
+				m, _ = whole.GetBlackMatrix() // made by binarize: no work here
+			}
+			scan = newFinderScan(m)
+		}
+		return scan
+	}
 	if d.want[serialgate.QRCode] && !d.opts.Fast && !v.pure && v.name == "plain" && whole != nil {
 		// QR Codes the detector lost among the finder-like bars of tilted
 		// 1D codes, read by their own finder patterns; before Micro QR,
 		// which passes over their finders.
-		m, _ := whole.GetBlackMatrix() // made by binarize: no work here
-		qrs := d.qrByFinders(g, m, slices.Concat(out, v.stackedCodes()))
+		qrs := d.qrByFinders(g, finders(), slices.Concat(out, v.stackedCodes()))
 		out = slices.Concat(out[:qrRead], qrs, out[qrRead:])
 		qrRead += len(qrs)
 	}
@@ -1744,11 +1756,7 @@ func (d *Decoder) matrixOnce(g Gray, v variant) []Barcode {
 		// those codes none is read again as such. The Micro QR codes are
 		// listed after the QR Codes, as they were when read before the
 		// others.
-		var m *gozxing.BitMatrix
-		if whole != nil {
-			m, _ = whole.GetBlackMatrix() // made by binarize: no work here
-		}
-		micro := d.microQR(g, v, m, slices.Concat(out, v.stackedCodes()))
+		micro := d.microQR(g, v, finders(), slices.Concat(out, v.stackedCodes()))
 		out = slices.Concat(out[:qrRead], micro, out[qrRead:])
 	}
 	if d.want[serialgate.DataMatrix] && v.name == "plain" && !d.opts.Fast && !slices.ContainsFunc(out, isDataMatrix) {

@@ -22,7 +22,7 @@ import (
 // block extremes) was the larger part of its cost. Places inside the codes
 // known, read already in the variant (QR Codes, whose finder patterns are
 // Micro QR's), are passed over.
-func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barcode) []Barcode {
+func (d *Decoder) microQR(g Gray, v variant, scan *finderScan, known []Barcode) []Barcode {
 	if !d.want[serialgate.MicroQR] {
 		return nil
 	}
@@ -38,8 +38,8 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barco
 	var syms []microqr.Symbol
 	var err error
 	passed := knownAreas(known) // a place inside one of these is inside a known code
-	fs, ok := finderLike(m, passed)
-	if !ok && m != nil && v.read != nil {
+	fs, ok := scan.upTo(passed, maxFinderLike)
+	if !ok && scan.m != nil && v.read != nil {
 		// Too many places: the bars of a 1D code (Code 39's and ITF's
 		// wide and narrow bars are 1:1:3:1:1 on every row) can be most of
 		// them. Inside the lines the row reader read a code on, there is
@@ -49,7 +49,7 @@ func (d *Decoder) microQR(g Gray, v variant, m *gozxing.BitMatrix, known []Barco
 				passed = append(passed, rectArea(bounds(b.Corners)))
 			}
 		}
-		fs, ok = finderLike(m, passed)
+		fs, ok = scan.upTo(passed, maxFinderLike)
 	}
 	if ok {
 		if len(fs) == 0 {
@@ -107,36 +107,79 @@ func finderLike(m *gozxing.BitMatrix, passed []area) (fs []microqr.Finder, ok bo
 
 // finderLikeUpTo is finderLike returning at most limit places.
 func finderLikeUpTo(m *gozxing.BitMatrix, passed []area, limit int) (fs []microqr.Finder, ok bool) {
-	if m == nil {
+	return newFinderScan(m).upTo(passed, limit)
+}
+
+// finderScan is the search for finder-like places in a black matrix,
+// shared by the readers that look for them in one variant (the QR finder
+// triples, Micro QR, and Micro QR again with more areas passed): each
+// row is scanned once, as far down the matrix as a reader has needed.
+// It is not safe for use by several goroutines.
+type finderScan struct {
+	m    *gozxing.BitMatrix
+	y    int // the next row to scan
+	step int
+	hits []microqr.Finder // every place found, row by row, not merged
+	row  *gozxing.BitArray
+	rr   rowRuns
+}
+
+// newFinderScan returns the search of m; m may be nil (no places, not ok).
+func newFinderScan(m *gozxing.BitMatrix) *finderScan {
+	s := &finderScan{m: m}
+	if m != nil {
+		s.step = max(1, min(m.GetWidth(), m.GetHeight())/320) // as the reader's own search
+	}
+	return s
+}
+
+// more scans the next row, false when there is none.
+func (s *finderScan) more() bool {
+	if s.m == nil || s.y >= s.m.GetHeight() {
+		return false
+	}
+	m, y := s.m, s.y
+	s.y += s.step
+	s.row = m.GetRow(y, s.row)
+	runsOf(s.row, &s.rr)
+	rr := &s.rr
+	for k := rr.firstDark(); k+4 < len(rr.w); k += 2 {
+		r := [5]int(rr.w[k : k+5])
+		if !looseFinder(r) {
+			continue
+		}
+		x := rr.at[k+2] + r[2]/2
+		if !m.Get(x, y) || !crossLike(m, x, y, 0, 1, r[2]) || !crossLike(m, x, y, 1, 1, r[2]) || !crossLike(m, x, y, 1, -1, r[2]) {
+			continue
+		}
+		s.hits = append(s.hits, microqr.Finder{X: float64(x), Y: float64(y), Module: float64(r[0]+r[1]+r[2]+r[3]+r[4]) / 7})
+	}
+	return true
+}
+
+// upTo is finderLikeUpTo on the scan's matrix: the places outside the
+// areas passed, one for hits closer than 3 modules, at most limit of them.
+func (s *finderScan) upTo(passed []area, limit int) (fs []microqr.Finder, ok bool) {
+	if s.m == nil {
 		return nil, false
 	}
-	w, h := m.GetWidth(), m.GetHeight()
-	step := max(1, min(w, h)/320) // as the reader's own search
-	var row *gozxing.BitArray
-	var rr rowRuns
-	for y := 0; y < h; y += step {
-		row = m.GetRow(y, row)
-		runsOf(row, &rr)
-		for k := rr.firstDark(); k+4 < len(rr.w); k += 2 {
-			r := [5]int(rr.w[k : k+5])
-			x := rr.at[k+2] + r[2]/2
-			at := Point{float64(x), float64(y)}
-			if slices.ContainsFunc(passed, func(a area) bool { return a.holds(at) }) || !looseFinder(r) {
-				continue
+	for i := 0; ; i++ {
+		for i >= len(s.hits) && s.more() {
+		}
+		if i >= len(s.hits) {
+			return fs, true
+		}
+		f := s.hits[i]
+		if slices.ContainsFunc(passed, func(a area) bool { return a.holds(Point{f.X, f.Y}) }) {
+			continue
+		}
+		if !slices.ContainsFunc(fs, func(o microqr.Finder) bool { return math.Hypot(o.X-f.X, o.Y-f.Y) < 3*o.Module }) {
+			if len(fs) == limit {
+				return nil, false
 			}
-			if !m.Get(x, y) || !crossLike(m, x, y, 0, 1, r[2]) || !crossLike(m, x, y, 1, 1, r[2]) || !crossLike(m, x, y, 1, -1, r[2]) {
-				continue
-			}
-			f := microqr.Finder{X: float64(x), Y: float64(y), Module: float64(r[0]+r[1]+r[2]+r[3]+r[4]) / 7}
-			if !slices.ContainsFunc(fs, func(o microqr.Finder) bool { return math.Hypot(o.X-f.X, o.Y-f.Y) < 3*o.Module }) {
-				if len(fs) == limit {
-					return nil, false
-				}
-				fs = append(fs, f)
-			}
+			fs = append(fs, f)
 		}
 	}
-	return fs, true
 }
 
 // maxFinderLike is the most places finderLike returns.

@@ -214,10 +214,122 @@ func FuzzQRByFinders(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, b := range d.qrByFinders(g, m, nil) {
+		for _, b := range d.qrByFinders(g, newFinderScan(m), nil) {
 			if b.Symbology != serialgate.QRCode || len(b.Corners) < 3 {
 				t.Fatalf("got %+v", b)
 			}
 		}
 	})
+}
+
+// TestDoubleExact holds double to the bilinear formula it replaces,
+// computed in floating point between the pixels' centres, on random
+// images of odd and even sizes down to one pixel.
+func TestDoubleExact(t *testing.T) {
+	seed := uint32(7)
+	for _, sz := range [][2]int{{1, 1}, {1, 5}, {6, 1}, {2, 2}, {7, 3}, {33, 20}} {
+		g := Gray{Pix: make([]byte, sz[0]*sz[1]), Width: sz[0], Height: sz[1], Stride: sz[0]}
+		for i := range g.Pix {
+			seed = seed*1664525 + 1013904223
+			g.Pix[i] = byte(seed >> 24)
+		}
+		d := g.double()
+		for y := range d.Height {
+			fy := max(0, min(float64(y)/2-0.25, float64(g.Height-1)))
+			y0 := int(fy)
+			y1, ay := min(y0+1, g.Height-1), fy-float64(y0)
+			for x := range d.Width {
+				fx := max(0, min(float64(x)/2-0.25, float64(g.Width-1)))
+				x0 := int(fx)
+				x1, ax := min(x0+1, g.Width-1), fx-float64(x0)
+				top := (1-ax)*float64(g.Pix[y0*g.Stride+x0]) + ax*float64(g.Pix[y0*g.Stride+x1])
+				bot := (1-ax)*float64(g.Pix[y1*g.Stride+x0]) + ax*float64(g.Pix[y1*g.Stride+x1])
+				if want := byte((1-ay)*top + ay*bot + 0.5); d.Pix[y*d.Stride+x] != want {
+					t.Fatalf("%dx%d: pixel (%d,%d) = %d, want %d", g.Width, g.Height, x, y, d.Pix[y*d.Stride+x], want)
+				}
+			}
+		}
+	}
+}
+
+// TestTimingLike tells a QR Code's finder triple from three finder
+// patterns in a texture: the same three squares, placed as a version 7
+// symbol's at 6 pixels a module, with the timing patterns between them,
+// then with cells of random sizes there instead.
+func TestTimingLike(t *testing.T) {
+	const n, px = 45, 6 // modules a side (version 7), pixels a module
+	for _, timing := range []bool{true, false} {
+		m, _ := gozxing.NewSquareBitMatrix(n * px)
+		set := func(r, c int) {
+			if r >= 0 && c >= 0 && r < n && c < n {
+				m.SetRegion(c*px, r*px, px, px)
+			}
+		}
+		finder := func(r0, c0 int) {
+			for r := range 7 {
+				for c := range 7 {
+					if r == 0 || r == 6 || c == 0 || c == 6 || (r >= 2 && r <= 4 && c >= 2 && c <= 4) {
+						set(r0+r, c0+c)
+					}
+				}
+			}
+		}
+		finder(0, 0)
+		finder(0, n-7)
+		finder(n-7, 0)
+		if timing {
+			for i := 8; i < n-8; i += 2 {
+				set(6, i)
+				set(i, 6)
+			}
+		} else {
+			// Runs of one to five modules along row 6 and column 6,
+			// dark and light in turn: a texture's uneven runs.
+			i, dark := 8, true
+			for _, l := range []int{1, 4, 1, 2, 5, 1, 1, 3, 1, 4, 2, 1, 5} {
+				for k := i; k < min(i+l, n-8) && dark; k++ {
+					set(6, k)
+					set(k, 6)
+				}
+				i += l
+				dark = !dark
+			}
+		}
+		centre := func(r, c int) microqr.Finder {
+			return microqr.Finder{X: (float64(c) + 3.5) * px, Y: (float64(r) + 3.5) * px, Module: px}
+		}
+		tr := qrTriple{c: centre(0, 0), a: centre(0, n-7), b: centre(n-7, 0)}
+		if got := timingLike(m, tr); got != timing {
+			t.Errorf("timing pattern drawn %v: timingLike %v", timing, got)
+		}
+	}
+}
+
+// TestFinderScanShared asks one scan for places again and again, with
+// other areas passed and other limits, as the readers of a variant do,
+// and gets what a scan of its own gives each time.
+func TestFinderScanShared(t *testing.T) {
+	g := label(t, 2)
+	paste(g, render(t, encode(t, serialgate.QRCode, "AC2000000001"), 3), 10, 10)
+	m, err := binarize(g, false, minDynRange).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, ok := finderLikeUpTo(m, nil, 1000)
+	if !ok || len(all) < 3 {
+		t.Fatalf("%d places (ok %v): the image shows too few for this test", len(all), ok)
+	}
+	first := all[0]
+	passed := []area{rectArea(image.Rect(int(first.X)-20, int(first.Y)-20, int(first.X)+20, int(first.Y)+20))}
+	s := newFinderScan(m)
+	for _, c := range []struct {
+		passed []area
+		limit  int
+	}{{nil, 2}, {passed, 1000}, {nil, 1000}, {passed, 1}, {nil, len(all)}, {nil, len(all) - 1}} {
+		want, wantOK := finderLikeUpTo(m, c.passed, c.limit)
+		got, gotOK := s.upTo(c.passed, c.limit)
+		if gotOK != wantOK || !slices.Equal(got, want) {
+			t.Errorf("passed %d areas, limit %d: shared scan %v %v, own scan %v %v", len(c.passed), c.limit, got, gotOK, want, wantOK)
+		}
+	}
 }
