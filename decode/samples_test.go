@@ -84,7 +84,8 @@ func repoFolders(t testing.TB) []string {
 }
 
 // TestRepoSamples reads every photo kept in the repository: each gives its
-// expected text, and the photos without a barcode give none.
+// expected text and no other text of its family where it stands, and the
+// photos without a barcode give none.
 func TestRepoSamples(t *testing.T) {
 	d := New(Options{})
 	n := 0
@@ -102,12 +103,22 @@ func TestRepoSamples(t *testing.T) {
 				}
 				continue
 			}
-			read := false
-			for _, b := range got {
-				read = read || sameText(b, p.want)
+			var read *Barcode
+			for i, b := range got {
+				if sameText(b, p.want) {
+					read = &got[i]
+				}
 			}
-			if !read {
+			if read == nil {
 				t.Errorf("%s/%s: %q not read (got %d codes)", p.folder, p.name, p.want, len(got))
+				continue
+			}
+			// Beside the code, no other of its family where it stands:
+			// one symbol carries one text.
+			for _, b := range got {
+				if b.Text != read.Text && family(b.Symbology) == family(read.Symbology) && (inside(b, *read, 0.1) || inside(*read, b, 0.1)) {
+					t.Errorf("%s/%s: misread %s %q where %q stands", p.folder, p.name, b.Symbology, b.Text, read.Text)
+				}
 			}
 		}
 	}
