@@ -202,25 +202,7 @@ func samples(dir string, tools []tool, verbose bool) {
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "%s %s: %v\n", t.name, s.path, err)
 			}
-			hit := ""
-			for i, txt := range texts {
-				if s.want != nil && matches(txt, formats[i], s) {
-					o.ok, hit = true, family1D(formats[i])
-				}
-			}
-			for i, txt := range texts {
-				if hit != "" && family1D(formats[i]) == hit && !matches(txt, formats[i], s) {
-					// Another text of the 1D family of the code that is
-					// there: a misread beside the right reading.
-					o.fp = true
-				}
-			}
-			if s.want == nil && len(texts) > 0 {
-				o.fp = true
-			}
-			if s.want != nil && !o.ok && len(texts) > 0 {
-				o.fp = true // read something, but not the code that is there
-			}
+			o.ok, o.fp = score(texts, formats, s)
 			if t.name == "serialgate" && s.want != nil && !o.ok {
 				failures = append(failures, s.path)
 			}
@@ -361,6 +343,28 @@ func matches(got []byte, format string, s sample) bool {
 		return g == "0"+want
 	}
 	return false
+}
+
+// score tells whether a tool that reported texts (in formats) on the
+// sample s read its code, and whether it reported a misread: a code on a
+// photo without one, only codes other than the one there, or beside the
+// right reading another text of its 1D family.
+func score(texts [][]byte, formats []string, s sample) (ok, misread bool) {
+	hit := ""
+	for i, txt := range texts {
+		if s.want != nil && matches(txt, formats[i], s) {
+			ok, hit = true, family1D(formats[i])
+		}
+	}
+	for i, txt := range texts {
+		if hit != "" && family1D(formats[i]) == hit && !matches(txt, formats[i], s) {
+			misread = true
+		}
+	}
+	if len(texts) > 0 && (s.want == nil || !ok) {
+		misread = true
+	}
+	return ok, misread
 }
 
 // family1D is the family of a 1D format as a tool names it (EAN and UPC
