@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image/png"
 	"math/rand/v2"
@@ -274,4 +275,59 @@ func FuzzDecode(f *testing.F) {
 		check(t, data)
 		check(t, withCRCs(data))
 	})
+}
+
+// TestPipedRows decodes images large enough that their rows are
+// unfiltered on a goroutine of their own while the stream inflates (more
+// than 192 KiB of rows): every colour type at 8 bits and RGB at 16, each
+// filter, stored, fixed and dynamic codes, in one IDAT chunk or many; the
+// pixels are image/png's. Then the same image broken as the small one is
+// above: a row short, a row long, a bad filter byte early and late (found
+// on the row goroutine, and before the stream's end the inflater finds
+// later), and a wrong checksum; each error names a byte of the stream.
+func TestPipedRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 0
+	for _, f := range []struct{ ctype, depth int }{{0, 8}, {2, 8}, {2, 16}, {3, 8}, {4, 8}, {6, 8}} {
+		s := randomSpec(rng, 700, 420, f.depth, f.ctype)
+		if s.rowBytes()*s.height < 192<<10 {
+			t.Fatalf("type %d depth %d: %d bytes of rows, too few to pipe", f.ctype, f.depth, s.rowBytes()*s.height)
+		}
+		for _, level := range []int{0, 1, 9} {
+			s.level = level
+			s.filter = n % 6
+			s.idatSize = []int{0, 8192}[n%2]
+			n++
+			agree(t, fmt.Sprintf("type %d depth %d level %d filter %d idat %d", f.ctype, f.depth, level, s.filter, s.idatSize), s.encode())
+		}
+	}
+	s := randomSpec(rng, 640, 480, 8, 2)
+	raw := s.filtered()
+	rowLen := 1 + s.rowBytes()
+	stream := func(raw []byte) []byte {
+		var z bytes.Buffer
+		w, _ := zlib.NewWriterLevel(&z, 6)
+		w.Write(raw)
+		w.Close()
+		return z.Bytes()
+	}
+	s.idatSize = 0
+	body := 8 + 25 + 12 + len("Comment\x00made by the lumapng tests") + 8 // first IDAT's data
+	short := s.encodeStream(stream(raw[:len(raw)-rowLen]))
+	wantError(t, "piped: IDAT short a row", short, body, len(short), "rows")
+	long := s.encodeStream(stream(append(append([]byte(nil), raw...), raw[:rowLen]...)))
+	wantError(t, "piped: IDAT a row long", long, body, len(long), "more than")
+	for _, row := range []int{2, 470} {
+		bad := append([]byte(nil), raw...)
+		bad[row*rowLen] = 5
+		b := s.encodeStream(stream(bad))
+		wantError(t, fmt.Sprintf("piped: filter type 5 in row %d", row), b, body, len(b), fmt.Sprintf("row %d has filter type 5", row))
+		// The same row, in a stream a row short: the bad row comes first.
+		b = s.encodeStream(stream(bad[:len(bad)-rowLen]))
+		wantError(t, fmt.Sprintf("piped: filter type 5 in row %d, a row short", row), b, body, len(b), fmt.Sprintf("row %d has filter type 5", row))
+	}
+	z := stream(raw)
+	z[len(z)-1] ^= 1
+	b := s.encodeStream(z)
+	wantError(t, "piped: Adler-32", b, body, len(b), "Adler-32")
 }
