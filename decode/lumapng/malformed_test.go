@@ -108,19 +108,7 @@ func TestMalformed(t *testing.T) {
 	// zlib stream in its IDAT chunk.
 	raw := s.filtered()
 	rowLen := 1 + s.rowBytes()
-	stream := func(raw []byte) []byte {
-		var z bytes.Buffer
-		w, _ := zlib.NewWriterLevel(&z, 6)
-		w.Write(raw)
-		w.Close()
-		return z.Bytes()
-	}
-	s.idatSize = 0
-	body := 8 + 25 + 12 + len("Comment\x00made by the lumapng tests") + 8 // first IDAT's data
-	short := s.encodeStream(stream(raw[:len(raw)-rowLen]))
-	wantError(t, "IDAT short a row", short, body, len(short), "rows")
-	long := s.encodeStream(stream(append(append([]byte(nil), raw...), raw[:rowLen]...)))
-	wantError(t, "IDAT a row long", long, body, len(long), "more than")
+	stream, body := wrongLengths(t, "", s, raw, rowLen)
 	badFilter := append([]byte(nil), raw...)
 	badFilter[2*rowLen] = 5
 	bf := s.encodeStream(stream(badFilter))
@@ -304,19 +292,7 @@ func TestPipedRows(t *testing.T) {
 	s := randomSpec(rng, 640, 480, 8, 2)
 	raw := s.filtered()
 	rowLen := 1 + s.rowBytes()
-	stream := func(raw []byte) []byte {
-		var z bytes.Buffer
-		w, _ := zlib.NewWriterLevel(&z, 6)
-		w.Write(raw)
-		w.Close()
-		return z.Bytes()
-	}
-	s.idatSize = 0
-	body := 8 + 25 + 12 + len("Comment\x00made by the lumapng tests") + 8 // first IDAT's data
-	short := s.encodeStream(stream(raw[:len(raw)-rowLen]))
-	wantError(t, "piped: IDAT short a row", short, body, len(short), "rows")
-	long := s.encodeStream(stream(append(append([]byte(nil), raw...), raw[:rowLen]...)))
-	wantError(t, "piped: IDAT a row long", long, body, len(long), "more than")
+	stream, body := wrongLengths(t, "piped: ", s, raw, rowLen)
 	for _, row := range []int{2, 470} {
 		bad := append([]byte(nil), raw...)
 		bad[row*rowLen] = 5
@@ -330,4 +306,25 @@ func TestPipedRows(t *testing.T) {
 	z[len(z)-1] ^= 1
 	b := s.encodeStream(z)
 	wantError(t, "piped: Adler-32", b, body, len(b), "Adler-32")
+}
+
+// wrongLengths checks that s's filtered rows raw, compressed a row short
+// and a row long into one IDAT chunk, are refused; it returns the
+// compressor it used and the offset of the IDAT chunk's data.
+func wrongLengths(t *testing.T, prefix string, s *pngSpec, raw []byte, rowLen int) (stream func([]byte) []byte, body int) {
+	t.Helper()
+	stream = func(raw []byte) []byte {
+		var z bytes.Buffer
+		w, _ := zlib.NewWriterLevel(&z, 6)
+		w.Write(raw)
+		w.Close()
+		return z.Bytes()
+	}
+	s.idatSize = 0
+	body = 8 + 25 + 12 + len("Comment\x00made by the lumapng tests") + 8 // first IDAT's data
+	short := s.encodeStream(stream(raw[:len(raw)-rowLen]))
+	wantError(t, prefix+"IDAT short a row", short, body, len(short), "rows")
+	long := s.encodeStream(stream(append(append([]byte(nil), raw...), raw[:rowLen]...)))
+	wantError(t, prefix+"IDAT a row long", long, body, len(long), "more than")
+	return stream, body
 }
