@@ -252,7 +252,15 @@ func fuzzSeeds() [][]byte {
 		seeds = append(seeds, s.encode())
 	}
 	_, small := smallPNG()
-	return append(seeds, small)
+	// A large image in 1.3 KB of file (white rows with a dark
+	// stripe): its rows take the piped path.
+	large := &pngSpec{width: 600, height: 400, depth: 8, ctype: 0, level: 9, filter: 2}
+	for y := range large.height {
+		row := bytes.Repeat([]byte{0xff}, large.width)
+		row[y%large.width] = 0
+		large.rows = append(large.rows, row)
+	}
+	return append(seeds, small, large.encode())
 }
 
 func FuzzDecode(f *testing.F) {
