@@ -475,7 +475,9 @@ func bounds(ps []Point) image.Rectangle {
 	if len(ps) == 0 {
 		return image.Rectangle{}
 	}
-	r := image.Rect(int(ps[0].X), int(ps[0].Y), int(ps[0].X), int(ps[0].Y))
+	// Each point is a pixel: a rectangle of no size would be empty, and
+	// Union leaves an empty rectangle out.
+	r := image.Rect(int(ps[0].X), int(ps[0].Y), int(ps[0].X)+1, int(ps[0].Y)+1)
 	for _, p := range ps[1:] {
 		r = r.Union(image.Rect(int(p.X), int(p.Y), int(p.X)+1, int(p.Y)+1))
 	}

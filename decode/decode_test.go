@@ -594,3 +594,17 @@ func TestUpscaledShared(t *testing.T) {
 		t.Error("another image got the first one's upscaled copy")
 	}
 }
+
+// TestBoundsFirstPoint takes every point into the box, the first too: a
+// QR Code's first result point is its bottom-left finder, which the box
+// once left out, and Micro QR then searched that finder as a place
+// outside every code read.
+func TestBoundsFirstPoint(t *testing.T) {
+	got := bounds([]Point{{49.5, 379.5}, {49.5, 49.5}, {379.5, 49.5}, {346.5, 346.5}})
+	if want := image.Rect(49, 49, 380, 380); got != want {
+		t.Errorf("bounds %v, want %v", got, want)
+	}
+	if got := bounds([]Point{{7, 8}}); got != image.Rect(7, 8, 8, 9) {
+		t.Errorf("one point: bounds %v, want the pixel (7,8)-(8,9)", got)
+	}
+}
