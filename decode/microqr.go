@@ -102,12 +102,7 @@ func knownAreas(known []Barcode) []area {
 // Aztec symbol's rings, or a QR Code's finder patterns, do not send the
 // reader over the whole image.
 func finderLike(m *gozxing.BitMatrix, passed []area) (fs []microqr.Finder, ok bool) {
-	return finderLikeUpTo(m, passed, maxFinderLike)
-}
-
-// finderLikeUpTo is finderLike returning at most limit places.
-func finderLikeUpTo(m *gozxing.BitMatrix, passed []area, limit int) (fs []microqr.Finder, ok bool) {
-	return newFinderScan(m).upTo(passed, limit)
+	return newFinderScan(m).upTo(passed, maxFinderLike)
 }
 
 // finderScan is the search for finder-like places in a black matrix,
@@ -157,8 +152,8 @@ func (s *finderScan) more() bool {
 	return true
 }
 
-// upTo is finderLikeUpTo on the scan's matrix: the places outside the
-// areas passed, one for hits closer than 3 modules, at most limit of them.
+// upTo is finderLike on the scan's matrix with limit places at most: the
+// places outside the areas passed, one for hits closer than 3 modules.
 func (s *finderScan) upTo(passed []area, limit int) (fs []microqr.Finder, ok bool) {
 	if s.m == nil {
 		return nil, false

@@ -315,7 +315,7 @@ func TestFinderScanShared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, ok := finderLikeUpTo(m, nil, 1000)
+	all, ok := newFinderScan(m).upTo(nil, 1000)
 	if !ok || len(all) < 3 {
 		t.Fatalf("%d places (ok %v): the image shows too few for this test", len(all), ok)
 	}
@@ -326,7 +326,7 @@ func TestFinderScanShared(t *testing.T) {
 		passed []area
 		limit  int
 	}{{nil, 2}, {passed, 1000}, {nil, 1000}, {passed, 1}, {nil, len(all)}, {nil, len(all) - 1}} {
-		want, wantOK := finderLikeUpTo(m, c.passed, c.limit)
+		want, wantOK := newFinderScan(m).upTo(c.passed, c.limit)
 		got, gotOK := s.upTo(c.passed, c.limit)
 		if gotOK != wantOK || !slices.Equal(got, want) {
 			t.Errorf("passed %d areas, limit %d: shared scan %v %v, own scan %v %v", len(c.passed), c.limit, got, gotOK, want, wantOK)

@@ -366,52 +366,99 @@ func (d *decoder) inflateRows(stream []byte) (int, error) {
 		return 0, err
 	}
 	limit := len(f.out) - slack
-	img := image.NewGray(image.Rect(0, 0, d.width, d.height))
-	if piped {
-		return d.inflatePiped(f, img, conv, bpp, rowLen, limit)
+	w := &rowWork{
+		img:  image.NewGray(image.Rect(0, 0, d.width, d.height)),
+		conv: conv, bpp: bpp,
+		prev: make([]byte, rowBytes), cur: make([]byte, rowBytes),
+		sum: 1,
 	}
-	prev, cur := make([]byte, rowBytes), make([]byte, rowBytes)
-	sum := uint32(1)
-	start := 0 // offset in f.out of the next row
-	for y := range d.height {
-		for f.n-start < rowLen {
+	if piped {
+		err = d.inflatePiped(f, w, rowLen, limit)
+	} else {
+		err = d.inflateAll(f, rowLen, limit, limit, func(at, first, n, off int) error {
+			for i := range n {
+				if err := w.row(first+i, f.out[at+i*rowLen:at+(i+1)*rowLen], off); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, func() {})
+	}
+	if err != nil {
+		return 0, err
+	}
+	if got, want := w.sum, f.adler(); got != want {
+		return 0, errAt(f.end-4, "zlib Adler-32 is %08x, the data's is %08x", want, got)
+	}
+	d.img = w.img
+	return f.end, nil
+}
+
+// rowWork is what is done with each complete row: its bytes added to the
+// Adler-32 checksum, its filter reversed, its pixels converted to gray.
+type rowWork struct {
+	img       *image.Gray
+	conv      func(dst, src []byte)
+	bpp       int
+	prev, cur []byte // the previous row and this one, unfiltered
+	sum       uint32
+}
+
+// row does the work on row y (its filter byte first); off is the stream
+// offset an error names.
+func (w *rowWork) row(y int, row []byte, off int) error {
+	w.sum = adler32(w.sum, row)
+	if !unfilter(row[0], row[1:], w.prev, w.cur, w.bpp) {
+		return errAt(off, "row %d has filter type %d", y, row[0])
+	}
+	w.conv(w.img.Pix[y*w.img.Stride:y*w.img.Stride+w.img.Rect.Dx()], w.cur)
+	w.prev, w.cur = w.cur, w.prev
+	return nil
+}
+
+// inflateAll inflates the image's rows, chunk bytes at most between
+// handing over the rows completed: hand gets n rows from the first at
+// offset at of the inflater's buffer, and off, the stream offset once
+// they were complete. The buffer slides (overwriting rows handed over)
+// only once settle has returned. It then checks that the zlib stream ends
+// with the rows, as image/png requires.
+func (d *decoder) inflateAll(f *inflater, rowLen, limit, chunk int, hand func(at, first, n, off int) error, settle func()) error {
+	start := 0 // offset in the buffer of the next row
+	for y := 0; y < d.height; {
+		if f.n-start < rowLen {
 			if f.done() {
-				return 0, errAt(f.end, "zlib stream ends after %d of %d rows", y, d.height)
+				return errAt(f.end, "zlib stream ends after %d of %d rows", y, d.height)
 			}
 			if f.n > limit-rowLen {
+				settle()
 				start -= f.slide(start)
 			}
-			if err := f.fill(limit); err != nil {
-				return 0, err
+			if err := f.fill(min(limit, f.n+chunk)); err != nil {
+				return err
 			}
+			continue
 		}
-		row := f.out[start : start+rowLen]
-		sum = adler32(sum, row)
-		if !unfilter(row[0], row[1:], prev, cur, bpp) {
-			return 0, errAt(f.offset(), "row %d has filter type %d", y, row[0])
+		k := min((f.n-start)/rowLen, d.height-y)
+		if err := hand(start, y, k, f.offset()); err != nil {
+			return err
 		}
-		conv(img.Pix[y*img.Stride:y*img.Stride+d.width], cur)
-		prev, cur = cur, prev
-		start += rowLen
+		start += k * rowLen
+		y += k
 	}
-	// The stream must end here: image/png refuses more data.
 	for !f.done() {
 		if f.n > start {
-			return 0, errAt(f.offset(), "zlib stream holds more than the %d rows", d.height)
+			return errAt(f.offset(), "zlib stream holds more than the %d rows", d.height)
 		}
+		settle()
 		start -= f.slide(start)
 		if err := f.fill(min(limit, start+1)); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	if f.n > start {
-		return 0, errAt(f.offset(), "zlib stream holds more than the %d rows", d.height)
+		return errAt(f.offset(), "zlib stream holds more than the %d rows", d.height)
 	}
-	if got, want := sum, f.adler(); got != want {
-		return 0, errAt(f.end-4, "zlib Adler-32 is %08x, the data's is %08x", want, got)
-	}
-	d.img = img
-	return f.end, nil
+	return nil
 }
 
 // pipeMin is the size of the filtered rows (bytes) from which the rows are
@@ -422,8 +469,10 @@ func (d *decoder) inflateRows(stream []byte) (int, error) {
 // goroutine must have finished every row before a slide, and each wait
 // for it is time the inflater stands idle). Inflating is about 60% of a
 // photo's decode, the rest had waited for it on the same core:
-// `go test -bench Decode` 1.62 → 1.40 ms on a 480×270 RGB photo, 28.1 →
-// 18.8 ms on a 1920×1080 one, 4.30 → 3.51 ms on a 1200×800 gray label.
+// `go test -bench Decode`, two runs on a 2-core VM, the second busier: a
+// 1920×1080 RGB photo 28.1 → 18.8 and 33 → 25 ms, a 1200×800 gray label
+// 4.30 → 3.51 and 5.2 → 4.1 ms, a 480×270 RGB photo 1.62 → 1.40 ms and
+// the same 1.9 ms (a small image's rows are soon done on one core).
 const (
 	pipeMin     = 192 << 10
 	pipeChunk   = 32 << 10
@@ -438,96 +487,45 @@ type rowRun struct {
 	off      int // the stream offset once they were complete (for errors)
 }
 
-// inflatePiped is inflateRows with the rows' work on a second goroutine.
-// The inflater hands over each run of rows it completes and goes on; it
-// slides its buffer only once the row goroutine has finished every row
-// handed over, since the slide overwrites them. Errors come out as in
-// inflateRows, the first in the stream's order: a bad row before the
-// stream's end, which the inflater finds only later.
-func (d *decoder) inflatePiped(f *inflater, img *image.Gray, conv func(dst, src []byte), bpp, rowLen, limit int) (int, error) {
+// inflatePiped is inflateAll with the rows' work (w) on a second
+// goroutine. The inflater hands over each run of rows it completes and
+// goes on; it slides its buffer only once the row goroutine has finished
+// every row handed over. Errors come out as on one goroutine, the first
+// in the stream's order: a bad row before the stream's end, which the
+// inflater finds only later.
+func (d *decoder) inflatePiped(f *inflater, w *rowWork, rowLen, limit int) error {
 	out := f.out // never reallocated
 	// Between two slides the inflater fills at most limit bytes in steps
 	// of pipeChunk, each handing over one run: the channels never fill.
 	runs := make(chan rowRun, limit/pipeChunk+8)
 	acks := make(chan int, limit/pipeChunk+8) // rows finished
-	var sum uint32
 	var rowErr error
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		rowBytes := rowLen - 1
-		prev, cur := make([]byte, rowBytes), make([]byte, rowBytes)
-		sum = 1
 		for r := range runs {
 			for i := 0; i < r.n && rowErr == nil; i++ {
-				row := out[r.at+i*rowLen : r.at+(i+1)*rowLen]
-				sum = adler32(sum, row)
-				y := r.first + i
-				if !unfilter(row[0], row[1:], prev, cur, bpp) {
-					rowErr = errAt(r.off, "row %d has filter type %d", y, row[0])
-					break
-				}
-				conv(img.Pix[y*img.Stride:y*img.Stride+d.width], cur)
-				prev, cur = cur, prev
+				rowErr = w.row(r.first+i, out[r.at+i*rowLen:r.at+(i+1)*rowLen], r.off)
 			}
 			acks <- r.first + r.n
 		}
 	}()
 	handed, done := 0, 0 // rows handed over, rows finished
-	settle := func() {
+	err := d.inflateAll(f, rowLen, limit, pipeChunk, func(at, first, n, off int) error {
+		runs <- rowRun{at: at, first: first, n: n, off: off}
+		handed = first + n
+		return nil
+	}, func() {
 		for done < handed {
 			done = <-acks
 		}
-	}
-	var err error
-	start := 0 // offset in out of the next row
-	for y := 0; y < d.height; {
-		if f.n-start < rowLen {
-			if f.done() {
-				err = errAt(f.end, "zlib stream ends after %d of %d rows", y, d.height)
-				break
-			}
-			if f.n > limit-rowLen {
-				settle()
-				start -= f.slide(start)
-			}
-			if err = f.fill(min(limit, f.n+pipeChunk)); err != nil {
-				break
-			}
-			continue
-		}
-		k := min((f.n-start)/rowLen, d.height-y)
-		runs <- rowRun{at: start, first: y, n: k, off: f.offset()}
-		handed = y + k
-		start += k * rowLen
-		y += k
-	}
-	// The stream must end here: image/png refuses more data.
-	for err == nil && !f.done() {
-		if f.n > start {
-			err = errAt(f.offset(), "zlib stream holds more than the %d rows", d.height)
-			break
-		}
-		settle()
-		start -= f.slide(start)
-		err = f.fill(min(limit, start+1))
-	}
-	if err == nil && f.n > start {
-		err = errAt(f.offset(), "zlib stream holds more than the %d rows", d.height)
-	}
+	})
 	close(runs)
 	<-finished
 	if rowErr != nil {
-		return 0, rowErr
+		return rowErr
 	}
-	if err != nil {
-		return 0, err
-	}
-	if got, want := sum, f.adler(); got != want {
-		return 0, errAt(f.end-4, "zlib Adler-32 is %08x, the data's is %08x", want, got)
-	}
-	d.img = img
-	return f.end, nil
+	return err
 }
 
 // unfilter reverses the row's filter (PNG spec section 9) into cur, given
